@@ -1,0 +1,31 @@
+// Bundles the extension, the CLI, the walker's worker and the chart's browser code.
+// `vscode` is provided by the extension host; native optional modules of ssh2 (pulled in by
+// dockerode) are never used for unix sockets, so they stay external and unresolved.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { walkerWorker: 'src/core/walker/walkerWorker.ts' }, outdir: 'dist' },
+  {
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning',
+    entryPoints: { chart: 'src/webview/main.ts' }, outdir: 'dist/webview',
+  },
+];
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

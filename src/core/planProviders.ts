@@ -1,0 +1,27 @@
+// Deletion plans by id, for the CLI's `purge <id>` and the editor's commands. Each category
+// that can reclaim space registers a provider here.
+import type { ScanModel } from './model';
+import type { DeletionPlan } from './plan';
+import type { ScanSettings } from './settings';
+
+export interface PlanContext {
+  env: Record<string, string | undefined>;
+  homeDir: string;
+  settings: ScanSettings;
+  now: number;
+}
+
+export interface PlanProvider {
+  /** Returns the plan for a category or item id this provider handles, else undefined. */
+  planFor(id: string, model: ScanModel, ctx: PlanContext): Promise<DeletionPlan | undefined>;
+}
+
+export const planProviders: PlanProvider[] = [];
+
+export async function planFor(id: string, model: ScanModel, ctx: PlanContext): Promise<DeletionPlan | undefined> {
+  for (const provider of planProviders) {
+    const plan = await provider.planFor(id, model, ctx);
+    if (plan) return plan;
+  }
+  return undefined;
+}

@@ -1,0 +1,89 @@
+// The scan orchestrator: runs every category scanner with one shared walker (hard links counted
+// once across categories), then the workspace category without what the others claimed.
+import * as os from 'os';
+import * as path from 'path';
+import type { Category, ScanModel, ScanWarning } from '../model';
+import { categoryScanners } from '../scanners';
+import { scanWorkspace } from '../scanners/workspace';
+import { defaultSettings, type ScanSettings } from '../settings';
+import { volumeOf } from '../volume';
+import { Walker, type WalkerOptions } from '../walker/walker';
+import type { WalkProgress } from '../walker/types';
+import type { CategoryScanner } from './types';
+
+export interface ScanRequest {
+  /** Workspace folders (and extra roots); the first one's volume is reported. */
+  roots: string[];
+  env?: Record<string, string | undefined>;
+  settings?: Partial<ScanSettings>;
+  signal?: AbortSignal;
+  onProgress?: (message: string, walk?: WalkProgress) => void;
+  /** Restrict to these category ids (default: all). */
+  only?: string[];
+  /** Override the scanner list (tests). */
+  scanners?: CategoryScanner[];
+  walker?: WalkerOptions;
+}
+
+export async function scan(request: ScanRequest): Promise<ScanModel> {
+  const started = Date.now();
+  const env = request.env ?? process.env;
+  const settings = { ...defaultSettings(), ...request.settings };
+  const roots = [...new Set([...request.roots, ...settings.extraRoots].map((r) => path.resolve(r)))];
+  const warnings: ScanWarning[] = [];
+  const signal = request.signal ?? new AbortController().signal;
+  const walker = new Walker({ workers: settings.workers || undefined, ...request.walker });
+  const ctx = {
+    env,
+    homeDir: env.HOME || env.USERPROFILE || os.homedir(),
+    platform: process.platform,
+    roots,
+    settings,
+    walker,
+    signal,
+    progress: (message: string, walk?: WalkProgress) => request.onProgress?.(message, walk),
+    warn: (w: ScanWarning) => { if (warnings.length < 2000) warnings.push(w); },
+    now: started,
+  };
+  const wanted = (id: string) => !request.only || request.only.includes(id);
+  const categories: Category[] = [];
+  const claimed: string[] = [];
+  try {
+    const scanners = [...(request.scanners ?? categoryScanners)].sort((a, b) => a.order - b.order);
+    for (const scanner of scanners) {
+      if (signal.aborted) break;
+      if (!wanted(scanner.id)) continue;
+      try {
+        const result = await scanner.scan(ctx);
+        if (!result) continue;
+        categories.push(result.category);
+        claimed.push(...(result.claimedPaths ?? []));
+      } catch (err) {
+        // One broken scanner never takes the others down.
+        const message = `${scanner.label}: ${(err as Error)?.message ?? String(err)}`;
+        warnings.push({ message, category: scanner.id, code: 'scanner-failed' });
+        categories.push({ id: scanner.id, label: scanner.label, bytes: 0, apparentBytes: 0, items: [], error: message });
+      }
+    }
+    if (wanted('workspace') && roots.length && !signal.aborted) categories.push(await scanWorkspace(ctx, claimed));
+  } finally {
+    await walker.close();
+  }
+  let volume;
+  if (roots[0]) {
+    try {
+      volume = await volumeOf(roots[0]);
+    } catch (err) {
+      warnings.push({ message: `cannot read free space of ${roots[0]}: ${(err as Error).message}`, path: roots[0] });
+    }
+  }
+  return {
+    scannedAt: Date.now(),
+    durationMs: Date.now() - started,
+    roots,
+    volume,
+    categories,
+    warnings,
+    cancelled: signal.aborted,
+  };
+}

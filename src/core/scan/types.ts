@@ -1,0 +1,41 @@
+// The contract between the scan orchestrator and each category scanner.
+import type { Category, ScanWarning } from '../model';
+import type { ScanSettings } from '../settings';
+import type { Walker } from '../walker/walker';
+import type { WalkProgress } from '../walker/types';
+
+export interface ScanContext {
+  /** Environment the caches are located from (HOME, XDG_CACHE_HOME, HF_HOME, ...). */
+  env: Record<string, string | undefined>;
+  homeDir: string;
+  platform: NodeJS.Platform;
+  /** Workspace folders plus extra roots, absolute. */
+  roots: string[];
+  settings: ScanSettings;
+  /** Shared by all scanners of one scan, so a hard-linked file is counted once across categories. */
+  walker: Walker;
+  signal: AbortSignal;
+  /** Streams progress to the UI (message like "Hugging Face cache", walk counts when walking). */
+  progress(message: string, walk?: WalkProgress): void;
+  warn(warning: ScanWarning): void;
+  /** Time the scan started (ms since epoch), for ages and "in progress" checks. */
+  now: number;
+}
+
+export interface CategoryResult {
+  category: Category;
+  /**
+   * Folders/files on disk this category accounts for. The workspace category skips them, so
+   * the same bytes never appear in two category totals.
+   */
+  claimedPaths?: string[];
+}
+
+export interface CategoryScanner {
+  id: string;
+  label: string;
+  /** Scanners run one after another in this order; the one that owns hard-linked originals (conda pkgs, uv cache) first. */
+  order: number;
+  /** Returns undefined when there is nothing of this kind on this machine (the category is hidden). */
+  scan(ctx: ScanContext): Promise<CategoryResult | undefined>;
+}

@@ -1,0 +1,72 @@
+// Public shapes of the walker. A walk aggregates per directory and keeps only the largest
+// children per level (never a record per file), so memory does not grow with the file count.
+
+export type NodeType = 'dir' | 'file' | 'symlink' | 'other';
+
+export interface WalkNode {
+  name: string;
+  path: string;
+  type: NodeType;
+  dev: number;
+  ino: number;
+  /** Disk usage (st_blocks x 512) of this entry and everything below it, hard links counted once. */
+  bytes: number;
+  /** Apparent size (st_size) of the same entries. */
+  apparentBytes: number;
+  /** Disk bytes of hard-linked files below this node that were already counted elsewhere (another root or walk). */
+  sharedBytes: number;
+  /** Files (non-directories, symlinks included) and directories below this node, this node included. */
+  files: number;
+  dirs: number;
+  /** Files below with a link count > 1. */
+  hardLinkedFiles: number;
+  /** Newest mtime / atime below this node (ms since epoch). */
+  mtimeMs: number;
+  atimeMs: number;
+  /** The largest children (by bytes), when this node lies within the detail depth; sorted largest first. */
+  children?: WalkNode[];
+  /** Children not kept in `children`. */
+  omitted?: { count: number; bytes: number; apparentBytes: number };
+}
+
+export interface WalkError {
+  path: string;
+  /** errno code: EACCES, ENOENT (vanished mid-scan), ELOOP, ENAMETOOLONG, ... or 'mount-point' (skipped). */
+  code: string;
+  message: string;
+}
+
+export interface WalkProgress {
+  files: number;
+  dirs: number;
+  bytes: number;
+  /** A folder being read right now. */
+  currentPath: string;
+}
+
+export interface WalkOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: WalkProgress) => void;
+  /** Minimum ms between progress callbacks (default 200). */
+  progressIntervalMs?: number;
+  /** Children kept per directory (default 20). */
+  topN?: number;
+  /** Levels below each root whose nodes keep children (default 3; 0 keeps only the root's totals). */
+  detailDepth?: number;
+  /** Entry names skipped wherever they occur (e.g. '.git' is NOT skipped by default). */
+  excludeNames?: string[];
+  /** Absolute paths skipped (e.g. folders another category already counts). */
+  excludePaths?: string[];
+  /** Do not descend into other filesystems below a root (default true, like `du -x`). */
+  oneFileSystem?: boolean;
+}
+
+export interface WalkResult {
+  /** One node per root, in the order given (a missing root yields a node with zero bytes and an error). */
+  roots: WalkNode[];
+  errors: WalkError[];
+  /** Errors beyond the kept ones are only counted. */
+  errorCount: number;
+  cancelled: boolean;
+  durationMs: number;
+}

@@ -1,0 +1,161 @@
+// The fixture the integration tests run against: a workspace folder and a fake HOME in a temp dir,
+// made of real files (real bytes, not sparse, so disk usage is real). The runner builds it on the
+// host side and hands its description to the tests in the extension host through the environment
+// variable MLDS_FIXTURE; the fixture's `env` (HOME, XDG_CACHE_HOME, ...) becomes the extension
+// host's environment, so the extension scans the fake HOME, never the machine's.
+//
+// No `vscode` import here: the runner (plain Node) and the tests (extension host) both load it.
+//
+// Adding a part: write `async function myPart(fx: FixtureBuilder): Promise<MyInfo>` that creates
+// files under fx.workspace / fx.home (helpers below), may add variables to fx.env, and returns
+// what its tests need to know (paths, expected counts); add it to FIXTURE_PARTS. Its tests read
+// the returned value back with `partInfo<MyInfo>(readFixture(), 'myPart')`.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const FIXTURE_ENV_VAR = 'MLDS_FIXTURE';
+
+export interface FixtureDescription {
+  /** Temp dir holding everything below; removed by the runner at the end. */
+  root: string;
+  /** The workspace folder the workbench opens. */
+  workspace: string;
+  /** The fake HOME the extension host sees (caches live under it). */
+  home: string;
+  /** Environment for the extension host: HOME, XDG_CACHE_HOME, and whatever parts add. */
+  env: Record<string, string>;
+  /** What each part built, keyed by part name (see FIXTURE_PARTS). */
+  parts: Record<string, unknown>;
+}
+
+/** Handed to each part while building. */
+export interface FixtureBuilder {
+  root: string;
+  workspace: string;
+  home: string;
+  env: Record<string, string>;
+}
+
+export type FixturePart = (fx: FixtureBuilder) => Promise<unknown>;
+
+const MiB = 1024 * 1024;
+
+// ----------------------------------------------------------------------------------------------
+// File helpers for parts
+// ----------------------------------------------------------------------------------------------
+
+/**
+ * Writes `bytes` bytes of incompressible data (random, so no filesystem can store it sparse or
+ * compressed), creating parent folders. Returns the path.
+ */
+export function writeRealFile(file: string, bytes: number): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'w');
+  try {
+    const chunk = Math.min(bytes, MiB);
+    const buf = crypto.randomBytes(Math.max(chunk, 1));
+    let left = bytes;
+    while (left > 0) {
+      const n = Math.min(left, buf.length);
+      fs.writeSync(fd, buf, 0, n);
+      left -= n;
+    }
+    fs.fsyncSync(fd); // so st_blocks is final when the tests stat it
+  } finally {
+    fs.closeSync(fd);
+  }
+  return file;
+}
+
+export function writeTextFile(file: string, text: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Parts
+// ----------------------------------------------------------------------------------------------
+
+export interface WorkspaceItemsInfo {
+  /** Largest folder under the workspace (data/, one 3 MiB file). */
+  largestFolder: string;
+  /** Every folder the part made, largest first, with the apparent bytes written into it. */
+  folders: { path: string; apparentBytes: number }[];
+  /** Loose files at the workspace root. */
+  files: { path: string; apparentBytes: number }[];
+}
+
+/** A workspace with folders of known, distinct sizes: data/ 3 MiB > models/ 2 MiB > src/ (small). */
+export async function workspaceItems(fx: FixtureBuilder): Promise<WorkspaceItemsInfo> {
+  const ws = fx.workspace;
+  writeRealFile(path.join(ws, 'data', 'big.bin'), 3 * MiB);
+  writeRealFile(path.join(ws, 'models', 'model-a.safetensors'), 1.5 * MiB);
+  writeRealFile(path.join(ws, 'models', 'config', 'model-b.bin'), 0.5 * MiB);
+  const srcText = 'print("hello")\n';
+  writeTextFile(path.join(ws, 'src', 'train.py'), srcText);
+  const notes = writeRealFile(path.join(ws, 'notes.bin'), 256 * 1024);
+  return {
+    largestFolder: path.join(ws, 'data'),
+    folders: [
+      { path: path.join(ws, 'data'), apparentBytes: 3 * MiB },
+      { path: path.join(ws, 'models'), apparentBytes: 2 * MiB },
+      { path: path.join(ws, 'src'), apparentBytes: Buffer.byteLength(srcText) },
+    ],
+    files: [{ path: notes, apparentBytes: 256 * 1024 }],
+  };
+}
+
+/** An empty fake HOME with the usual cache root, so nothing of the machine's HOME is scanned. */
+export async function fakeHome(fx: FixtureBuilder): Promise<{ cacheDir: string }> {
+  const cacheDir = path.join(fx.home, '.cache');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fx.env.HOME = fx.home;
+  fx.env.XDG_CACHE_HOME = cacheDir;
+  return { cacheDir };
+}
+
+/** Every part, in build order. Parts are independent; the name is the key in `parts`. */
+export const FIXTURE_PARTS: Record<string, FixturePart> = {
+  fakeHome,
+  workspaceItems,
+};
+
+// ----------------------------------------------------------------------------------------------
+// Building and reading
+// ----------------------------------------------------------------------------------------------
+
+/** Creates the fixture under `root` (which must not exist or be empty) with the given parts. */
+export async function buildFixture(root: string, partNames: string[] = Object.keys(FIXTURE_PARTS)): Promise<FixtureDescription> {
+  const fx: FixtureBuilder = {
+    root,
+    workspace: path.join(root, 'ws'),
+    home: path.join(root, 'home'),
+    env: {},
+  };
+  fs.mkdirSync(fx.workspace, { recursive: true });
+  fs.mkdirSync(fx.home, { recursive: true });
+  const parts: Record<string, unknown> = {};
+  for (const name of partNames) {
+    const part = FIXTURE_PARTS[name];
+    if (!part) throw new Error(`unknown fixture part '${name}' (known: ${Object.keys(FIXTURE_PARTS).join(', ')})`);
+    parts[name] = await part(fx);
+  }
+  return { root: fx.root, workspace: fx.workspace, home: fx.home, env: fx.env, parts };
+}
+
+/** The fixture as the runner described it; throws when the tests run without the runner. */
+export function readFixture(): FixtureDescription {
+  const raw = process.env[FIXTURE_ENV_VAR];
+  if (!raw) {
+    throw new Error(`${FIXTURE_ENV_VAR} is not set: run the integration tests through out/test/runner/runIntegration.js`);
+  }
+  return JSON.parse(raw) as FixtureDescription;
+}
+
+/** What part `name` recorded; throws when the fixture was built without it. */
+export function partInfo<T>(fixture: FixtureDescription, name: string): T {
+  if (!(name in fixture.parts)) throw new Error(`fixture was built without part '${name}'`);
+  return fixture.parts[name] as T;
+}

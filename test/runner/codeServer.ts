@@ -1,0 +1,207 @@
+// A real VS Code server (code-server) for the integration tests: its own process group, temp
+// user-data/extensions/config/XDG dirs, a free port, readiness by /healthz, and a stop() that ends
+// the whole group (extension host and pty host included). See /work/shared/TESTING.md.
+import { ChildProcess, execFile, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { TestTools } from './tools';
+
+export interface CodeServerOptions {
+  tools: TestTools;
+  /** Temp dir this server owns (short path); user data, extensions, config and XDG dirs go inside. */
+  dir: string;
+  /** Extra environment for the server process and so for its extension host (e.g. the fixture's HOME). */
+  env?: Record<string, string>;
+  /** Where the server's stdout/stderr go. */
+  logFile: string;
+}
+
+const servers = new Set<CodeServer>();
+
+// If the runner dies without stopping a server, end its group anyway: an orphaned extension host
+// waits hours for a browser to reconnect.
+process.on('exit', () => {
+  for (const s of servers) s.killGroupNow('SIGKILL');
+});
+
+export class CodeServer {
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  private child?: ChildProcess;
+  /** The server's process group id (= its pid, as it called setsid); kept after stop() for checks. */
+  private pgid?: number;
+  private port_?: number;
+  private exited?: Promise<void>;
+
+  constructor(private readonly opts: CodeServerOptions) {
+    this.userDataDir = path.join(opts.dir, 'user');
+    this.extensionsDir = path.join(opts.dir, 'ext');
+    for (const d of [this.userDataDir, this.extensionsDir, ...Object.values(this.xdgDirs())]) fs.mkdirSync(d, { recursive: true });
+  }
+
+  get port(): number {
+    if (this.port_ === undefined) throw new Error('code-server is not started');
+    return this.port_;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** `vscode-remote://` URI of a path on this machine, as the workbench's payload wants it. */
+  remoteUri(absPath: string): string {
+    return `vscode-remote://127.0.0.1:${this.port}${absPath}`;
+  }
+
+  /**
+   * The workbench URL for `folder`. `payload` entries (extensionDevelopmentPath, extensionTestsPath,
+   * extensionEnvironment) are read by the workbench only because the server runs with
+   * enable-smoke-test-driver; they turn the window into an extension-development/test window.
+   */
+  workbenchUrl(folder: string, payload?: [string, string][]): string {
+    let url = `${this.origin}/?folder=${encodeURIComponent(folder)}`;
+    if (payload && payload.length) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    return url;
+  }
+
+  private xdgDirs(): Record<string, string> {
+    return {
+      XDG_CONFIG_HOME: path.join(this.opts.dir, 'xdg-config'),
+      XDG_DATA_HOME: path.join(this.opts.dir, 'xdg-data'),
+      XDG_CACHE_HOME: path.join(this.opts.dir, 'xdg-cache'),
+      XDG_RUNTIME_DIR: path.join(this.opts.dir, 'xdg-run'),
+    };
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.xdgDirs(), ...this.opts.env };
+    // The runner's own npm/Node settings must not leak into the server's Node 24.
+    for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
+    delete env.NODE_OPTIONS;
+    env.PATH = `${path.dirname(this.opts.tools.nodeBin)}:${env.PATH ?? ''}`;
+    return env;
+  }
+
+  private baseArgs(): string[] {
+    return [this.opts.tools.codeServerEntry, '--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir, '--config', path.join(this.opts.dir, 'config.yaml')];
+  }
+
+  /** Installs a .vsix into this server's extensions dir (do it before start(): the server scans extensions when a window opens). */
+  async installVsix(vsixPath: string): Promise<string> {
+    const args = [...this.baseArgs(), '--install-extension', path.resolve(vsixPath), '--force'];
+    return new Promise((resolve, reject) => {
+      execFile(this.opts.tools.nodeBin, args, { env: this.env(), timeout: 120_000 }, (err, stdout, stderr) => {
+        const out = `${stdout}${stderr}`;
+        if (err) reject(new Error(`code-server --install-extension ${vsixPath} failed: ${err.message}\n${out}`));
+        else resolve(out);
+      });
+    });
+  }
+
+  async start(readyTimeoutMs = 60_000): Promise<void> {
+    if (this.child) throw new Error('code-server already started');
+    this.port_ = await freePort();
+    const log = fs.openSync(this.opts.logFile, 'a');
+    const args = [
+      ...this.baseArgs(),
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${this.port_}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--vscode-option', 'enable-smoke-test-driver',
+    ];
+    // detached: the child calls setsid(), so it leads a new process group we can kill whole.
+    const child = spawn(this.opts.tools.nodeBin, args, { env: this.env(), detached: true, stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    this.child = child;
+    this.pgid = child.pid;
+    servers.add(this);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + readyTimeoutMs;
+    let exitedEarly = false;
+    child.once('exit', () => (exitedEarly = true));
+    while (Date.now() < deadline) {
+      if (exitedEarly) break;
+      if (await healthy(this.origin)) return;
+      await sleep(100);
+    }
+    await this.stop();
+    throw new Error(`code-server did not become ready on ${this.origin} within ${readyTimeoutMs} ms${exitedEarly ? ' (it exited)' : ''}; log:\n${tail(this.opts.logFile)}`);
+  }
+
+  /** Ends the whole process group: SIGTERM, then SIGKILL after a grace period. */
+  async stop(graceMs = 3000): Promise<void> {
+    const child = this.child;
+    if (!child || child.pid === undefined) return;
+    this.killGroupNow('SIGTERM');
+    const timer = setTimeout(() => this.killGroupNow('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    // The leader is gone; anything it left in its group (extension host, pty host) goes too.
+    this.killGroupNow('SIGKILL');
+    servers.delete(this);
+    this.child = undefined;
+  }
+
+  /** Synchronous, for exit handlers. */
+  killGroupNow(signal: NodeJS.Signals): void {
+    if (this.pgid === undefined) return;
+    try {
+      process.kill(-this.pgid, signal);
+    } catch {
+      // ESRCH: the group is already empty.
+    }
+  }
+
+  /** Processes still alive in this server's group (for checks that stop() left nothing behind). */
+  groupMembers(): Promise<number[]> {
+    const pgid = this.pgid;
+    return new Promise((resolve) => {
+      if (pgid === undefined) return resolve([]);
+      execFile('ps', ['-e', '-o', 'pid=,pgid='], (_err, stdout) =>
+        resolve(
+          stdout
+            .split('\n')
+            .map((line) => line.trim().split(/\s+/).map(Number))
+            .filter(([pid, group]) => pid > 0 && group === pgid)
+            .map(([pid]) => pid),
+        ),
+      );
+    });
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function healthy(origin: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function tail(file: string, lines = 40): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
