@@ -1,0 +1,80 @@
+// The CLI's two renderings of a scan: JSON (stable fields, later categories add their own)
+// and a human report like `du -h` with categories first.
+import type { Item, ScanModel } from './model';
+import { formatBytes } from './format';
+import { percentUsed } from './volume';
+
+export interface ItemJson {
+  id: string;
+  label: string;
+  kind: string;
+  path: string | null;
+  bytes: number;
+  apparentBytes: number;
+  children: ItemJson[];
+  [field: string]: unknown;
+}
+
+function itemJson(item: Item): ItemJson {
+  return {
+    ...(item.fields ?? {}),
+    id: item.id,
+    label: item.label,
+    kind: item.kind,
+    path: item.path ?? null,
+    bytes: item.bytes,
+    apparentBytes: item.apparentBytes,
+    ...(item.sharedBytes ? { sharedBytes: item.sharedBytes } : {}),
+    ...(item.sharedWith ? { sharedWith: item.sharedWith } : {}),
+    ...(item.reclaimable !== undefined ? { reclaimable: item.reclaimable } : {}),
+    ...(item.badges?.length ? { badges: item.badges } : {}),
+    ...(item.modifiedMs ? { modified: new Date(item.modifiedMs).toISOString() } : {}),
+    children: (item.children ?? []).map(itemJson),
+  };
+}
+
+export function toJson(model: ScanModel): unknown {
+  return {
+    volume: model.volume ? { path: model.volume.path, totalBytes: model.volume.totalBytes, freeBytes: model.volume.freeBytes, availableBytes: model.volume.availableBytes } : null,
+    scannedAt: new Date(model.scannedAt).toISOString(),
+    durationMs: model.durationMs,
+    sizes: 'bytes = disk usage (st_blocks x 512, like du -B1), hard links counted once; apparentBytes = st_size sum (like du -b)',
+    categories: model.categories.map((c) => ({
+      ...(c.fields ?? {}),
+      id: c.id,
+      label: c.label,
+      bytes: c.bytes,
+      apparentBytes: c.apparentBytes,
+      ...(c.reclaimableBytes !== undefined ? { reclaimableBytes: c.reclaimableBytes } : {}),
+      ...(c.error ? { error: c.error } : {}),
+      items: c.items.map(itemJson),
+    })),
+    warnings: model.warnings,
+    cancelled: model.cancelled,
+  };
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+export function toText(model: ScanModel, top: number): string {
+  const lines: string[] = [];
+  const v = model.volume;
+  if (v) lines.push(`Volume of ${v.path}: ${formatBytes(v.availableBytes)} free of ${formatBytes(v.totalBytes)} (${percentUsed(v).toFixed(0)}% used)`, '');
+  const categories = [...model.categories].sort((a, b) => b.bytes - a.bytes);
+  for (const c of categories) {
+    const extra = c.reclaimableBytes ? `  (${formatBytes(c.reclaimableBytes)} reclaimable)` : '';
+    lines.push(`${pad(formatBytes(c.bytes), 9)}  ${c.label}${extra}`);
+    if (c.error) lines.push(`           ! ${c.error}`);
+    // One level below the category (workspace folders are flattened to their largest items).
+    const items = c.items.length === 1 && c.items[0].children?.length ? c.items[0].children : c.items;
+    for (const item of [...items].sort((a, b) => b.bytes - a.bytes).slice(0, top)) {
+      const where = item.path ?? item.label;
+      const note = item.description ? `  ${item.description}` : '';
+      lines.push(`${pad(formatBytes(item.bytes), 20)}  ${where}${note}`);
+    }
+  }
+  if (!categories.length) lines.push('Nothing found.');
+  lines.push('', `Sizes are disk usage (like du -B1); hard links and shared blobs are counted once. Scanned in ${(model.durationMs / 1000).toFixed(1)} s.`);
+  if (model.warnings.length) lines.push(`${model.warnings.length} warning(s); run with --json to list them. First: ${model.warnings[0].message}`);
+  return lines.join('\n');
+}

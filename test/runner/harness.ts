@@ -1,0 +1,210 @@
+// What a phase of the integration run gets: a fresh fixture, code-servers and browser pages that are
+// always cleaned up, an artifacts folder, and helpers to drive the workbench. See runIntegration.ts.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
+import { FixtureDescription, FIXTURE_ENV_VAR } from '../integration/fixture';
+import { CodeServer, tail } from './codeServer';
+import { CHROMIUM_PATH, TestTools } from './tools';
+
+export interface MochaCounts {
+  passes: number;
+  failures: number;
+  pending: number;
+}
+
+export interface PhaseResult {
+  /** Counts from a mocha run inside the extension host, when the phase ran one. */
+  mocha?: MochaCounts;
+  /** One line per UI/DOM check the phase made, for the summary. */
+  checks: string[];
+}
+
+export interface Phase {
+  name: string;
+  description: string;
+  timeoutMs: number;
+  /** Fixture parts this phase needs (names in FIXTURE_PARTS); all of them when omitted. */
+  fixtureParts?: string[];
+  run(ctx: PhaseContext): Promise<PhaseResult>;
+}
+
+/** Thrown by a phase whose extension-host suite failed, carrying the host's exit code. */
+export class ExtensionHostExit extends Error {
+  constructor(
+    readonly code: number,
+    readonly mocha?: MochaCounts,
+  ) {
+    super(`extension host exited with code ${code}${mocha ? ` (${mocha.passes} passed, ${mocha.failures} failed, ${mocha.pending} pending)` : ''}`);
+  }
+}
+
+const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const RESULT_MARKER = 'MLDS_MOCHA_RESULT';
+
+export class PhaseContext {
+  private readonly servers: CodeServer[] = [];
+  private browser?: Browser;
+  private serverCount = 0;
+
+  constructor(
+    readonly phase: Phase,
+    readonly repoRoot: string,
+    readonly tools: TestTools,
+    readonly fixture: FixtureDescription,
+    /** .test-artifacts/<phase>: logs and screenshots. */
+    readonly artifactsDir: string,
+    /** Short temp dir owned by this phase (unix socket paths must stay short). */
+    readonly tmpDir: string,
+  ) {}
+
+  log(msg: string): void {
+    console.log(`[${this.phase.name}] ${msg}`);
+  }
+
+  /** Environment the extension host must see: the fixture's (HOME, ...) and the fixture itself. */
+  extensionEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...this.fixture.env, [FIXTURE_ENV_VAR]: JSON.stringify(this.fixture), ...extra };
+  }
+
+  /** A fresh code-server (own dirs, own port), stopped when the phase ends; `vsix` is installed before it starts. */
+  async startServer(opts: { vsix?: string } = {}): Promise<CodeServer> {
+    const n = ++this.serverCount;
+    const server = new CodeServer({
+      tools: this.tools,
+      dir: path.join(this.tmpDir, `cs${n}`),
+      env: this.extensionEnv(),
+      logFile: path.join(this.artifactsDir, `code-server-${n}.log`),
+    });
+    this.servers.push(server);
+    if (opts.vsix) {
+      const out = await server.installVsix(opts.vsix);
+      this.log(`installed ${path.basename(opts.vsix)}: ${out.trim().split('\n').pop()}`);
+    }
+    const t0 = Date.now();
+    await server.start();
+    this.log(`code-server ready on ${server.origin} in ${Date.now() - t0} ms`);
+    return server;
+  }
+
+  /**
+   * A browser page on the workbench for the fixture workspace. Console output goes to
+   * browser-console.log; the extension host's (mocha's) also to stdout. `onExit` receives the code
+   * the workbench passes to window.codeAutomationExit when an extension test run ends.
+   */
+  async openWorkbench(server: CodeServer, opts: { payload?: [string, string][]; onExit?: (code: number) => void; folder?: string } = {}): Promise<Page> {
+    if (!this.browser) {
+      this.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: BROWSER_ARGS });
+    }
+    const page = await this.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const consoleLog = fs.createWriteStream(path.join(this.artifactsDir, 'browser-console.log'), { flags: 'a' });
+    page.on('console', (msg) => this.onConsole(msg, consoleLog));
+    page.on('pageerror', (err) => consoleLog.write(`[pageerror] ${err.message}\n`));
+    page.on('close', () => consoleLog.end());
+    await page.exposeFunction('codeAutomationExit', (code: number) => {
+      this.log(`workbench reported extension host exit code ${code}`);
+      opts.onExit?.(code);
+    });
+    await page.goto(server.workbenchUrl(opts.folder ?? this.fixture.workspace, opts.payload));
+    return page;
+  }
+
+  private onConsole(msg: ConsoleMessage, sink: fs.WriteStream): void {
+    const text = cleanConsoleText(msg.text());
+    sink.write(`[${msg.type()}] ${text}\n`);
+    const host = extensionHostLine(text);
+    if (host !== undefined) process.stdout.write(`  | ${host}\n`);
+  }
+
+  /** Runs the extension-host test suite (extensionTestsPath) in a dev window and returns mocha's counts. */
+  async runExtensionTests(server: CodeServer, testsPath = path.join(this.repoRoot, 'out', 'test', 'integration', 'index.js')): Promise<MochaCounts> {
+    let counts: MochaCounts | undefined;
+    let resolveExit!: (code: number) => void;
+    const exited = new Promise<number>((r) => (resolveExit = r));
+    const page = await this.openWorkbench(server, {
+      payload: [
+        ['extensionDevelopmentPath', server.remoteUri(this.repoRoot)],
+        ['extensionTestsPath', server.remoteUri(testsPath)],
+        ['extensionEnvironment', JSON.stringify(this.extensionEnv())],
+      ],
+      onExit: resolveExit,
+    });
+    page.on('console', (msg) => {
+      const text = msg.text();
+      const i = text.indexOf(RESULT_MARKER);
+      if (i >= 0) counts = JSON.parse(text.slice(i + RESULT_MARKER.length).trim().match(/\{.*?\}/)![0]) as MochaCounts;
+    });
+    const code = await exited;
+    await page.screenshot({ path: path.join(this.artifactsDir, 'workbench-at-exit.png') }).catch(() => undefined);
+    if (code !== 0) throw new ExtensionHostExit(code, counts);
+    if (!counts) throw new ExtensionHostExit(1, undefined); // exit 0 without a result line: the suite never ran
+    if (counts.passes === 0) throw new ExtensionHostExit(1, counts);
+    return counts;
+  }
+
+  /** Runs `cmd args` in the repo root, output to <artifacts>/<logName>; rejects on non-zero exit. */
+  exec(cmd: string, args: string[], logName: string, timeoutMs = 300_000): Promise<void> {
+    const logFile = path.join(this.artifactsDir, logName);
+    const log = fs.openSync(logFile, 'w');
+    return new Promise<void>((resolve, reject) => {
+      // stdin closed: a tool that prompts fails instead of waiting forever.
+      const child = spawn(cmd, args, { cwd: this.repoRoot, stdio: ['ignore', log, log], detached: true });
+      fs.closeSync(log);
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, timeoutMs);
+      child.once('error', reject);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (code === 0) resolve();
+        else reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail(logFile, 30)}`));
+      });
+    });
+  }
+
+  async screenshot(page: Page, file: string): Promise<string> {
+    const target = path.isAbsolute(file) ? file : path.join(this.artifactsDir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    await page.screenshot({ path: target });
+    return target;
+  }
+
+  /** Screenshots every open page (for failures), then closes the browser and stops every server. */
+  async dispose(failed: boolean): Promise<void> {
+    if (this.browser) {
+      if (failed) {
+        let i = 0;
+        for (const page of this.browser.contexts().flatMap((c) => c.pages())) {
+          const file = path.join(this.artifactsDir, `failure-${++i}.png`);
+          await page.screenshot({ path: file, timeout: 5000 }).then(() => this.log(`screenshot at failure: ${file}`), () => undefined);
+        }
+      }
+      await this.browser.close().catch(() => undefined);
+    }
+    for (const server of this.servers) {
+      await server.stop();
+      const left = await server.groupMembers();
+      if (left.length) this.log(`warning: processes left in code-server's group after stop: ${left.join(' ')}`);
+    }
+    if (failed) for (const [i] of this.servers.entries()) this.log(`code-server log: ${path.join(this.artifactsDir, `code-server-${i + 1}.log`)}`);
+  }
+}
+
+/** Drops the `%c` CSS placeholders and their style arguments that the workbench's forwarded console output carries. */
+export function cleanConsoleText(text: string): string {
+  const styles = (text.match(/%c/g) ?? []).length;
+  let out = text.replace(/%c/g, '');
+  for (let i = 0; i < styles; i++) out = out.replace(/\s(?:color|font-weight|background)[^ ]*(?:\s[^ %:]+;?)?$/, '');
+  return out;
+}
+
+/** The text of a console line that came from the extension host, or undefined for workbench noise. */
+export function extensionHostLine(text: string): string | undefined {
+  const m = /^\[Extension Host\]\s?(.*)$/s.exec(text);
+  return m ? m[1] : undefined;
+}

@@ -1,0 +1,103 @@
+// The phases of the integration run. Each starts its own code-server(s) on its own fresh fixture;
+// the harness stops everything when the phase ends, passed or not. To add a phase, write a
+// `Phase` (name, description, timeout, run) and append it to PHASES in runIntegration.ts.
+import * as fs from 'fs';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { formatBytes } from '../../src/core/format';
+import { partInfo, WorkspaceItemsInfo } from '../integration/fixture';
+import { Phase } from './harness';
+import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
+
+export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
+const VIEW_CONTAINER_TITLE = 'ML Disk Space';
+
+/** Phase 1: the mocha suite out/test/integration/**\/*.test.js inside the extension host, extension loaded from the repo. */
+export const extensionTestsPhase: Phase = {
+  name: 'extension-tests',
+  description: 'integration suite inside the extension host (extension from the dev folder)',
+  timeoutMs: 8 * 60_000,
+  async run(ctx) {
+    const server = await ctx.startServer();
+    const mocha = await ctx.runExtensionTests(server);
+    return { mocha, checks: [] };
+  },
+};
+
+/** Phase 2: the packaged .vsix, installed with --install-extension, activates in a plain window (no dev path). */
+export const vsixPhase: Phase = {
+  name: 'vsix',
+  description: 'npm run package, install the .vsix into a fresh extensions dir, check it activates',
+  timeoutMs: 5 * 60_000,
+  async run(ctx) {
+    const started = Date.now();
+    await ctx.exec('npm', ['run', 'package'], 'package.log');
+    const vsix = path.join(ctx.repoRoot, 'ml-disk-space.vsix');
+    if (!fs.existsSync(vsix) || fs.statSync(vsix).mtimeMs < started - 1000) throw new Error(`npm run package did not write a new ${vsix}`);
+    const contents = execFileSync('python3', ['-m', 'zipfile', '-l', vsix], { encoding: 'utf8' });
+    fs.writeFileSync(path.join(ctx.artifactsDir, 'vsix-contents.txt'), contents);
+    ctx.log(`packaged ${vsix} (${formatBytes(fs.statSync(vsix).size)})`);
+
+    const server = await ctx.startServer({ vsix });
+    const installed = fs.readdirSync(server.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`));
+    if (installed.length !== 1) throw new Error(`expected one ${EXTENSION_ID}-* folder in ${server.extensionsDir}, found: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
+
+    const page = await ctx.openWorkbench(server); // no payload: only installed extensions load
+    await waitForWorkbench(page);
+    const checks: string[] = [`installed as ${installed[0]}`];
+
+    // Activation shows the free-space item in the status bar.
+    const item = statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: /free/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 60_000 });
+    checks.push(`status bar: "${(await item.innerText()).trim()}"`);
+
+    // The activity bar has our view container.
+    const container = page.locator(`${SEL.activityBar} [aria-label^="${VIEW_CONTAINER_TITLE}"]`).first();
+    await container.waitFor({ state: 'visible', timeout: 30_000 });
+    checks.push(`activity bar: "${await container.getAttribute('aria-label')}"`);
+
+    ctx.log(`screenshot: ${await ctx.screenshot(page, 'activated.png')}`);
+    return { checks };
+  },
+};
+
+/** Phase 3: the UI by hand, as a user would: open the view, run the scan, see sized rows. */
+export const uiTreePhase: Phase = {
+  name: 'ui-tree',
+  description: 'open the ML Disk Space view, run "ML Disk Space: Scan" from the palette, screenshot the tree',
+  timeoutMs: 4 * 60_000,
+  async run(ctx) {
+    const ws = partInfo<WorkspaceItemsInfo>(ctx.fixture, 'workspaceItems');
+    const server = await ctx.startServer();
+    // A development window on the repo's extension, without a test suite.
+    const page = await ctx.openWorkbench(server, {
+      payload: [
+        ['extensionDevelopmentPath', server.remoteUri(ctx.repoRoot)],
+        ['extensionEnvironment', JSON.stringify(ctx.extensionEnv())],
+      ],
+    });
+    await waitForWorkbench(page);
+    await statusBarItemsOf(page, EXTENSION_ID).first().waitFor({ state: 'visible', timeout: 60_000 });
+
+    await runCommand(page, `View: Show ${VIEW_CONTAINER_TITLE}`);
+    await runCommand(page, `${VIEW_CONTAINER_TITLE}: Scan`);
+
+    // The largest folder's row, with the size du gives it, formatted as the tree formats sizes.
+    const dataName = path.basename(ws.folders[0].path);
+    const expectedSize = formatBytes(Number(execFileSync('du', ['-sB1', ws.folders[0].path], { encoding: 'utf8' }).split('\t')[0]));
+    const row = sideBarRows(page).filter({ hasText: dataName }).filter({ hasText: expectedSize }).first();
+    const deadline = Date.now() + 60_000;
+    while (!(await row.isVisible())) {
+      if (Date.now() > deadline) {
+        const rows = await sideBarRows(page).allInnerTexts();
+        throw new Error(`no tree row "${dataName} … ${expectedSize}" in the side bar; rows:\n${rows.join('\n')}`);
+      }
+      await expandCollapsedRows(page); // categories may start collapsed
+      await page.waitForTimeout(250);
+    }
+    const rows = (await sideBarRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    const shot = await ctx.screenshot(page, path.join(ctx.repoRoot, '.test-artifacts', 'tree.png'));
+    ctx.log(`screenshot of the tree: ${shot}`);
+    return { checks: [`row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `${rows.length} tree rows`, `screenshot ${shot}`] };
+  },
+};
