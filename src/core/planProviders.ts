@@ -3,6 +3,8 @@
 import type { ScanModel } from './model';
 import type { DeletionPlan } from './plan';
 import type { ScanSettings } from './settings';
+import { checkpointPlanProvider } from './scanners/checkpoints';
+import { cachePlanProvider } from './caches/planProvider';
 
 export interface PlanContext {
   env: Record<string, string | undefined>;
@@ -16,7 +18,7 @@ export interface PlanProvider {
   planFor(id: string, model: ScanModel, ctx: PlanContext): Promise<DeletionPlan | undefined>;
 }
 
-export const planProviders: PlanProvider[] = [];
+export const planProviders: PlanProvider[] = [checkpointPlanProvider, cachePlanProvider];
 
 export async function planFor(id: string, model: ScanModel, ctx: PlanContext): Promise<DeletionPlan | undefined> {
   for (const provider of planProviders) {

@@ -116,10 +116,39 @@ export async function fakeHome(fx: FixtureBuilder): Promise<{ cacheDir: string }
   return { cacheDir };
 }
 
+export interface HostScratchInfo {
+  /** ws/scratch: everything the host tests delete or keep lives here (1 MiB in all, smaller than data/). */
+  dir: string;
+  /** A folder of two files the delete test removes. */
+  oldRun: string;
+  /** A loose file the delete test removes with it. */
+  tmpFile: string;
+  /** A file the cancel and trash tests try to delete (and must survive). */
+  cancelFile: string;
+  /** A file nothing may touch. */
+  keepFile: string;
+}
+
+/** ws/scratch/: old-run/ (512 KiB + 256 KiB), tmp.bin (64 KiB), cancel-me.bin (128 KiB), keep.bin (64 KiB). */
+export async function hostScratch(fx: FixtureBuilder): Promise<HostScratchInfo> {
+  const dir = path.join(fx.workspace, 'scratch');
+  const oldRun = path.join(dir, 'old-run');
+  writeRealFile(path.join(oldRun, 'weights.bin'), 512 * 1024);
+  writeRealFile(path.join(oldRun, 'optimizer.bin'), 256 * 1024);
+  return {
+    dir,
+    oldRun,
+    tmpFile: writeRealFile(path.join(dir, 'tmp.bin'), 64 * 1024),
+    cancelFile: writeRealFile(path.join(dir, 'cancel-me.bin'), 128 * 1024),
+    keepFile: writeRealFile(path.join(dir, 'keep.bin'), 64 * 1024),
+  };
+}
+
 /** Every part, in build order. Parts are independent; the name is the key in `parts`. */
 export const FIXTURE_PARTS: Record<string, FixturePart> = {
   fakeHome,
   workspaceItems,
+  hostScratch,
 };
 
 // ----------------------------------------------------------------------------------------------

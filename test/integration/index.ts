@@ -4,11 +4,11 @@
 import * as fs from 'fs';
 import Mocha from 'mocha';
 import * as path from 'path';
-
-/** Printed once at the end so the runner can count tests without parsing the reporter's prose. */
-export const RESULT_MARKER = 'MLDS_MOCHA_RESULT';
+import { hostLog, RESULT_MARKER } from './hostLog';
 
 export function run(): Promise<void> {
+  // Mocha's reporters print through Base.consoleLog; route it where the runner can see it.
+  Mocha.reporters.Base.consoleLog = hostLog;
   const mocha = new Mocha({
     ui: 'bdd',
     reporter: 'spec',
@@ -24,7 +24,7 @@ export function run(): Promise<void> {
     try {
       const runner = mocha.run((failures) => {
         const stats = runner.stats ?? { passes: 0, failures, pending: 0, tests: 0 };
-        console.log(`${RESULT_MARKER} ${JSON.stringify({ passes: stats.passes, failures: stats.failures, pending: stats.pending, files: files.length })}`);
+        hostLog(`${RESULT_MARKER} ${JSON.stringify({ passes: stats.passes, failures: stats.failures, pending: stats.pending, files: files.length })}`);
         if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
         else if (stats.passes === 0) reject(new Error(`no integration tests ran (${files.length} test files under ${__dirname})`));
         else resolve();

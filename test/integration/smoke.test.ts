@@ -4,15 +4,11 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { Item, ScanModel } from '../../src/core/model';
+import type { Item } from '../../src/core/model';
+import type { MlDiskSpaceApi } from '../../src/host/api';
 import { partInfo, readFixture, WorkspaceItemsInfo } from './fixture';
 
 const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
-
-/** What activate() returns (src/host/extension.ts). */
-interface ExtensionApi {
-  getModel(): ScanModel | undefined;
-}
 
 /** Disk usage as `du -sB1` counts it (st_blocks x 512, hard links once): the oracle, not our code. */
 function duDiskUsage(p: string): number {
@@ -41,7 +37,7 @@ function outline(items: Item[], depth = 0): string {
 describe('smoke: ML Disk Space in a real extension host', () => {
   const fixture = readFixture();
   const ws = partInfo<WorkspaceItemsInfo>(fixture, 'workspaceItems');
-  let api: ExtensionApi;
+  let api: MlDiskSpaceApi;
 
   it('opened the fixture workspace', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -52,7 +48,7 @@ describe('smoke: ML Disk Space in a real extension host', () => {
   });
 
   it(`has ${EXTENSION_ID} installed, and it activates with its API`, async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+    const ext = vscode.extensions.getExtension<MlDiskSpaceApi>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} not found; installed: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
     api = await ext.activate();
     assert.strictEqual(ext.isActive, true);

@@ -11,11 +11,30 @@ export interface CodeServerOptions {
   tools: TestTools;
   /** Temp dir this server owns (short path); user data, extensions, config and XDG dirs go inside. */
   dir: string;
-  /** Extra environment for the server process and so for its extension host (e.g. the fixture's HOME). */
+  /** Extra environment for the server process (its extension host inherits it, under the workbench's extensionEnvironment). */
   env?: Record<string, string>;
+  /** Variables of the runner's environment the server must not inherit. */
+  unsetEnv?: RegExp;
   /** Where the server's stdout/stderr go. */
   logFile: string;
+  /** User settings, on top of QUIET_SETTINGS. */
+  settings?: Record<string, unknown>;
 }
+
+/** Settings that keep the test window quiet and offline: no welcome page, chat, update or gallery checks. */
+export const QUIET_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+};
 
 const servers = new Set<CodeServer>();
 
@@ -38,6 +57,8 @@ export class CodeServer {
     this.userDataDir = path.join(opts.dir, 'user');
     this.extensionsDir = path.join(opts.dir, 'ext');
     for (const d of [this.userDataDir, this.extensionsDir, ...Object.values(this.xdgDirs())]) fs.mkdirSync(d, { recursive: true });
+    fs.mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
   }
 
   get port(): number {
@@ -65,8 +86,10 @@ export class CodeServer {
     return url;
   }
 
+  /** The server's own HOME and XDG dirs: nothing it writes (e.g. a device id) lands in the real or the fixture's HOME. */
   private xdgDirs(): Record<string, string> {
     return {
+      HOME: path.join(this.opts.dir, 'home'),
       XDG_CONFIG_HOME: path.join(this.opts.dir, 'xdg-config'),
       XDG_DATA_HOME: path.join(this.opts.dir, 'xdg-data'),
       XDG_CACHE_HOME: path.join(this.opts.dir, 'xdg-cache'),
@@ -75,10 +98,11 @@ export class CodeServer {
   }
 
   private env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.xdgDirs(), ...this.opts.env };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     // The runner's own npm/Node settings must not leak into the server's Node 24.
-    for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
+    for (const k of Object.keys(env)) if (k.startsWith('npm_') || this.opts.unsetEnv?.test(k)) delete env[k];
     delete env.NODE_OPTIONS;
+    Object.assign(env, this.xdgDirs(), this.opts.env);
     env.PATH = `${path.dirname(this.opts.tools.nodeBin)}:${env.PATH ?? ''}`;
     return env;
   }
@@ -144,6 +168,8 @@ export class CodeServer {
     this.killGroupNow('SIGKILL');
     servers.delete(this);
     this.child = undefined;
+    // SIGKILLed members vanish once reaped; give that a moment so groupMembers() is meaningful.
+    for (let i = 0; i < 50 && (await this.groupMembers()).length; i++) await sleep(100);
   }
 
   /** Synchronous, for exit handlers. */

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { FixtureDescription, FIXTURE_ENV_VAR } from '../integration/fixture';
+import { CONSOLE_TAG, CONSOLE_TAG_VAR, RESULT_MARKER } from '../integration/hostLog';
 import { CodeServer, tail } from './codeServer';
 import { CHROMIUM_PATH, TestTools } from './tools';
 
@@ -35,13 +36,19 @@ export class ExtensionHostExit extends Error {
   constructor(
     readonly code: number,
     readonly mocha?: MochaCounts,
+    reason = `extension host exited with code ${code}`,
   ) {
-    super(`extension host exited with code ${code}${mocha ? ` (${mocha.passes} passed, ${mocha.failures} failed, ${mocha.pending} pending)` : ''}`);
+    super(`${reason}${mocha ? ` (${mocha.passes} passed, ${mocha.failures} failed, ${mocha.pending} pending)` : ''}`);
   }
 }
 
+/**
+ * Variables that would point the extension at the machine's own caches, engines or envs; the
+ * server (and so the extension host) never inherits them, the fixture sets what a test needs.
+ */
+const MACHINE_ENV = /^(HF_|HUGGINGFACE_|TRANSFORMERS_CACHE$|CONDA|MAMBA|_CE_|PIP_|UV_|TORCH_HOME$|DOCKER_|CONTAINER_HOST$|VIRTUAL_ENV$|XDG_)/;
+
 const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-export const RESULT_MARKER = 'MLDS_MOCHA_RESULT';
 
 export class PhaseContext {
   private readonly servers: CodeServer[] = [];
@@ -59,23 +66,32 @@ export class PhaseContext {
     readonly tmpDir: string,
   ) {}
 
+  /**
+   * The extension under test: the repo itself, or MLDS_EXTENSION_DEV_PATH (a development aid for
+   * working on this runner against another extension folder; never set in CI).
+   */
+  get extensionRoot(): string {
+    return process.env.MLDS_EXTENSION_DEV_PATH || this.repoRoot;
+  }
+
   log(msg: string): void {
     console.log(`[${this.phase.name}] ${msg}`);
   }
 
   /** Environment the extension host must see: the fixture's (HOME, ...) and the fixture itself. */
   extensionEnv(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...this.fixture.env, [FIXTURE_ENV_VAR]: JSON.stringify(this.fixture), ...extra };
+    return { ...this.fixture.env, [FIXTURE_ENV_VAR]: JSON.stringify(this.fixture), [CONSOLE_TAG_VAR]: CONSOLE_TAG, ...extra };
   }
 
   /** A fresh code-server (own dirs, own port), stopped when the phase ends; `vsix` is installed before it starts. */
-  async startServer(opts: { vsix?: string } = {}): Promise<CodeServer> {
+  async startServer(opts: { vsix?: string; settings?: Record<string, unknown> } = {}): Promise<CodeServer> {
     const n = ++this.serverCount;
     const server = new CodeServer({
       tools: this.tools,
       dir: path.join(this.tmpDir, `cs${n}`),
-      env: this.extensionEnv(),
+      unsetEnv: MACHINE_ENV,
       logFile: path.join(this.artifactsDir, `code-server-${n}.log`),
+      settings: opts.settings,
     });
     this.servers.push(server);
     if (opts.vsix) {
@@ -89,7 +105,9 @@ export class PhaseContext {
   }
 
   /**
-   * A browser page on the workbench for the fixture workspace. Console output goes to
+   * A browser page on the workbench for the fixture workspace. The extension host gets the
+   * fixture's environment through the payload's extensionEnvironment (added unless `payload` has
+   * one), which the workbench applies with or without a development path. Console output goes to
    * browser-console.log; the extension host's (mocha's) also to stdout. `onExit` receives the code
    * the workbench passes to window.codeAutomationExit when an extension test run ends.
    */
@@ -106,15 +124,19 @@ export class PhaseContext {
       this.log(`workbench reported extension host exit code ${code}`);
       opts.onExit?.(code);
     });
-    await page.goto(server.workbenchUrl(opts.folder ?? this.fixture.workspace, opts.payload));
+    const payload = [...(opts.payload ?? [])];
+    if (!payload.some(([key]) => key === 'extensionEnvironment')) payload.push(['extensionEnvironment', JSON.stringify(this.extensionEnv())]);
+    await page.goto(server.workbenchUrl(opts.folder ?? this.fixture.workspace, payload));
     return page;
   }
 
   private onConsole(msg: ConsoleMessage, sink: fs.WriteStream): void {
     const text = cleanConsoleText(msg.text());
     sink.write(`[${msg.type()}] ${text}\n`);
-    const host = extensionHostLine(text);
-    if (host !== undefined) process.stdout.write(`  | ${host}\n`);
+    for (const line of text.split('\n')) {
+      const host = extensionHostText(line);
+      if (host !== undefined) process.stdout.write(`  | ${host}\n`);
+    }
   }
 
   /** Runs the extension-host test suite (extensionTestsPath) in a dev window and returns mocha's counts. */
@@ -124,7 +146,7 @@ export class PhaseContext {
     const exited = new Promise<number>((r) => (resolveExit = r));
     const page = await this.openWorkbench(server, {
       payload: [
-        ['extensionDevelopmentPath', server.remoteUri(this.repoRoot)],
+        ['extensionDevelopmentPath', server.remoteUri(this.extensionRoot)],
         ['extensionTestsPath', server.remoteUri(testsPath)],
         ['extensionEnvironment', JSON.stringify(this.extensionEnv())],
       ],
@@ -138,18 +160,18 @@ export class PhaseContext {
     const code = await exited;
     await page.screenshot({ path: path.join(this.artifactsDir, 'workbench-at-exit.png') }).catch(() => undefined);
     if (code !== 0) throw new ExtensionHostExit(code, counts);
-    if (!counts) throw new ExtensionHostExit(1, undefined); // exit 0 without a result line: the suite never ran
-    if (counts.passes === 0) throw new ExtensionHostExit(1, counts);
+    if (!counts) throw new ExtensionHostExit(1, undefined, `extension host exited 0 without a ${RESULT_MARKER} line: the suite never ran`);
+    if (counts.passes === 0) throw new ExtensionHostExit(1, counts, 'no test passed in the extension host');
     return counts;
   }
 
-  /** Runs `cmd args` in the repo root, output to <artifacts>/<logName>; rejects on non-zero exit. */
-  exec(cmd: string, args: string[], logName: string, timeoutMs = 300_000): Promise<void> {
+  /** Runs `cmd args` in `cwd` (default: the extension root), output to <artifacts>/<logName>; rejects on non-zero exit. */
+  exec(cmd: string, args: string[], logName: string, timeoutMs = 300_000, cwd = this.extensionRoot): Promise<void> {
     const logFile = path.join(this.artifactsDir, logName);
     const log = fs.openSync(logFile, 'w');
     return new Promise<void>((resolve, reject) => {
       // stdin closed: a tool that prompts fails instead of waiting forever.
-      const child = spawn(cmd, args, { cwd: this.repoRoot, stdio: ['ignore', log, log], detached: true });
+      const child = spawn(cmd, args, { cwd, stdio: ['ignore', log, log], detached: true });
       fs.closeSync(log);
       const timer = setTimeout(() => {
         try {
@@ -195,16 +217,13 @@ export class PhaseContext {
   }
 }
 
-/** Drops the `%c` CSS placeholders and their style arguments that the workbench's forwarded console output carries. */
+/** Drops the `%c LEVEL` + `color: #xxx` prefix the workbench puts on log-service lines. */
 export function cleanConsoleText(text: string): string {
-  const styles = (text.match(/%c/g) ?? []).length;
-  let out = text.replace(/%c/g, '');
-  for (let i = 0; i < styles; i++) out = out.replace(/\s(?:color|font-weight|background)[^ ]*(?:\s[^ %:]+;?)?$/, '');
-  return out;
+  return text.replace(/^%c\s*(\w+)\s+color:\s*#[0-9a-fA-F]+\s?/, '$1 ');
 }
 
-/** The text of a console line that came from the extension host, or undefined for workbench noise. */
-export function extensionHostLine(text: string): string | undefined {
-  const m = /^\[Extension Host\]\s?(.*)$/s.exec(text);
-  return m ? m[1] : undefined;
+/** The text of a console line the extension host's test run printed, or undefined for workbench noise. */
+export function extensionHostText(text: string): string | undefined {
+  const i = text.indexOf(CONSOLE_TAG);
+  return i < 0 ? undefined : text.slice(i + CONSOLE_TAG.length);
 }

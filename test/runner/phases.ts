@@ -32,7 +32,7 @@ export const vsixPhase: Phase = {
   async run(ctx) {
     const started = Date.now();
     await ctx.exec('npm', ['run', 'package'], 'package.log');
-    const vsix = path.join(ctx.repoRoot, 'ml-disk-space.vsix');
+    const vsix = path.join(ctx.extensionRoot, 'ml-disk-space.vsix'); // where package.json's "package" script writes it
     if (!fs.existsSync(vsix) || fs.statSync(vsix).mtimeMs < started - 1000) throw new Error(`npm run package did not write a new ${vsix}`);
     const contents = execFileSync('python3', ['-m', 'zipfile', '-l', vsix], { encoding: 'utf8' });
     fs.writeFileSync(path.join(ctx.artifactsDir, 'vsix-contents.txt'), contents);
@@ -42,7 +42,7 @@ export const vsixPhase: Phase = {
     const installed = fs.readdirSync(server.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`));
     if (installed.length !== 1) throw new Error(`expected one ${EXTENSION_ID}-* folder in ${server.extensionsDir}, found: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
 
-    const page = await ctx.openWorkbench(server); // no payload: only installed extensions load
+    const page = await ctx.openWorkbench(server); // no development path: only installed extensions load
     await waitForWorkbench(page);
     const checks: string[] = [`installed as ${installed[0]}`];
 
@@ -70,12 +70,7 @@ export const uiTreePhase: Phase = {
     const ws = partInfo<WorkspaceItemsInfo>(ctx.fixture, 'workspaceItems');
     const server = await ctx.startServer();
     // A development window on the repo's extension, without a test suite.
-    const page = await ctx.openWorkbench(server, {
-      payload: [
-        ['extensionDevelopmentPath', server.remoteUri(ctx.repoRoot)],
-        ['extensionEnvironment', JSON.stringify(ctx.extensionEnv())],
-      ],
-    });
+    const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
     await statusBarItemsOf(page, EXTENSION_ID).first().waitFor({ state: 'visible', timeout: 60_000 });
 

@@ -69,7 +69,7 @@ async function runPhase(phase: Phase, tools: ReturnType<typeof loadTools>, tmpRo
     clearTimeout(timer);
   }
   await ctx.dispose(!report.ok);
-  fs.rmSync(tmpDir, { recursive: true, force: true });
+  if (process.env.MLDS_KEEP_TMP !== '1') fs.rmSync(tmpDir, { recursive: true, force: true });
   report.seconds = Math.round((Date.now() - t0) / 100) / 10;
   for (const c of report.checks) ctx.log(`ok: ${c}`);
   if (report.mocha) ctx.log(`mocha in the extension host: ${report.mocha.passes} passed, ${report.mocha.failures} failed, ${report.mocha.pending} pending`);
@@ -88,12 +88,12 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   // Short paths: unix sockets (dockerd, code-server's IPC) are limited to ~100 characters.
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mlds-'));
+  // MLDS_KEEP_TMP=1 keeps the fixtures and server dirs for a look after the run.
+  const keepTmp = process.env.MLDS_KEEP_TMP === '1';
+  if (!keepTmp) process.on('exit', () => fs.rmSync(tmpRoot, { recursive: true, force: true })); // also on SIGINT
   const reports: PhaseReport[] = [];
-  try {
-    for (const phase of phases) reports.push(await runPhase(phase, tools, tmpRoot));
-  } finally {
-    fs.rmSync(tmpRoot, { recursive: true, force: true });
-  }
+  for (const phase of phases) reports.push(await runPhase(phase, tools, tmpRoot));
+  if (keepTmp) console.log(`temp dirs kept: ${tmpRoot}`);
 
   const mocha = reports.reduce<MochaCounts>(
     (sum, r) => ({ passes: sum.passes + (r.mocha?.passes ?? 0), failures: sum.failures + (r.mocha?.failures ?? 0), pending: sum.pending + (r.mocha?.pending ?? 0) }),

@@ -248,13 +248,13 @@ export function parseDockerHost(host: string): ParsedDockerHost {
     return { protocol: 'invalid', reason: `"${host}" is not a Docker host URL (expected unix://, tcp://, npipe:// or ssh://)` };
   }
   const scheme = url.protocol.replace(/:$/, '');
+  if (!['tcp', 'http', 'https', 'ssh'].includes(scheme)) {
+    return { protocol: 'invalid', reason: `"${host}" uses an unsupported scheme "${scheme}:" (expected unix://, tcp://, npipe:// or ssh://)` };
+  }
   if (!url.hostname) return { protocol: 'invalid', reason: `"${host}" has no host name` };
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
     const port = url.port ? Number(url.port) : scheme === 'https' ? 2376 : 2375;
     return { protocol: scheme, hostname: url.hostname, port };
   }
-  if (scheme === 'ssh') {
-    return { protocol: 'ssh', hostname: url.hostname, port: url.port ? Number(url.port) : 22, username: url.username || undefined };
-  }
-  return { protocol: 'invalid', reason: `"${host}" uses an unsupported scheme "${scheme}:" (expected unix://, tcp://, npipe:// or ssh://)` };
+  return { protocol: 'ssh', hostname: url.hostname, port: url.port ? Number(url.port) : 22, username: url.username || undefined };
 }

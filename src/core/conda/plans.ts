@@ -1,0 +1,119 @@
+// Deletion plans for conda: remove envs (never base, never the active one), clean tarballs and
+// clean unused packages (the selection `conda clean -t -p` makes, re-checked when the plan is made:
+// a package an env has linked since the scan is in use and stays).
+
+import * as path from 'path';
+import { existingDir } from '../caches/common';
+import { buildPlan, PlanRefusedError, type PlannedPath } from '../caches/planBuilder';
+import { formatCount } from '../format';
+import { findItem, type Item, type ScanModel } from '../model';
+import type { DeletionPlan } from '../plan';
+import type { PlanContext } from '../planProviders';
+import { CONDA_CATEGORY_ID } from '../scanners/conda';
+import { isCondaPrefix, looksLikeInstallRoot } from './discover';
+
+function condaCategory(model: ScanModel) {
+  const category = model.categories.find((c) => c.id === CONDA_CATEGORY_ID);
+  if (!category) throw new PlanRefusedError('the last scan found no conda installation');
+  return category;
+}
+
+/**
+ * Removes env folders. Refused for base (an install root: it holds envs/, pkgs/ or condabin/, now
+ * or at scan time) and for the active env (CONDA_PREFIX now or at scan time); such envs are listed
+ * in `keep`. The env's line in ~/.conda/environments.txt stays; conda skips prefixes that no longer exist.
+ */
+export async function planCondaRemoveEnvs(model: ScanModel, envItemIds: string[], ctx: PlanContext, signal?: AbortSignal): Promise<DeletionPlan> {
+  const activeNow = ctx.env.CONDA_PREFIX ? await existingDir(ctx.env.CONDA_PREFIX) : undefined;
+  const roots = (condaCategory(model).fields?.roots as string[] | undefined) ?? [];
+  const paths: PlannedPath[] = [];
+  const keep: { path: string; reason: string }[] = [];
+  const names: string[] = [];
+  for (const id of envItemIds) {
+    const found = findItem(model, id);
+    if (!found || found.category.id !== CONDA_CATEGORY_ID || found.item.kind !== 'conda-env' || !found.item.path) {
+      throw new PlanRefusedError(`not a conda environment of the last scan: ${id}`);
+    }
+    const item = found.item;
+    const prefix = item.path!;
+    const reason = await refusal(item, prefix, roots, activeNow);
+    if (reason) {
+      keep.push({ path: prefix, reason });
+      continue;
+    }
+    names.push(item.label);
+    paths.push({ path: prefix, root: path.dirname(prefix), label: `conda env ${item.label}`, itemId: item.id });
+  }
+  return buildPlan({
+    title: names.length === 1 ? `Remove conda environment ${names[0]}` : `Remove ${formatCount(names.length, 'conda environment')}`,
+    scannedAt: model.scannedAt,
+    paths,
+    keep,
+    signal,
+  });
+}
+
+async function refusal(item: Item, prefix: string, roots: string[], activeNow: string | undefined): Promise<string | undefined> {
+  if (item.fields?.base === true || roots.includes(prefix)) return 'the base environment is never removed';
+  if (item.fields?.active === true || prefix === activeNow) return 'the active environment (CONDA_PREFIX) is never removed';
+  if (await looksLikeInstallRoot(prefix)) return 'it holds envs/, pkgs/ or condabin/: an install root, never removed';
+  if (!(await isCondaPrefix(prefix))) return 'it no longer holds conda-meta/: not a conda environment now';
+  return undefined;
+}
+
+function pkgsItems(model: ScanModel, pkgsDir?: string): Item[] {
+  const items = condaCategory(model).items.filter((i) => i.kind === 'conda-pkgs' && (!pkgsDir || i.path === pkgsDir));
+  if (pkgsDir && !items.length) throw new PlanRefusedError(`not a package cache of the last scan: ${pkgsDir}`);
+  return items;
+}
+
+function groupOf(pkgs: Item, kind: string): Item[] {
+  return pkgs.children?.find((c) => c.kind === kind)?.children ?? [];
+}
+
+/** `conda clean --tarballs` over every package cache of the scan (or one). */
+export async function planCondaCleanTarballs(model: ScanModel, pkgsDir?: string, signal?: AbortSignal): Promise<DeletionPlan> {
+  const paths: PlannedPath[] = [];
+  for (const pkgs of pkgsItems(model, pkgsDir)) {
+    for (const t of groupOf(pkgs, 'conda-tarballs')) paths.push({ path: t.path!, root: pkgs.path!, label: t.label, itemId: t.id });
+  }
+  return buildPlan({
+    title: `Clean conda tarballs: ${formatCount(paths.length, 'archive')}`,
+    scannedAt: model.scannedAt,
+    paths,
+    signal,
+  });
+}
+
+/** `conda clean --packages`: extracted packages no env links to, re-checked now. */
+export async function planCondaCleanPackages(model: ScanModel, pkgsDir?: string, signal?: AbortSignal): Promise<DeletionPlan> {
+  const paths: PlannedPath[] = [];
+  for (const pkgs of pkgsItems(model, pkgsDir)) {
+    for (const p of groupOf(pkgs, 'conda-unused-packages')) paths.push({ path: p.path!, root: pkgs.path!, label: p.label, itemId: p.id });
+  }
+  return buildPlan({
+    title: `Clean unused conda packages: ${formatCount(paths.length, 'package')}`,
+    scannedAt: model.scannedAt,
+    paths,
+    skipIfLinkedOutside: 'in use now: an environment hard-links its files',
+    signal,
+  });
+}
+
+/** Single tarballs or unused packages picked in the tree. */
+export async function planCondaPkgsEntries(model: ScanModel, ids: string[], signal?: AbortSignal): Promise<DeletionPlan> {
+  const paths: PlannedPath[] = [];
+  for (const id of ids) {
+    const found = findItem(model, id);
+    const pkgs = found?.parents.find((p) => p.kind === 'conda-pkgs');
+    if (!found || !pkgs?.path || !found.item.path || !found.item.reclaimable) throw new PlanRefusedError(`not a removable tarball or unused package of the last scan: ${id}`);
+    paths.push({ path: found.item.path, root: pkgs.path, label: found.item.label, itemId: id });
+  }
+  return buildPlan({
+    title: `Delete ${paths.length} conda package cache ${paths.length === 1 ? 'entry' : 'entries'}`,
+    scannedAt: model.scannedAt,
+    paths,
+    skipIfLinkedOutside: 'in use now: an environment hard-links its files',
+    signal,
+  });
+}

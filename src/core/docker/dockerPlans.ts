@@ -1,0 +1,577 @@
+// Docker reclaim actions as plans (what would go, how many bytes, what the user must be told),
+// and the executor that carries them out and reports what the engine freed.
+//
+// Plans are built from a DockerDiskUsage; build them from a fresh `client.diskUsage()` when the
+// user asks (one call), not from an old scan. Deletion rules as for files: only what the plan
+// lists is removed, and each target is re-checked right before it goes:
+//   - containers and volumes are removed one by one by id/name (never by an engine-wide prune,
+//     which would also take a container stopped or a volume created after the plan was shown);
+//     the engine refuses running containers and volumes in use (HTTP 409); a volume whose
+//     creation time changed (deleted and re-created under the same name) is skipped;
+//   - images are removed by id, after checking on a fresh disk usage that no container uses them;
+//   - image prunes use the engine's prune (which also removes parent layers correctly) limited by
+//     `until` to images created no later than the newest planned one;
+//   - build cache has no per-record removal in the API: `POST /build/prune?all=true`.
+
+import { formatBytes, formatCount } from '../format';
+import type { DockerClient } from './client';
+import { dockerTotals, imageRemovalBounds, isActiveContainer, isImageInUse } from './diskUsageMath';
+import { imageLabelOf, shortDockerId } from './labels';
+import { isAbortError, isDockerEngineError, type DockerContainer, type DockerDiskUsage, type DockerImage } from './types';
+
+export type DockerActionId =
+  | 'prune-dangling-images'
+  | 'prune-unused-images'
+  | 'prune-stopped-containers'
+  | 'prune-unused-volumes'
+  | 'prune-build-cache'
+  | 'remove-images'
+  | 'remove-containers'
+  | 'remove-volumes';
+
+/** CLI / command names for the prunes (`ml-disk-space purge docker:dangling-images`). */
+export const DOCKER_PURGE_TARGETS = {
+  'docker:dangling-images': 'prune-dangling-images',
+  'docker:unused-images': 'prune-unused-images',
+  'docker:stopped-containers': 'prune-stopped-containers',
+  'docker:unused-volumes': 'prune-unused-volumes',
+  'docker:build-cache': 'prune-build-cache',
+} as const satisfies Record<string, DockerActionId>;
+
+export type DockerPurgeTarget = keyof typeof DOCKER_PURGE_TARGETS;
+
+export type DockerTargetType = 'image' | 'container' | 'volume' | 'build-cache';
+
+export interface DockerPlanTarget {
+  type: DockerTargetType;
+  /** Image id, container id, volume name or build-cache record id. */
+  id: string;
+  label: string;
+  /** Bytes this target frees when it goes alone; null when the engine does not know (volumes of remote drivers). */
+  bytes: number | null;
+  /** Creation time seen by the scan (images, containers, volumes), to recognise a re-created object. */
+  createdMs?: number;
+}
+
+export interface DockerPlan {
+  action: DockerActionId;
+  /** "Prune 2 dangling images", "Remove 1 unused volume". */
+  title: string;
+  endpoint: string;
+  /** When the disk usage the plan was made from was fetched. */
+  scannedAt: number;
+  /** In execution order: containers before the images they use. */
+  targets: DockerPlanTarget[];
+  /** Bytes the plan is sure to free. */
+  bytes: number;
+  /** The most it could free; equal to `bytes` when exact (only image sets sharing layers are not). */
+  bytesUpTo: number;
+  /** Selected objects the plan will not touch, and why (in use, running, …). */
+  refused: { type: DockerTargetType; id: string; label: string; reason: string }[];
+  /** Extra words the confirmation must carry (data loss, untag only, …). */
+  warnings: string[];
+  /** The full text of the one modal confirmation. */
+  confirmation: string;
+  /** remove-images only: the user chose to remove the stopped containers using the images too. */
+  removeContainers?: boolean;
+}
+
+export type DockerOutcomeStatus = 'removed' | 'untagged' | 'skipped' | 'failed';
+
+export interface DockerTargetOutcome {
+  type: DockerTargetType;
+  id: string;
+  label: string;
+  status: DockerOutcomeStatus;
+  /** Bytes this target freed, where known. */
+  bytes: number | null;
+  /** 'gone', 'in-use', 'running', 'changed', 'kept-by-engine', 'cancelled', 'conflict', or an errno / HTTP code. */
+  code?: string;
+  message?: string;
+}
+
+export interface DockerExecutionReport {
+  action: DockerActionId;
+  title: string;
+  endpoint: string;
+  outcomes: DockerTargetOutcome[];
+  /** Bytes freed by what was removed (see `bytesSource`). */
+  bytesFreed: number;
+  /**
+   * Where bytesFreed comes from: 'engine' = the prune's SpaceReclaimed; 'measured' = drop in the
+   * engine's own figures between a disk usage before and after; 'planned' = sum of the removed
+   * targets' sizes (containers: a stopped container's writable layer does not change).
+   */
+  bytesSource: 'engine' | 'measured' | 'planned';
+  /** `SpaceReclaimed` exactly as the engine reported it (prunes only). */
+  engineSpaceReclaimed?: number;
+  /** Everything the engine said it deleted (prunes: also layer ids and records not in the plan). */
+  engineDeleted: string[];
+  cancelled: boolean;
+  /** Set on macOS and Windows, where Docker runs in a VM. */
+  platformNote?: string;
+  /** "Reclaimed 42.3 GB (3 items)", plus failures. */
+  summary: string;
+}
+
+export const VM_DISK_IMAGE_NOTE =
+  "On macOS and Windows Docker runs in a virtual machine: the freed space stays inside Docker's disk image " +
+  'until that image is compacted, so it is not yet free on this computer.';
+
+const BUILD_CACHE_SHARED_NOTE =
+  'Layers that BuildKit built are also held by the build cache: they stay on disk until the build cache is pruned too.';
+
+// ---------------------------------------------------------------------------------------------
+// Plans
+// ---------------------------------------------------------------------------------------------
+
+const PERMANENT = 'This cannot be undone.';
+
+function imageTarget(image: DockerImage, bytes: number): DockerPlanTarget {
+  return { type: 'image', id: image.id, label: imageLabelOf(image), bytes, createdMs: image.createdMs };
+}
+
+function containerTarget(c: DockerContainer): DockerPlanTarget {
+  return { type: 'container', id: c.id, label: c.name || shortDockerId(c.id), bytes: c.writableBytes, createdMs: c.createdMs };
+}
+
+function bytesText(atLeast: number, upTo: number): string {
+  return upTo > atLeast ? `at least ${formatBytes(atLeast)} (up to ${formatBytes(upTo)})` : formatBytes(atLeast);
+}
+
+function finish(plan: Omit<DockerPlan, 'confirmation'>, question: string): DockerPlan {
+  const lines = [`${question} This frees ${bytesText(plan.bytes, plan.bytesUpTo)}.`];
+  for (const w of plan.warnings) lines.push(w);
+  if (plan.refused.length) lines.push(`Not included: ${plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')}.`);
+  lines.push(PERMANENT);
+  return { ...plan, confirmation: lines.join('\n') };
+}
+
+function base(du: DockerDiskUsage, action: DockerActionId, title: string): Omit<DockerPlan, 'confirmation'> {
+  return { action, title, endpoint: du.endpoint, scannedAt: du.fetchedAt, targets: [], bytes: 0, bytesUpTo: 0, refused: [], warnings: [] };
+}
+
+function imagePrunePlan(du: DockerDiskUsage, danglingOnly: boolean): DockerPlan {
+  const candidates = du.images.filter((i) => (danglingOnly ? i.dangling : true));
+  const unused = candidates.filter((i) => !isImageInUse(du, i));
+  const noun = danglingOnly ? 'dangling image' : 'unused image';
+  const plan = base(du, danglingOnly ? 'prune-dangling-images' : 'prune-unused-images', `Prune ${formatCount(unused.length, noun)}`);
+  const bounds = imageRemovalBounds(
+    du,
+    unused.map((i) => i.id),
+  );
+  plan.targets = unused.map((i) => imageTarget(i, i.uniqueBytes));
+  plan.bytes = bounds.atLeast;
+  plan.bytesUpTo = bounds.upTo;
+  if (unused.length && du.buildCache.some((b) => b.shared)) plan.warnings.push(BUILD_CACHE_SHARED_NOTE);
+  if (danglingOnly) {
+    for (const i of candidates.filter((c) => isImageInUse(du, c))) {
+      plan.refused.push({ type: 'image', id: i.id, label: imageLabelOf(i), reason: 'used by a container' });
+    }
+  }
+  return finish(plan, `Remove ${formatCount(unused.length, noun)} that no container uses?`);
+}
+
+/** `docker image prune`: images with no tag that no container uses. */
+export function planPruneDanglingImages(du: DockerDiskUsage): DockerPlan {
+  return imagePrunePlan(du, true);
+}
+
+/** `docker image prune -a`: every image no container uses, tagged or not. */
+export function planPruneUnusedImages(du: DockerDiskUsage): DockerPlan {
+  return imagePrunePlan(du, false);
+}
+
+/** `docker container prune`: every container that is not running, paused or restarting. */
+export function planPruneStoppedContainers(du: DockerDiskUsage): DockerPlan {
+  return planRemoveContainers(
+    du,
+    du.containers.filter((c) => !isActiveContainer(c)).map((c) => c.id),
+    'prune-stopped-containers',
+  );
+}
+
+/** `docker volume prune --all`: every volume no container references. */
+export function planPruneUnusedVolumes(du: DockerDiskUsage): DockerPlan {
+  return planRemoveVolumes(
+    du,
+    du.volumes.filter((v) => v.refCount === 0).map((v) => v.name),
+    'prune-unused-volumes',
+  );
+}
+
+/** `docker builder prune -a`: every build-cache record not in use. */
+export function planPruneBuildCache(du: DockerDiskUsage): DockerPlan {
+  const idle = du.buildCache.filter((b) => !b.inUse);
+  const plan = base(du, 'prune-build-cache', `Prune build cache (${formatCount(idle.length, 'record')})`);
+  plan.targets = idle.map((b) => ({
+    type: 'build-cache' as const,
+    id: b.id,
+    label: `${b.type} ${b.id.slice(0, 12)}`,
+    // A shared record's data is an image layer: removing the record frees none of it.
+    bytes: b.shared ? 0 : b.bytes,
+  }));
+  plan.bytes = plan.bytesUpTo = dockerTotals(du).buildCache.reclaimableBytes;
+  const inUse = du.buildCache.length - idle.length;
+  if (inUse > 0) plan.warnings.push(`${formatCount(inUse, 'record')} in use by a running build will be kept.`);
+  return finish(plan, `Remove ${formatCount(idle.length, 'build-cache record')} not in use?`);
+}
+
+/**
+ * Remove chosen images. An image a container uses is refused unless `removeContainers` is set;
+ * then its containers go first, provided none is running.
+ */
+export function planRemoveImages(du: DockerDiskUsage, imageIds: string[], options: { removeContainers?: boolean } = {}): DockerPlan {
+  const removeContainers = options.removeContainers === true;
+  const plan = base(du, 'remove-images', '');
+  plan.removeContainers = removeContainers;
+  const chosen: DockerImage[] = [];
+  const containers: DockerContainer[] = [];
+  for (const id of new Set(imageIds)) {
+    const image = du.images.find((i) => i.id === id);
+    if (!image) {
+      plan.refused.push({ type: 'image', id, label: id, reason: 'not found' });
+      continue;
+    }
+    const users = du.containers.filter((c) => c.imageId === image.id);
+    const inUse = isImageInUse(du, image);
+    if (inUse && !removeContainers) {
+      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: `used by ${formatCount(Math.max(users.length, image.containers), 'container')}` });
+      continue;
+    }
+    const running = users.filter(isActiveContainer);
+    if (running.length) {
+      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: `used by running container ${running.map((c) => c.name).join(', ')}` });
+      continue;
+    }
+    if (inUse && users.length === 0) {
+      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: 'used by a container the engine did not list' });
+      continue;
+    }
+    chosen.push(image);
+    containers.push(...users);
+  }
+  const bounds = imageRemovalBounds(
+    du,
+    chosen.map((i) => i.id),
+  );
+  const containerBytes = containers.reduce((s, c) => s + c.writableBytes, 0);
+  plan.targets = [...containers.map(containerTarget), ...chosen.map((i) => imageTarget(i, i.uniqueBytes))];
+  plan.bytes = bounds.atLeast + containerBytes;
+  plan.bytesUpTo = bounds.upTo + containerBytes;
+  plan.title = `Remove ${formatCount(chosen.length, 'image')}` + (containers.length ? ` and ${formatCount(containers.length, 'stopped container')}` : '');
+  if (containers.length) {
+    plan.warnings.push(`The stopped containers using them are removed too: ${containers.map((c) => c.name).join(', ')}; their writable layers are lost.`);
+  }
+  const parents = chosen.filter((i) => du.images.some((o) => o.parentId === i.id && !chosen.some((c) => c.id === o.id)));
+  const heldByCache = du.buildCache.filter((b) => b.shared).reduce((s, b) => s + b.bytes, 0);
+  if (chosen.length && heldByCache > 0) plan.warnings.push(BUILD_CACHE_SHARED_NOTE);
+  if (parents.length) {
+    plan.warnings.push(`Other images are built on ${parents.map(imageLabelOf).join(', ')}: removing only untags them and frees nothing.`);
+  }
+  const what = chosen.map(imageLabelOf).join(', ') || 'no image';
+  return finish(plan, `Remove ${what}${containers.length ? ` and ${formatCount(containers.length, 'stopped container')}` : ''}?`);
+}
+
+/** Remove chosen containers; running (or paused, restarting) ones are refused. */
+export function planRemoveContainers(du: DockerDiskUsage, ids: string[], action: DockerActionId = 'remove-containers'): DockerPlan {
+  const plan = base(du, action, '');
+  for (const id of new Set(ids)) {
+    const c = du.containers.find((x) => x.id === id);
+    if (!c) plan.refused.push({ type: 'container', id, label: id, reason: 'not found' });
+    else if (isActiveContainer(c)) plan.refused.push({ type: 'container', id, label: c.name, reason: c.state });
+    else plan.targets.push(containerTarget(c));
+  }
+  plan.bytes = plan.bytesUpTo = plan.targets.reduce((s, t) => s + (t.bytes ?? 0), 0);
+  const noun = action === 'prune-stopped-containers' ? 'stopped container' : 'container';
+  plan.title = `${action === 'prune-stopped-containers' ? 'Prune' : 'Remove'} ${formatCount(plan.targets.length, noun)}`;
+  if (plan.targets.length) plan.warnings.push('Files written inside these containers (their writable layers) are lost; their volumes are kept.');
+  return finish(plan, `Remove ${formatCount(plan.targets.length, 'stopped container')}?`);
+}
+
+/** Remove chosen volumes; volumes in use are refused. Always carries the data-loss warning. */
+export function planRemoveVolumes(du: DockerDiskUsage, names: string[], action: DockerActionId = 'remove-volumes'): DockerPlan {
+  const plan = base(du, action, '');
+  let unknown = 0;
+  for (const name of new Set(names)) {
+    const v = du.volumes.find((x) => x.name === name);
+    if (!v) plan.refused.push({ type: 'volume', id: name, label: name, reason: 'not found' });
+    else if (v.refCount !== 0) plan.refused.push({ type: 'volume', id: name, label: name, reason: v.refCount > 0 ? `used by ${formatCount(v.refCount, 'container')}` : 'use unknown' });
+    else {
+      plan.targets.push({ type: 'volume', id: v.name, label: v.name, bytes: v.bytes, createdMs: v.createdMs });
+      if (v.bytes === null) unknown++;
+    }
+  }
+  plan.bytes = plan.bytesUpTo = plan.targets.reduce((s, t) => s + (t.bytes ?? 0), 0);
+  const noun = action === 'prune-unused-volumes' ? 'unused volume' : 'volume';
+  plan.title = `${action === 'prune-unused-volumes' ? 'Prune' : 'Remove'} ${formatCount(plan.targets.length, noun)}`;
+  if (plan.targets.length) {
+    plan.warnings.push(
+      `DATA LOSS: volumes hold data written by containers (databases, datasets, model files). ` +
+        `Everything in ${plan.targets.map((t) => t.label).join(', ')} is deleted permanently.`,
+    );
+  }
+  if (unknown) plan.warnings.push(`${formatCount(unknown, 'volume')} of unknown size (not counted in the bytes).`);
+  return finish(plan, `Delete ${formatCount(plan.targets.length, 'unused volume')} and all the data in them?`);
+}
+
+/** The plan behind a purge target name (`docker:dangling-images`, …). */
+export function planDockerPurge(du: DockerDiskUsage, target: DockerPurgeTarget): DockerPlan {
+  switch (DOCKER_PURGE_TARGETS[target]) {
+    case 'prune-dangling-images':
+      return planPruneDanglingImages(du);
+    case 'prune-unused-images':
+      return planPruneUnusedImages(du);
+    case 'prune-stopped-containers':
+      return planPruneStoppedContainers(du);
+    case 'prune-unused-volumes':
+      return planPruneUnusedVolumes(du);
+    case 'prune-build-cache':
+      return planPruneBuildCache(du);
+  }
+}
+
+export function isDockerPurgeTarget(name: string): name is DockerPurgeTarget {
+  return Object.prototype.hasOwnProperty.call(DOCKER_PURGE_TARGETS, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Executor
+// ---------------------------------------------------------------------------------------------
+
+export interface ExecuteDockerPlanOptions {
+  signal?: AbortSignal;
+  /** Decides the VM disk-image note; defaults to this process's platform. */
+  platform?: NodeJS.Platform;
+  /** Called after each target (removal actions) so the UI can show progress. */
+  onProgress?: (done: number, total: number, outcome: DockerTargetOutcome) => void;
+}
+
+/**
+ * Carries out a plan. Never throws for engine trouble: every target gets an outcome ('removed',
+ * 'untagged', 'skipped' with why, 'failed' with the engine's words). Cancelling through `signal`
+ * stops before the next target; the remaining ones are reported as skipped ('cancelled').
+ */
+export async function executeDockerPlan(client: DockerClient, plan: DockerPlan, options: ExecuteDockerPlanOptions = {}): Promise<DockerExecutionReport> {
+  const report: DockerExecutionReport = {
+    action: plan.action,
+    title: plan.title,
+    endpoint: client.endpoint,
+    outcomes: [],
+    bytesFreed: 0,
+    bytesSource: 'planned',
+    engineDeleted: [],
+    cancelled: false,
+    summary: '',
+  };
+  const platform = options.platform ?? process.platform;
+  if (platform === 'darwin' || platform === 'win32') report.platformNote = VM_DISK_IMAGE_NOTE;
+
+  try {
+    if (plan.targets.length > 0) {
+      switch (plan.action) {
+        case 'prune-dangling-images':
+        case 'prune-unused-images':
+          await runImagePrune(client, plan, report, options);
+          break;
+        case 'prune-build-cache':
+          await runBuildCachePrune(client, plan, report, options);
+          break;
+        case 'prune-stopped-containers':
+        case 'remove-containers':
+          await runContainerRemoval(client, plan, report, options);
+          break;
+        case 'prune-unused-volumes':
+        case 'remove-volumes':
+          await runVolumeRemoval(client, plan, report, options);
+          break;
+        case 'remove-images':
+          await runImageRemoval(client, plan, report, options);
+          break;
+      }
+    }
+  } catch (error) {
+    // A failure of the whole action (engine gone mid-way): every target without an outcome gets one.
+    const cancelled = isAbortError(error) || options.signal?.aborted === true;
+    report.cancelled ||= cancelled;
+    const message = cancelled ? 'cancelled' : errorText(error);
+    for (const t of plan.targets) {
+      if (report.outcomes.some((o) => o.type === t.type && o.id === t.id)) continue;
+      report.outcomes.push({ ...outcomeBase(t), status: cancelled ? 'skipped' : 'failed', code: cancelled ? 'cancelled' : errorCode(error), message });
+    }
+  }
+  report.summary = summarizeDockerReport(report);
+  return report;
+}
+
+function outcomeBase(t: DockerPlanTarget): Pick<DockerTargetOutcome, 'type' | 'id' | 'label' | 'bytes'> {
+  return { type: t.type, id: t.id, label: t.label, bytes: null };
+}
+
+function errorText(error: unknown): string {
+  if (isDockerEngineError(error)) return error.engineMessage ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errorCode(error: unknown): string {
+  if (isDockerEngineError(error)) {
+    if (error.statusCode === 404) return 'gone';
+    if (error.statusCode === 409) return 'conflict';
+    return error.code ?? (error.statusCode ? `HTTP ${error.statusCode}` : error.kind);
+  }
+  return 'error';
+}
+
+async function runImagePrune(client: DockerClient, plan: DockerPlan, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
+  const newest = Math.max(...plan.targets.map((t) => t.createdMs ?? 0));
+  const result = await client.pruneImages({
+    danglingOnly: plan.action === 'prune-dangling-images',
+    // `until` is exclusive and in whole seconds: one second past the newest planned image.
+    createdBefore: newest + 1000,
+    signal: options.signal,
+  });
+  const deleted = new Set(result.deleted);
+  report.engineDeleted = [...result.deleted, ...(result.untagged ?? []).map((u) => `untagged ${u}`)];
+  report.engineSpaceReclaimed = result.spaceReclaimed;
+  report.bytesFreed = result.spaceReclaimed;
+  report.bytesSource = 'engine';
+  for (const t of plan.targets) {
+    report.outcomes.push(
+      deleted.has(t.id)
+        ? { ...outcomeBase(t), status: 'removed', bytes: t.bytes }
+        : { ...outcomeBase(t), status: 'skipped', code: 'kept-by-engine', message: 'the engine kept it (used by a container created since the scan?)' },
+    );
+  }
+}
+
+async function runBuildCachePrune(client: DockerClient, plan: DockerPlan, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
+  const result = await client.pruneBuildCache({ all: true, signal: options.signal });
+  const deleted = new Set(result.deleted);
+  report.engineDeleted = result.deleted;
+  report.engineSpaceReclaimed = result.spaceReclaimed;
+  // The engine's SpaceReclaimed also counts records shared with image layers, whose data stays
+  // on disk with the images; we count only the records' own data.
+  let freed = 0;
+  for (const t of plan.targets) {
+    if (deleted.has(t.id)) {
+      freed += t.bytes ?? 0;
+      report.outcomes.push({ ...outcomeBase(t), status: 'removed', bytes: t.bytes });
+    } else {
+      report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'kept-by-engine', message: 'the engine kept it (in use by a build started since the scan?)' });
+    }
+  }
+  report.bytesFreed = freed;
+  report.bytesSource = 'planned';
+}
+
+/** Runs `act` for each target in order, stopping at cancellation; records outcomes. */
+async function eachTarget(
+  targets: DockerPlanTarget[],
+  report: DockerExecutionReport,
+  options: ExecuteDockerPlanOptions,
+  act: (t: DockerPlanTarget) => Promise<DockerTargetOutcome>,
+) {
+  let done = 0;
+  for (const t of targets) {
+    let outcome: DockerTargetOutcome;
+    if (options.signal?.aborted) {
+      report.cancelled = true;
+      outcome = { ...outcomeBase(t), status: 'skipped', code: 'cancelled', message: 'cancelled' };
+    } else {
+      try {
+        outcome = await act(t);
+      } catch (error) {
+        if (isAbortError(error) || options.signal?.aborted) {
+          report.cancelled = true;
+          outcome = { ...outcomeBase(t), status: 'skipped', code: 'cancelled', message: 'cancelled' };
+        } else {
+          const code = errorCode(error);
+          outcome = { ...outcomeBase(t), status: code === 'gone' ? 'skipped' : 'failed', code, message: errorText(error) };
+        }
+      }
+    }
+    report.outcomes.push(outcome);
+    options.onProgress?.(++done, targets.length, outcome);
+  }
+}
+
+async function runContainerRemoval(client: DockerClient, plan: DockerPlan, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
+  await eachTarget(plan.targets, report, options, async (t) => {
+    // Without force the engine refuses a container that is running now (409).
+    await client.removeContainer(t.id, { signal: options.signal });
+    return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
+  });
+  report.bytesFreed = sumRemoved(report);
+  report.bytesSource = 'planned';
+}
+
+async function runVolumeRemoval(client: DockerClient, plan: DockerPlan, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
+  const fresh = await client.diskUsage({ signal: options.signal });
+  await eachTarget(plan.targets, report, options, async (t) => {
+    const now = fresh.volumes.find((v) => v.name === t.id);
+    if (!now) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: 'no longer exists' };
+    if (t.createdMs !== undefined && now.createdMs !== undefined && now.createdMs !== t.createdMs) {
+      return { ...outcomeBase(t), status: 'skipped', code: 'changed', message: 'a different volume now has this name (re-created since the scan)' };
+    }
+    if (now.refCount !== 0) return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: 'now used by a container' };
+    // Without force the engine refuses a volume in use (409), closing the gap since the check.
+    await client.removeVolume(t.id, { signal: options.signal });
+    return { ...outcomeBase(t), status: 'removed', bytes: now.bytes };
+  });
+  report.bytesFreed = sumRemoved(report);
+  report.bytesSource = 'measured';
+}
+
+async function runImageRemoval(client: DockerClient, plan: DockerPlan, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
+  const before = await client.diskUsage({ signal: options.signal });
+  const plannedContainers = new Set(plan.targets.filter((t) => t.type === 'container').map((t) => t.id));
+  const containerTargets = plan.targets.filter((t) => t.type === 'container');
+  const imageTargets = plan.targets.filter((t) => t.type === 'image');
+
+  // Containers first (they hold the images), each re-checked by the engine (no force).
+  await eachTarget(containerTargets, report, options, async (t) => {
+    await client.removeContainer(t.id, { signal: options.signal });
+    return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
+  });
+  const removedContainers = new Set(report.outcomes.filter((o) => o.type === 'container' && o.status === 'removed').map((o) => o.id));
+
+  await eachTarget(imageTargets, report, options, async (t) => {
+    const image = before.images.find((i) => i.id === t.id);
+    if (!image) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: 'no longer exists' };
+    const users = before.containers.filter((c) => c.imageId === t.id && !removedContainers.has(c.id));
+    if (users.length) {
+      const unplanned = users.filter((c) => !plannedContainers.has(c.id));
+      const why = unplanned.length ? `used by ${unplanned.map((c) => c.name).join(', ')} (not in the plan)` : `its container ${users.map((c) => c.name).join(', ')} was not removed`;
+      return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: why };
+    }
+    // By id, so a tag moved to another image since the scan is never touched. Force is needed
+    // only to drop several tags at once; no container uses the image (checked just above, and
+    // the engine still refuses a running one).
+    const result = await client.removeImage(t.id, { force: image.tags.length > 1, signal: options.signal });
+    if (result.deleted.includes(t.id)) return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
+    return { ...outcomeBase(t), status: 'untagged', bytes: 0, message: 'untagged only: other images are built on it' };
+  });
+
+  // Measured as the drop of the engine's whole total: layers an image shared with the build cache
+  // move there instead of being freed, and must not count as reclaimed.
+  const after = await client.diskUsage({ signal: options.signal });
+  report.bytesFreed = Math.max(0, dockerTotals(before).bytes - dockerTotals(after).bytes);
+  report.bytesSource = 'measured';
+}
+
+function sumRemoved(report: DockerExecutionReport): number {
+  return report.outcomes.filter((o) => o.status === 'removed').reduce((s, o) => s + (o.bytes ?? 0), 0);
+}
+
+export function summarizeDockerReport(report: DockerExecutionReport): string {
+  const removed = report.outcomes.filter((o) => o.status === 'removed').length;
+  const untagged = report.outcomes.filter((o) => o.status === 'untagged').length;
+  const problems = report.outcomes.filter((o) => o.status === 'failed' || (o.status === 'skipped' && o.code !== 'cancelled'));
+  const parts = [`Reclaimed ${formatBytes(report.bytesFreed)} (${formatCount(removed, 'item')})`];
+  if (untagged) parts.push(`${formatCount(untagged, 'image')} only untagged`);
+  if (report.cancelled) parts.push('cancelled before the end');
+  let text = parts.join('; ') + '.';
+  if (problems.length) text += ` Not removed: ${problems.map((p) => `${p.label} (${p.message ?? p.code})`).join('; ')}.`;
+  if (report.platformNote) text += ` ${report.platformNote}`;
+  return text;
+}

@@ -1,0 +1,148 @@
+// Removes a folder and everything below it without following symlinks (a link is removed as a
+// link; what it points to is untouched) and without leaving the device of the scanned root: a
+// nested mount point (another device, or a bind mount listed in the mount table) is skipped and
+// reported, never entered. Every folder is opened by descriptor and re-checked (same device and
+// inode as the lstat that found it) before anything inside it is touched. Per-entry errors are
+// collected, not thrown. All calls are fs.promises, so the event loop of the caller (the
+// extension host) stays free; entries of one folder are removed a few at a time.
+import { promises as fsp, type Stats } from 'fs';
+import { DirHandle, joinDisplay } from './dirHandle';
+
+export interface EntryError {
+  path: string;
+  /** errno code (EACCES, EBUSY, EPERM, ELOOP, ...) or ours: 'mount-point', 'changed'. */
+  code: string;
+  message: string;
+}
+
+export interface RemoveContext {
+  /** Device of the scanned root: nothing on another device is touched. */
+  rootDev: number;
+  mountPoints: ReadonlySet<string>;
+  signal?: AbortSignal;
+  /** Called for each entry removed (the caller throttles progress). */
+  onEntry?: (displayPath: string) => void;
+}
+
+export interface RemoveResult {
+  /** The folder itself is gone. */
+  complete: boolean;
+  /** Entries removed (files, links, folders). */
+  removedEntries: number;
+  errors: EntryError[];
+  /** Errors beyond the kept ones are only counted. */
+  errorCount: number;
+  cancelled: boolean;
+}
+
+const MAX_KEPT_ERRORS = 100;
+/** Entries of one folder being lstat'ed/unlinked at the same time. */
+const CONCURRENCY = 16;
+
+class Run {
+  removedEntries = 0;
+  errors: EntryError[] = [];
+  errorCount = 0;
+  constructor(readonly ctx: RemoveContext) {}
+
+  get cancelled(): boolean {
+    return this.ctx.signal?.aborted === true;
+  }
+
+  fail(path: string, err: unknown, code?: string): void {
+    this.errorCount++;
+    if (this.errors.length >= MAX_KEPT_ERRORS) return;
+    const e = err as NodeJS.ErrnoException;
+    this.errors.push({ path, code: code ?? e?.code ?? 'EUNKNOWN', message: e?.message ?? String(err) });
+  }
+
+  removed(path: string): void {
+    this.removedEntries++;
+    this.ctx.onEntry?.(path);
+  }
+}
+
+/**
+ * Removes folder `name` of `parent`, which an lstat just before showed as `seen` (a folder).
+ * Returns whether it is gone.
+ */
+export async function removeTree(parent: DirHandle, name: Buffer, seen: Stats, ctx: RemoveContext): Promise<RemoveResult> {
+  const run = new Run(ctx);
+  const complete = await removeDir(run, parent, name, seen);
+  return { complete, removedEntries: run.removedEntries, errors: run.errors, errorCount: run.errorCount, cancelled: run.cancelled };
+}
+
+async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<Stats, 'dev' | 'ino'>): Promise<boolean> {
+  const display = joinDisplay(parent.displayPath, name);
+  if (run.cancelled) return false;
+  if (seen.dev !== run.ctx.rootDev || run.ctx.mountPoints.has(display)) {
+    run.fail(display, { message: 'another filesystem is mounted here; not entered, not deleted' }, 'mount-point');
+    return false;
+  }
+  let dir: DirHandle | undefined;
+  try {
+    dir = await DirHandle.openChild(parent, name, seen);
+  } catch (err) {
+    run.fail(display, err);
+    return false;
+  }
+  if (!dir) {
+    run.fail(display, { message: 'replaced by another folder during deletion; left alone' }, 'changed');
+    return false;
+  }
+  let complete = true;
+  try {
+    let names: Buffer[];
+    try {
+      names = await fsp.readdir(dir.base, { encoding: 'buffer' });
+    } catch (err) {
+      run.fail(display, err);
+      return false;
+    }
+    const folders: { name: Buffer; st: Stats }[] = [];
+    let next = 0;
+    const removeLeaves = async () => {
+      while (next < names.length) {
+        if (run.cancelled) { complete = false; return; }
+        const entryName = names[next++];
+        const entry = dir!.entry(entryName);
+        let st: Stats;
+        try {
+          st = await fsp.lstat(entry);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // gone already
+          run.fail(joinDisplay(display, entryName), err);
+          complete = false;
+          continue;
+        }
+        if (st.isDirectory()) { folders.push({ name: entryName, st }); continue; }
+        try {
+          // unlink never follows a symlink and fails on a folder (EISDIR) if one was swapped in.
+          await fsp.unlink(entry);
+          run.removed(joinDisplay(display, entryName));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          run.fail(joinDisplay(display, entryName), err);
+          complete = false;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, removeLeaves));
+    // Sub-folders one at a time: descriptors held stay bounded by the depth of the tree.
+    for (const folder of folders) {
+      if (run.cancelled) { complete = false; break; }
+      if (!(await removeDir(run, dir, folder.name, folder.st))) complete = false;
+    }
+  } finally {
+    await dir.close();
+  }
+  if (!complete || run.cancelled) return false;
+  try {
+    await fsp.rmdir(parent.entry(name));
+    run.removed(display);
+    return true;
+  } catch (err) {
+    run.fail(display, err);
+    return false;
+  }
+}

@@ -1,0 +1,127 @@
+// Re-validation of one deletion target right before it is acted on. Anything that does not match
+// what the scan saw is refused with a reason code; only a target that passes every check is handed
+// back, with its parent folder held open so the deletion acts on exactly what was checked.
+import * as path from 'path';
+import { promises as fsp, type Stats } from 'fs';
+import type { DeletionTarget, TargetType } from '../plan';
+import { DirHandle } from './dirHandle';
+import { cleanAbsolute, isSameOrInside, protectedBy, relativeInside } from './pathGuards';
+
+export interface ValidTarget {
+  ok: true;
+  /** Parent folder, held open (the caller closes it). */
+  parent: DirHandle;
+  name: Buffer;
+  /** The target's real path (parents resolved; the target itself is not followed). */
+  realPath: string;
+  stat: Stats;
+  rootDev: number;
+}
+
+export interface RefusedTarget {
+  ok: false;
+  status: 'skipped' | 'failed';
+  code: string;
+  message: string;
+}
+
+export interface ValidationContext {
+  allowRootTargets: boolean;
+  /** When the scan behind the plan finished (ms): anything born after it is not what was scanned. */
+  scannedAt: number;
+  protectedPaths: readonly string[];
+  mountPoints: ReadonlySet<string>;
+}
+
+const refuse = (code: string, message: string): RefusedTarget => ({ ok: false, status: 'skipped', code, message });
+const errno = (err: unknown) => (err as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN';
+const missing = (err: unknown) => errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR';
+
+function typeOf(st: Stats): TargetType | 'other' {
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isDirectory()) return 'dir';
+  if (st.isFile()) return 'file';
+  return 'other';
+}
+
+export async function validateTarget(target: DeletionTarget, ctx: ValidationContext): Promise<ValidTarget | RefusedTarget> {
+  const targetPath = cleanAbsolute(target.path);
+  const rootPath = cleanAbsolute(target.root);
+  if (!targetPath || !rootPath) return refuse('invalid-path', `not a clean absolute path: ${JSON.stringify(target.path)} under ${JSON.stringify(target.root)}`);
+  const lexicalGuard = protectedBy(targetPath, ctx.protectedPaths);
+  if (lexicalGuard) return refuse('protected', `${lexicalGuard} is protected and ${targetPath === lexicalGuard ? 'this is it' : 'lies inside this'}`);
+
+  let realRoot: string;
+  let rootStat: Stats;
+  try {
+    realRoot = await fsp.realpath(rootPath);
+    rootStat = await fsp.lstat(realRoot);
+  } catch (err) {
+    return refuse('root-missing', `the scanned root ${rootPath} is gone (${errno(err)})`);
+  }
+  if (!rootStat.isDirectory()) return refuse('root-missing', `the scanned root ${rootPath} is no longer a folder`);
+
+  // Scanned paths lie under the root (as given or resolved) with no symlink between: the walker
+  // never follows one. So the target's parent, resolved, must be exactly that place now.
+  const rel = relativeInside(targetPath, rootPath) ?? relativeInside(targetPath, realRoot);
+  if (rel === undefined) return refuse('outside-root', `${targetPath} is not inside its root ${rootPath}`);
+  let realPath: string;
+  let parentPath: string;
+  if (rel === '') {
+    if (!ctx.allowRootTargets) return refuse('is-root', `${targetPath} is the scanned root itself; only a cache purge may remove a root`);
+    realPath = realRoot;
+    parentPath = path.dirname(realRoot);
+    if (realRoot === '/') return refuse('protected', '/ is never deleted');
+  } else {
+    const expectedParent = path.dirname(rel) === '.' ? realRoot : path.join(realRoot, path.dirname(rel));
+    let realParent: string;
+    try {
+      realParent = await fsp.realpath(path.dirname(targetPath));
+    } catch (err) {
+      if (missing(err)) return refuse('vanished', `${targetPath} no longer exists (a parent folder is gone)`);
+      return { ok: false, status: 'failed', code: errno(err), message: `cannot resolve the parent of ${targetPath}: ${(err as Error).message}` };
+    }
+    if (realParent !== expectedParent) {
+      return isSameOrInside(realParent, realRoot)
+        ? refuse('parent-changed', `a parent of ${targetPath} was replaced by a symlink (now resolves to ${realParent}); left alone`)
+        : refuse('outside-root', `a parent of ${targetPath} now resolves to ${realParent}, outside the root ${realRoot}; left alone`);
+    }
+    realPath = path.join(realParent, path.basename(targetPath));
+    parentPath = realParent;
+  }
+  const realGuard = protectedBy(realPath, ctx.protectedPaths);
+  if (realGuard) return refuse('protected', `${realGuard} is protected and ${realPath === realGuard ? 'this is it' : 'lies inside this'}`);
+
+  let parent: DirHandle | undefined;
+  try {
+    parent = await DirHandle.openReal(parentPath);
+  } catch (err) {
+    if (missing(err)) return refuse('vanished', `${targetPath} no longer exists (its folder is gone)`);
+    return { ok: false, status: 'failed', code: errno(err), message: `cannot open the folder of ${targetPath}: ${(err as Error).message}` };
+  }
+  if (!parent) return refuse('parent-changed', `the folder of ${targetPath} moved while it was checked; left alone`);
+
+  const name = Buffer.from(path.basename(realPath));
+  const keep = <T extends RefusedTarget>(r: T): T => { void parent!.close(); return r; };
+  let stat: Stats;
+  try {
+    stat = await fsp.lstat(parent.entry(name));
+  } catch (err) {
+    if (missing(err)) return keep(refuse('vanished', `${targetPath} no longer exists`));
+    return keep({ ok: false, status: 'failed', code: errno(err), message: `cannot check ${targetPath}: ${(err as Error).message}` });
+  }
+  const type = typeOf(stat);
+  if (type !== target.type || stat.dev !== target.dev || stat.ino !== target.ino) {
+    const what = type !== target.type ? `is now a ${type} (was a ${target.type})` : 'is a different file or folder than the scan saw (device/inode changed)';
+    return keep(refuse('changed', `${targetPath} ${what}; left alone`));
+  }
+  // Inode numbers are reused: a folder deleted and re-created (a job that restarted) can get the
+  // same dev+ino. Where the filesystem records a birth time (statx; 0 where it does not), an
+  // entry born after the scan finished cannot be what the scan saw.
+  if (stat.birthtimeMs > ctx.scannedAt) {
+    return keep(refuse('changed', `${targetPath} was created after the scan (${new Date(stat.birthtimeMs).toISOString()}); left alone`));
+  }
+  if (ctx.mountPoints.has(realPath)) return keep(refuse('mount-point', `${realPath} is a mount point; never deleted`));
+  if (stat.dev !== rootStat.dev) return keep(refuse('other-device', `${realPath} is on another filesystem than its root ${realRoot}; never deleted`));
+  return { ok: true, parent, name, realPath, stat, rootDev: rootStat.dev };
+}

@@ -1,0 +1,81 @@
+// Refreshes the model when a checkpoint appears or disappears under a scanned root (a training
+// run saved one, or the user deleted one in a terminal). Debounced: a checkpoint is many files
+// written over seconds, and a running job saves again and again.
+import * as vscode from 'vscode';
+import type { HostConfig } from './configRead';
+import type { Log } from './log';
+import type { ScanService } from './scanService';
+
+export interface CheckpointWatcherDeps {
+  scans: ScanService;
+  config(): HostConfig;
+  /** Workspace folders; extra roots come from the config. */
+  roots(): string[];
+  log: Log;
+  /** Quiet time after the last event before refreshing. */
+  debounceMs?: number;
+  /** At most one refresh per this long, however busy the folder is. */
+  minIntervalMs?: number;
+}
+
+export class CheckpointWatcher implements vscode.Disposable {
+  private watchers: vscode.FileSystemWatcher[] = [];
+  private timer?: NodeJS.Timeout;
+  private firstEventAt?: number;
+  private lastEventPath?: string;
+  private lastRefreshAt = 0;
+
+  constructor(private readonly deps: CheckpointWatcherDeps) {
+    this.update();
+  }
+
+  /** (Re)creates the watchers for the current roots and checkpoint globs. */
+  update(): void {
+    this.disposeWatchers();
+    const config = this.deps.config();
+    const roots = [...new Set([...this.deps.roots(), ...config.scan.extraRoots])];
+    for (const root of roots) {
+      for (const glob of config.scan.checkpointGlobs) {
+        const pattern = glob.replace(/\/+$/, '');
+        // The checkpoint itself (created / deleted) and files written into a checkpoint folder.
+        for (const p of [pattern, `${pattern}/**`]) {
+          const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), p), false, true, false);
+          watcher.onDidCreate((uri) => this.onEvent(uri));
+          watcher.onDidDelete((uri) => this.onEvent(uri));
+          this.watchers.push(watcher);
+        }
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposeWatchers();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private disposeWatchers(): void {
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+  }
+
+  private onEvent(uri: vscode.Uri): void {
+    this.firstEventAt ??= Date.now();
+    this.lastEventPath = uri.fsPath;
+    if (this.timer) clearTimeout(this.timer);
+    const debounce = this.deps.debounceMs ?? 5_000;
+    const wait = Math.max(debounce, this.lastRefreshAt + (this.deps.minIntervalMs ?? 30_000) - Date.now());
+    this.timer = setTimeout(() => this.fire(), wait);
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const since = this.firstEventAt ?? Date.now();
+    this.firstEventAt = undefined;
+    const model = this.deps.scans.model;
+    // Our own deletions rescan anyway; a scan that started after the change already sees it.
+    if (model && model.scannedAt - model.durationMs > since) return;
+    this.lastRefreshAt = Date.now();
+    this.deps.log.info(`Checkpoint folder changed (${this.lastEventPath}); refreshing`);
+    this.deps.scans.refreshWhenVisible('a checkpoint folder changed');
+  }
+}

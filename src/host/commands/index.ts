@@ -1,0 +1,46 @@
+// Every command of the extension, registered in one place. To add one: write
+// commands/<name>.ts exporting a CommandSpec, add it to COMMANDS below, and declare it in
+// package.json (contributes.commands, plus menus; tree-only commands hidden from the palette).
+import * as vscode from 'vscode';
+import { errorText, ReportedError } from '../log';
+import type { CommandSpec, HostServices } from '../services';
+import { cancelScanCommand } from './cancelScan';
+import { copyPathCommand } from './copyPath';
+import { deleteItemsCommand } from './deleteItems';
+import { findLargeItemCommand } from './findLargeItem';
+import { resetWarningsCommand } from './resetWarnings';
+import { retryCategoryCommand } from './retryCategory';
+import { revealInExplorerCommand } from './revealInExplorer';
+import { revealInOSCommand } from './revealInOS';
+import { scanCommand } from './scan';
+import { showLogCommand } from './showLog';
+
+export const COMMANDS: CommandSpec[] = [
+  scanCommand,
+  cancelScanCommand,
+  findLargeItemCommand,
+  showLogCommand,
+  revealInOSCommand,
+  revealInExplorerCommand,
+  copyPathCommand,
+  deleteItemsCommand,
+  retryCategoryCommand,
+  resetWarningsCommand,
+];
+
+export function registerCommands(services: HostServices, commands: CommandSpec[] = COMMANDS): vscode.Disposable[] {
+  return commands.map((spec) =>
+    vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
+      try {
+        return await spec.run(services, ...args);
+      } catch (err) {
+        // A failing command tells the user and the log; it never leaves an unhandled rejection.
+        if (!(err instanceof ReportedError)) {
+          services.log.error(`${spec.id} failed`, err);
+          void vscode.window.showErrorMessage(`ML Disk Space: ${errorText(err)}`);
+        }
+        return undefined;
+      }
+    }),
+  );
+}

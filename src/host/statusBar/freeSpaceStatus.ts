@@ -1,0 +1,187 @@
+// The status-bar item for the volume of the first workspace folder: "$(database) 43 GB free",
+// threshold colors, a time-to-full estimate from a short persisted history, a hook for
+// checkpoint-run forecasts, and one notification per threshold crossing. The decisions are in
+// statusLogic.ts (no vscode, unit-tested); this file does the I/O.
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { formatBytes } from '../../core/format';
+import { percentUsed, volumeOf } from '../../core/volume';
+import type { HostConfig } from '../configRead';
+import { errorText, type Log } from '../log';
+import type { Prompts } from '../prompts';
+import {
+  addSample, buildStatusView, defaultForecastOptions, estimateTimeToFull, nextAlert,
+  type FreeSample, type FullForecast, type SpaceLevel, type StatusView,
+} from './statusLogic';
+
+export const STATUS_ITEM_ID = 'mlDiskSpace.freeSpace';
+export const SHOW_WHAT_USES_SPACE = 'Show What Uses Space';
+export const DONT_WARN_AGAIN = "Don't Warn Again for This Volume";
+
+const HISTORY_KEY = 'mlDiskSpace.freeSpaceHistory';
+const ALERT_KEY = 'mlDiskSpace.alertedLevels';
+const MUTED_KEY = 'mlDiskSpace.mutedVolumes';
+
+export interface StatusState {
+  volumePath: string;
+  /** Identifies the volume (device number of the folder) for history, alerts and muting. */
+  volumeKey: string;
+  totalBytes: number;
+  freeBytes: number;
+  availableBytes: number;
+  percentUsed: number;
+  level: SpaceLevel;
+  text: string;
+  tooltip: string;
+  background: 'error' | 'warning' | undefined;
+  forecast?: FullForecast;
+  forecastWarning?: string;
+  refreshedAt: number;
+}
+
+export interface ThresholdNotification {
+  level: SpaceLevel;
+  volumeKey: string;
+  message: string;
+  at: number;
+}
+
+export interface FreeSpaceStatusDeps {
+  context: vscode.ExtensionContext;
+  config(): HostConfig;
+  /** The folder whose volume is shown (first workspace folder, else HOME). */
+  volumePath(): string;
+  prompts: Prompts;
+  log: Log;
+  /** "Show What Uses Space": focus the view (and scan if nothing is shown). */
+  showWhatUsesSpace(): void;
+}
+
+export class FreeSpaceStatus implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private timer?: NodeJS.Timeout;
+  private current?: StatusState;
+  private forecastWarning?: string;
+  private refreshing?: Promise<StatusState | undefined>;
+  private lastError?: string;
+  readonly notifications: ThresholdNotification[] = [];
+
+  constructor(private readonly deps: FreeSpaceStatusDeps) {
+    this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
+    this.item.name = 'ML Disk Space: Free Space';
+    this.item.command = 'mlDiskSpace.items.focus';
+    this.item.text = '$(database) …';
+    this.item.show();
+    this.restartTimer();
+  }
+
+  get state(): StatusState | undefined {
+    return this.current;
+  }
+
+  /** Restarts the refresh interval (mlDiskSpace.statusBar.refreshSeconds changed). */
+  restartTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = setInterval(() => void this.refresh(), this.deps.config().statusBarRefreshSeconds * 1000);
+  }
+
+  /** A checkpoint run that will not fit (issue 7's forecast) turns the item to warning; undefined clears it. */
+  setForecastWarning(text: string | undefined): void {
+    this.forecastWarning = text?.trim() || undefined;
+    void this.refresh();
+  }
+
+  /** Reads free space now (one statfs); concurrent calls share one read. */
+  refresh(): Promise<StatusState | undefined> {
+    if (!this.refreshing) {
+      this.refreshing = this.refreshNow().finally(() => (this.refreshing = undefined));
+    }
+    return this.refreshing;
+  }
+
+  /** Undoes every "Don't Warn Again for This Volume". */
+  async resetWarnings(): Promise<void> {
+    await this.deps.context.globalState.update(MUTED_KEY, []);
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.item.dispose();
+  }
+
+  private async refreshNow(): Promise<StatusState | undefined> {
+    const volumePath = this.deps.volumePath();
+    const config = this.deps.config();
+    let volume;
+    let volumeKey: string;
+    try {
+      volume = await volumeOf(volumePath);
+      volumeKey = `dev:${(await fs.promises.stat(volumePath)).dev}`;
+    } catch (err) {
+      const message = `cannot read free space of ${volumePath}: ${errorText(err)}`;
+      if (message !== this.lastError) this.deps.log.warn(message);
+      this.lastError = message;
+      this.item.text = '$(database) ?';
+      this.item.tooltip = message;
+      this.item.backgroundColor = undefined;
+      return undefined;
+    }
+    this.lastError = undefined;
+    const now = Date.now();
+    const histories = this.deps.context.globalState.get<Record<string, FreeSample[]>>(HISTORY_KEY, {});
+    const history = addSample(histories[volumeKey] ?? [], { t: now, availableBytes: volume.availableBytes });
+    await this.deps.context.globalState.update(HISTORY_KEY, { ...histories, [volumeKey]: history });
+    const forecast = estimateTimeToFull(history, defaultForecastOptions(volume.totalBytes));
+    const pct = percentUsed(volume);
+    const thresholds = { warnAtPercentUsed: config.warnAtPercentUsed, criticalAtPercentUsed: config.criticalAtPercentUsed };
+    const view: StatusView = buildStatusView({
+      volumePath,
+      totalBytes: volume.totalBytes,
+      freeBytes: volume.freeBytes,
+      availableBytes: volume.availableBytes,
+      percentUsed: pct,
+      thresholds,
+      forecast,
+      forecastWarning: this.forecastWarning,
+    });
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltipLines.join('\n');
+    this.item.backgroundColor = view.background ? new vscode.ThemeColor(`statusBarItem.${view.background}Background`) : undefined;
+    this.current = {
+      volumePath, volumeKey,
+      totalBytes: volume.totalBytes, freeBytes: volume.freeBytes, availableBytes: volume.availableBytes,
+      percentUsed: pct, level: view.level, text: view.text, tooltip: view.tooltipLines.join('\n'), background: view.background,
+      forecast, forecastWarning: this.forecastWarning, refreshedAt: now,
+    };
+    await this.checkThreshold(this.current, thresholds);
+    return this.current;
+  }
+
+  private async checkThreshold(state: StatusState, thresholds: { warnAtPercentUsed: number; criticalAtPercentUsed: number }): Promise<void> {
+    const alerted = this.deps.context.globalState.get<Record<string, SpaceLevel>>(ALERT_KEY, {});
+    const step = nextAlert(alerted[state.volumeKey] ?? 'ok', state.percentUsed, thresholds);
+    if (step.notified !== (alerted[state.volumeKey] ?? 'ok')) {
+      await this.deps.context.globalState.update(ALERT_KEY, { ...alerted, [state.volumeKey]: step.notified });
+    }
+    if (!step.notify) return;
+    const muted = this.deps.context.globalState.get<string[]>(MUTED_KEY, []);
+    if (muted.includes(state.volumeKey)) {
+      this.deps.log.info(`Volume of ${state.volumePath} crossed the ${step.notify} threshold (${state.percentUsed.toFixed(1)} % used); not notifying, muted for this volume`);
+      return;
+    }
+    const message =
+      step.notify === 'critical'
+        ? `Disk almost full: the volume of ${state.volumePath} is ${state.percentUsed.toFixed(1)} % used, ${formatBytes(state.availableBytes)} free.`
+        : `Disk space is getting low: the volume of ${state.volumePath} is ${state.percentUsed.toFixed(1)} % used, ${formatBytes(state.availableBytes)} free.`;
+    this.notifications.push({ level: step.notify, volumeKey: state.volumeKey, message, at: Date.now() });
+    this.deps.log.info(`Threshold notification (${step.notify}): ${message}`);
+    void this.deps.prompts.notifier.warn(message, SHOW_WHAT_USES_SPACE, DONT_WARN_AGAIN).then(async (choice) => {
+      if (choice === SHOW_WHAT_USES_SPACE) this.deps.showWhatUsesSpace();
+      if (choice === DONT_WARN_AGAIN) {
+        const list = this.deps.context.globalState.get<string[]>(MUTED_KEY, []);
+        if (!list.includes(state.volumeKey)) await this.deps.context.globalState.update(MUTED_KEY, [...list, state.volumeKey]);
+        this.deps.log.info(`No more disk-space warnings for the volume of ${state.volumePath} (${state.volumeKey})`);
+      }
+    });
+  }
+}

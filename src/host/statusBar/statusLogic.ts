@@ -1,0 +1,189 @@
+// The status bar's decisions, as plain functions (no `vscode` import, unit-tested with mocha):
+// which threshold level a volume is at, when a crossing deserves a notification, and how soon the
+// volume fills at the current rate.
+import { formatBytes } from '../../core/format';
+
+export type SpaceLevel = 'ok' | 'warn' | 'critical';
+
+export interface Thresholds {
+  warnAtPercentUsed: number;
+  criticalAtPercentUsed: number;
+}
+
+const RANK: Record<SpaceLevel, number> = { ok: 0, warn: 1, critical: 2 };
+
+export function levelFor(percentUsed: number, t: Thresholds): SpaceLevel {
+  if (percentUsed >= t.criticalAtPercentUsed) return 'critical';
+  if (percentUsed >= t.warnAtPercentUsed) return 'warn';
+  return 'ok';
+}
+
+/**
+ * One step of the "notify once per crossing" state machine. `armedBelow` is the highest level
+ * already notified for this volume ('ok' = nothing notified). A level above it notifies once; the
+ * state steps back down only when usage falls `hysteresis` points below the threshold, so a volume
+ * hovering at 90.0 % does not notify on every refresh.
+ */
+export function nextAlert(
+  notified: SpaceLevel,
+  percentUsed: number,
+  t: Thresholds,
+  hysteresis = 1,
+): { notified: SpaceLevel; notify?: SpaceLevel } {
+  const current = levelFor(percentUsed, t);
+  if (RANK[current] > RANK[notified]) return { notified: current, notify: current };
+  const withMargin = levelFor(percentUsed + hysteresis, t);
+  return { notified: RANK[withMargin] < RANK[notified] ? withMargin : notified };
+}
+
+export interface FreeSample {
+  /** ms since epoch. */
+  t: number;
+  /** Bytes available to the user (f_bavail x f_bsize), what "free" in the status bar means. */
+  availableBytes: number;
+}
+
+export interface HistoryLimits {
+  maxSamples: number;
+  maxAgeMs: number;
+}
+
+export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { maxSamples: 360, maxAgeMs: 6 * 3600_000 };
+
+/** Appends a sample, dropping samples older than the limits and any out of time order. */
+export function addSample(history: FreeSample[], sample: FreeSample, limits = DEFAULT_HISTORY_LIMITS): FreeSample[] {
+  const kept = history.filter((s) => s.t < sample.t && sample.t - s.t <= limits.maxAgeMs);
+  kept.push(sample);
+  return kept.slice(-limits.maxSamples);
+}
+
+export interface ForecastOptions {
+  /** Only samples this recent are fitted. */
+  windowMs: number;
+  minSamples: number;
+  /** The fitted samples must span at least this long. */
+  minSpanMs: number;
+  /** Goodness of fit (R^2) needed to call the trend clear. */
+  minR2: number;
+  /** The fitted line must lose at least this many bytes over the fitted span. */
+  minDropBytes: number;
+  /** A rise of free space larger than this (a cleanup) starts a new trend. */
+  resetOnRiseBytes: number;
+  /** Forecasts further out than this are not shown. */
+  maxHorizonMs: number;
+}
+
+export function defaultForecastOptions(totalBytes: number): ForecastOptions {
+  return {
+    windowMs: 30 * 60_000,
+    minSamples: 4,
+    minSpanMs: 3 * 60_000,
+    minR2: 0.8,
+    minDropBytes: Math.max(64e6, totalBytes * 0.0005),
+    resetOnRiseBytes: Math.max(256e6, totalBytes * 0.002),
+    maxHorizonMs: 7 * 24 * 3600_000,
+  };
+}
+
+export interface FullForecast {
+  /** ms from the newest sample until available space reaches 0 at the fitted rate. */
+  msToFull: number;
+  /** Fitted rate (positive = filling). */
+  bytesPerHour: number;
+  samples: number;
+}
+
+/**
+ * Least-squares line through the recent samples; a forecast only when free space is clearly going
+ * down (enough samples over enough time, a good fit, a real drop), else undefined.
+ */
+export function estimateTimeToFull(history: FreeSample[], options: ForecastOptions): FullForecast | undefined {
+  if (!history.length) return undefined;
+  const newest = history[history.length - 1];
+  let start = 0;
+  for (let i = 1; i < history.length; i++) {
+    if (history[i].availableBytes - history[i - 1].availableBytes > options.resetOnRiseBytes) start = i;
+  }
+  const recent = history.slice(start).filter((s) => newest.t - s.t <= options.windowMs);
+  if (recent.length < options.minSamples) return undefined;
+  const span = newest.t - recent[0].t;
+  if (span < options.minSpanMs) return undefined;
+
+  const n = recent.length;
+  const t0 = recent[0].t;
+  const xs = recent.map((s) => (s.t - t0) / 1000);
+  const ys = recent.map((s) => s.availableBytes);
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i] - mx) ** 2;
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    syy += (ys[i] - my) ** 2;
+  }
+  if (sxx === 0 || syy === 0) return undefined;
+  const slope = sxy / sxx; // bytes per second
+  if (slope >= 0) return undefined;
+  const r2 = (sxy * sxy) / (sxx * syy);
+  if (r2 < options.minR2) return undefined;
+  if (-slope * (span / 1000) < options.minDropBytes) return undefined;
+  const msToFull = (newest.availableBytes / -slope) * 1000;
+  if (msToFull > options.maxHorizonMs) return undefined;
+  return { msToFull, bytesPerHour: -slope * 3600, samples: n };
+}
+
+/** "~45 min", "~3 h", "~2 days": rough on purpose, the rate is an estimate. */
+export function formatDuration(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 1) return '< 1 min';
+  if (minutes < 90) return `~${Math.round(minutes)} min`;
+  const hours = minutes / 60;
+  if (hours < 48) return `~${Math.round(hours)} h`;
+  return `~${Math.round(hours / 24)} days`;
+}
+
+export interface StatusInput {
+  volumePath: string;
+  totalBytes: number;
+  freeBytes: number;
+  availableBytes: number;
+  percentUsed: number;
+  thresholds: Thresholds;
+  forecast?: FullForecast;
+  /** From a checkpoint-run forecast that will not fit (issue 7), e.g. "run-a needs ~138 GB more". */
+  forecastWarning?: string;
+}
+
+export interface StatusView {
+  text: string;
+  level: SpaceLevel;
+  /** 'error' at critical, 'warning' at warn or with a forecast warning, else none. */
+  background: 'error' | 'warning' | undefined;
+  tooltipLines: string[];
+}
+
+export function buildStatusView(input: StatusInput): StatusView {
+  const level = levelFor(input.percentUsed, input.thresholds);
+  let text = `$(database) ${formatBytes(input.availableBytes)} free`;
+  if (input.forecast) text += ` · full in ${formatDuration(input.forecast.msToFull)}`;
+  if (input.forecastWarning) text += ' $(warning)';
+  const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning ? 'warning' : undefined;
+  const used = input.totalBytes - input.freeBytes;
+  const lines = [
+    `Volume of ${input.volumePath}`,
+    `Total: ${formatBytes(input.totalBytes)}`,
+    `Used: ${formatBytes(used)} (${input.percentUsed.toFixed(1)} %)`,
+    `Free: ${formatBytes(input.availableBytes)} available to you` +
+      (input.freeBytes !== input.availableBytes ? ` (${formatBytes(input.freeBytes)} including blocks reserved for root)` : ''),
+  ];
+  if (input.forecast) {
+    lines.push(`Filling at ~${formatBytes(input.forecast.bytesPerHour)}/h: full in ${formatDuration(input.forecast.msToFull)} at this rate`);
+  }
+  if (input.forecastWarning) lines.push(`Warning: ${input.forecastWarning}`);
+  lines.push(
+    `Warns at ${input.thresholds.warnAtPercentUsed} % used, critical at ${input.thresholds.criticalAtPercentUsed} % (mlDiskSpace.warnAtPercentUsed / criticalAtPercentUsed)`,
+  );
+  return { text, level, background, tooltipLines: lines };
+}

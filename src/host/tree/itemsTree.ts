@@ -1,0 +1,170 @@
+// The "ML Disk Space" tree view: categories -> items -> children of the current model, sorted by
+// `mlDiskSpace.sortBy`, multi-select, with reveal by item id (the chart uses it).
+import * as vscode from 'vscode';
+import { formatAge, formatBytes } from '../../core/format';
+import type { Item } from '../../core/model';
+import type { HostConfig } from '../configRead';
+import type { ModelState, ScanService } from '../scanService';
+import { allItemNodes, buildNodeIndex, type ItemNode, type NodeIndex, type TreeNode } from './nodes';
+import { renderNode } from './render';
+
+export const VIEW_CONTAINER_ID = 'mlDiskSpace';
+export const VIEW_ID = 'mlDiskSpace.items';
+
+/** A row as the tree shows it (for the API and tests; built by the same code the tree uses). */
+export interface RenderedRow {
+  treeId: string;
+  /** Model item id for item rows. */
+  itemId?: string;
+  type: TreeNode['type'];
+  label: string;
+  description: string;
+  tooltip: string;
+  contextValue: string;
+  collapsible: boolean;
+}
+
+export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  readonly view: vscode.TreeView<TreeNode>;
+  private index: NodeIndex = buildNodeIndex(undefined, 'size');
+  private shown?: ModelState;
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly populatedListeners: ((state: ModelState) => void)[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly scans: ScanService,
+    private readonly config: () => HostConfig,
+  ) {
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      scans.onDidChangeModel(() => this.rebuild()),
+      scans.onDidChangeScanning(() => this.updateHeader()),
+      // Keep "scanned 5 min ago" true while the window stays open.
+      disposableInterval(() => this.updateHeader(), 60_000),
+    );
+    this.rebuild();
+  }
+
+  /** Called once each time the tree first hands out rows of a newly shown model. */
+  onDidPopulate(listener: (state: ModelState) => void): void {
+    this.populatedListeners.push(listener);
+  }
+
+  /** Re-sorts or re-renders (settings changed) and shows the service's current model. */
+  rebuild(): void {
+    this.index = buildNodeIndex(this.scans.model, this.config().sortBy);
+    this.updateHeader();
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return renderNode(node, this.config().sortBy);
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (node) return node.children;
+    const state = this.scans.state;
+    if (state && state !== this.shown && this.index.roots.length) {
+      this.shown = state;
+      for (const l of this.populatedListeners) l(state);
+    }
+    return this.index.roots;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /** Selects and shows the item with this model id (expanding its parents); false when the model has no such item. */
+  async revealItem(itemId: string, options: { focus?: boolean } = {}): Promise<boolean> {
+    const node = this.index.byItemId.get(itemId) ?? this.index.byTreeId.get(itemId);
+    if (!node) return false;
+    await this.view.reveal(node, { select: true, focus: options.focus ?? true, expand: false });
+    return true;
+  }
+
+  nodeByTreeId(treeId: string): TreeNode | undefined {
+    return this.index.byTreeId.get(treeId);
+  }
+
+  itemNode(itemId: string): ItemNode | undefined {
+    return this.index.byItemId.get(itemId);
+  }
+
+  allItems(): ItemNode[] {
+    return [...allItemNodes(this.index)];
+  }
+
+  /**
+   * The rows a tree command acts on. VS Code passes (clicked, selection) for context-menu and inline
+   * commands in a multi-select tree; when the clicked row is part of the selection, the whole
+   * selection is meant. Item ids (strings) and model Items are accepted too (programmatic calls).
+   */
+  nodesFromArgs(clicked?: unknown, selection?: unknown): TreeNode[] {
+    const resolve = (x: unknown): TreeNode | undefined => {
+      if (typeof x === 'string') return this.index.byItemId.get(x) ?? this.index.byTreeId.get(x);
+      if (x && typeof x === 'object' && 'treeId' in x && 'type' in x) return this.index.byTreeId.get((x as TreeNode).treeId) ?? (x as TreeNode);
+      if (x && typeof x === 'object' && 'id' in x && 'bytes' in x) return this.index.byItemId.get((x as Item).id);
+      return undefined;
+    };
+    const list = Array.isArray(selection) ? selection.map(resolve).filter((n): n is TreeNode => !!n) : [];
+    const first = resolve(clicked);
+    if (first && !list.some((n) => n.treeId === first.treeId)) return [first];
+    if (list.length) return list;
+    if (first) return [first];
+    return [...this.view.selection];
+  }
+
+  /** What the tree shows under `parentTreeId` (root when omitted), rendered by the tree's own code. */
+  rendered(parentTreeId?: string): RenderedRow[] {
+    const parent = parentTreeId === undefined ? undefined : this.index.byTreeId.get(parentTreeId);
+    if (parentTreeId !== undefined && !parent) return [];
+    return this.getChildren(parent).map((node) => {
+      const t = this.getTreeItem(node);
+      const tooltip = t.tooltip instanceof vscode.MarkdownString ? t.tooltip.value : (t.tooltip ?? '');
+      return {
+        treeId: node.treeId,
+        itemId: node.type === 'item' ? node.item.id : undefined,
+        type: node.type,
+        label: typeof t.label === 'string' ? t.label : (t.label?.label ?? ''),
+        description: typeof t.description === 'string' ? t.description : '',
+        tooltip,
+        contextValue: t.contextValue ?? '',
+        collapsible: t.collapsibleState !== vscode.TreeItemCollapsibleState.None,
+      };
+    });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private updateHeader(): void {
+    const state = this.scans.state;
+    if (!state) {
+      this.view.description = undefined;
+      this.view.message = undefined;
+      return;
+    }
+    const m = state.model;
+    const total = m.categories.reduce((s, c) => s + c.bytes, 0);
+    this.view.description = `${formatBytes(total)} · scanned ${formatAge(m.scannedAt)}`;
+    const notes: string[] = [];
+    if (state.source === 'persisted') {
+      notes.push(`From the last session's scan (${formatAge(m.scannedAt)}); ${this.scans.scanning ? 'refreshing…' : 'refreshes when this view is visible'}`);
+    } else if (this.scans.scanning) {
+      notes.push('Refreshing…');
+    }
+    if (m.warnings.length) notes.push(`${m.warnings.length} warning${m.warnings.length === 1 ? '' : 's'} (unreadable or vanished entries): ML Disk Space: Show Log`);
+    this.view.message = notes.length ? notes.join('\n') : undefined;
+  }
+}
+
+function disposableInterval(fn: () => void, ms: number): vscode.Disposable {
+  const timer = setInterval(fn, ms);
+  return new vscode.Disposable(() => clearInterval(timer));
+}

@@ -1,0 +1,87 @@
+// The tree's elements, built once per model: categories -> items -> children, plus one error row
+// for a category that could not be scanned. Each node knows its parent (for reveal) and has a
+// tree id that stays the same across scans (so expansion and selection survive a refresh).
+import type { Category, Item, ScanModel } from '../../core/model';
+import type { SortBy } from '../configRead';
+import { sortForTree } from './sort';
+
+export interface CategoryNode {
+  type: 'category';
+  treeId: string;
+  category: Category;
+  parent: undefined;
+  children: TreeNode[];
+}
+
+export interface ItemNode {
+  type: 'item';
+  treeId: string;
+  item: Item;
+  category: Category;
+  parent: CategoryNode | ItemNode;
+  children: ItemNode[];
+}
+
+export interface ErrorNode {
+  type: 'error';
+  treeId: string;
+  category: Category;
+  message: string;
+  parent: CategoryNode;
+  children: [];
+}
+
+export type TreeNode = CategoryNode | ItemNode | ErrorNode;
+
+export interface NodeIndex {
+  roots: CategoryNode[];
+  /** By tree id; an item's tree id is its model id (made unique if a scanner repeated one). */
+  byTreeId: Map<string, TreeNode>;
+  /** By model item id (the first item with that id). */
+  byItemId: Map<string, ItemNode>;
+}
+
+export function categoryTreeId(categoryId: string): string {
+  return `category:${categoryId}`;
+}
+
+export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy): NodeIndex {
+  const index: NodeIndex = { roots: [], byTreeId: new Map(), byItemId: new Map() };
+  if (!model) return index;
+  const uniqueId = (id: string) => {
+    let candidate = id;
+    for (let n = 2; index.byTreeId.has(candidate); n++) candidate = `${id}#${n}`;
+    return candidate;
+  };
+  const addItems = (items: Item[], category: Category, parent: CategoryNode | ItemNode): ItemNode[] =>
+    sortForTree(items, sortBy).map((item) => {
+      const node: ItemNode = { type: 'item', treeId: uniqueId(item.id), item, category, parent, children: [] };
+      index.byTreeId.set(node.treeId, node);
+      if (!index.byItemId.has(item.id)) index.byItemId.set(item.id, node);
+      node.children = addItems(item.children ?? [], category, node);
+      return node;
+    });
+  const categories = sortBy === 'age' ? sortForTree(model.categories, 'size') : sortForTree(model.categories, sortBy);
+  for (const category of categories) {
+    const node: CategoryNode = { type: 'category', treeId: uniqueId(categoryTreeId(category.id)), category, parent: undefined, children: [] };
+    index.byTreeId.set(node.treeId, node);
+    index.roots.push(node);
+    if (category.error) {
+      const error: ErrorNode = { type: 'error', treeId: uniqueId(`error:${category.id}`), category, message: category.error, parent: node, children: [] };
+      index.byTreeId.set(error.treeId, error);
+      node.children.push(error);
+    }
+    node.children.push(...addItems(category.items, category, node));
+  }
+  return index;
+}
+
+/** Every item node, depth first (for "Find large item…"). */
+export function* allItemNodes(index: NodeIndex): Generator<ItemNode> {
+  const stack: TreeNode[] = [...index.roots].reverse();
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'item') yield node;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  }
+}

@@ -1,0 +1,171 @@
+// How a node looks in the tree: label, "1.2 GB · …" description, a tooltip that names which
+// size is which, an icon, and a contextValue that menus match on.
+import * as vscode from 'vscode';
+import { formatAge, formatBytes } from '../../core/format';
+import type { Category, Item } from '../../core/model';
+import type { SortBy } from '../configRead';
+import type { CategoryNode, ErrorNode, ItemNode, TreeNode } from './nodes';
+
+/**
+ * contextValue tokens, matched in package.json menus with `viewItem =~ /\btoken\b/`:
+ *   mldsCategory | mldsItem | mldsError      what the row is
+ *   cat-<categoryId>                           its category (e.g. cat-docker, cat-huggingface)
+ *   kind-<item.kind>                           e.g. kind-folder, kind-hf-repo, kind-checkpoint
+ *   hasPath                                    it has a path on disk (reveal, copy path)
+ *   reclaimable                                its category can remove it
+ *   deletable                                  the generic "Delete" applies (a walked folder/file/link with identity)
+ *   badge-<badge>                              e.g. badge-best, badge-in-progress
+ */
+export function contextValueOf(node: TreeNode): string {
+  if (node.type === 'category') {
+    const c = node.category;
+    return ['mldsCategory', `cat-${c.id}`, c.error ? 'failed' : '', c.reclaimableBytes ? 'reclaimable' : ''].filter(Boolean).join(' ');
+  }
+  if (node.type === 'error') return `mldsError cat-${node.category.id}`;
+  const item = node.item;
+  const tokens = ['mldsItem', `cat-${node.category.id}`, `kind-${item.kind}`];
+  if (item.path) tokens.push('hasPath');
+  if (item.reclaimable) tokens.push('reclaimable');
+  if (isGenericallyDeletable(item)) tokens.push('deletable');
+  for (const b of item.badges ?? []) tokens.push(`badge-${b.replace(/\s+/g, '-')}`);
+  return tokens.join(' ');
+}
+
+/** Kinds the walker produces; other kinds have their category's own delete command. */
+const WALKED_KINDS = new Set(['folder', 'file', 'symlink']);
+
+export function isGenericallyDeletable(item: Item): boolean {
+  const f = item.fields ?? {};
+  return item.reclaimable === true && !!item.path && WALKED_KINDS.has(item.kind) && typeof f.dev === 'number' && typeof f.ino === 'number';
+}
+
+const CATEGORY_ICONS: Record<string, string> = {
+  workspace: 'folder-library',
+  checkpoints: 'history',
+  huggingface: 'hubot',
+  'hf-datasets': 'database',
+  conda: 'package',
+  pip: 'package',
+  uv: 'zap',
+  torch: 'flame',
+  docker: 'vm',
+};
+
+const KIND_ICONS: Record<string, string> = {
+  'workspace-folder': 'root-folder',
+  folder: 'folder',
+  file: 'file',
+  symlink: 'file-symlink-file',
+  run: 'graph-line',
+  checkpoint: 'save',
+  'hf-repo': 'repo',
+  'hf-revision': 'git-commit',
+  'conda-env': 'symbol-namespace',
+  'docker-image': 'file-binary',
+  'docker-container': 'server-process',
+  'docker-volume': 'database',
+};
+
+export function renderNode(node: TreeNode, sortBy: SortBy, now = Date.now()): vscode.TreeItem {
+  switch (node.type) {
+    case 'category':
+      return renderCategory(node);
+    case 'error':
+      return renderError(node);
+    default:
+      return renderItem(node, sortBy, now);
+  }
+}
+
+function renderCategory(node: CategoryNode): vscode.TreeItem {
+  const c = node.category;
+  const t = new vscode.TreeItem(c.label, vscode.TreeItemCollapsibleState.Expanded);
+  t.id = node.treeId;
+  t.contextValue = contextValueOf(node);
+  t.iconPath = new vscode.ThemeIcon(CATEGORY_ICONS[c.id] ?? 'symbol-folder');
+  if (c.error) {
+    t.description = 'not available';
+    t.tooltip = new vscode.MarkdownString().appendMarkdown(`**${md(c.label)}** could not be scanned:\n\n`).appendText(c.error);
+    return t;
+  }
+  const parts = [formatBytes(c.bytes)];
+  if (c.reclaimableBytes) parts.push(`${formatBytes(c.reclaimableBytes)} reclaimable`);
+  t.description = parts.join(' · ');
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${md(c.label)}**\n\n`);
+  tip.appendMarkdown(sizeLines(c.bytes, c.apparentBytes));
+  if (c.reclaimableBytes) tip.appendMarkdown(`\n\nReclaimable by its cleanup commands: ${formatBytes(c.reclaimableBytes)}`);
+  t.tooltip = tip;
+  return t;
+}
+
+function renderError(node: ErrorNode): vscode.TreeItem {
+  const t = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+  t.id = node.treeId;
+  t.contextValue = contextValueOf(node);
+  t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  t.tooltip = new vscode.MarkdownString().appendText(node.message).appendMarkdown('\n\nUse **Retry** to scan it again.');
+  return t;
+}
+
+function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeItem {
+  const item = node.item;
+  const t = new vscode.TreeItem(item.label, node.children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  t.id = node.treeId;
+  t.contextValue = contextValueOf(node);
+  const parts = [formatBytes(item.bytes)];
+  if (item.badges?.length) parts.push(item.badges.join(', '));
+  if (item.description) parts.push(item.description);
+  if (sortBy === 'age' && item.modifiedMs) parts.push(`modified ${formatAge(item.modifiedMs, now)}`);
+  t.description = parts.join(' · ');
+  if (item.path && (item.kind === 'folder' || item.kind === 'file')) {
+    // The file icon theme picks the icon for a file by its name.
+    t.resourceUri = vscode.Uri.file(item.path);
+    t.iconPath = item.kind === 'folder' ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
+  } else {
+    t.iconPath = new vscode.ThemeIcon(KIND_ICONS[item.kind] ?? 'circle-outline');
+  }
+  t.tooltip = itemTooltip(item, node.category, now);
+  return t;
+}
+
+export function itemTooltip(item: Item, category: Category, now = Date.now()): vscode.MarkdownString {
+  // Theme icons on; appendText then escapes "$(" in paths so a folder name cannot inject an icon.
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`**${md(item.label)}** — ${md(item.kind)} in ${md(category.label)}\n\n`);
+  if (item.path) {
+    tip.appendText(item.path);
+    tip.appendMarkdown('\n\n');
+  }
+  tip.appendMarkdown(sizeLines(item.bytes, item.apparentBytes));
+  if (item.sharedBytes) {
+    tip.appendMarkdown(
+      `\n\nShared: ${formatBytes(item.sharedBytes)} of its files are hard links also ${item.sharedWith ? `in ${md(item.sharedWith)}` : 'elsewhere'}; they are counted there, not in the size above`,
+    );
+  }
+  if (item.badges?.length) tip.appendMarkdown(`\n\nBadges: ${item.badges.map(md).join(', ')}`);
+  if (item.modifiedMs) tip.appendMarkdown(`\n\nModified ${formatAge(item.modifiedMs, now)} (${new Date(item.modifiedMs).toLocaleString()})`);
+  if (item.accessedMs) tip.appendMarkdown(`\n\nLast accessed ${formatAge(item.accessedMs, now)}`);
+  const facts = Object.entries(item.fields ?? {}).filter(([k, v]) => !HIDDEN_FIELDS.has(k) && isShownFact(v));
+  if (facts.length) tip.appendMarkdown('\n\n' + facts.slice(0, 10).map(([k, v]) => `${md(k)}: ${md(String(v))}`).join('  \n'));
+  if (item.reclaimable) tip.appendMarkdown('\n\n$(trash) Can be reclaimed from the context menu');
+  return tip;
+}
+
+const HIDDEN_FIELDS = new Set(['dev', 'ino', 'type']);
+
+function isShownFact(v: unknown): boolean {
+  return (typeof v === 'string' && v.length > 0 && v.length < 200) || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function sizeLines(bytes: number, apparentBytes: number): string {
+  return (
+    `Disk usage: **${formatBytes(bytes)}** (${bytes.toLocaleString('en-US')} bytes) — blocks allocated on disk, hard links counted once; what deleting frees  \n` +
+    `Apparent size: ${formatBytes(apparentBytes)} (${apparentBytes.toLocaleString('en-US')} bytes) — the sum of the file sizes, as \`ls -l\` shows them`
+  );
+}
+
+/** Escapes text for a Markdown context (labels and messages come from the disk). */
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
+}

@@ -1,0 +1,32 @@
+// Order of categories and items in the tree (`mlDiskSpace.sortBy`). No `vscode` import.
+import type { SortBy } from '../configRead';
+
+interface Sortable {
+  bytes: number;
+  label: string;
+  modifiedMs?: number;
+}
+
+const byName = (a: Sortable, b: Sortable) => a.label.localeCompare(b.label, undefined, { numeric: true, sensitivity: 'base' });
+
+/**
+ * 'size': largest first; 'name': alphabetical (numbers in names compare as numbers, so
+ * checkpoint-900 comes before checkpoint-1000); 'age': least recently modified first, the usual
+ * candidates for cleanup, with items of unknown age last. Ties fall back to size, then name.
+ */
+export function sortForTree<T extends Sortable>(list: readonly T[], sortBy: SortBy): T[] {
+  const out = [...list];
+  const bySize = (a: T, b: T) => b.bytes - a.bytes || byName(a, b);
+  switch (sortBy) {
+    case 'name':
+      return out.sort((a, b) => byName(a, b) || b.bytes - a.bytes);
+    case 'age':
+      return out.sort((a, b) => {
+        const ma = a.modifiedMs ?? Number.POSITIVE_INFINITY;
+        const mb = b.modifiedMs ?? Number.POSITIVE_INFINITY;
+        return ma === mb ? bySize(a, b) : ma < mb ? -1 : 1;
+      });
+    default:
+      return out.sort(bySize);
+  }
+}
