@@ -79,9 +79,7 @@ export function writeTextFile(file: string, text: string): string {
 // ----------------------------------------------------------------------------------------------
 
 export interface WorkspaceItemsInfo {
-  /** Largest folder under the workspace (data/, one 3 MiB file). */
-  largestFolder: string;
-  /** Every folder the part made, largest first, with the apparent bytes written into it. */
+  /** Every folder the part made, largest first (data/ 3 MiB, models/ 2 MiB, src/), with the bytes written into it. */
   folders: { path: string; apparentBytes: number }[];
   /** Loose files at the workspace root. */
   files: { path: string; apparentBytes: number }[];
@@ -97,7 +95,6 @@ export async function workspaceItems(fx: FixtureBuilder): Promise<WorkspaceItems
   writeTextFile(path.join(ws, 'src', 'train.py'), srcText);
   const notes = writeRealFile(path.join(ws, 'notes.bin'), 256 * 1024);
   return {
-    largestFolder: path.join(ws, 'data'),
     folders: [
       { path: path.join(ws, 'data'), apparentBytes: 3 * MiB },
       { path: path.join(ws, 'models'), apparentBytes: 2 * MiB },

@@ -68,6 +68,8 @@ export const uiTreePhase: Phase = {
   timeoutMs: 4 * 60_000,
   async run(ctx) {
     const ws = partInfo<WorkspaceItemsInfo>(ctx.fixture, 'workspaceItems');
+    const treeShot = path.join(ctx.repoRoot, '.test-artifacts', 'tree.png');
+    fs.rmSync(treeShot, { force: true }); // never leave a stale picture behind a failed run
     const server = await ctx.startServer();
     // A development window on the repo's extension, without a test suite.
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
@@ -91,7 +93,7 @@ export const uiTreePhase: Phase = {
       await page.waitForTimeout(250);
     }
     const rows = (await sideBarRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    const shot = await ctx.screenshot(page, path.join(ctx.repoRoot, '.test-artifacts', 'tree.png'));
+    const shot = await ctx.screenshot(page, treeShot);
     ctx.log(`screenshot of the tree: ${shot}`);
     return { checks: [`row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `${rows.length} tree rows`, `screenshot ${shot}`] };
   },

@@ -34,7 +34,11 @@ const under = (rel: string, dir: string) => rel === dir || rel.startsWith(dir + 
  * snapshot root) is still there, byte for byte; nothing new appeared; and every path in `gone`
  * (also relative) no longer exists, with everything below it.
  */
-export function assertOnlyRemoved(before: TreeSnapshot, after: TreeSnapshot, planned: string[], gone: string[] = planned): void {
+export function assertOnlyRemoved(before: TreeSnapshot, after: TreeSnapshot, plannedPaths: string[], gonePaths: string[] = plannedPaths): void {
+  // Snapshot keys hold raw name bytes as latin1; paths given as ordinary strings are UTF-8.
+  const asKey = (p: string) => Buffer.from(p, 'utf8').toString('latin1');
+  const planned = plannedPaths.map(asKey);
+  const gone = gonePaths.map(asKey);
   const problems: string[] = [];
   for (const [rel, desc] of before) {
     const inPlan = planned.some((p) => under(rel, p));

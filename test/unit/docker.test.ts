@@ -495,6 +495,24 @@ describe('Docker against a real dockerd', function () {
       await client.ping();
     });
 
+    it('a prune the engine does not answer in time is reported as "may be gone", not as done or skipped', async function () {
+      const impatient = createDockerodeClient({ host: engine.host, source: 'setting' }, { timeouts: { prune: 300 } });
+      const plan = planPruneDanglingImages(await client.diskUsage());
+      assert.equal(plan.targets.length, 1);
+      engine.signal('SIGSTOP');
+      let report;
+      try {
+        report = await executeDockerPlan(impatient, plan, { platform: 'linux' });
+      } finally {
+        engine.signal('SIGCONT');
+      }
+      assert.equal(report.outcomes[0].status, 'failed');
+      assert.equal(report.outcomes[0].code, 'unknown-outcome');
+      assert.equal(report.bytesFreed, 0);
+      assert.match(report.summary, /^Reclaimed 0 B \(0 items\)\. Not removed: <none> \([0-9a-f]{12}\) \(stopped waiting while the engine was working on it; it may be gone: scan again to see\)\.$/);
+      await client.ping();
+    });
+
     it('a missing socket: "Docker engine not reachable at unix://…: ENOENT"', async function () {
       const socket = path.join(engine.dir, 'absent.sock');
       const down = createDockerodeClient({ host: `unix://${socket}`, source: 'setting' });

@@ -169,7 +169,10 @@ function imagePrunePlan(du: DockerDiskUsage, danglingOnly: boolean): DockerPlan 
       plan.refused.push({ type: 'image', id: i.id, label: imageLabelOf(i), reason: 'used by a container' });
     }
   }
-  return finish(plan, `Remove ${formatCount(unused.length, noun)} that no container uses?`);
+  const question = danglingOnly
+    ? `Remove ${formatCount(unused.length, 'dangling (untagged) image')} that no container uses?`
+    : `Remove ${formatCount(unused.length, 'image')} that no container uses, tagged or not?`;
+  return finish(plan, question);
 }
 
 /** `docker image prune`: images with no tag that no container uses. */
@@ -391,18 +394,26 @@ export async function executeDockerPlan(client: DockerClient, plan: DockerPlan, 
       }
     }
   } catch (error) {
-    // A failure of the whole action (engine gone mid-way): every target without an outcome gets one.
+    // A failure of the whole action (engine gone, timeout, cancel): every target without an
+    // outcome gets one. An engine-side prune may have run although its answer never came.
     const cancelled = isAbortError(error) || options.signal?.aborted === true;
     report.cancelled ||= cancelled;
-    const message = cancelled ? 'cancelled' : errorText(error);
+    const inFlight = ENGINE_PRUNES.includes(plan.action) && (cancelled || (isDockerEngineError(error) && error.kind === 'timeout'));
     for (const t of plan.targets) {
       if (report.outcomes.some((o) => o.type === t.type && o.id === t.id)) continue;
-      report.outcomes.push({ ...outcomeBase(t), status: cancelled ? 'skipped' : 'failed', code: cancelled ? 'cancelled' : errorCode(error), message });
+      if (inFlight) report.outcomes.push({ ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: UNKNOWN_OUTCOME });
+      else if (cancelled) report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'cancelled', message: 'cancelled' });
+      else report.outcomes.push({ ...outcomeBase(t), status: 'failed', code: errorCode(error), message: errorText(error) });
     }
   }
   report.summary = summarizeDockerReport(report);
   return report;
 }
+
+/** Actions the engine carries out in one call (the others go target by target). */
+const ENGINE_PRUNES: DockerActionId[] = ['prune-dangling-images', 'prune-unused-images', 'prune-build-cache'];
+
+const UNKNOWN_OUTCOME = 'stopped waiting while the engine was working on it; it may be gone: scan again to see';
 
 function outcomeBase(t: DockerPlanTarget): Pick<DockerTargetOutcome, 'type' | 'id' | 'label' | 'bytes'> {
   return { type: t.type, id: t.id, label: t.label, bytes: null };
@@ -482,8 +493,11 @@ async function eachTarget(
         outcome = await act(t);
       } catch (error) {
         if (isAbortError(error) || options.signal?.aborted) {
+          // Cancelled while a request for this target was out: the engine may have done it.
           report.cancelled = true;
-          outcome = { ...outcomeBase(t), status: 'skipped', code: 'cancelled', message: 'cancelled' };
+          outcome = { ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: UNKNOWN_OUTCOME };
+        } else if (isDockerEngineError(error) && error.kind === 'timeout') {
+          outcome = { ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: `${error.message} ${UNKNOWN_OUTCOME}` };
         } else {
           const code = errorCode(error);
           outcome = { ...outcomeBase(t), status: code === 'gone' ? 'skipped' : 'failed', code, message: errorText(error) };
@@ -554,9 +568,15 @@ async function runImageRemoval(client: DockerClient, plan: DockerPlan, report: D
 
   // Measured as the drop of the engine's whole total: layers an image shared with the build cache
   // move there instead of being freed, and must not count as reclaimed.
-  const after = await client.diskUsage({ signal: options.signal });
-  report.bytesFreed = Math.max(0, dockerTotals(before).bytes - dockerTotals(after).bytes);
-  report.bytesSource = 'measured';
+  try {
+    const after = await client.diskUsage({ signal: options.signal });
+    report.bytesFreed = Math.max(0, dockerTotals(before).bytes - dockerTotals(after).bytes);
+    report.bytesSource = 'measured';
+  } catch {
+    // The removals are done and reported; without a second look, count what the plan said they hold.
+    report.bytesFreed = sumRemoved(report);
+    report.bytesSource = 'planned';
+  }
 }
 
 function sumRemoved(report: DockerExecutionReport): number {

@@ -5,7 +5,7 @@
 // inode as the lstat that found it) before anything inside it is touched. Per-entry errors are
 // collected, not thrown. All calls are fs.promises, so the event loop of the caller (the
 // extension host) stays free; entries of one folder are removed a few at a time.
-import { promises as fsp, type Stats } from 'fs';
+import { promises as fsp, type Dirent, type Stats } from 'fs';
 import { DirHandle, joinDisplay } from './dirHandle';
 
 export interface EntryError {
@@ -92,42 +92,57 @@ async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<S
   }
   let complete = true;
   try {
-    let names: Buffer[];
+    let entries: Dirent<Buffer>[];
     try {
-      names = await fsp.readdir(dir.base, { encoding: 'buffer' });
+      entries = await fsp.readdir(dir.base, { encoding: 'buffer', withFileTypes: true });
     } catch (err) {
       run.fail(display, err);
       return false;
     }
     const folders: { name: Buffer; st: Stats }[] = [];
     let next = 0;
+    /** lstat of a folder entry: its device and inode are checked again when it is opened. */
+    const queueFolder = async (entryName: Buffer, entry: Buffer): Promise<'queued' | 'not-a-folder' | 'gone' | 'failed'> => {
+      try {
+        const st = await fsp.lstat(entry);
+        if (!st.isDirectory()) return 'not-a-folder';
+        folders.push({ name: entryName, st });
+        return 'queued';
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+        run.fail(joinDisplay(display, entryName), err);
+        return 'failed';
+      }
+    };
     const removeLeaves = async () => {
-      while (next < names.length) {
+      while (next < entries.length) {
         if (run.cancelled) { complete = false; return; }
-        const entryName = names[next++];
+        const dirent = entries[next++];
+        const entryName = dirent.name;
         const entry = dir!.entry(entryName);
-        let st: Stats;
-        try {
-          st = await fsp.lstat(entry);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // gone already
-          run.fail(joinDisplay(display, entryName), err);
-          complete = false;
-          continue;
+        if (dirent.isDirectory()) {
+          const queued = await queueFolder(entryName, entry);
+          if (queued === 'failed') complete = false;
+          if (queued !== 'not-a-folder') continue;
         }
-        if (st.isDirectory()) { folders.push({ name: entryName, st }); continue; }
         try {
           // unlink never follows a symlink and fails on a folder (EISDIR) if one was swapped in.
           await fsp.unlink(entry);
           run.removed(joinDisplay(display, entryName));
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') continue;
+          if (code === 'EISDIR' || code === 'EPERM') {
+            const queued = await queueFolder(entryName, entry);
+            if (queued === 'queued' || queued === 'gone') continue;
+            if (queued === 'failed') { complete = false; continue; }
+          }
           run.fail(joinDisplay(display, entryName), err);
           complete = false;
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, removeLeaves));
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, entries.length) }, removeLeaves));
     // Sub-folders one at a time: descriptors held stay bounded by the depth of the tree.
     for (const folder of folders) {
       if (run.cancelled) { complete = false; break; }

@@ -1,4 +1,5 @@
 // Turns walked nodes into model items (the tree shows folders and files with both sizes).
+import { formatCount } from '../format';
 import type { Item } from '../model';
 import type { WalkNode } from './types';
 
@@ -17,7 +18,7 @@ export function nodeToItem(node: WalkNode, categoryId: string, reclaimable = tru
     fields: { files: node.files, dev: node.dev, ino: node.ino, type: node.type },
   };
   if (node.sharedBytes) item.sharedBytes = node.sharedBytes;
-  if (node.type === 'dir') item.description = `${node.files} files`;
+  if (node.type === 'dir') item.description = formatCount(node.files, 'file');
   if (node.children?.length) item.children = node.children.map((c) => nodeToItem(c, categoryId, reclaimable));
   return item;
 }

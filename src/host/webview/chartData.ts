@@ -1,0 +1,137 @@
+// What the chart is sent: the scan model cut down to what a picture can show (the largest children
+// per level, a few levels deep, the rest folded into one box each), with the volume's slices.
+// No `vscode` import: unit-tested in plain Node.
+import { formatBytes } from '../../core/format';
+import type { Category, Item, ScanModel } from '../../core/model';
+import type { ChartData, ChartNode, ChartVolume } from '../../shared/chartProtocol';
+
+export interface ChartLimits {
+  /** Children kept per node; the rest become one "N more" box. */
+  childrenPerNode: number;
+  /** Levels of items kept below a category (or below a breakdown's root). */
+  depth: number;
+}
+
+/** Enough for a treemap to stay legible and the message small (a few hundred KB at most). */
+export const DEFAULT_LIMITS: ChartLimits = { childrenPerNode: 24, depth: 5 };
+
+/** The id the tree gives a category's row (src/host/tree/nodes.ts categoryTreeId): revealable too. */
+export function categoryNodeId(categoryId: string): string {
+  return `category:${categoryId}`;
+}
+
+export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_LIMITS): ChartData {
+  const categories = model.categories
+    .map((c) => categoryNode(c, limits))
+    .sort((a, b) => b.bytes - a.bytes);
+  const scanned = categories.reduce((sum, c) => sum + c.bytes, 0);
+  const apparent = categories.reduce((sum, c) => sum + c.apparentBytes, 0);
+  const root: ChartNode = {
+    id: 'synthetic:root',
+    label: 'Scanned',
+    kind: 'root',
+    bytes: scanned,
+    apparentBytes: apparent,
+    reclaimable: false,
+    revealable: false,
+    children: categories,
+  };
+  return {
+    mode: 'volume',
+    title: 'Disk usage',
+    root,
+    volume: model.volume ? volumeSlices(model.volume, scanned) : undefined,
+    scannedAt: model.scannedAt,
+    note: `Sizes are disk usage (blocks on disk), each byte counted once${model.cancelled ? ' · scan was cancelled: totals are partial' : ''}`,
+  };
+}
+
+/** One item's tree on its own (e.g. a Docker image's layers and folders); `revealable` says which ids the tree has. */
+export function breakdownChartData(title: string, rootItem: Item, isRevealable: (id: string) => boolean, limits: ChartLimits = DEFAULT_LIMITS): ChartData {
+  const root = itemNode(rootItem, limits.depth + 1, limits, isRevealable);
+  return {
+    mode: 'breakdown',
+    title,
+    root,
+    note: `${rootItem.label}: ${formatBytes(rootItem.bytes)}${rootItem.path ? ` · ${rootItem.path}` : ''}`,
+  };
+}
+
+export function volumeSlices(volume: NonNullable<ScanModel['volume']>, scannedBytes: number): ChartVolume {
+  const usedBytes = Math.max(0, volume.totalBytes - volume.freeBytes);
+  return {
+    path: volume.path,
+    totalBytes: volume.totalBytes,
+    freeBytes: volume.freeBytes,
+    usedBytes,
+    // Categories may lie on other volumes (extra roots, Docker's data root); then they add up to
+    // more than this volume's used bytes and nothing is left over to show as "other".
+    otherUsedBytes: Math.max(0, usedBytes - scannedBytes),
+  };
+}
+
+function categoryNode(category: Category, limits: ChartLimits): ChartNode {
+  return {
+    id: categoryNodeId(category.id),
+    label: category.label,
+    kind: 'category',
+    bytes: category.bytes,
+    apparentBytes: category.apparentBytes,
+    reclaimable: (category.reclaimableBytes ?? 0) > 0,
+    revealable: true,
+    description: category.reclaimableBytes ? `${formatBytes(category.reclaimableBytes)} reclaimable` : undefined,
+    error: category.error,
+    children: keptChildren(category.items, `category:${category.id}`, limits.depth, limits, () => true),
+  };
+}
+
+function itemNode(item: Item, levelsLeft: number, limits: ChartLimits, isRevealable: (id: string) => boolean): ChartNode {
+  const node: ChartNode = {
+    id: item.id,
+    label: item.label,
+    kind: item.kind,
+    path: item.path,
+    bytes: item.bytes,
+    apparentBytes: item.apparentBytes,
+    reclaimable: item.reclaimable === true,
+    revealable: isRevealable(item.id),
+    description: item.description,
+  };
+  const children = keptChildren(item.children ?? [], item.id, levelsLeft - 1, limits, isRevealable);
+  if (children.length) node.children = children;
+  return node;
+}
+
+/** The largest `childrenPerNode` children with bytes, and one box for the rest (so the parts still add up). */
+function keptChildren(items: Item[], parentId: string, levelsLeft: number, limits: ChartLimits, isRevealable: (id: string) => boolean): ChartNode[] {
+  if (levelsLeft <= 0) return [];
+  const sized = items.filter((i) => i.bytes > 0).sort((a, b) => b.bytes - a.bytes);
+  const kept = sized.slice(0, limits.childrenPerNode).map((i) => itemNode(i, levelsLeft, limits, isRevealable));
+  const rest = sized.slice(limits.childrenPerNode);
+  if (rest.length) {
+    kept.push({
+      id: `synthetic:rest:${parentId}`,
+      label: `${rest.length} smaller item${rest.length === 1 ? '' : 's'}`,
+      kind: 'rest',
+      bytes: rest.reduce((s, i) => s + i.bytes, 0),
+      apparentBytes: rest.reduce((s, i) => s + i.apparentBytes, 0),
+      reclaimable: false,
+      revealable: false,
+      description: 'Listed in the tree',
+    });
+  }
+  return kept;
+}
+
+/** Where a drill-down path still leads in new data: the longest prefix whose nodes still exist. */
+export function validFocusPath(root: ChartNode, focusPath: string[]): string[] {
+  const valid: string[] = [];
+  let node = root;
+  for (const id of focusPath) {
+    const next = node.children?.find((c) => c.id === id);
+    if (!next?.children?.length) break;
+    valid.push(id);
+    node = next;
+  }
+  return valid;
+}
