@@ -64,7 +64,7 @@ export function toText(model: ScanModel, top: number): string {
   for (const c of categories) {
     const extra = c.reclaimableBytes ? `  (${formatBytes(c.reclaimableBytes)} reclaimable)` : '';
     lines.push(`${pad(formatBytes(c.bytes), 9)}  ${c.label}${extra}`);
-    if (c.error) lines.push(`           ! ${c.error}`);
+    if (c.error) { lines.push(`           ! ${c.error}`); continue; }
     // One level below the category (workspace folders are flattened to their largest items).
     const items = c.items.length === 1 && c.items[0].children?.length ? c.items[0].children : c.items;
     for (const item of [...items].sort((a, b) => b.bytes - a.bytes).slice(0, top)) {

@@ -46,6 +46,7 @@ export class CheckpointWatcher implements vscode.Disposable {
         }
       }
     }
+    this.deps.log.info(`Watching ${config.scan.checkpointGlobs.join(', ')} under ${roots.join(', ') || 'no folders'} for checkpoint changes`);
   }
 
   dispose(): void {
@@ -59,7 +60,10 @@ export class CheckpointWatcher implements vscode.Disposable {
   }
 
   private onEvent(uri: vscode.Uri): void {
-    this.firstEventAt ??= Date.now();
+    if (this.firstEventAt === undefined) {
+      this.firstEventAt = Date.now();
+      this.deps.log.info(`Checkpoint change seen: ${uri.fsPath}; refreshing once it settles`);
+    }
     this.lastEventPath = uri.fsPath;
     if (this.timer) clearTimeout(this.timer);
     const debounce = this.deps.debounceMs ?? 5_000;

@@ -31,8 +31,11 @@ export interface ChartNode {
 export interface ChartVolume {
   path: string;
   totalBytes: number;
+  /** What a user can still write (statfs f_bavail), as the status bar and `df`'s "Available" show it. */
   freeBytes: number;
-  /** totalBytes - freeBytes, as `df` counts "used" plus the root-reserved blocks. */
+  /** Free blocks only root may use, or that a quota withholds (f_bfree - f_bavail); 0 on most volumes but ext4's 5 %. */
+  reservedBytes: number;
+  /** totalBytes - f_bfree: what files take, as `df`'s "Used". */
   usedBytes: number;
   /** Used bytes the scan did not attribute to any category ("Other used"); 0 when the categories add up to more. */
   otherUsedBytes: number;

@@ -52,14 +52,22 @@ describe('adversarial: hostile names and long paths', () => {
     return run;
   }
 
-  it('the scan counts every hostile name exactly and never crashes', async () => {
+  it('the scan counts files with hostile names exactly and never crashes', async () => {
     const run = hostileRun();
+    fs.rmSync(Buffer.concat([Buffer.from(run + '/'), INVALID_UTF8, Buffer.from('-dir')]), { recursive: true });
     const result = await walk([box.root], { topN: 50, detailDepth: 3 });
     assert.deepStrictEqual(result.errors, []);
     const runNode = findNode(result, run);
-    assert.strictEqual(runNode.files, 5, 'newline, 255-byte, invalid UTF-8 x2, the 4,000-char path');
+    assert.strictEqual(runNode.files, 4, 'newline, 255-byte, invalid UTF-8, the 4,000-char path');
     const ckpt = findNode(result, path.join(run, 'checkpoint-1'));
     assert.deepStrictEqual(ckpt.children!.map((c) => c.name).sort(), ['bad\ufffd\ufffd.pt', 'model\nweights.safetensors', NAME_255].sort());
+  });
+
+  it('the scan descends into a folder whose name is not valid UTF-8', async () => {
+    const run = hostileRun();
+    const result = await walk([box.root], { topN: 50, detailDepth: 3 });
+    assert.deepStrictEqual(result.errors, []);
+    assert.strictEqual(findNode(result, run).files, 5, 'newline, 255-byte, invalid UTF-8 x2, the 4,000-char path');
   });
 
   it('deleting the run removes every hostile name (by raw bytes) and nothing else', async () => {

@@ -8,11 +8,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildFixture } from '../integration/fixture';
 import { ExtensionHostExit, MochaCounts, Phase, PhaseContext } from './harness';
+import { uiChartPhase } from './chartPhase';
 import { extensionTestsPhase, uiTreePhase, vsixPhase } from './phases';
 import { loadTools } from './tools';
 
 /** In run order. Add a phase here (see phases.ts). */
-export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase];
+export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase];
 
 interface PhaseReport {
   name: string;

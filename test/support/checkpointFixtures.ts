@@ -23,6 +23,31 @@ export function setTreeTimes(p: string, ms: number): void {
   else fs.utimesSync(p, t, t);
 }
 
+/** Every file, folder and link below `dir` (relative paths, sorted), for "all else remains" checks. */
+export function listTree(dir: string): string[] {
+  const out: string[] = [];
+  const visit = (rel: string) => {
+    for (const name of fs.readdirSync(path.join(dir, rel))) {
+      const r = rel ? path.join(rel, name) : name;
+      out.push(r);
+      if (fs.lstatSync(path.join(dir, r)).isDirectory()) visit(r);
+    }
+  };
+  visit('');
+  return out.sort();
+}
+
+/** Disk usage of a tree like `du -B1 -s` (st_blocks x 512, hard links once, links not followed). */
+export function diskUsage(p: string, seen = new Set<string>()): number {
+  const st = fs.lstatSync(p);
+  const key = `${st.dev}:${st.ino}`;
+  if (seen.has(key)) return 0;
+  seen.add(key);
+  let total = st.blocks * 512;
+  if (st.isDirectory()) for (const name of fs.readdirSync(p)) total += diskUsage(path.join(p, name), seen);
+  return total;
+}
+
 // ---- HF Trainer -------------------------------------------------------------------------------
 
 export interface HfStateInput {

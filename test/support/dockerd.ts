@@ -29,7 +29,7 @@ export interface Dockerd {
 }
 
 export interface StartDockerdOptions {
-  /** Storage drivers to try in order (default overlay2, then vfs: vfs reports SharedSize 0). */
+  /** Storage drivers to try in order (default overlay2, then vfs, which reports SharedSize 0; env MLDS_DOCKER_STORAGE_DRIVERS overrides). */
   storageDrivers?: string[];
   /** Milliseconds to wait for /_ping per attempt (default 30 s). */
   readyTimeoutMs?: number;
@@ -62,7 +62,9 @@ export async function startDockerd(options: StartDockerdOptions = {}): Promise<D
     throw new Error('dockerd needs root: run the Docker tests as root (CI does) or under sudo.');
   }
   const failures: string[] = [];
-  for (const driver of options.storageDrivers ?? ['overlay2', 'vfs']) {
+  // MLDS_DOCKER_STORAGE_DRIVERS=vfs runs the suite on vfs, to check the fallback on a machine that has overlay2.
+  const drivers = options.storageDrivers ?? process.env.MLDS_DOCKER_STORAGE_DRIVERS?.split(',').filter(Boolean) ?? ['overlay2', 'vfs'];
+  for (const driver of drivers) {
     // Short path: unix socket paths are limited to ~108 bytes.
     const dir = fs.mkdtempSync('/tmp/mldd-');
     // Traversable by other users, so a permission test can reach the socket and be refused by its mode alone.
@@ -125,7 +127,11 @@ async function startOnce(dockerdPath: string, dir: string, driver: string, ready
     }
     await sleep(100);
   }
-  const stop = makeStop(child, dir);
+  // Every pid seen under dir, so stop() can remove what they leave in /tmp even if dockerd
+  // restarted its containerd meanwhile (it does after being stopped long enough to miss health checks).
+  const seen = new Set<number>();
+  const record = () => processesUnder(dir).forEach((p) => seen.add(p));
+  const stop = makeStop(child, dir, seen);
   if (!ready || pid === undefined) {
     await stop();
     throw new Error(`dockerd --storage-driver=${driver} ${exited ?? `did not answer /_ping within ${readyTimeoutMs} ms`}; log:\n${logTail()}`);
@@ -135,6 +141,7 @@ async function startOnce(dockerdPath: string, dir: string, driver: string, ready
     await stop();
     throw new Error(`dockerd runs storage driver ${info.Driver}, asked for ${driver}`);
   }
+  record();
   return {
     dir,
     socketPath,
@@ -143,17 +150,19 @@ async function startOnce(dockerdPath: string, dir: string, driver: string, ready
     pid,
     logFile,
     signal: (sig) => {
+      record();
       if (child.exitCode === null && child.signalCode === null) process.kill(pid, sig);
     },
     stop,
   };
 }
 
-function makeStop(child: ChildProcess, dir: string): () => Promise<void> {
+function makeStop(child: ChildProcess, dir: string, seen: Set<number>): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= (async () => {
       const pid = child.pid;
+      processesUnder(dir).forEach((p) => seen.add(p));
       const alive = () => child.exitCode === null && child.signalCode === null;
       if (pid !== undefined && alive()) {
         try {
@@ -174,20 +183,34 @@ function makeStop(child: ChildProcess, dir: string): () => Promise<void> {
       }
       killStrays(dir);
       cleanupDir(dir);
+      // containerd dumps goroutine stacks to /tmp/containerd.<pid>.stacks.log on some signals; leave no litter.
+      for (const p of seen) fs.rmSync(`/tmp/containerd.${p}.stacks.log`, { force: true });
     })();
     return stopping;
   };
 }
 
-/** containerd shims re-parent themselves out of the group; find ours by our unique directory. */
-function killStrays(dir: string): void {
+/** Pids whose command line names our unique directory: our containerd and its shims. */
+function processesUnder(dir: string): number[] {
+  const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(dir)) process.kill(Number(entry), 'SIGKILL');
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) pids.push(Number(entry));
     } catch {
       // process ended meanwhile
+    }
+  }
+  return pids;
+}
+
+/** containerd shims re-parent themselves out of the group; find ours by our unique directory. */
+function killStrays(dir: string): void {
+  for (const pid of processesUnder(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // ended meanwhile
     }
   }
 }

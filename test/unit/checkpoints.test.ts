@@ -117,7 +117,7 @@ describe('checkpoints: discovery on real run folders', function () {
 
   it('claims exactly the checkpoints and loose weights, so the workspace category skips them', () => {
     const expected = [scene.hf, scene.deepspeed, scene.lightning, scene.inProgress].flatMap((r) => r.checkpoints).concat(scene.looseWeight);
-    assert.deepStrictEqual([...claimed].sort(), expected.filter((p) => !fs.lstatSync(p).isSymbolicLink()).sort());
+    assert.deepStrictEqual([...claimed].sort(), expected.sort());
   });
 
   it('computes what slimming removes: optimizer/scheduler/scaler/RNG state and DeepSpeed global_step*/', () => {
@@ -413,6 +413,21 @@ describe('checkpoints: boundaries of discovery', function () {
     assert.strictEqual(rb.checkpoints.find((c) => c.name === 'last.ckpt')!.linkTarget, null);
     // No metric: keep-best 0 keeps the newest only (and last.ckpt); both runs lose epoch 0.
     assert.deepStrictEqual(result.json.delete.map((d) => path.relative(box.root, d.path)).sort(), ['a/version_0/checkpoints/epoch=0-step=5.ckpt', 'a/version_0/checkpoints/epoch=1-step=10.ckpt', 'b/version_0/checkpoints/epoch=0-step=5.ckpt']);
+  });
+
+  it('a run whose checkpoints are old but whose logs were just written is in progress (HF events file, Lightning metrics.csv)', async () => {
+    const hf = makeHfRun(path.join(box.root, 'hf'), { steps: [1, 2], saveSteps: 1, maxSteps: 9, evals: new Map(), newestMs: old(), logs: true });
+    const lt = makeLightningRun(path.join(box.root, 'lightning_logs', 'version_3'), { files: [{ name: 'epoch=0-step=1.ckpt', bytes: 100 }, { name: 'epoch=1-step=2.ckpt', bytes: 100 }], newestMs: old() }, { best: 'x', retentionDeletes: () => [] });
+    const quiet = makeHfRun(path.join(box.root, 'quiet'), { steps: [1, 2], saveSteps: 1, maxSteps: 9, evals: new Map(), newestMs: old(), logs: true });
+    const touch = (p: string) => { const t = new Date(); fs.appendFileSync(p, 'x'); fs.utimesSync(p, t, t); };
+    touch(fs.readdirSync(path.join(hf.runPath, 'runs', 'Nov20_10-00-00_gpu01')).map((n) => path.join(hf.runPath, 'runs', 'Nov20_10-00-00_gpu01', n))[0]);
+    touch(path.join(lt.versionDir, 'metrics.csv'));
+    const { scan: found } = await scanCheckpointPaths([box.root], { env: {} });
+    assert.deepStrictEqual(found.runs.filter((r) => r.inProgress).map((r) => r.path).sort(), [hf.runPath, lt.runPath].sort());
+    assert.ok(!runAt(found.runs, quiet.runPath).inProgress);
+    // activeRunMinutes decides: with 0 minutes nothing is in progress.
+    const { scan: none } = await scanCheckpointPaths([box.root], { env: {}, settings: { activeRunMinutes: 0 }, now: Date.now() + 1000 });
+    assert.deepStrictEqual(none.runs.filter((r) => r.inProgress), []);
   });
 
   it('an unreadable folder (as an unprivileged user) is a warning, and the rest is still found', async function () {

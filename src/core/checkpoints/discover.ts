@@ -16,7 +16,7 @@ import { checkpointContents } from './contents';
 import { forecastRun } from './forecast';
 import { globRoot, ignoreBelow, type GlobEntry } from './glob';
 import { DEFAULT_GREATER_IS_BETTER, deepspeedStep, hfStep, isLooseWeightName, LOOSE_WEIGHT_EXTENSIONS, parseLightningName } from './names';
-import type { Checkpoint, CheckpointFormat, CheckpointScan, LooseWeight, Run } from './types';
+import type { Checkpoint, CheckpointFormat, CheckpointScan, Run } from './types';
 
 export const CHECKPOINTS_CATEGORY_ID = 'checkpoints';
 
@@ -170,6 +170,10 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   for (const c of checkpointCandidates) {
     const node = nodes.get(c.path);
     if (node && node.type !== 'other') result.claimedPaths.push(node.path);
+    // Links are not walked: claim them where the workspace walk (roots resolved) meets them.
+    else if (c.kind === 'symlink' && checkpoints.some((cp) => cp.path === c.path)) {
+      result.claimedPaths.push(path.join(await fsp.realpath(path.dirname(c.path)).catch(() => path.dirname(c.path)), c.name));
+    }
   }
 
   // 7. last.ckpt links name a checkpoint: mark it (it is kept).

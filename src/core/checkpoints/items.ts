@@ -2,7 +2,7 @@
 // loose weight files. Item.fields carry every fact (JSON-safe) so the CLI prints them and plans
 // can be rebuilt from the model alone (runsFromCategory).
 import type { Category, Item } from '../model';
-import { formatAge, formatBytes, formatCount } from '../format';
+import { formatAge, formatCount } from '../format';
 import { CHECKPOINTS_CATEGORY_ID } from './discover';
 import { checkpointItemId, looseItemId, planRetentionForRuns, runItemId } from './plans';
 import { BADGE_IN_PROGRESS, describeMetric } from './retention';

@@ -59,7 +59,7 @@ export function parseLightningName(fileName: string): LightningName {
     const value = Number(m[2] === 'inf' ? Infinity : m[2] === '-inf' ? -Infinity : m[2]);
     if (key === 'epoch') epoch = Number.isSafeInteger(value) && value >= 0 ? value : epoch;
     else if (key === 'step' || key === 'global_step') step = Number.isSafeInteger(value) && value >= 0 ? value : step;
-    else if (!Number.isNaN(value) && !(key in metrics) && key !== '__proto__') metrics[key] = value;
+    else if (!Number.isNaN(value) && key !== '__proto__' && !Object.prototype.hasOwnProperty.call(metrics, key)) metrics[key] = value;
   }
   return { epoch, step, version, last, metrics };
 }

@@ -44,6 +44,7 @@ export async function planCondaRemoveEnvs(model: ScanModel, envItemIds: string[]
     names.push(item.label);
     paths.push({ path: prefix, root: path.dirname(prefix), label: `conda env ${item.label}`, itemId: item.id });
   }
+  if (!paths.length) throw new PlanRefusedError(keep.map((k) => `${k.path}: ${k.reason}`).join('; '));
   return buildPlan({
     title: names.length === 1 ? `Remove conda environment ${names[0]}` : `Remove ${formatCount(names.length, 'conda environment')}`,
     scannedAt: model.scannedAt,

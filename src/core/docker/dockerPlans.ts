@@ -64,7 +64,7 @@ export interface DockerPlan {
   targets: DockerPlanTarget[];
   /** Bytes the plan is sure to free. */
   bytes: number;
-  /** The most it could free; equal to `bytes` when exact (only image sets sharing layers are not). */
+  /** The most it could free; equal to `bytes` when exact (image removals are bounded, see diskUsageMath.ts). */
   bytesUpTo: number;
   /** Selected objects the plan will not touch, and why (in use, running, …). */
   refused: { type: DockerTargetType; id: string; label: string; reason: string }[];
@@ -315,7 +315,7 @@ export function planRemoveVolumes(du: DockerDiskUsage, names: string[], action: 
     );
   }
   if (unknown) plan.warnings.push(`${formatCount(unknown, 'volume')} of unknown size (not counted in the bytes).`);
-  return finish(plan, `Delete ${formatCount(plan.targets.length, 'unused volume')} and all the data in them?`);
+  return finish(plan, `Delete ${formatCount(plan.targets.length, 'unused volume')} and all the data in ${plan.targets.length === 1 ? 'it' : 'them'}?`);
 }
 
 /** The plan behind a purge target name (`docker:dangling-images`, …). */
@@ -370,6 +370,14 @@ export async function executeDockerPlan(client: DockerClient, plan: DockerPlan, 
   const platform = options.platform ?? process.platform;
   if (platform === 'darwin' || platform === 'win32') report.platformNote = VM_DISK_IMAGE_NOTE;
 
+  if (plan.endpoint !== client.endpoint) {
+    // A plan is only valid for the engine it was made from: ids and names mean nothing elsewhere.
+    for (const t of plan.targets) {
+      report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'other-engine', message: `planned for ${plan.endpoint}, not ${client.endpoint}` });
+    }
+    report.summary = summarizeDockerReport(report);
+    return report;
+  }
   try {
     if (plan.targets.length > 0) {
       switch (plan.action) {

@@ -87,8 +87,24 @@ class DockerodeClient implements DockerClient {
 
   async diskUsage(options?: CallOptions): Promise<DockerDiskUsage> {
     const apiVersion = (await this.apiVersion(options)) || undefined;
-    const raw = await this.request('GET /system/df', this.timeouts.read, options, { method: 'GET', path: '/system/df', ok: [200] });
-    return diskUsageFromApi(raw, this.endpoint, apiVersion);
+    const budget = options?.timeoutMs ?? this.timeouts.read;
+    const deadline = Date.now() + budget;
+    for (;;) {
+      try {
+        const raw = await this.request('GET /system/df', budget, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) }, {
+          method: 'GET',
+          path: '/system/df',
+          ok: [200],
+        });
+        return diskUsageFromApi(raw, this.endpoint, apiVersion);
+      } catch (error) {
+        // The engine computes one disk usage at a time and answers 500 "a disk usage operation is
+        // already running" meanwhile (e.g. while an abandoned earlier call still runs): wait for it.
+        const busy = error instanceof DockerEngineError && error.statusCode === 500 && /already running/i.test(error.engineMessage ?? '');
+        if (!busy || Date.now() + DF_BUSY_RETRY_MS >= deadline) throw error;
+        await delay(DF_BUSY_RETRY_MS, options?.signal);
+      }
+    }
   }
 
   async removeImage(ref: string, options?: CallOptions & { force?: boolean }): Promise<RemoveImageResult> {
@@ -341,6 +357,23 @@ function engineText(json: unknown): string | undefined {
   if (Buffer.isBuffer(json)) return json.toString('utf8').trim() || undefined;
   if (typeof json === 'string') return json.trim() || undefined;
   return undefined;
+}
+
+const DF_BUSY_RETRY_MS = 250;
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -1,36 +1,44 @@
-// Messages between the walker (main side) and its worker threads.
+// Messages between the walker (main side) and its worker threads. Scheduling itself goes through
+// the shared WorkQueue; messages only carry settings in and results and progress out.
 import type { WalkError } from './types';
-import type { UnitResult } from './walkUnit';
+import type { RawNode } from './walkUnit';
 
-/** Int32 slots of the control SharedArrayBuffer. */
-export const CONTROL_CANCEL = 0; // 1 = stop now
-export const CONTROL_HUNGRY = 1; // number of workers waiting for a unit
-export const CONTROL_SLOTS = 2;
-
-export interface InitMessage {
-  type: 'init';
+/** Given to each worker at spawn (workerData). */
+export interface WorkerInit {
+  index: number;
   inodeBuffer: SharedArrayBuffer;
   controlBuffer: SharedArrayBuffer;
+  arenaBuffer: SharedArrayBuffer;
 }
 
-export interface UnitMessage {
-  type: 'unit';
-  unitId: number;
-  path: string;
-  depth: number;
-  rootDev: number;
+export interface WalkSettings {
   topN: number;
   detailDepth: number;
   excludeNames: string[];
   excludePaths: string[];
   oneFileSystem: boolean;
-  resolveRoot: boolean;
+  /** Minimum ms between a worker's progress messages. */
+  progressIntervalMs: number;
 }
 
-export type ToWorker = InitMessage | UnitMessage;
+/** Join walk `generation`: take units from the queue until the walk is complete or cancelled. */
+export interface WalkMessage {
+  type: 'walk';
+  generation: number;
+  settings: WalkSettings;
+}
+
+export type ToWorker = WalkMessage;
 
 export type FromWorker =
-  | { type: 'progress'; files: number; dirs: number; bytes: number; currentPath: string }
-  | { type: 'delegate'; parentUnitId: number; unitId: number; path: string; depth: number; rootDev: number }
-  | { type: 'done'; unitId: number; result: UnitResult; files: number; dirs: number; bytes: number }
-  | { type: 'crash'; unitId: number; error: WalkError };
+  | { type: 'ready' }
+  /** Cumulative counts of this worker in this walk. */
+  | { type: 'progress'; generation: number; files: number; dirs: number; bytes: number; currentPath: string }
+  | {
+    type: 'unit'; generation: number; unitId: number; node: RawNode; errors: WalkError[]; errorCount: number; cancelled: boolean;
+    files: number; dirs: number; bytes: number;
+  }
+  /** Every unit of the walk has been walked; `units` were created in all. */
+  | { type: 'complete'; generation: number; units: number }
+  /** This worker left the walk (complete, cancelled, or superseded by a newer walk). */
+  | { type: 'walk-done'; generation: number };

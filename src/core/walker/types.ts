@@ -69,4 +69,6 @@ export interface WalkResult {
   errorCount: number;
   cancelled: boolean;
   durationMs: number;
+  /** Work units the walk was split into (roots included): more than the roots when threads shared the work. */
+  units?: number;
 }

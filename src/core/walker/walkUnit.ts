@@ -1,16 +1,24 @@
 // The synchronous part of the walker: sizes one subtree with readdirSync + lstatSync. It runs
 // inside a worker thread (never on the extension host's event loop). Synchronous syscalls in a
 // tight loop measured ~4x faster than one promise per file; parallelism comes from several
-// workers, each walking its own units, and from donating pending subfolders to idle workers.
+// workers, each walking its own units, and from giving pending subfolders to idle workers.
+//
+// Per entry the loop does one lstat and a few additions into locals; a node object is made only
+// for folders within the detail depth and for files large enough to rank among the top N.
+// Folders below the detail depth get no node at all: their totals go straight into the nearest
+// ancestor that keeps one.
 import * as fs from 'fs';
-import { SharedInodeSet } from './inodeSet';
+import type { SharedInodeSet } from './inodeSet';
 import type { NodeType, WalkError, WalkNode } from './types';
+
+/** A path as the fs functions take it: a Buffer where a name on the way is not valid UTF-8. */
+export type FsPath = string | Buffer;
 
 export interface UnitSettings {
   topN: number;
   detailDepth: number;
-  excludeNames: Set<string>;
-  excludePaths: Set<string>;
+  excludeNames: ReadonlySet<string>;
+  excludePaths: ReadonlySet<string>;
   oneFileSystem: boolean;
   /** Device of the walk root (for oneFileSystem); -1 = take it from the unit root. */
   rootDev: number;
@@ -18,38 +26,75 @@ export interface UnitSettings {
   resolveRoot?: boolean;
 }
 
-/** A node while its folder is being walked: a WalkNode plus bookkeeping dropped when it is done. */
-interface Acc extends WalkNode {
-  depth: number;
-  /** Kept children; a pinned child (it holds a delegated hole) is never trimmed away. */
-  kids: WalkNode[] | undefined;
-  /** Smallest bytes among kids after the last trim: smaller files are not even materialised. */
-  floor: number;
-  /** Unit ids delegated to other workers whose totals belong to this node. */
-  holes: number[];
+export interface UnitHooks {
+  /** Checked per folder and every 256 entries. */
+  isCancelled(): boolean;
+  /** Called every 256 entries with this unit's running counts and the folder being read. */
+  onTick(files: number, dirs: number, bytes: number, currentPath: FsPath): void;
+  /** Asked per folder: how many pending subfolders idle workers would take now (<= 0: none). */
+  wantsWork(): number;
+  /** Hands a pending subfolder to another worker; returns the new unit's id, or 0 if it cannot. */
+  delegate(path: FsPath, depth: number, rootDev: number): number;
 }
 
-export interface UnitHooks {
-  /** Checked between folders and every 1024 entries. */
-  isCancelled(): boolean;
-  /** Called every 1024 entries and per folder with the running counts. */
-  onTick(files: number, dirs: number, bytes: number, currentPath: string): void;
-  /** Asked per folder; returns how many pending subfolders other workers want (0 = none). */
-  wantsWork(): number;
-  /** Hands a pending subfolder to another worker; returns the new unit's id. */
-  delegate(path: string, depth: number, rootDev: number): number;
-}
+/** A node as a unit returns it: `placeholder` = a child given to unit N; `holes` = units whose totals belong here. */
+export type RawNode = WalkNode & { holes?: number[]; placeholder?: number; pinned?: boolean };
 
 export interface UnitResult {
-  node: WalkNode & { holes?: number[]; placeholder?: number; pinned?: boolean };
+  node: RawNode;
   errors: WalkError[];
   errorCount: number;
   cancelled: boolean;
+  /** Entries this unit counted (progress). */
+  files: number;
+  dirs: number;
+  bytes: number;
 }
 
-const MAX_ERRORS = 200;
+export const MAX_UNIT_ERRORS = 200;
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const NO_THROW = { throwIfNoEntry: false } as const;
+const TICK_MASK = 255;
+const SLASH = Buffer.from('/');
 
-function blankNode(name: string, path: string, type: NodeType, st: fs.Stats | undefined): WalkNode {
+/** A folder with a node of its own (within the detail depth, or a unit root). */
+interface Acc {
+  node: RawNode;
+  /** Kept children (only when this node lies above the detail depth); trimmed to topN now and then. */
+  kids: RawNode[] | undefined;
+  /** Bytes of the smallest kept child after the last trim: smaller files are not even materialised. */
+  floor: number;
+  holes: number[] | undefined;
+}
+
+/** A folder being walked; `acc` is its own node, or (own = false) the ancestor its totals go to. */
+interface Frame {
+  acc: Acc;
+  own: boolean;
+  path: FsPath;
+  depth: number;
+  subPaths: FsPath[];
+  subStats: fs.Stats[];
+  /** Subfolders before this index were given to other workers. */
+  given: number;
+}
+
+const asString = (p: FsPath): string => (typeof p === 'string' ? p : p.toString('utf8'));
+
+export function nameOf(p: string): string {
+  if (p === '/') return '/';
+  return p.slice(p.lastIndexOf('/', p.length - 2) + 1).replace(/\/$/, '');
+}
+
+function typeOf(mode: number): NodeType {
+  const fmt = mode & S_IFMT;
+  return fmt === S_IFREG ? 'file' : fmt === S_IFDIR ? 'dir' : fmt === S_IFLNK ? 'symlink' : 'other';
+}
+
+export function blankNode(name: string, path: string, type: NodeType, st: fs.Stats | undefined): RawNode {
   return {
     name, path, type,
     dev: st ? st.dev : 0, ino: st ? st.ino : 0,
@@ -59,234 +104,280 @@ function blankNode(name: string, path: string, type: NodeType, st: fs.Stats | un
   };
 }
 
-function trim(acc: Acc, topN: number, final: boolean): void {
+function trim(acc: Acc, topN: number): void {
   const kids = acc.kids!;
   kids.sort((a, b) => b.bytes - a.bytes);
-  const kept: WalkNode[] = [];
-  let dropped = 0, droppedBytes = 0, droppedApparent = 0;
-  for (const kid of kids) {
-    const pinned = (kid as UnitResult['node']).pinned;
-    if (kept.length < topN || pinned) kept.push(kid);
-    else { dropped++; droppedBytes += kid.bytes; droppedApparent += kid.apparentBytes; }
+  if (kids.length > topN) {
+    const kept: RawNode[] = kids.slice(0, topN);
+    let dropped = 0, droppedBytes = 0, droppedApparent = 0;
+    for (let i = topN; i < kids.length; i++) {
+      const kid = kids[i];
+      // A pinned child still waits for a delegated unit's totals: it must survive until stitched.
+      if (kid.pinned) kept.push(kid);
+      else { dropped++; droppedBytes += kid.bytes; droppedApparent += kid.apparentBytes; }
+    }
+    if (dropped) {
+      const o = (acc.node.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });
+      o.count += dropped; o.bytes += droppedBytes; o.apparentBytes += droppedApparent;
+    }
+    acc.kids = kept;
   }
-  if (dropped) {
-    const o = (acc.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });
-    o.count += dropped; o.bytes += droppedBytes; o.apparentBytes += droppedApparent;
-  }
-  acc.kids = kept;
-  acc.floor = kept.length >= topN ? kept[Math.min(topN, kept.length) - 1].bytes : 0;
-  if (final) acc.children = kept;
+  acc.floor = acc.kids!.length >= topN ? acc.kids![topN - 1].bytes : 0;
 }
 
 /**
  * Walks `rootPath` (not following symlinks) and returns its aggregated node. `depth` is the
  * root's depth below the walk root (for detailDepth). Never throws for filesystem errors.
  */
-export function walkUnit(rootPath: string, depth: number, settings: UnitSettings, inodes: SharedInodeSet, hooks: UnitHooks): UnitResult {
+export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings, inodes: SharedInodeSet, hooks: UnitHooks): UnitResult {
   const errors: WalkError[] = [];
   let errorCount = 0;
-  const fail = (path: string, err: unknown) => {
+  const fail = (p: FsPath, code: string, message: string) => {
     errorCount++;
-    if (errors.length < MAX_ERRORS) {
-      const e = err as NodeJS.ErrnoException;
-      errors.push({ path, code: e.code ?? 'EUNKNOWN', message: e.message ?? String(err) });
-    }
+    if (errors.length < MAX_UNIT_ERRORS) errors.push({ path: asString(p), code, message });
+  };
+  const failWith = (p: FsPath, err: unknown) => {
+    const e = err as NodeJS.ErrnoException;
+    fail(p, e?.code ?? 'EUNKNOWN', e?.message ?? String(err));
   };
   const { topN, detailDepth, excludeNames, excludePaths, oneFileSystem } = settings;
+  const checkNames = excludeNames.size !== 0;
+  const checkPaths = excludePaths.size !== 0;
   let files = 0, dirs = 0, bytesSeen = 0, ticks = 0;
+  let cancelled = false;
+  const result = (node: RawNode): UnitResult => ({ node, errors, errorCount, cancelled, files, dirs, bytes: bytesSeen });
 
-  let rootStat: fs.Stats | undefined;
+  let rootStat: fs.Stats;
   try {
     // A walk root given as a symlink (~/.cache/huggingface -> /data/hf) is followed; nothing below it is.
     if (settings.resolveRoot) rootPath = fs.realpathSync(rootPath);
     rootStat = fs.lstatSync(rootPath);
   } catch (err) {
-    fail(rootPath, err);
-    const node = blankNode(baseName(rootPath), rootPath, 'other', undefined);
-    return { node, errors, errorCount, cancelled: false };
+    failWith(rootPath, err);
+    const p = asString(rootPath);
+    return result(blankNode(nameOf(p), p, 'other', undefined));
   }
+  const rootString = asString(rootPath);
   const rootDev = settings.rootDev >= 0 ? settings.rootDev : rootStat.dev;
-  if (!rootStat.isDirectory()) {
-    const node = blankNode(baseName(rootPath), rootPath, rootStat.isSymbolicLink() ? 'symlink' : rootStat.isFile() ? 'file' : 'other', rootStat);
+  if ((rootStat.mode & S_IFMT) !== S_IFDIR) {
+    const node = blankNode(nameOf(rootString), rootString, typeOf(rootStat.mode), rootStat);
+    const disk = rootStat.blocks * 512;
     node.files = 1;
-    countLeaf(node, rootStat);
-    return { node, errors, errorCount, cancelled: false };
+    files = 1;
+    if (rootStat.nlink > 1) node.hardLinkedFiles = 1;
+    if (rootStat.nlink > 1 && !inodes.add(rootStat.dev, rootStat.ino)) node.sharedBytes = disk;
+    else { node.bytes = disk; node.apparentBytes = rootStat.size; bytesSeen = disk; }
+    return result(node);
   }
 
-  function countLeaf(node: WalkNode, st: fs.Stats): boolean {
-    const disk = st.blocks * 512;
-    if (st.nlink > 1) {
-      node.hardLinkedFiles++;
-      if (!inodes.add(st.dev, st.ino)) {
-        node.sharedBytes += disk;
-        return false;
-      }
-    }
-    node.bytes += disk;
-    node.apparentBytes += st.size;
-    return true;
-  }
-
-  const makeAcc = (name: string, path: string, st: fs.Stats, d: number): Acc => {
-    const acc = blankNode(name, path, 'dir', st) as Acc;
-    acc.depth = d;
-    acc.kids = d < detailDepth ? [] : undefined;
-    acc.floor = 0;
-    acc.holes = [];
-    acc.bytes = st.blocks * 512;
-    acc.apparentBytes = st.size;
-    acc.dirs = 1;
-    return acc;
+  const makeAcc = (p: FsPath, st: fs.Stats, d: number): Acc => {
+    const s = asString(p);
+    const node = blankNode(nameOf(s), s, 'dir', st);
+    node.bytes = st.blocks * 512;
+    node.apparentBytes = st.size;
+    node.dirs = 1;
+    bytesSeen += node.bytes;
+    return { node, kids: d < detailDepth ? [] : undefined, floor: 0, holes: undefined };
   };
 
-  // Explicit stack of folders being walked; each frame keeps its not-yet-walked subfolders.
-  interface Frame { acc: Acc; pending: { name: string | Buffer; st: fs.Stats }[] }
-  const stack: Frame[] = [];
-  let cancelled = false;
+  /** Enters subfolder `p` of `parent`: a node of its own within the detail depth, else its totals go to the parent's owner. */
+  const enter = (parent: Frame, p: FsPath, st: fs.Stats): Frame => {
+    const d = parent.depth + 1;
+    dirs++;
+    if (parent.acc.kids !== undefined) return { acc: makeAcc(p, st, d), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0 };
+    const owner = parent.acc.node;
+    const disk = st.blocks * 512;
+    owner.bytes += disk;
+    owner.apparentBytes += st.size;
+    owner.dirs++;
+    bytesSeen += disk;
+    if (st.mtimeMs > owner.mtimeMs) owner.mtimeMs = st.mtimeMs;
+    if (st.atimeMs > owner.atimeMs) owner.atimeMs = st.atimeMs;
+    return { acc: parent.acc, own: false, path: p, depth: d, subPaths: [], subStats: [], given: 0 };
+  };
 
-  const openDir = (acc: Acc): Frame => {
-    const frame: Frame = { acc, pending: [] };
+  /** Reads one folder: sizes its files, queues its subfolders on the frame. */
+  const readFolder = (frame: Frame): void => {
+    const dirPath = frame.path;
     let names: string[];
     try {
-      names = fs.readdirSync(acc.path);
+      names = fs.readdirSync(dirPath);
     } catch (err) {
-      fail(acc.path, err);
-      return frame;
+      failWith(dirPath, err);
+      return;
     }
-    dirs++;
-    let odd: Buffer[] | undefined;
+    // Names that are not valid UTF-8 come back lossy ('\ufffd'); such a folder is read again as
+    // raw bytes, and those entries are reached through Buffer paths.
+    let raw: Buffer[] | undefined;
     for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (excludeNames.size && excludeNames.has(name)) continue;
-      let entryPath: string | Buffer = acc.path + '/' + name;
-      if (excludePaths.size && excludePaths.has(entryPath)) continue;
-      if (name.includes('\ufffd')) {
-        // Not valid UTF-8: re-read this folder's raw names once and stat through a Buffer path.
-        odd ??= fs.readdirSync(acc.path, { encoding: 'buffer' }).filter((b) => b.toString().includes('\ufffd'));
-        const raw = odd.shift();
-        if (raw) entryPath = Buffer.concat([Buffer.from(acc.path + '/'), raw]);
+      if (names[i].includes('\ufffd')) {
+        try { raw = fs.readdirSync(dirPath, { encoding: 'buffer' }); } catch { /* vanished: use the lossy names */ }
+        break;
       }
-      if ((++ticks & 1023) === 0) {
-        if (hooks.isCancelled()) { cancelled = true; return frame; }
-        hooks.onTick(files, dirs, bytesSeen, acc.path);
+    }
+    const prefix = typeof dirPath === 'string' ? (dirPath.endsWith('/') ? dirPath : dirPath + '/') : undefined;
+    const acc = frame.acc;
+    const node = acc.node;
+    const kids = acc.kids;
+    const count = raw ? raw.length : names.length;
+    let lFiles = 0, lBytes = 0, lApparent = 0, lShared = 0, lHard = 0;
+    let lMtime = node.mtimeMs, lAtime = node.atimeMs;
+    for (let i = 0; i < count; i++) {
+      let name: string;
+      let p: FsPath;
+      if (raw === undefined) {
+        name = names[i];
+        p = prefix !== undefined ? prefix + name : Buffer.concat([dirPath as Buffer, SLASH, Buffer.from(name)]);
+      } else {
+        const bytes = raw[i];
+        name = bytes.toString('utf8');
+        const lossless = !name.includes('\ufffd') || Buffer.from(name).equals(bytes);
+        p = lossless && prefix !== undefined ? prefix + name : Buffer.concat([typeof dirPath === 'string' ? Buffer.from(dirPath) : dirPath, SLASH, bytes]);
+      }
+      if (checkNames && excludeNames.has(name)) continue;
+      if (checkPaths && typeof p === 'string' && excludePaths.has(p)) continue;
+      if ((++ticks & TICK_MASK) === 0) {
+        if (hooks.isCancelled()) { cancelled = true; break; }
+        hooks.onTick(files, dirs, bytesSeen, dirPath);
       }
       let st: fs.Stats | undefined;
       try {
-        st = fs.lstatSync(entryPath);
+        st = fs.lstatSync(p, NO_THROW);
       } catch (err) {
-        fail(entryPath.toString(), err);
+        failWith(p, err);
         continue;
       }
-      if (st.isDirectory()) {
+      if (st === undefined) {
+        fail(p, 'ENOENT', `ENOENT: vanished during the scan, lstat '${asString(p)}'`);
+        continue;
+      }
+      const mode = st.mode;
+      if ((mode & S_IFMT) === S_IFDIR) {
         if (oneFileSystem && st.dev !== rootDev) {
-          fail(entryPath.toString(), { code: 'mount-point', message: 'another filesystem is mounted here; not descended (like du -x)' });
+          fail(p, 'mount-point', 'another filesystem is mounted here; not descended (like du -x)');
           continue;
         }
-        frame.pending.push({ name: typeof entryPath === 'string' ? name : entryPath, st });
+        frame.subPaths.push(p);
+        frame.subStats.push(st);
         continue;
       }
-      files++;
-      acc.files++;
-      const counted = countLeaf(acc, st);
-      if (counted) bytesSeen += st.blocks * 512;
-      if (st.mtimeMs > acc.mtimeMs) acc.mtimeMs = st.mtimeMs;
-      if (st.atimeMs > acc.atimeMs) acc.atimeMs = st.atimeMs;
-      const kids = acc.kids;
-      if (kids) {
-        const disk = st.blocks * 512;
-        if (disk >= acc.floor || kids.length < topN) {
-          const leaf = blankNode(name, typeof entryPath === 'string' ? entryPath : entryPath.toString(), st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other', st);
+      lFiles++;
+      const disk = st.blocks * 512;
+      let counted = true;
+      if (st.nlink > 1) {
+        lHard++;
+        if (!inodes.add(st.dev, st.ino)) { counted = false; lShared += disk; }
+      }
+      if (counted) { lBytes += disk; lApparent += st.size; }
+      if (st.mtimeMs > lMtime) lMtime = st.mtimeMs;
+      if (st.atimeMs > lAtime) lAtime = st.atimeMs;
+      if (kids !== undefined) {
+        const bytes = counted ? disk : 0;
+        if (bytes >= acc.floor || kids.length < topN) {
+          const leaf = blankNode(name, asString(p), typeOf(mode), st);
           leaf.files = 1;
-          leaf.bytes = counted ? disk : 0;
-          leaf.sharedBytes = counted ? 0 : disk;
-          leaf.apparentBytes = counted ? st.size : 0;
+          if (counted) { leaf.bytes = disk; leaf.apparentBytes = st.size; } else leaf.sharedBytes = disk;
+          if (st.nlink > 1) leaf.hardLinkedFiles = 1;
           kids.push(leaf);
-          if (kids.length >= topN * 4) trim(acc, topN, false);
+          if (kids.length >= topN * 4) trim(acc, topN);
         } else {
-          const o = (acc.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });
-          o.count++; if (counted) { o.bytes += disk; o.apparentBytes += st.size; }
+          const o = (node.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });
+          o.count++;
+          if (counted) { o.bytes += disk; o.apparentBytes += st.size; }
         }
       }
     }
-    return frame;
+    node.files += lFiles;
+    node.bytes += lBytes;
+    node.apparentBytes += lApparent;
+    node.sharedBytes += lShared;
+    node.hardLinkedFiles += lHard;
+    node.mtimeMs = lMtime;
+    node.atimeMs = lAtime;
+    files += lFiles;
+    bytesSeen += lBytes;
   };
 
-  const finish = (frame: Frame): WalkNode => {
-    const acc = frame.acc;
-    if (acc.kids) trim(acc, topN, true);
-    const node = acc as Acc & UnitResult['node'];
+  const finish = (acc: Acc): RawNode => {
+    const node = acc.node;
+    if (acc.kids !== undefined) {
+      trim(acc, topN);
+      node.children = acc.kids;
+    }
     // A node still waiting for delegated units must survive every trim above it.
-    if (acc.holes.length || acc.children?.some((k) => (k as UnitResult['node']).pinned)) node.pinned = true;
-    else delete (node as Partial<Acc>).holes;
-    delete (node as Partial<Acc>).kids;
-    delete (node as Partial<Acc>).floor;
-    delete (node as Partial<Acc>).depth;
+    if (acc.holes !== undefined) { node.holes = acc.holes; node.pinned = true; }
+    else if (node.children !== undefined && node.children.some((k) => (k as RawNode).pinned)) node.pinned = true;
     return node;
   };
 
-  const addInto = (parent: Acc, child: WalkNode & { holes?: number[]; pinned?: boolean }) => {
-    parent.bytes += child.bytes;
-    parent.apparentBytes += child.apparentBytes;
-    parent.sharedBytes += child.sharedBytes;
-    parent.files += child.files;
-    parent.dirs += child.dirs;
-    parent.hardLinkedFiles += child.hardLinkedFiles;
-    if (child.mtimeMs > parent.mtimeMs) parent.mtimeMs = child.mtimeMs;
-    if (child.atimeMs > parent.atimeMs) parent.atimeMs = child.atimeMs;
-    if (parent.kids) {
-      parent.kids.push(child);
-      if (parent.kids.length >= topN * 4) trim(parent, topN, false);
-    } else {
-      // Below the detail depth: the child's detail is dropped, its delegated holes move up.
-      if (child.holes) parent.holes.push(...child.holes);
-    }
+  const addInto = (parent: Acc, child: RawNode) => {
+    const node = parent.node;
+    node.bytes += child.bytes;
+    node.apparentBytes += child.apparentBytes;
+    node.sharedBytes += child.sharedBytes;
+    node.files += child.files;
+    node.dirs += child.dirs;
+    node.hardLinkedFiles += child.hardLinkedFiles;
+    if (child.mtimeMs > node.mtimeMs) node.mtimeMs = child.mtimeMs;
+    if (child.atimeMs > node.atimeMs) node.atimeMs = child.atimeMs;
+    // Own frames exist only below folders that keep children.
+    parent.kids!.push(child);
+    if (parent.kids!.length >= topN * 4) trim(parent, topN);
   };
 
-  stack.push(openDir(makeAcc(baseName(rootPath), rootPath, rootStat, depth)));
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    if (cancelled || hooks.isCancelled()) { cancelled = true; break; }
-    // Idle workers exist: give away the shallowest pending folders (likely the largest subtrees).
-    let wanted = hooks.wantsWork();
+  const stack: Frame[] = [];
+
+  /** Idle workers exist: give away the shallowest pending subfolders (likely the largest subtrees). */
+  const giveAway = (wanted: number) => {
     for (let f = 0; wanted > 0 && f < stack.length; f++) {
       const frame = stack[f];
-      while (wanted > 0 && frame.pending.length > (f === stack.length - 1 ? 1 : 0)) {
-        const sub = frame.pending.shift()!;
-        const subPath = typeof sub.name === 'string' ? frame.acc.path + '/' + sub.name : sub.name.toString();
-        const unitId = hooks.delegate(subPath, frame.acc.depth + 1, rootDev);
-        if (frame.acc.kids) {
-          const placeholder = blankNode(baseName(subPath), subPath, 'dir', sub.st) as UnitResult['node'];
+      const keep = f === stack.length - 1 ? 1 : 0;
+      while (wanted > 0 && frame.subPaths.length - frame.given > keep) {
+        const i = frame.given;
+        const p = frame.subPaths[i];
+        const unitId = hooks.delegate(p, frame.depth + 1, rootDev);
+        if (unitId === 0) return;
+        frame.given++;
+        const acc = frame.acc;
+        if (acc.kids !== undefined) {
+          const s = asString(p);
+          const placeholder = blankNode(nameOf(s), s, 'dir', frame.subStats[i]);
           placeholder.placeholder = unitId;
           placeholder.pinned = true;
-          frame.acc.kids.push(placeholder);
+          acc.kids.push(placeholder);
         } else {
-          frame.acc.holes.push(unitId);
+          (acc.holes ??= []).push(unitId);
         }
         wanted--;
       }
     }
-    const next = top.pending.pop();
-    if (next) {
-      const subPath = typeof next.name === 'string' ? top.acc.path + '/' + next.name : next.name.toString();
-      const name = typeof next.name === 'string' ? next.name : baseName(subPath);
-      hooks.onTick(files, dirs, bytesSeen, subPath);
-      stack.push(openDir(makeAcc(name, subPath, next.st, top.acc.depth + 1)));
+  };
+
+  dirs++;
+  const rootFrame: Frame = { acc: makeAcc(rootPath, rootStat, depth), own: true, path: rootPath, depth, subPaths: [], subStats: [], given: 0 };
+  readFolder(rootFrame);
+  stack.push(rootFrame);
+  while (stack.length !== 0) {
+    if (cancelled || hooks.isCancelled()) { cancelled = true; break; }
+    const wanted = hooks.wantsWork();
+    if (wanted > 0) giveAway(wanted);
+    const top = stack[stack.length - 1];
+    if (top.subPaths.length > top.given) {
+      const child = enter(top, top.subPaths.pop()!, top.subStats.pop()!);
+      readFolder(child);
+      stack.push(child);
       continue;
     }
     stack.pop();
-    const done = finish(top);
-    if (stack.length) addInto(stack[stack.length - 1].acc, done);
-    else return { node: done, errors, errorCount, cancelled: false };
+    if (!top.own) continue;
+    const done = finish(top.acc);
+    if (stack.length === 0) return result(done);
+    addInto(stack[stack.length - 1].acc, done);
   }
   // Cancelled: fold what was walked so far into the root so partial totals stay meaningful.
   while (stack.length > 1) {
-    const done = finish(stack.pop()!);
-    addInto(stack[stack.length - 1].acc, done);
+    const frame = stack.pop()!;
+    if (frame.own) addInto(stack[stack.length - 1].acc, finish(frame.acc));
   }
-  return { node: finish(stack[0]), errors, errorCount, cancelled };
-}
-
-function baseName(p: string): string {
-  const i = p.lastIndexOf('/', p.length - 2);
-  return i >= 0 ? p.slice(i + 1).replace(/\/$/, '') : p;
+  return result(finish(stack[0].acc));
 }

@@ -1,14 +1,16 @@
 // The walker's main side: a pool of worker threads that size trees in parallel. The calling
-// thread (the extension host, the CLI) only schedules units and merges results: no filesystem
-// syscalls happen on it, so the editor stays responsive during a scan.
+// thread (the extension host, the CLI) only queues the roots, collects unit results and stitches
+// them: no filesystem syscalls happen on it, and no scheduling waits for it, so the editor stays
+// responsive during a scan and a busy main thread does not slow the walk.
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { SharedInodeSet } from './inodeSet';
-import { CONTROL_CANCEL, CONTROL_HUNGRY, CONTROL_SLOTS, type FromWorker, type UnitMessage } from './protocol';
+import type { FromWorker, WalkMessage, WalkSettings, WorkerInit } from './protocol';
 import { stitch } from './stitch';
 import type { WalkError, WalkNode, WalkOptions, WalkProgress, WalkResult } from './types';
-import type { UnitResult } from './walkUnit';
+import type { RawNode } from './walkUnit';
+import { CTL_CANCEL, CTL_DONE_GEN, CTL_OUTSTANDING, CTL_UNITS, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, MAX_WORKERS, WorkQueue } from './workQueue';
 
 export interface WalkerOptions {
   /** Worker threads (default: available cores, at most 16). */
@@ -17,215 +19,275 @@ export interface WalkerOptions {
   workerPath?: string;
 }
 
+/** After a cancel, workers get this long to notice the flag; one stuck in a slow syscall is then replaced. */
 const CANCEL_GRACE_MS = 200;
+const MAX_KEPT_ERRORS = 1000;
+const WORKER_PROGRESS_MS = 100;
 
-interface PoolWorker { worker: Worker; index: number; unitId: number | undefined; files: number; bytes: number }
+interface PoolWorker {
+  worker: Worker;
+  index: number;
+  ready: boolean;
+  dead: boolean;
+  /** Cumulative counts in the current walk (progress). */
+  files: number;
+  dirs: number;
+  bytes: number;
+}
+
+/** What the current walk listens to. */
+interface WalkListener {
+  generation: number;
+  onMessage(p: PoolWorker, message: FromWorker): void;
+  onDeath(p: PoolWorker, err: Error): void;
+}
+
+export function defaultWorkerCount(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.min(cores, 16);
+}
 
 /**
  * One Walker per scan: its inode set is shared by every walk it runs, so a hard-linked file is
  * counted once across all roots and categories of that scan. Walks run one after another.
+ * Its threads start at construction (in parallel with whatever the caller does next) and stay
+ * unreferenced while no walk runs; close() ends them.
  */
 export class Walker {
   readonly inodes = new SharedInodeSet();
-  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+  private queue!: WorkQueue;
   private readonly workerCount: number;
   private readonly workerPath: string;
   private pool: PoolWorker[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
+  private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private generation = 0;
+  private listener: WalkListener | undefined;
+  /** Set when a thread could not even start (a missing or broken worker script). */
+  private broken: Error | undefined;
 
   constructor(options: WalkerOptions = {}) {
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    this.workerCount = Math.max(1, options.workers ?? Math.min(cores, 16));
+    this.workerCount = Math.max(1, Math.min(MAX_WORKERS, Math.floor(options.workers ?? defaultWorkerCount())));
     this.workerPath = options.workerPath ?? path.join(__dirname, 'walkerWorker.js');
+    this.startPool();
   }
 
   /** Sizes each root. Never rejects for filesystem errors: they are collected in the result. */
   walk(roots: string[], options: WalkOptions = {}): Promise<WalkResult> {
-    const run = this.queue.then(() => this.walkNow(roots, options));
-    this.queue = run.catch(() => undefined);
+    const run = this.chain.then(() => this.walkNow(roots, options));
+    this.chain = run.catch(() => undefined);
     return run;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
-    await Promise.all(this.pool.map((p) => p.worker.terminate()));
+    await this.chain;
+    const pool = this.pool;
     this.pool = [];
+    await Promise.all(pool.map((p) => p.worker.terminate()));
+  }
+
+  /** (Re)starts every thread with fresh queue buffers (the inode set is kept). */
+  private startPool(): void {
+    const { controlBuffer, arenaBuffer } = WorkQueue.buffers();
+    this.queue = new WorkQueue(controlBuffer, arenaBuffer);
+    this.pool = [];
+    for (let i = 0; i < this.workerCount; i++) this.pool.push(this.spawn(i));
   }
 
   private spawn(index: number): PoolWorker {
-    const worker = new Worker(this.workerPath);
-    worker.postMessage({ type: 'init', inodeBuffer: this.inodes.buffer, controlBuffer: this.control.buffer, serial: index + 1 });
-    return { worker, index, unitId: undefined, files: 0, bytes: 0 };
+    const init: WorkerInit = {
+      index,
+      inodeBuffer: this.inodes.buffer,
+      controlBuffer: this.queue.control.buffer as SharedArrayBuffer,
+      arenaBuffer: this.queue.arenaBuffer,
+    };
+    const worker = new Worker(this.workerPath, { workerData: init });
+    const p: PoolWorker = { worker, index, ready: false, dead: false, files: 0, dirs: 0, bytes: 0 };
+    worker.unref();
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') { p.ready = true; return; }
+      if (this.pool[index] === p) this.listener?.onMessage(p, message);
+    });
+    const died = (err: Error) => {
+      if (p.dead) return;
+      p.dead = true;
+      if (this.pool[index] !== p) return; // replaced or terminated on purpose
+      if (!p.ready && !this.closed) this.broken ??= new Error(`walker thread could not start (${this.workerPath}): ${err.message}`);
+      this.listener?.onDeath(p, err);
+    };
+    worker.on('error', died);
+    worker.on('exit', (code) => { if (!this.closed) died(new Error(`exited with code ${code}`)); });
+    return p;
   }
 
   private walkNow(roots: string[], options: WalkOptions): Promise<WalkResult> {
     if (this.closed) return Promise.reject(new Error('walker is closed'));
+    if (this.broken) return Promise.reject(this.broken);
     const started = Date.now();
+    const generation = ++this.generation;
     const topN = options.topN ?? 20;
-    const detailDepth = options.detailDepth ?? 3;
-    const settings = {
-      topN, detailDepth,
+    const settings: WalkSettings = {
+      topN,
+      detailDepth: options.detailDepth ?? 3,
       excludeNames: options.excludeNames ?? [],
       excludePaths: (options.excludePaths ?? []).map((p) => path.resolve(p)),
       oneFileSystem: options.oneFileSystem ?? true,
+      // Workers report at most every 100 ms (cheap: one message per worker), more often if asked.
+      progressIntervalMs: Math.min(WORKER_PROGRESS_MS, options.progressIntervalMs ?? 200),
     };
+    // A thread that died between walks is replaced now.
+    for (const p of this.pool) if (p.dead) this.pool[p.index] = this.spawn(p.index);
+    const queue = this.queue;
+    const control = queue.control;
     const errors: WalkError[] = [];
     let errorCount = 0;
-    const units = new Map<number, UnitResult['node']>();
-    const waiting: UnitMessage[] = [];
-    const idle: PoolWorker[] = [];
-    let outstanding = 0; // units sent or queued, not yet done
-    let done = { files: 0, dirs: 0, bytes: 0 };
+    const units = new Map<number, RawNode>();
+    let written = 0; // units lost with a dead thread
+    let expectedUnits = -1; // known once the walk is complete
+    let cancelled = false;
+    let finished = false;
     let lastProgress = 0;
     let currentPath = roots[0] ?? '';
-    let cancelled = false;
+    const left = new Set<PoolWorker>(); // threads still in this walk
 
-    while (this.pool.length < Math.min(this.workerCount, Math.max(1, roots.length * 64))) this.pool.push(this.spawn(this.pool.length));
-    Atomics.store(this.control, CONTROL_CANCEL, 0);
-    Atomics.store(this.control, CONTROL_HUNGRY, 0);
+    const pushError = (e: WalkError) => { errorCount++; if (errors.length < MAX_KEPT_ERRORS) errors.push(e); };
 
-    return new Promise<WalkResult>((resolve) => {
-      let finished = false;
-      const listeners: (() => void)[] = [];
+    return new Promise<WalkResult>((resolve, reject) => {
+      const cleanup: (() => void)[] = [];
 
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        for (const off of listeners) off();
-        for (const p of this.pool) { p.worker.unref(); p.unitId = undefined; }
-        const rootNodes: WalkNode[] = roots.map((root, i) => {
-          const raw = units.get(i + 1);
-          if (!raw) return emptyNode(root);
-          return stitch(raw, units, topN);
-        });
-        resolve({ roots: rootNodes, errors, errorCount, cancelled, durationMs: Date.now() - started });
-      };
-
-      const report = (force = false) => {
+      const report = (force: boolean) => {
         if (!options.onProgress) return;
         const now = Date.now();
         if (!force && now - lastProgress < (options.progressIntervalMs ?? 200)) return;
         lastProgress = now;
-        const progress: WalkProgress = { files: done.files, dirs: done.dirs, bytes: done.bytes, currentPath };
-        for (const p of this.pool) { progress.files += p.files; progress.bytes += p.bytes; }
+        const progress: WalkProgress = { files: 0, dirs: 0, bytes: 0, currentPath };
+        for (const p of this.pool) { progress.files += p.files; progress.dirs += p.dirs; progress.bytes += p.bytes; }
         options.onProgress(progress);
       };
 
-      const hungry = () => Atomics.store(this.control, CONTROL_HUNGRY, Math.max(0, idle.length - waiting.length));
-
-      const dispatch = (p: PoolWorker, unit: UnitMessage) => {
-        p.unitId = unit.unitId;
-        p.files = 0;
-        p.bytes = 0;
-        p.worker.ref();
-        p.worker.postMessage(unit);
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        this.listener = undefined;
+        for (const off of cleanup) off();
+        for (const p of this.pool) p.worker.unref();
+        report(true);
+        const rootNodes: WalkNode[] = roots.map((root, i) => {
+          const raw = units.get(i + 1);
+          return raw ? stitch(raw, units, topN) : emptyNode(root);
+        });
+        resolve({
+          roots: rootNodes, errors, errorCount, cancelled, durationMs: Date.now() - started,
+          units: Math.max(expectedUnits, units.size + written),
+        });
       };
 
-      const submit = (unit: UnitMessage) => {
-        const p = idle.pop();
-        if (p) dispatch(p, unit); else waiting.push(unit);
-        hungry();
+      const maybeFinish = () => {
+        if (expectedUnits >= 0 && units.size + written >= expectedUnits) finish();
+        else if (left.size === 0) finish(); // cancelled: every thread has left the walk
       };
 
-      const settle = (p: PoolWorker) => {
-        p.unitId = undefined;
-        p.files = 0;
-        p.bytes = 0;
-        outstanding--;
-        if (outstanding === 0 || (cancelled && this.pool.every((w) => w.unitId === undefined))) return finish();
-        const next = cancelled ? undefined : waiting.shift();
-        if (next) dispatch(p, next);
-        else { p.worker.unref(); idle.push(p); }
-        hungry();
+      const complete = (count: number) => {
+        expectedUnits = count;
+        maybeFinish();
       };
 
-      const onMessage = (p: PoolWorker) => (message: FromWorker) => {
-        switch (message.type) {
-          case 'progress':
-            p.files = message.files;
-            p.bytes = message.bytes;
-            currentPath = message.currentPath;
-            report();
-            break;
-          case 'delegate':
-            outstanding++;
-            submit({ ...settings, type: 'unit', unitId: message.unitId, path: message.path, depth: message.depth, rootDev: message.rootDev, resolveRoot: false });
-            break;
-          case 'done': {
-            const r = message.result;
-            units.set(message.unitId, r.node);
-            errorCount += r.errorCount;
-            for (const e of r.errors) if (errors.length < 1000) errors.push(e);
-            if (r.cancelled) cancelled = true;
-            done = { files: done.files + r.node.files, dirs: done.dirs + r.node.dirs, bytes: done.bytes + r.node.bytes };
-            settle(p);
-            report();
-            break;
+      this.listener = {
+        generation,
+        onMessage: (p, message) => {
+          if (finished || message.type === 'ready' || message.generation !== generation) return;
+          switch (message.type) {
+            case 'progress':
+              p.files = message.files; p.dirs = message.dirs; p.bytes = message.bytes;
+              currentPath = message.currentPath;
+              report(false);
+              break;
+            case 'unit':
+              units.set(message.unitId, message.node);
+              errorCount += message.errorCount - message.errors.length;
+              for (const e of message.errors) pushError(e);
+              if (message.cancelled) cancelled = true;
+              p.files = message.files; p.dirs = message.dirs; p.bytes = message.bytes;
+              report(false);
+              maybeFinish();
+              break;
+            case 'complete':
+              complete(message.units);
+              break;
+            case 'walk-done':
+              left.delete(p);
+              maybeFinish();
+              break;
           }
-          case 'crash':
-            errorCount++;
-            errors.push(message.error);
-            settle(p);
-            break;
-        }
+        },
+        onDeath: (p, err) => {
+          if (finished) return;
+          left.delete(p);
+          if (this.broken && !this.pool.some((w) => w.ready && !w.dead)) {
+            finished = true;
+            this.listener = undefined;
+            for (const off of cleanup) off();
+            reject(this.broken);
+            return;
+          }
+          // A thread died (out of memory, a bug): its unit is written off and reported; a
+          // replacement joins the walk.
+          const lost = Atomics.exchange(control, CTL_WORKER_UNIT + p.index, 0);
+          pushError({ path: currentPath, code: 'EWORKER', message: `walker thread failed: ${err.message}` });
+          const replacement = this.spawn(p.index);
+          this.pool[p.index] = replacement;
+          replacement.worker.ref();
+          left.add(replacement);
+          replacement.worker.postMessage(walkMessage);
+          if (lost) {
+            written++;
+            if (Atomics.sub(control, CTL_OUTSTANDING, 1) === 1) {
+              Atomics.store(control, CTL_DONE_GEN, generation);
+              queue.wakeAll();
+              complete(Atomics.load(control, CTL_UNITS));
+            }
+          }
+          maybeFinish();
+        },
       };
-
-      const onError = (p: PoolWorker) => (err: Error) => {
-        // A worker died (out of memory, a bug): report it, replace the worker, keep going.
-        errorCount++;
-        errors.push({ path: currentPath, code: 'EWORKER', message: `walker thread failed: ${err.message}` });
-        const replacement = this.spawn(p.index);
-        this.pool[this.pool.indexOf(p)] = replacement;
-        attach(replacement);
-        if (p.unitId !== undefined) { p.unitId = undefined; outstanding--; }
-        if (outstanding === 0) return finish();
-        const next = waiting.shift();
-        if (next) dispatch(replacement, next); else idle.push(replacement);
-      };
-
-      const attach = (p: PoolWorker) => {
-        const m = onMessage(p);
-        const e = onError(p);
-        p.worker.on('message', m);
-        p.worker.on('error', e);
-        listeners.push(() => { p.worker.off('message', m); p.worker.off('error', e); });
-      };
-
-      for (const p of this.pool) attach(p);
 
       const abort = () => {
         if (finished) return;
         cancelled = true;
-        waiting.length = 0;
-        Atomics.store(this.control, CONTROL_CANCEL, 1);
-        // Workers check the flag every 1024 entries; one stuck in a slow syscall is replaced.
-        setTimeout(() => {
+        Atomics.store(control, CTL_CANCEL, 1);
+        queue.wakeAll();
+        // Workers check the flag per folder and every 256 entries; one stuck in a slow syscall
+        // (a hung network mount) is given up on, and the whole pool restarts with fresh buffers.
+        const timer = setTimeout(() => {
           if (finished) return;
-          for (const p of this.pool) {
-            if (p.unitId === undefined) continue;
-            void p.worker.terminate();
-            const replacement = this.spawn(p.index);
-            this.pool[this.pool.indexOf(p)] = replacement;
-          }
+          const pool = this.pool;
+          this.listener = undefined;
+          for (const p of pool) void p.worker.terminate();
+          this.startPool();
           finish();
-        }, CANCEL_GRACE_MS).unref();
+        }, CANCEL_GRACE_MS);
+        timer.unref();
       };
+
+      const walkMessage: WalkMessage = { type: 'walk', generation, settings };
+      if (options.signal?.aborted) { cancelled = true; finish(); return; }
+      if (roots.length === 0) { finish(); return; }
       if (options.signal) {
-        if (options.signal.aborted) { cancelled = true; }
-        else {
-          options.signal.addEventListener('abort', abort, { once: true });
-          listeners.push(() => options.signal!.removeEventListener('abort', abort));
-        }
+        const signal = options.signal;
+        signal.addEventListener('abort', abort, { once: true });
+        cleanup.push(() => signal.removeEventListener('abort', abort));
       }
 
-      if (roots.length === 0 || cancelled) return finish();
-      idle.push(...this.pool);
-      roots.forEach((root, i) => {
-        outstanding++;
-        submit({ ...settings, type: 'unit', unitId: i + 1, path: path.resolve(root), depth: 0, rootDev: -1, resolveRoot: true });
-      });
+      queue.reset(generation, roots.length + 1);
+      // Pushed last-first: the stack hands out the first root first.
+      for (let i = roots.length - 1; i >= 0; i--) queue.push(path.resolve(roots[i]), 0, -1, FLAG_RESOLVE_ROOT, i + 1);
+      for (const p of this.pool) {
+        p.files = 0; p.dirs = 0; p.bytes = 0;
+        left.add(p);
+        p.worker.ref();
+        p.worker.postMessage(walkMessage);
+      }
       report(true);
     });
   }
@@ -247,3 +309,4 @@ export async function walk(roots: string[], options: WalkOptions & WalkerOptions
     await walker.close();
   }
 }
+

@@ -1,58 +1,89 @@
-// Worker thread entry: walks the units the main side sends, synchronously, and reports
-// progress, delegated subfolders and the aggregated result of each unit.
-import { parentPort } from 'worker_threads';
+// Worker thread entry: on each 'walk' message, takes units from the shared queue and sizes them
+// synchronously until the walk is complete or cancelled, then returns to its event loop. Results
+// and progress go to the main side by message; no scheduling decision waits for the main thread.
+import { parentPort, workerData } from 'worker_threads';
 import { SharedInodeSet } from './inodeSet';
-import { CONTROL_CANCEL, CONTROL_HUNGRY, type FromWorker, type ToWorker } from './protocol';
-import { walkUnit } from './walkUnit';
+import type { FromWorker, WalkMessage, WorkerInit } from './protocol';
+import { walkUnit, blankNode, nameOf, type UnitSettings } from './walkUnit';
+import { CTL_DONE_GEN, CTL_GEN, CTL_IDLE, CTL_OUTSTANDING, CTL_UNITS, CTL_WAKE, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, WorkQueue } from './workQueue';
 
-let inodes: SharedInodeSet | undefined;
-let control: Int32Array | undefined;
-// Unit ids handed out by this worker are unique across workers: (threadSerial << 20) | n.
-let nextLocalId = 1;
-let serial = 0;
-
+const init = workerData as WorkerInit;
+const inodes = new SharedInodeSet(init.inodeBuffer);
+const queue = new WorkQueue(init.controlBuffer, init.arenaBuffer);
+const control = queue.control;
 const post = (message: FromWorker) => parentPort!.postMessage(message);
 
-parentPort!.on('message', (message: ToWorker & { serial?: number }) => {
-  if (message.type === 'init') {
-    inodes = new SharedInodeSet(message.inodeBuffer);
-    control = new Int32Array(message.controlBuffer);
-    serial = message.serial ?? 0;
-    return;
-  }
-  const unit = message;
-  let lastTick = Date.now();
+function runWalk(message: WalkMessage): void {
+  const generation = message.generation;
+  const s = message.settings;
+  const base = {
+    topN: s.topN,
+    detailDepth: s.detailDepth,
+    excludeNames: new Set(s.excludeNames),
+    excludePaths: new Set(s.excludePaths),
+    oneFileSystem: s.oneFileSystem,
+  };
+  // Cumulative counts of this worker in this walk (progress).
   let files = 0, dirs = 0, bytes = 0;
-  try {
-    const result = walkUnit(unit.path, unit.depth, {
-      topN: unit.topN,
-      detailDepth: unit.detailDepth,
-      excludeNames: new Set(unit.excludeNames),
-      excludePaths: new Set(unit.excludePaths),
-      oneFileSystem: unit.oneFileSystem,
-      rootDev: unit.rootDev,
-      resolveRoot: unit.resolveRoot,
-    }, inodes!, {
-      isCancelled: () => Atomics.load(control!, CONTROL_CANCEL) !== 0,
-      onTick(f, d, b, currentPath) {
-        files = f; dirs = d; bytes = b;
-        const now = Date.now();
-        if (now - lastTick >= 100) {
-          lastTick = now;
-          post({ type: 'progress', files: f, dirs: d, bytes: b, currentPath });
-        }
-      },
-      wantsWork: () => Atomics.load(control!, CONTROL_HUNGRY),
-      delegate(path, depth, rootDev) {
-        Atomics.sub(control!, CONTROL_HUNGRY, 1);
-        const unitId = serial * 1_048_576 * 64 + nextLocalId++;
-        post({ type: 'delegate', parentUnitId: unit.unitId, unitId, path, depth, rootDev });
-        return unitId;
-      },
-    });
-    post({ type: 'done', unitId: unit.unitId, result, files, dirs, bytes });
-  } catch (err) {
-    // walkUnit collects filesystem errors itself; anything here is a bug, reported, not fatal.
-    post({ type: 'crash', unitId: unit.unitId, error: { path: unit.path, code: 'EWALKER', message: String((err as Error)?.stack ?? err) } });
+  let lastPost = 0;
+  let idle = false;
+  for (;;) {
+    queue.lock();
+    if (idle) { control[CTL_IDLE]--; idle = false; }
+    if (Atomics.load(control, CTL_GEN) !== generation || queue.cancelled() || Atomics.load(control, CTL_DONE_GEN) === generation) {
+      queue.unlock();
+      break;
+    }
+    const unit = queue.popLocked();
+    if (!unit) {
+      control[CTL_IDLE]++;
+      idle = true;
+      const wake = Atomics.load(control, CTL_WAKE);
+      queue.unlock();
+      Atomics.wait(control, CTL_WAKE, wake);
+      continue;
+    }
+    Atomics.store(control, CTL_WORKER_UNIT + init.index, unit.unitId);
+    queue.unlock();
+
+    const settings: UnitSettings = { ...base, rootDev: unit.rootDev, resolveRoot: (unit.flags & FLAG_RESOLVE_ROOT) !== 0 };
+    let result;
+    try {
+      result = walkUnit(unit.path, unit.depth, settings, inodes, {
+        isCancelled: () => queue.cancelled(),
+        onTick(f, d, b, currentPath) {
+          const now = Date.now();
+          if (now - lastPost < s.progressIntervalMs) return;
+          lastPost = now;
+          post({ type: 'progress', generation, files: files + f, dirs: dirs + d, bytes: bytes + b, currentPath: currentPath.toString() });
+        },
+        wantsWork: () => queue.hunger(),
+        delegate: (path, depth, rootDev) => queue.push(path, depth, rootDev),
+      });
+    } catch (err) {
+      // walkUnit collects filesystem errors itself; anything here is a bug, reported, not fatal.
+      const p = unit.path.toString();
+      result = {
+        node: blankNode(nameOf(p), p, 'dir', undefined), cancelled: false, files: 0, dirs: 0, bytes: 0, errorCount: 1,
+        errors: [{ path: p, code: 'EWALKER', message: String((err as Error)?.stack ?? err) }],
+      };
+    }
+    files += result.files;
+    dirs += result.dirs;
+    bytes += result.bytes;
+    post({ type: 'unit', generation, unitId: unit.unitId, ...result, files, dirs, bytes });
+    Atomics.store(control, CTL_WORKER_UNIT + init.index, 0);
+    if (Atomics.sub(control, CTL_OUTSTANDING, 1) === 1) {
+      // The last unit of the walk: nothing is queued and nobody is walking.
+      Atomics.store(control, CTL_DONE_GEN, generation);
+      post({ type: 'complete', generation, units: Atomics.load(control, CTL_UNITS) });
+      queue.wakeAll();
+    }
   }
+  post({ type: 'walk-done', generation });
+}
+
+parentPort!.on('message', (message: WalkMessage) => {
+  if (message.type === 'walk') runWalk(message);
 });
+post({ type: 'ready' });

@@ -6,7 +6,7 @@ import type { Category, Item, ScanModel } from '../../core/model';
 import type { ChartData, ChartNode, ChartVolume } from '../../shared/chartProtocol';
 
 export interface ChartLimits {
-  /** Children kept per node; the rest become one "N more" box. */
+  /** Children kept per node; the rest become one "N smaller items" box. */
   childrenPerNode: number;
   /** Levels of items kept below a category (or below a breakdown's root). */
   depth: number;
@@ -21,17 +21,14 @@ export function categoryNodeId(categoryId: string): string {
 }
 
 export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_LIMITS): ChartData {
-  const categories = model.categories
-    .map((c) => categoryNode(c, limits))
-    .sort((a, b) => b.bytes - a.bytes);
+  const categories = model.categories.map((c) => categoryNode(c, limits)).sort((a, b) => b.bytes - a.bytes);
   const scanned = categories.reduce((sum, c) => sum + c.bytes, 0);
-  const apparent = categories.reduce((sum, c) => sum + c.apparentBytes, 0);
   const root: ChartNode = {
     id: 'synthetic:root',
     label: 'Scanned',
     kind: 'root',
     bytes: scanned,
-    apparentBytes: apparent,
+    apparentBytes: categories.reduce((sum, c) => sum + c.apparentBytes, 0),
     reclaimable: false,
     revealable: false,
     children: categories,
@@ -42,27 +39,28 @@ export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_
     root,
     volume: model.volume ? volumeSlices(model.volume, scanned) : undefined,
     scannedAt: model.scannedAt,
-    note: `Sizes are disk usage (blocks on disk), each byte counted once${model.cancelled ? ' · scan was cancelled: totals are partial' : ''}`,
+    note: `Sizes are disk usage (blocks on disk), each byte counted once${model.cancelled ? ' · the scan was cancelled: totals are partial' : ''}`,
   };
 }
 
-/** One item's tree on its own (e.g. a Docker image's layers and folders); `revealable` says which ids the tree has. */
+/** One item's tree on its own (e.g. a Docker image's layers and folders); `isRevealable` says which ids the tree has. */
 export function breakdownChartData(title: string, rootItem: Item, isRevealable: (id: string) => boolean, limits: ChartLimits = DEFAULT_LIMITS): ChartData {
-  const root = itemNode(rootItem, limits.depth + 1, limits, isRevealable);
   return {
     mode: 'breakdown',
     title,
-    root,
+    root: itemNode(rootItem, limits.depth + 1, limits, isRevealable),
     note: `${rootItem.label}: ${formatBytes(rootItem.bytes)}${rootItem.path ? ` · ${rootItem.path}` : ''}`,
   };
 }
 
 export function volumeSlices(volume: NonNullable<ScanModel['volume']>, scannedBytes: number): ChartVolume {
   const usedBytes = Math.max(0, volume.totalBytes - volume.freeBytes);
+  const freeBytes = Math.min(volume.availableBytes, volume.freeBytes);
   return {
     path: volume.path,
     totalBytes: volume.totalBytes,
-    freeBytes: volume.freeBytes,
+    freeBytes,
+    reservedBytes: Math.max(0, volume.freeBytes - freeBytes),
     usedBytes,
     // Categories may lie on other volumes (extra roots, Docker's data root); then they add up to
     // more than this volume's used bytes and nothing is left over to show as "other".
@@ -81,7 +79,7 @@ function categoryNode(category: Category, limits: ChartLimits): ChartNode {
     revealable: true,
     description: category.reclaimableBytes ? `${formatBytes(category.reclaimableBytes)} reclaimable` : undefined,
     error: category.error,
-    children: keptChildren(category.items, `category:${category.id}`, limits.depth, limits, () => true),
+    children: keptChildren(category.items, categoryNodeId(category.id), limits.depth, limits, () => true),
   };
 }
 
@@ -121,17 +119,4 @@ function keptChildren(items: Item[], parentId: string, levelsLeft: number, limit
     });
   }
   return kept;
-}
-
-/** Where a drill-down path still leads in new data: the longest prefix whose nodes still exist. */
-export function validFocusPath(root: ChartNode, focusPath: string[]): string[] {
-  const valid: string[] = [];
-  let node = root;
-  for (const id of focusPath) {
-    const next = node.children?.find((c) => c.id === id);
-    if (!next?.children?.length) break;
-    valid.push(id);
-    node = next;
-  }
-  return valid;
 }

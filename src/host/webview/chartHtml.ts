@@ -49,8 +49,12 @@ export function chartHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
   <p id="error" class="error" role="alert" hidden></p>
   <section id="charts" class="charts" hidden>
     <figure id="donut-figure" class="figure donut-figure">
-      <figcaption class="caption">Volume</figcaption>
-      <div id="donut" class="chart donut" role="img"></div>
+      <figcaption id="donut-caption" class="caption">Volume</figcaption>
+      <div class="donut-wrap">
+        <div id="donut" class="chart donut" role="img"></div>
+        <div id="donut-center" class="donut-center" aria-hidden="true"></div>
+      </div>
+      <ul id="legend" class="legend" aria-label="Volume breakdown"></ul>
     </figure>
     <figure class="figure treemap-figure">
       <figcaption class="caption">

@@ -1,0 +1,61 @@
+// `ml-disk-space purge <category-or-item-id> [--yes] [--json]`: prints the plan; deletes only with --yes.
+import * as os from 'os';
+import { executePlan } from '../../core/executor';
+import { dockerClientFor } from '../../core/docker/fromEnvironment';
+import { executeDockerPlan, isDockerPurgeTarget, planDockerPurge, summarizeDockerReport, DOCKER_PURGE_TARGETS } from '../../core/docker/dockerPlans';
+import { formatBytes } from '../../core/format';
+import { planFor } from '../../core/planProviders';
+import { scan } from '../../core/scan/scan';
+import { defaultSettings } from '../../core/settings';
+import { CACHE_PURGE_IDS } from '../../core/caches/planProvider';
+import { parseArgs, UsageError } from '../args';
+import { NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
+
+export const PURGE_IDS: Record<string, string> = {
+  ...CACHE_PURGE_IDS,
+  ...Object.fromEntries(Object.keys(DOCKER_PURGE_TARGETS).map((id) => [id, `Docker: ${id.slice('docker:'.length).replace(/-/g, ' ')} (docker * prune)`])),
+};
+
+async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<number> {
+  if (!isDockerPurgeTarget(id)) throw new UsageError(`unknown Docker purge '${id}' (one of: ${Object.keys(DOCKER_PURGE_TARGETS).join(', ')})`);
+  const { client } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
+  const plan = planDockerPurge(await client.diskUsage(), id);
+  if (json && !yes) { printJson(plan); return 0; }
+  print(`${plan.title}: ${formatBytes(plan.bytes)}`);
+  for (const t of plan.targets) print(`  ${t.bytes === null ? '        ?' : formatBytes(t.bytes).padStart(9)}  ${t.label}`);
+  for (const w of plan.warnings) print(`  ! ${w}`);
+  if (!yes) { print(NOT_DELETED); return 0; }
+  const report = await executeDockerPlan(client, plan);
+  if (json) printJson(report); else print(summarizeDockerReport(report));
+  return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}
+
+export async function purgeCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [], ['yes', 'json']);
+  const [id, ...extra] = args.positionals;
+  if (!id || extra.length) {
+    throw new UsageError(`purge takes one id: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json'`);
+  }
+  const yes = args.flags.has('yes');
+  const json = args.flags.has('json');
+  if (id.startsWith('docker:')) return purgeDocker(id, yes, json);
+
+  const categoryId = id.slice(0, id.indexOf(':') > 0 ? id.indexOf(':') : undefined);
+  const settings = defaultSettings();
+  const env = process.env;
+  const homeDir = env.HOME || os.homedir();
+  const model = await scan({ roots: [process.cwd()], env, only: [categoryId], settings: { docker: false } });
+  let plan;
+  try {
+    plan = await planFor(id, model, { env, homeDir, settings, now: Date.now() });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (!plan) throw new UsageError(`nothing to purge for '${id}' (known: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json')`);
+  if (json && !yes) { printJson(planJson(plan)); return 0; }
+  print(planText(plan));
+  if (!yes) { print(NOT_DELETED); return 0; }
+  const report = await executePlan(plan, { protectedPaths: [homeDir, process.cwd()] });
+  if (json) printJson(report); else print(reportText(report));
+  return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}

@@ -1,0 +1,30 @@
+// `ml-disk-space plan retention [--keep-best K] PATH... [--json]` (deletes nothing) and
+// `ml-disk-space apply retention [--keep-best K] PATH... --yes` (executes the same plan).
+import { planRetention } from '../../core/checkpoints';
+import { executePlan } from '../../core/executor';
+import { defaultSettings } from '../../core/settings';
+import { intFlag, parseArgs, UsageError } from '../args';
+import { NOT_DELETED, planText, print, printJson, reportText } from '../output';
+
+export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): Promise<number> {
+  const [what, ...rest] = argv;
+  if (what !== 'retention') throw new UsageError(`usage: ml-disk-space ${verb} retention [--keep-best K] PATH...${verb === 'apply' ? ' [--yes]' : ''} [--json]`);
+  const args = parseArgs(rest, ['keep-best'], verb === 'apply' ? ['json', 'yes'] : ['json']);
+  if (!args.positionals.length) throw new UsageError(`${verb} retention needs at least one PATH (a run folder or a folder above runs)`);
+  const keepBest = intFlag(args, 'keep-best', defaultSettings().keepBest, 0);
+  let result;
+  try {
+    result = await planRetention(args.positionals, keepBest, { env: process.env });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const json = args.flags.has('json');
+  if (verb === 'plan' || !args.flags.has('yes')) {
+    if (json) printJson(result.json);
+    else print(planText(result.plan) + (verb === 'apply' ? '\n' + NOT_DELETED : '\nNothing was deleted (plan only).'));
+    return 0;
+  }
+  const report = await executePlan(result.plan, { protectedPaths: [process.cwd()] });
+  if (json) printJson(report); else print(reportText(report));
+  return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+// Printing helpers shared by the CLI commands.
+import { formatBytes } from '../core/format';
+import type { DeletionPlan } from '../core/plan';
+import type { ExecutorReport } from '../core/executor';
+
+export const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+export function planText(plan: DeletionPlan): string {
+  const lines = [`${plan.title}: ${formatBytes(plan.bytes)} in ${plan.targets.length} item(s)`];
+  for (const t of plan.targets) lines.push(`  ${formatBytes(t.bytes).padStart(9)}  ${t.path}`);
+  for (const k of plan.keep ?? []) lines.push(`     kept  ${k.path}  (${k.reason})`);
+  for (const w of plan.warnings ?? []) lines.push(`  ! ${w}`);
+  if (plan.needsSecondConfirmation) lines.push(`  ! ${plan.needsSecondConfirmation}`);
+  return lines.join('\n');
+}
+
+export function planJson(plan: DeletionPlan) {
+  return {
+    title: plan.title,
+    delete: plan.targets.map((t) => ({ path: t.path, bytes: t.bytes })),
+    keep: plan.keep ?? [],
+    bytes: plan.bytes,
+    warnings: plan.warnings ?? [],
+  };
+}
+
+export function reportText(report: ExecutorReport): string {
+  const deleted = report.outcomes.filter((o) => o.status === 'deleted');
+  const lines = [`Reclaimed ${formatBytes(report.bytesFreed)} (${deleted.length} item${deleted.length === 1 ? '' : 's'})${report.cancelled ? ', cancelled before the end' : ''}`];
+  for (const o of report.outcomes) {
+    if (o.status !== 'deleted') lines.push(`  ${o.status} ${o.path}: ${o.code ?? ''} ${o.message ?? ''}`.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+export const NOT_DELETED = 'Nothing was deleted. Run again with --yes to delete these permanently.';

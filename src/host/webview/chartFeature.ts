@@ -1,0 +1,11 @@
+// Wires the chart panel to the extension's services (src/host/features.ts lists it).
+import type { HostFeature } from '../features';
+import { registerChart } from './chartPanel';
+
+export const chartFeature: HostFeature = (s) => {
+  registerChart(s.context, {
+    getModel: () => s.scans.model,
+    onDidChangeModel: (listener, thisArgs, disposables) => s.scans.onDidChangeModel((state) => listener.call(thisArgs, state?.model), undefined, disposables),
+    revealItem: (id) => s.tree.revealItem(id),
+  });
+};

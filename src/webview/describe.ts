@@ -1,0 +1,89 @@
+// Words for what a box is: kind names, the tooltip, the list's detail line. Labels and paths come
+// from the disk, so everything that goes into HTML is escaped here.
+import { formatBytes } from '../core/format';
+import type { ChartNode } from '../shared/chartProtocol';
+
+const KIND_NAMES: Record<string, string> = {
+  category: 'Category',
+  folder: 'Folder',
+  file: 'File',
+  symlink: 'Symbolic link',
+  'workspace-folder': 'Workspace folder',
+  run: 'Training run',
+  checkpoint: 'Checkpoint',
+  'loose-weights': 'Loose weight files',
+  'weight-file': 'Weight file',
+  'hf-repo': 'Hugging Face repo',
+  'hf-revision': 'Hugging Face revision',
+  'hf-file': 'Hugging Face file',
+  'hf-datasets-cache': 'Hugging Face datasets cache',
+  'hf-other': 'Hugging Face cache (other)',
+  blob: 'Blob',
+  'conda-env': 'conda environment',
+  'conda-pkgs': 'conda package cache',
+  'conda-pkgs-other': 'conda package cache (other)',
+  'docker-image': 'Docker image',
+  'docker-container': 'Docker container',
+  'docker-volume': 'Docker volume',
+  'docker-build-cache-type': 'Docker build cache',
+  'docker-layer': 'Image layer',
+  'torch-other': 'torch hub (other)',
+  rest: 'Smaller items together',
+  'other-used': 'Used, not in any category',
+  free: 'Free space (what you can still write)',
+  reserved: 'Free blocks reserved for root or withheld by a quota',
+  root: 'Everything scanned',
+};
+
+const SYNTHETIC_VOLUME_KINDS = new Set(['free', 'other-used', 'reserved']);
+
+export function kindName(kind: string): string {
+  return KIND_NAMES[kind] ?? kind.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function share(part: number, whole: number): string {
+  if (whole <= 0) return '';
+  const p = (part / whole) * 100;
+  return p >= 10 ? `${Math.round(p)}%` : p >= 0.1 ? `${p.toFixed(1)}%` : '<0.1%';
+}
+
+function reclaimText(node: ChartNode): string | undefined {
+  if (SYNTHETIC_VOLUME_KINDS.has(node.kind) || node.kind === 'root') return undefined;
+  if (node.kind === 'category') return node.reclaimable ? node.description ?? 'Has reclaimable items' : 'Nothing reclaimable by its commands';
+  if (node.kind === 'rest') return undefined;
+  return node.reclaimable ? 'Reclaimable' : 'Not reclaimable from here';
+}
+
+/** The detail line under a name in the list: what it is, where, what it frees. */
+export function detailLine(node: ChartNode): string {
+  const parts = [kindName(node.kind)];
+  if (node.error) parts.push(`not available: ${node.error}`);
+  if (node.path) parts.push(node.path);
+  if (formatBytes(node.apparentBytes) !== formatBytes(node.bytes) && node.bytes > 0) parts.push(`apparent ${formatBytes(node.apparentBytes)}`);
+  const reclaim = reclaimText(node);
+  if (reclaim && !node.error) parts.push(reclaim.toLowerCase());
+  if (node.description && node.kind !== 'category') parts.push(node.description);
+  return parts.join(' · ');
+}
+
+/** Tooltip HTML (class names styled in media/chart.css; no inline styles: the CSP forbids them). */
+export function tooltipHtml(node: ChartNode, context: { category?: string; whole?: number; hint?: string }): string {
+  const rows: string[] = [];
+  rows.push(`<div class="tt-title">${escapeHtml(node.label)}</div>`);
+  const what = kindName(node.kind) + (context.category && node.kind !== 'category' ? ` in ${context.category}` : '');
+  rows.push(`<div class="tt-kind">${escapeHtml(what)}</div>`);
+  if (node.path) rows.push(`<div class="tt-path">${escapeHtml(node.path)}</div>`);
+  if (node.error) rows.push(`<div class="tt-error">Not available: ${escapeHtml(node.error)}</div>`);
+  const pct = context.whole ? share(node.bytes, context.whole) : '';
+  rows.push(`<div class="tt-size">Disk usage: <b>${formatBytes(node.bytes)}</b>${pct ? ` (${pct})` : ''}</div>`);
+  if (!SYNTHETIC_VOLUME_KINDS.has(node.kind)) rows.push(`<div class="tt-size">Apparent size: ${formatBytes(node.apparentBytes)}</div>`);
+  const reclaim = reclaimText(node);
+  if (reclaim) rows.push(`<div class="${node.reclaimable ? 'tt-reclaim' : 'tt-keep'}">${escapeHtml(reclaim)}</div>`);
+  if (node.description && node.kind !== 'category') rows.push(`<div class="tt-desc">${escapeHtml(node.description)}</div>`);
+  if (context.hint) rows.push(`<div class="tt-hint">${escapeHtml(context.hint)}</div>`);
+  return rows.join('');
+}

@@ -1,0 +1,188 @@
+// Phase "ui-chart": the chart as a user sees it, in code-server with a real color theme. Scan,
+// open "ML Disk Space: Show Chart" from the palette, and save screenshots of the chart and the
+// status bar in the dark theme, then switch the user settings to the light theme (the webview must
+// redraw with the new colors by itself), at full width and at a 300 px wide panel. Also drives the
+// chart with real keys (Enter opens, Backspace goes back) and reloads the window: the panel must
+// come back where it was.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Frame, Page } from 'playwright-core';
+import { writeRealFile, writeTextFile, type FixtureDescription } from '../integration/fixture';
+import type { CodeServer } from './codeServer';
+import type { Phase, PhaseContext } from './harness';
+import { EXTENSION_ID } from './phases';
+import { runCommand, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
+
+const DARK = 'Default Dark Modern';
+const LIGHT = 'Default Light Modern';
+const NARROW_PX = 300;
+
+export const uiChartPhase: Phase = {
+  name: 'ui-chart',
+  description: 'Show Chart from the palette in code-server: screenshots in dark and light theme, wide and 300 px, keyboard drill-down, restore after reload',
+  timeoutMs: 5 * 60_000,
+  async run(ctx) {
+    const shots = path.join(ctx.repoRoot, '.test-artifacts');
+    for (const f of fs.readdirSync(shots, { withFileTypes: true }).filter((e) => e.isFile() && e.name.startsWith('chart-') && e.name.endsWith('.png'))) {
+      fs.rmSync(path.join(shots, f.name)); // never leave a stale picture behind a failed run
+    }
+    const checks: string[] = [];
+    checks.push(`fixture for the picture: ${addMlFolders(ctx.fixture)}`);
+    const server = await ctx.startServer({ settings: { 'workbench.colorTheme': DARK } });
+    const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
+    await waitForWorkbench(page);
+    const status = statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: /free/ }).first();
+    await status.waitFor({ state: 'visible', timeout: 60_000 });
+    await runCommand(page, 'View: Show ML Disk Space');
+    await runCommand(page, 'ML Disk Space: Scan');
+    await runCommand(page, 'ML Disk Space: Show Chart');
+
+    let frame = await chartFrame(page);
+    await waitForDrawn(frame, 'dark');
+    const categories = await frame.locator('#rows tr').count();
+    checks.push(`chart drawn in ${DARK}: ${categories} categories in the list, legend: ${(await frame.locator('#legend li').allInnerTexts()).map(oneLine).join(' | ')}`);
+
+    // Hover the largest box of the treemap: the tooltip names path, sizes, kind, reclaimable.
+    await shoot(ctx, page, path.join(shots, 'chart-dark.png'), checks);
+    await hoverLargestBox(page, frame);
+    const tooltip = oneLine(await frame.locator('.mlds-tooltip:visible').first().innerText());
+    checks.push(`tooltip: "${tooltip}"`);
+    if (!/Disk usage/.test(tooltip) || !/Apparent size/.test(tooltip)) throw new Error(`tooltip lacks the sizes: "${tooltip}"`);
+    await shoot(ctx, page, path.join(shots, 'chart-dark-tooltip.png'), checks);
+    await page.mouse.move(0, 0);
+    await status.screenshot({ path: path.join(shots, 'chart-dark-statusbar.png') });
+    checks.push(`status bar (dark): "${oneLine(await status.innerText())}"`);
+
+    await narrowTo(page, frame, NARROW_PX, checks);
+    await shoot(ctx, page, path.join(shots, 'chart-dark-300.png'), checks);
+
+    // Light theme, changed the way a user does: the settings file. The webview redraws on its own.
+    setTheme(server, LIGHT);
+    await page.locator(`${SEL.workbench}.vs`).waitFor({ state: 'attached', timeout: 30_000 });
+    frame = await chartFrame(page);
+    await waitForDrawn(frame, 'light');
+    checks.push(`after switching to ${LIGHT} the webview redrew with body class ${await frame.evaluate(() => document.body.className)}`);
+    await narrowTo(page, frame, NARROW_PX, checks);
+    await shoot(ctx, page, path.join(shots, 'chart-light-300.png'), checks);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForTimeout(600);
+    await shoot(ctx, page, path.join(shots, 'chart-light.png'), checks);
+    await status.screenshot({ path: path.join(shots, 'chart-light-statusbar.png') });
+    checks.push(`status bar (light): "${oneLine(await status.innerText())}"`);
+
+    // Keyboard: Enter on the first row opens it, Backspace goes back, Enter again.
+    const firstRow = frame.locator('#rows tr').first();
+    const firstId = await firstRow.getAttribute('data-id');
+    await firstRow.focus();
+    await page.keyboard.press('Enter');
+    await frame.waitForFunction((id) => document.body.dataset.focus === id, firstId, { timeout: 10_000 });
+    await page.keyboard.press('Backspace');
+    await frame.waitForFunction(() => document.body.dataset.focus === 'synthetic:root', undefined, { timeout: 10_000 });
+    const focusedAfterBack = await frame.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id);
+    if (focusedAfterBack !== firstId) throw new Error(`after Backspace the keyboard focus is on ${focusedAfterBack}, not on the row it came from (${firstId})`);
+    await page.keyboard.press('Enter');
+    await frame.waitForFunction((id) => document.body.dataset.focus === id, firstId, { timeout: 10_000 });
+    checks.push(`keyboard: Enter opened ${firstId}, Backspace went back with focus on its row, Enter opened it again`);
+    await shoot(ctx, page, path.join(shots, 'chart-light-drilled.png'), checks);
+
+    // Reload the window: the serializer brings the panel back, the webview state its position.
+    await page.reload();
+    await waitForWorkbench(page);
+    frame = await chartFrame(page);
+    await frame.waitForFunction((id) => document.body.dataset.focus === id, firstId, { timeout: 60_000 });
+    checks.push(`after a window reload the chart came back zoomed into ${firstId}`);
+    return { checks };
+  },
+};
+
+const MiB = 1024 * 1024;
+
+/**
+ * A few more real folders of what the chart is for (checkpoints of a run, a Hugging Face repo, pip
+ * and torch caches under the fixture's HOME), so the screenshots show several categories. Only this
+ * phase's fixture gets them.
+ */
+function addMlFolders(fx: FixtureDescription): string {
+  const run = path.join(fx.workspace, 'outputs', 'run-1');
+  for (const step of [100, 200, 300]) {
+    const dir = path.join(run, `checkpoint-${step}`);
+    writeRealFile(path.join(dir, 'model.safetensors'), 2 * MiB);
+    writeRealFile(path.join(dir, 'optimizer.pt'), 1 * MiB);
+    writeTextFile(path.join(dir, 'trainer_state.json'), JSON.stringify({ global_step: step, max_steps: 1000, save_steps: 100, log_history: [] }));
+  }
+  const cache = fx.env.XDG_CACHE_HOME ?? path.join(fx.home, '.cache');
+  const repo = path.join(cache, 'huggingface', 'hub', 'models--acme--tiny-llm');
+  const blob = 'a'.repeat(64);
+  const commit = 'b'.repeat(40);
+  writeRealFile(path.join(repo, 'blobs', blob), 5 * MiB);
+  writeTextFile(path.join(repo, 'refs', 'main'), commit);
+  fs.mkdirSync(path.join(repo, 'snapshots', commit), { recursive: true });
+  fs.symlinkSync(path.join('..', '..', 'blobs', blob), path.join(repo, 'snapshots', commit, 'model.safetensors'));
+  writeRealFile(path.join(cache, 'pip', 'http-v2', '1', '2', 'body'), 1.5 * MiB);
+  writeRealFile(path.join(cache, 'pip', 'wheels', '3', 'demo-1.0-py3-none-any.whl'), 0.5 * MiB);
+  writeRealFile(path.join(cache, 'torch', 'hub', 'checkpoints', 'resnet18.pth'), 2.5 * MiB);
+  return 'outputs/run-1 (3 checkpoints), HF repo acme/tiny-llm, pip and torch caches';
+}
+
+/** The frame holding the chart's document (a webview is an iframe inside an iframe). */
+async function chartFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const isChart = await frame.evaluate(() => !!document.getElementById('treemap') && !!document.getElementById('rows')).catch(() => false);
+      if (isChart) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no chart webview frame within ${timeoutMs} ms; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+}
+
+async function waitForDrawn(frame: Frame, theme: 'dark' | 'light'): Promise<void> {
+  await frame.waitForFunction((t) => document.body.dataset.renderedTheme === t && !!document.body.dataset.focus && document.querySelectorAll('#rows tr').length > 0, theme, { timeout: 60_000 });
+  await frame.waitForTimeout(700); // ECharts' 250 ms animation, and a margin
+}
+
+async function hoverLargestBox(page: Page, frame: Frame): Promise<void> {
+  // Playwright gives boxes of elements in frames relative to the page's viewport.
+  const treemap = await frame.locator('#treemap').boundingBox();
+  if (!treemap) throw new Error('treemap not laid out');
+  // The largest box sits at the top left of a squarified treemap; aim inside it, below its header.
+  await page.mouse.move(treemap.x + Math.min(60, treemap.width / 4), treemap.y + Math.min(60, treemap.height / 4));
+  await frame.locator('.mlds-tooltip:visible').first().waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+/** Narrows the browser window until the chart's webview is `px` wide, and checks nothing spills sideways. */
+async function narrowTo(page: Page, frame: Frame, px: number, checks: string[]): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    const width = await frame.evaluate(() => document.documentElement.clientWidth);
+    if (Math.abs(width - px) <= 8) break;
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: Math.max(500, viewport.width - (width - px)), height: viewport.height });
+    await page.waitForTimeout(500);
+  }
+  await page.waitForTimeout(500);
+  const m = await frame.evaluate(() => {
+    const client = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > client + 1)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
+    return { client, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 8) };
+  });
+  if (m.scroll > m.client + 1) throw new Error(`at ${m.client} px the chart spills sideways (scrollWidth ${m.scroll}): ${m.wide.join(', ')}`);
+  checks.push(`webview ${m.client} px wide: no horizontal overflow`);
+}
+
+function setTheme(server: CodeServer, theme: string): void {
+  const file = path.join(server.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  settings['workbench.colorTheme'] = theme;
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+}
+
+async function shoot(ctx: PhaseContext, page: Page, file: string, checks: string[]): Promise<void> {
+  checks.push(`screenshot ${await ctx.screenshot(page, file)}`);
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
