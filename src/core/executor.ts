@@ -7,7 +7,7 @@
 import type { DeleteMode, DeletionPlan, DeletionTarget, ExecutionReport, TargetOutcome } from './plan';
 import { readMountPoints } from './safety/mountPoints';
 import { resolveProtectedPaths } from './safety/pathGuards';
-import { removeTree, type EntryError } from './safety/removeTree';
+import { removeTree, withPath, type EntryError } from './safety/removeTree';
 import { validateTarget } from './safety/validateTarget';
 import { promises as fsp } from 'fs';
 
@@ -134,7 +134,7 @@ async function executeTarget(
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
         if (code === 'ENOENT') return { ...base, realPath, status: 'skipped', code: 'vanished', message: `${target.path} disappeared just before deletion` };
-        return { ...base, realPath, status: 'failed', code, message: (err as Error).message };
+        return { ...base, realPath, status: 'failed', code, message: withPath((err as Error).message, realPath) };
       }
       touchedRoots.add(target.root);
       onEntry(realPath);

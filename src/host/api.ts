@@ -38,6 +38,8 @@ export interface MlDiskSpaceApi {
   revealItem(id: string): Promise<boolean>;
   /** The tree's rows under a row (root when omitted), rendered by the tree's own code. */
   treeRows(parentTreeId?: string): RenderedRow[];
+  /** The rows the tree shows when that row is expanded, including rows a provider adds (e.g. a Docker image's layers), which this may load. */
+  loadTreeRows(parentTreeId?: string): Promise<RenderedRow[]>;
   /** The status-bar item's state after its last refresh; refreshStatus() reads free space now. */
   getStatus(): StatusState | undefined;
   refreshStatus(): Promise<StatusState | undefined>;

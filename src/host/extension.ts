@@ -134,6 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     isScanning: () => scans.scanning,
     revealItem: (id) => tree.revealItem(id),
     treeRows: (parent) => tree.rendered(parent),
+    loadTreeRows: (parent) => tree.renderedRows(parent),
     getStatus: () => status.state,
     refreshStatus: () => status.refresh(),
     thresholdNotifications: () => status.notifications,

@@ -9,7 +9,9 @@ export type ConfirmKind =
   /** The extra confirmation a plan asks for (plan.needsSecondConfirmation, e.g. an in-progress run). */
   | 'second'
   /** Trash mode, the trash refused: delete permanently instead? */
-  | 'trash-fallback';
+  | 'trash-fallback'
+  /** Widen the selection to what it depends on (e.g. an image's stopped containers)? Declining leaves those parts out. */
+  | 'include';
 
 export interface ConfirmRequest {
   kind: ConfirmKind;

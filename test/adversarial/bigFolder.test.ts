@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { executePlan } from '../../src/core/executor';
@@ -13,10 +14,21 @@ import { findNode, planFromWalk } from '../support/walkPlans';
 
 const COUNT = 100_000;
 
+function shmOrTmp(): string {
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return fs.statSync('/dev/shm').isDirectory() ? '/dev/shm' : os.tmpdir();
+  } catch {
+    return os.tmpdir();
+  }
+}
+
 describe('adversarial: 100k entries in one folder', function () {
   this.timeout(180_000);
   let box: Sandbox;
-  before(() => { box = makeSandbox('mlds-adv-big-'); });
+  // On tmpfs when the machine has one: creating 100k files on a busy CI disk alone takes ~30 s,
+  // and what is tested (our walker and executor) does not depend on the filesystem type.
+  before(() => { box = makeSandbox('mlds-adv-big-', shmOrTmp()); });
   after(() => box.cleanup());
 
   it('scans exactly, deletes all of it with progress, and keeps the event loop responsive', async () => {
@@ -44,17 +56,22 @@ describe('adversarial: 100k entries in one folder', function () {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let calls = 0;
     delay.enable();
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 10);
     const started = Date.now();
     const report = await executePlan(plan, { onProgress: () => { calls++; } });
+    const elapsed = Date.now() - started;
+    clearInterval(timer);
     delay.disable();
-    console.log(`      (deleted ${COUNT} entries in ${Date.now() - started} ms; longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms)`);
+    console.log(`      (deleted ${COUNT} entries in ${elapsed} ms; longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms; timer fired ${ticks} times)`);
     assert.deepStrictEqual([report.outcomes[0].status, report.outcomes[0].removedEntries], ['deleted', COUNT + 1]);
     assert.ok(!fs.existsSync(big));
     assert.ok(calls >= 3, `progress was reported while deleting (${calls} calls)`);
-    // A synchronous remover would block the loop for the whole deletion (seconds); the async one
-    // yields between every call. Generous bound: this is a noisy 2-core CI machine.
-    const maxMs = delay.max / 1e6;
-    assert.ok(maxMs < 1000, `event loop blocked for ${maxMs.toFixed(0)} ms`);
+    // A synchronous remover would block the loop for the whole deletion (seconds: a 10 ms timer
+    // would fire about once). The async one yields between calls, so the timer keeps firing. The
+    // bound is an average (at least once per 100 ms), not a wall-clock limit: a loaded 2-core CI
+    // machine may stall any process now and then.
+    assert.ok(ticks >= elapsed / 100, `a 10 ms timer fired ${ticks} times in ${elapsed} ms: the event loop was blocked`);
     assertOnlyRemoved(keepBefore, snapshotTree(path.dirname(keep)), []);
     assertOnlyRemoved(outsideBefore, snapshotTree(box.outside), []);
   });

@@ -8,13 +8,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { writeRealFile, writeTextFile, type FixtureDescription } from '../integration/fixture';
-import type { CodeServer } from './codeServer';
 import type { Phase, PhaseContext } from './harness';
 import { EXTENSION_ID } from './phases';
 import { runCommand, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 
-const DARK = 'Default Dark Modern';
-const LIGHT = 'Default Light Modern';
+// Theme ids of VS Code 1.139 (code-server 4.139); older releases called them "Default Dark Modern" / "Default Light Modern".
+const DARK = 'Dark Modern';
+const LIGHT = 'Light Modern';
+/** The class the workbench gets for a theme of the built-in theme-defaults extension. */
+const themeClass = (theme: string) => `.monaco-workbench[class*="${theme.toLowerCase().replace(/ /g, '_')}"]`;
 const NARROW_PX = 300;
 
 export const uiChartPhase: Phase = {
@@ -31,6 +33,7 @@ export const uiChartPhase: Phase = {
     const server = await ctx.startServer({ settings: { 'workbench.colorTheme': DARK } });
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
+    await page.locator(themeClass(DARK)).waitFor({ state: 'attached', timeout: 30_000 }); // the user setting took effect
     const status = statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: /free/ }).first();
     await status.waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'View: Show ML Disk Space');
@@ -40,6 +43,7 @@ export const uiChartPhase: Phase = {
     let frame = await chartFrame(page);
     await waitForDrawn(frame, 'dark');
     const categories = await frame.locator('#rows tr').count();
+    checks.push(`theme colors (dark): ${await themeVars(frame)}`);
     checks.push(`chart drawn in ${DARK}: ${categories} categories in the list, legend: ${(await frame.locator('#legend li').allInnerTexts()).map(oneLine).join(' | ')}`);
 
     // Hover the largest box of the treemap: the tooltip names path, sizes, kind, reclaimable.
@@ -56,11 +60,13 @@ export const uiChartPhase: Phase = {
     await narrowTo(page, frame, NARROW_PX, checks);
     await shoot(ctx, page, path.join(shots, 'chart-dark-300.png'), checks);
 
-    // Light theme, changed the way a user does: the settings file. The webview redraws on its own.
-    setTheme(server, LIGHT);
-    await page.locator(`${SEL.workbench}.vs`).waitFor({ state: 'attached', timeout: 30_000 });
+    // Light theme, picked the way a user does: "Preferences: Color Theme". The webview redraws on its own.
+    await pickColorTheme(page, LIGHT);
+    await page.locator(`${SEL.workbench}.vs${themeClass(LIGHT).slice('.monaco-workbench'.length)}`).waitFor({ state: 'attached', timeout: 30_000 });
     frame = await chartFrame(page);
     await waitForDrawn(frame, 'light');
+    checks.push(`theme colors (light): ${await themeVars(frame)}`);
+    checks.push(`workbench: ${await page.evaluate(() => { const wb = document.querySelector('.monaco-workbench')!; return wb.className + ' sidebar bg ' + getComputedStyle(document.querySelector('#workbench\\.parts\\.sidebar')!).backgroundColor; })}`);
     checks.push(`after switching to ${LIGHT} the webview redrew with body class ${await frame.evaluate(() => document.body.className)}`);
     await narrowTo(page, frame, NARROW_PX, checks);
     await shoot(ctx, page, path.join(shots, 'chart-light-300.png'), checks);
@@ -163,7 +169,7 @@ async function narrowTo(page: Page, frame: Frame, px: number, checks: string[]):
   await page.waitForTimeout(500);
   const m = await frame.evaluate(() => {
     const client = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')]
+    const wide = Array.from(document.querySelectorAll('body *'))
       .filter((el) => el.getBoundingClientRect().right > client + 1)
       .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
     return { client, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 8) };
@@ -172,11 +178,27 @@ async function narrowTo(page: Page, frame: Frame, px: number, checks: string[]):
   checks.push(`webview ${m.client} px wide: no horizontal overflow`);
 }
 
-function setTheme(server: CodeServer, theme: string): void {
-  const file = path.join(server.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  settings['workbench.colorTheme'] = theme;
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+async function pickColorTheme(page: Page, theme: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const box = page.locator(SEL.quickInputBox);
+  await box.waitFor({ state: 'visible', timeout: 20_000 });
+  await box.fill('>Preferences: Color Theme');
+  await page.locator(SEL.quickInputRow).filter({ hasText: 'Preferences: Color Theme' }).first().click();
+  const row = page.locator(SEL.quickInputRow).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }) }).first();
+  await box.fill(theme);
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click();
+  await page.locator(SEL.quickInput).waitFor({ state: 'hidden', timeout: 20_000 });
+}
+
+/** The theme colors the chart reads, as the webview sees them. */
+async function themeVars(frame: Frame): Promise<string> {
+  return frame.evaluate(() => {
+    const style = getComputedStyle(document.documentElement);
+    return ['editor-background', 'editor-foreground', 'charts-blue', 'charts-green', 'charts-purple', 'charts-orange', 'terminal-ansiCyan', 'terminal-ansiMagenta']
+      .map((n) => `${n}=${style.getPropertyValue(`--vscode-${n}`).trim() || '(unset)'}`)
+      .join(' ');
+  });
 }
 
 async function shoot(ctx: PhaseContext, page: Page, file: string, checks: string[]): Promise<void> {

@@ -15,8 +15,8 @@ export interface Sandbox {
   cleanup(): void;
 }
 
-export function makeSandbox(prefix = 'mlds-exec-'): Sandbox {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+export function makeSandbox(prefix = 'mlds-exec-', base = os.tmpdir()): Sandbox {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(base, prefix)));
   const root = path.join(dir, 'root');
   const outside = path.join(dir, 'outside');
   fs.mkdirSync(root);

@@ -137,6 +137,25 @@ describe('conda: discovery', () => {
   });
 });
 
+describe('conda: hostile environments.txt', () => {
+  it('ignores HOME (or anything holding it) listed as an env, and relative or missing lines', async () => {
+    const { dir, cleanup } = tempDir('mlds-condatxt-');
+    try {
+      const home = path.join(dir, 'home');
+      fs.mkdirSync(path.join(home, 'conda-meta'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'conda-meta'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'real-env', 'conda-meta'), { recursive: true });
+      fs.mkdirSync(path.join(home, '.conda'), { recursive: true });
+      fs.writeFileSync(path.join(home, '.conda', 'environments.txt'), [home, dir, 'relative/env', path.join(dir, 'gone'), path.join(dir, 'real-env')].join('\n'));
+      const install = await discoverConda({}, home, 'linux');
+      assert.deepStrictEqual(install.envs.map((e) => e.prefix), [path.join(dir, 'real-env')]);
+      assert.deepStrictEqual(install.problems.map((p) => p.path).sort(), [dir, home].sort());
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('conda: scanning', () => {
   let scene: Scene;
   let model: ScanModel;

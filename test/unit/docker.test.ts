@@ -227,10 +227,25 @@ describe('Docker against a real dockerd', function () {
   });
 
   describe('actions remove exactly what they promise', function () {
+    // Rebuilt before each test unless the previous one proved it changed nothing (scans, history and export do not).
+    let pristine = true;
     beforeEach(async function () {
-      await freshScene();
+      if (!pristine) await freshScene();
+      pristine = false;
     });
 
+    it('a cancelled execution removes nothing', async function () {
+      const du = await client.diskUsage();
+      const plan = planPruneStoppedContainers(du);
+      const before = await inventory(engine.socketPath);
+      const controller = new AbortController();
+      controller.abort();
+      const report = await executeDockerPlan(client, plan, { signal: controller.signal, platform: 'linux' });
+      assert.equal(report.cancelled, true);
+      assert.ok(report.outcomes.every((o) => o.status === 'skipped' && o.code === 'cancelled'));
+      assert.deepEqual(await inventory(engine.socketPath), before);
+      pristine = true; // verified unchanged: the next test needs no rebuild
+    });
     it('prune dangling images removes the dangling image and nothing else', async function () {
       const du = await client.diskUsage();
       const plan = planPruneDanglingImages(du);
@@ -455,17 +470,6 @@ describe('Docker against a real dockerd', function () {
       assert.deepEqual([...after.volumes], ['data-used']);
     });
 
-    it('a cancelled execution removes nothing', async function () {
-      const du = await client.diskUsage();
-      const plan = planPruneStoppedContainers(du);
-      const before = await inventory(engine.socketPath);
-      const controller = new AbortController();
-      controller.abort();
-      const report = await executeDockerPlan(client, plan, { signal: controller.signal, platform: 'linux' });
-      assert.equal(report.cancelled, true);
-      assert.ok(report.outcomes.every((o) => o.status === 'skipped' && o.code === 'cancelled'));
-      assert.deepEqual(await inventory(engine.socketPath), before);
-    });
   });
 
   describe('engine trouble', function () {

@@ -67,8 +67,9 @@ async function folderEntries(dir: string, root: string, except: string[] = []): 
 async function pipPurge(model: ScanModel, signal?: AbortSignal): Promise<DeletionPlan> {
   const c = category(model, PIP_CATEGORY_ID);
   const root = String(c.fields!.cacheDir);
-  const paths = c.items
-    .filter((i) => i.kind === 'pip-cache-folder' && PIP_PURGED_FOLDERS.includes(path.basename(i.path!)))
+  const paths = PIP_PURGED_FOLDERS
+    .map((name) => c.items.find((i) => i.kind === 'pip-cache-folder' && i.path === path.join(root, name)))
+    .filter((i): i is Item => !!i)
     .map((i) => ({ path: i.path!, root, label: `pip cache ${path.basename(i.path!)}/`, itemId: i.id }));
   return buildPlan({ title: 'Purge the pip cache', scannedAt: model.scannedAt, paths, signal });
 }

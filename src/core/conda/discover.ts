@@ -64,9 +64,15 @@ export async function discoverConda(env: Env, homeDir: string, platform: NodeJS.
   const envs = new Map<string, CondaEnv>();
   const roots = new Set<string>();
 
+  const realHome = (await existingDir(homeDir)) ?? homeDir;
   const addEnv = async (candidate: string, foundBy: string): Promise<void> => {
     const prefix = await existingDir(candidate);
     if (!prefix || !(await isCondaPrefix(prefix))) return;
+    // A hand-edited environments.txt naming / or HOME (or a folder above HOME) is not an env to size or remove.
+    if (prefix === path.parse(prefix).root || realHome === prefix || realHome.startsWith(prefix + path.sep)) {
+      problems.push({ path: prefix, message: 'listed as a conda environment, but it is / or holds HOME: ignored' });
+      return;
+    }
     const existing = envs.get(prefix);
     if (existing) {
       if (!existing.foundBy.includes(foundBy)) existing.foundBy.push(foundBy);

@@ -26,12 +26,12 @@ export function relativeInside(p: string, dir: string): string | undefined {
 }
 
 /**
- * Paths that must never be deleted, nor anything that contains them: the ones given plus '/' and
- * the home folder, each both as written and resolved through symlinks.
+ * Paths that must never be deleted, nor anything that contains them: the ones given plus '/', the
+ * home folder and the conda env this process runs in, each as written and resolved through symlinks.
  */
 export async function resolveProtectedPaths(given: readonly string[] = []): Promise<string[]> {
   const out = new Set<string>(['/']);
-  for (const raw of [...given, os.homedir(), process.env.HOME ?? '']) {
+  for (const raw of [...given, os.homedir(), process.env.HOME ?? '', process.env.CONDA_PREFIX ?? '']) {
     const clean = cleanAbsolute(raw) ?? (raw && path.isAbsolute(raw) ? path.resolve(raw) : undefined);
     if (!clean) continue;
     out.add(clean);

@@ -53,7 +53,7 @@ class Run {
     this.errorCount++;
     if (this.errors.length >= MAX_KEPT_ERRORS) return;
     const e = err as NodeJS.ErrnoException;
-    this.errors.push({ path, code: code ?? e?.code ?? 'EUNKNOWN', message: e?.message ?? String(err) });
+    this.errors.push({ path, code: code ?? e?.code ?? 'EUNKNOWN', message: withPath(e?.message ?? String(err), path) });
   }
 
   removed(path: string): void {
@@ -72,6 +72,11 @@ export async function removeTree(parent: DirHandle, name: Buffer, seen: Stats, c
   return { complete, removedEntries: run.removedEntries, errors: run.errors, errorCount: run.errorCount, cancelled: run.cancelled };
 }
 
+/** Node's message names the path it was given ('/proc/self/fd/N/x'); show the real one instead. */
+export function withPath(message: string, displayPath: string): string {
+  return message.replace(/'\/proc\/self\/fd\/.*'/, JSON.stringify(displayPath));
+}
+
 async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<Stats, 'dev' | 'ino'>): Promise<boolean> {
   const display = joinDisplay(parent.displayPath, name);
   if (run.cancelled) return false;
@@ -83,6 +88,7 @@ async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<S
   try {
     dir = await DirHandle.openChild(parent, name, seen);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true; // removed by someone else meanwhile
     run.fail(display, err);
     return false;
   }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { promises as fsp, type Stats } from 'fs';
 import type { DeletionTarget, TargetType } from '../plan';
 import { DirHandle } from './dirHandle';
+import { withPath } from './removeTree';
 import { cleanAbsolute, isSameOrInside, protectedBy, relativeInside } from './pathGuards';
 
 export interface ValidTarget {
@@ -108,7 +109,7 @@ export async function validateTarget(target: DeletionTarget, ctx: ValidationCont
     stat = await fsp.lstat(parent.entry(name));
   } catch (err) {
     if (missing(err)) return keep(refuse('vanished', `${targetPath} no longer exists`));
-    return keep({ ok: false, status: 'failed', code: errno(err), message: `cannot check ${targetPath}: ${(err as Error).message}` });
+    return keep({ ok: false, status: 'failed', code: errno(err), message: `cannot check ${targetPath}: ${withPath((err as Error).message, realPath)}` });
   }
   const type = typeOf(stat);
   if (type !== target.type || stat.dev !== target.dev || stat.ino !== target.ino) {

@@ -14,6 +14,7 @@ import * as path from 'path';
 import { existingDir, ALL_CHILDREN, childNamed, reportWalkErrors } from '../caches/common';
 import { createLimiter } from '../caches/limit';
 import { formatAge, formatBytes, formatCount } from '../format';
+import { listRepos } from '../hf/listPool';
 import { parseHfRepo } from '../hf/parseRepo';
 import { HF_CACHE_HOUSEKEEPING, parseRepoFolderName } from '../hf/names';
 import { deleteRevisionsStrategy, pruneStrategy, type HfDeletePaths } from '../hf/strategy';
@@ -258,7 +259,9 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
   }
   const limit = createLimiter(64);
   const recentMs = recentDownloadMs(ctx.settings.activeRunMinutes);
-  const repos = await Promise.all(repoNodes.map((node) => parseHfRepo(node.path, { blobs: blobsFromNode(node), limit })));
+  ctx.progress('Hugging Face hub cache: reading revisions');
+  const listings = await listRepos(repoNodes.map((n) => n.path), { signal: ctx.signal });
+  const repos = await Promise.all(repoNodes.map((node) => parseHfRepo(node.path, { blobs: blobsFromNode(node), listing: listings.get(node.path), limit })));
   repos.forEach((repo, i) => {
     const { item, pruneBytes } = hfRepoItem(repo, repoNodes[i], hubRoot, ctx.now, recentMs);
     out.items.push(item);

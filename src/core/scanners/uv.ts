@@ -10,10 +10,16 @@ import type { Category, Item } from '../model';
 import { sortBySizeDesc } from '../model';
 import type { CategoryScanner, ScanContext } from '../scan/types';
 import { nodeToItem } from '../walker/toItems';
+import type { WalkNode } from '../walker/types';
 
 export const UV_CATEGORY_ID = 'uv';
 export const UV_CLEAN_ID = `${UV_CATEGORY_ID}:clean`;
 export const uvEntryItemId = (p: string) => `${UV_CATEGORY_ID}:entry:${p}`;
+
+/** The cache folder entry itself (it stays after a clean). */
+function ownDirBytes(node: WalkNode): number {
+  return node.bytes - (node.children ?? []).reduce((s, c) => s + c.bytes, 0) - (node.omitted?.bytes ?? 0);
+}
 
 export async function scanUv(ctx: ScanContext): Promise<{ category: Category; claimedPaths: string[] } | undefined> {
   const root = await existingDir(uvCache(ctx.env, ctx.homeDir, ctx.platform));
@@ -43,12 +49,15 @@ export async function scanUv(ctx: ScanContext): Promise<{ category: Category; cl
     label: 'uv',
     bytes: node.bytes,
     apparentBytes: node.apparentBytes,
-    reclaimableBytes: node.bytes,
+    // At most this: files a venv still hard-links stay on disk after a clean (the plan measures exactly).
+    reclaimableBytes: node.bytes - ownDirBytes(node),
     items: sortBySizeDesc(items),
     fields: {
       cacheDir: root,
       hardLinkedFiles: node.hardLinkedFiles,
-      reclaimableMeans: 'the cache; files a venv still hard-links stay on disk after a clean (the plan measures them)',
+      reclaimableMeans: node.hardLinkedFiles
+        ? `at most: ${node.hardLinkedFiles} files are hard-linked (venvs may share them) and stay on disk if a venv still uses them; the clean plan measures exactly`
+        : 'what uv cache clean frees',
     },
   };
   return { category, claimedPaths: [root] };

@@ -104,25 +104,26 @@ export function blankNode(name: string, path: string, type: NodeType, st: fs.Sta
   };
 }
 
+/** Keeps the topN largest children (and every pinned one) in place; the others go to `omitted`. */
 function trim(acc: Acc, topN: number): void {
   const kids = acc.kids!;
   kids.sort((a, b) => b.bytes - a.bytes);
   if (kids.length > topN) {
-    const kept: RawNode[] = kids.slice(0, topN);
+    let kept = topN;
     let dropped = 0, droppedBytes = 0, droppedApparent = 0;
     for (let i = topN; i < kids.length; i++) {
       const kid = kids[i];
       // A pinned child still waits for a delegated unit's totals: it must survive until stitched.
-      if (kid.pinned) kept.push(kid);
+      if (kid.pinned) kids[kept++] = kid;
       else { dropped++; droppedBytes += kid.bytes; droppedApparent += kid.apparentBytes; }
     }
+    kids.length = kept;
     if (dropped) {
       const o = (acc.node.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });
       o.count += dropped; o.bytes += droppedBytes; o.apparentBytes += droppedApparent;
     }
-    acc.kids = kept;
   }
-  acc.floor = acc.kids!.length >= topN ? acc.kids![topN - 1].bytes : 0;
+  acc.floor = kids.length >= topN ? kids[topN - 1].bytes : 0;
 }
 
 /**

@@ -7,6 +7,16 @@ import type { CommandSpec, HostServices } from '../services';
 import { cancelScanCommand } from './cancelScan';
 import { copyPathCommand } from './copyPath';
 import { deleteItemsCommand } from './deleteItems';
+import { analyzeImageCommand } from './analyzeImage';
+import { dockerPruneBuildCacheCommand } from './dockerPruneBuildCache';
+import { dockerPruneDanglingImagesCommand } from './dockerPruneDanglingImages';
+import { dockerPruneStoppedContainersCommand } from './dockerPruneStoppedContainers';
+import { dockerPruneUnusedImagesCommand } from './dockerPruneUnusedImages';
+import { dockerPruneUnusedVolumesCommand } from './dockerPruneUnusedVolumes';
+import { dockerRemoveContainersCommand } from './dockerRemoveContainers';
+import { dockerRemoveImagesCommand } from './dockerRemoveImages';
+import { dockerRemoveVolumesCommand } from './dockerRemoveVolumes';
+import { dockerRetryImageAnalysisCommand } from './dockerRetryImageAnalysis';
 import { findLargeItemCommand } from './findLargeItem';
 import { resetWarningsCommand } from './resetWarnings';
 import { retryCategoryCommand } from './retryCategory';
@@ -26,6 +36,16 @@ export const COMMANDS: CommandSpec[] = [
   deleteItemsCommand,
   retryCategoryCommand,
   resetWarningsCommand,
+  dockerPruneDanglingImagesCommand,
+  dockerPruneUnusedImagesCommand,
+  dockerPruneStoppedContainersCommand,
+  dockerPruneUnusedVolumesCommand,
+  dockerPruneBuildCacheCommand,
+  dockerRemoveImagesCommand,
+  dockerRemoveContainersCommand,
+  dockerRemoveVolumesCommand,
+  analyzeImageCommand,
+  dockerRetryImageAnalysisCommand,
 ];
 
 export function registerCommands(services: HostServices, commands: CommandSpec[] = COMMANDS): vscode.Disposable[] {

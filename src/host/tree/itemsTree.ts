@@ -5,7 +5,8 @@ import { formatAge, formatBytes } from '../../core/format';
 import type { Item } from '../../core/model';
 import type { HostConfig } from '../configRead';
 import type { ModelState, ScanService } from '../scanService';
-import { allItemNodes, buildNodeIndex, type ItemNode, type NodeIndex, type TreeNode } from './nodes';
+import { errorText } from '../log';
+import { allItemNodes, buildNodeIndex, type ExtraNode, type ExtraRow, type ItemNode, type NodeIndex, type TreeNode } from './nodes';
 import { renderNode } from './render';
 
 export const VIEW_CONTAINER_ID = 'mlDiskSpace';
@@ -24,6 +25,21 @@ export interface RenderedRow {
   collapsible: boolean;
 }
 
+/**
+ * Adds rows below items of the model that the model does not hold, e.g. a Docker image's layers
+ * (read from the engine only when the user expands the image). See ItemsTree.registerChildProvider.
+ */
+export interface ChildProvider {
+  /** Whether the provider adds rows below this item (the row is then shown expandable). */
+  appliesTo(node: ItemNode): boolean;
+  /**
+   * The rows below `parent`: an item it applies to (shown before the item's own children), or one
+   * of its own expandable rows. Called when the row is expanded; it may take long (report progress
+   * yourself). A rejection becomes one error row.
+   */
+  rowsFor(parent: ItemNode | ExtraNode, owner: ItemNode): ExtraRow[] | Promise<ExtraRow[]>;
+}
+
 export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   readonly view: vscode.TreeView<TreeNode>;
   private index: NodeIndex = buildNodeIndex(undefined, 'size');
@@ -31,6 +47,9 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly populatedListeners: ((state: ModelState) => void)[] = [];
+  private readonly providers: ChildProvider[] = [];
+  /** Provider rows handed out for the current model, by tree id. */
+  private extras = new Map<string, ExtraNode>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -57,15 +76,42 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
   /** Re-sorts or re-renders (settings changed) and shows the service's current model. */
   rebuild(): void {
     this.index = buildNodeIndex(this.scans.model, this.config().sortBy);
+    this.extras = new Map();
     this.updateHeader();
     this.changed.fire(undefined);
   }
 
-  getTreeItem(node: TreeNode): vscode.TreeItem {
-    return renderNode(node, this.config().sortBy);
+  /** Adds rows below items (see ChildProvider); dispose to remove. */
+  registerChildProvider(provider: ChildProvider): vscode.Disposable {
+    this.providers.push(provider);
+    this.changed.fire(undefined);
+    return new vscode.Disposable(() => {
+      const i = this.providers.indexOf(provider);
+      if (i >= 0) this.providers.splice(i, 1);
+    });
   }
 
-  getChildren(node?: TreeNode): TreeNode[] {
+  /** Has VS Code ask again for the rows below this row (a provider's rows changed), or below the root. */
+  refresh(treeId?: string): void {
+    this.changed.fire(treeId === undefined ? undefined : this.nodeByTreeId(treeId));
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const t = renderNode(node, this.config().sortBy);
+    if (node.type === 'item' && t.collapsibleState === vscode.TreeItemCollapsibleState.None && this.providerFor(node)) {
+      t.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+    }
+    return t;
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] | Promise<TreeNode[]> {
+    const provider = node && this.providerFor(node);
+    if (node && provider) return this.providerRows(provider, node as ItemNode | ExtraNode);
+    return this.modelChildren(node);
+  }
+
+  /** The rows the model itself has below `node` (no provider rows). */
+  private modelChildren(node?: TreeNode): TreeNode[] {
     if (node) return node.children;
     const state = this.scans.state;
     if (state && state !== this.shown && this.index.roots.length) {
@@ -79,6 +125,27 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
     return node.parent;
   }
 
+  private providerFor(node: TreeNode): ChildProvider | undefined {
+    const owner = node.type === 'item' ? node : node.type === 'extra' ? node.owner : undefined;
+    return owner && this.providers.find((p) => p.appliesTo(owner));
+  }
+
+  private async providerRows(provider: ChildProvider, parent: ItemNode | ExtraNode): Promise<TreeNode[]> {
+    const owner = parent.type === 'item' ? parent : parent.owner;
+    let rows: ExtraRow[];
+    try {
+      rows = await provider.rowsFor(parent, owner);
+    } catch (err) {
+      rows = [{ key: 'error', label: `Could not load: ${errorText(err)}`, icon: 'error' }];
+    }
+    const made = rows.map((row): ExtraNode => {
+      const node: ExtraNode = { type: 'extra', treeId: `${parent.treeId}/${row.key}`, category: owner.category, owner, parent, row, children: [] };
+      this.extras.set(node.treeId, node);
+      return node;
+    });
+    return parent.type === 'item' ? [...made, ...parent.children] : made;
+  }
+
   /** Selects and shows the item with this model id (expanding its parents); false when the model has no such item. */
   async revealItem(itemId: string, options: { focus?: boolean } = {}): Promise<boolean> {
     const node = this.index.byItemId.get(itemId) ?? this.index.byTreeId.get(itemId);
@@ -88,7 +155,7 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
   }
 
   nodeByTreeId(treeId: string): TreeNode | undefined {
-    return this.index.byTreeId.get(treeId);
+    return this.index.byTreeId.get(treeId) ?? this.extras.get(treeId);
   }
 
   itemNode(itemId: string): ItemNode | undefined {
@@ -119,11 +186,22 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
     return [...this.view.selection];
   }
 
-  /** What the tree shows under `parentTreeId` (root when omitted), rendered by the tree's own code. */
+  /** The model's rows under `parentTreeId` (root when omitted), rendered by the tree's own code; provider rows: renderedRows. */
   rendered(parentTreeId?: string): RenderedRow[] {
     const parent = parentTreeId === undefined ? undefined : this.index.byTreeId.get(parentTreeId);
     if (parentTreeId !== undefined && !parent) return [];
-    return this.getChildren(parent).map((node) => {
+    return this.renderRows(this.modelChildren(parent));
+  }
+
+  /** Everything the tree shows under `parentTreeId` when it is expanded, provider rows included (which may load them). */
+  async renderedRows(parentTreeId?: string): Promise<RenderedRow[]> {
+    const parent = parentTreeId === undefined ? undefined : this.nodeByTreeId(parentTreeId);
+    if (parentTreeId !== undefined && !parent) return [];
+    return this.renderRows(await this.getChildren(parent));
+  }
+
+  private renderRows(nodes: TreeNode[]): RenderedRow[] {
+    return nodes.map((node) => {
       const t = this.getTreeItem(node);
       const tooltip = t.tooltip instanceof vscode.MarkdownString ? t.tooltip.value : (t.tooltip ?? '');
       return {

@@ -31,7 +31,43 @@ export interface ErrorNode {
   children: [];
 }
 
-export type TreeNode = CategoryNode | ItemNode | ErrorNode;
+/**
+ * A row that a ChildProvider (ItemsTree.registerChildProvider) adds below an item, e.g. a Docker
+ * image's layers. Not part of the model: made when its parent row is expanded, dropped with the
+ * next model. Its rows below come from the same provider.
+ */
+export interface ExtraNode {
+  type: 'extra';
+  treeId: string;
+  category: Category;
+  /** The model item whose provider made this row. */
+  owner: ItemNode;
+  parent: ItemNode | ExtraNode;
+  row: ExtraRow;
+  children: [];
+}
+
+/** One provider-made row, as plain data (render.ts draws it). */
+export interface ExtraRow {
+  /** Unique among its siblings: the row's tree id is its parent's tree id + '/' + key. */
+  key: string;
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  /** Codicon id, e.g. 'layers'. */
+  icon?: string;
+  /** contextValue tokens besides `mldsExtra cat-<category>`. */
+  contextTokens?: string[];
+  /** The provider has rows below this one (asked for when it is expanded). */
+  expandable?: boolean;
+  /** Run when the row is clicked. */
+  command?: { command: string; title: string; arguments?: unknown[] };
+  /** What the row stands for, for the provider's own use. */
+  data?: unknown;
+}
+
+export type TreeNode = CategoryNode | ItemNode | ErrorNode | ExtraNode;
 
 export interface NodeIndex {
   roots: CategoryNode[];
@@ -71,7 +107,9 @@ export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy): No
       index.byTreeId.set(error.treeId, error);
       node.children.push(error);
     }
-    node.children.push(...addItems(category.items, category, node));
+    // A scanner may also carry the error as an item (Docker's `docker:error`, for the CLI's JSON): the error row says it once.
+    const items = category.error ? category.items.filter((i) => i.label !== category.error) : category.items;
+    node.children.push(...addItems(items, category, node));
   }
   return index;
 }

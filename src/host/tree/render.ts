@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../../core/format';
 import type { Category, Item } from '../../core/model';
 import type { SortBy } from '../configRead';
-import type { CategoryNode, ErrorNode, ItemNode, TreeNode } from './nodes';
+import type { CategoryNode, ErrorNode, ExtraNode, ItemNode, TreeNode } from './nodes';
 
 /**
  * contextValue tokens, matched in package.json menus with `viewItem =~ /\btoken\b/`:
- *   mldsCategory | mldsItem | mldsError      what the row is
+ *   mldsCategory | mldsItem | mldsError | mldsExtra   what the row is (mldsExtra: a provider's row, see ExtraNode)
  *   cat-<categoryId>                           its category (e.g. cat-docker, cat-huggingface)
  *   kind-<item.kind>                           e.g. kind-folder, kind-hf-repo, kind-checkpoint
  *   hasPath                                    it has a path on disk (reveal, copy path)
@@ -22,6 +22,7 @@ export function contextValueOf(node: TreeNode): string {
     return ['mldsCategory', `cat-${c.id}`, c.error ? 'failed' : '', c.reclaimableBytes ? 'reclaimable' : ''].filter(Boolean).join(' ');
   }
   if (node.type === 'error') return `mldsError cat-${node.category.id}`;
+  if (node.type === 'extra') return ['mldsExtra', `cat-${node.category.id}`, ...(node.row.contextTokens ?? [])].join(' ');
   const item = node.item;
   const tokens = ['mldsItem', `cat-${node.category.id}`, `kind-${item.kind}`];
   if (item.path) tokens.push('hasPath');
@@ -72,6 +73,8 @@ export function renderNode(node: TreeNode, sortBy: SortBy, now = Date.now()): vs
       return renderCategory(node);
     case 'error':
       return renderError(node);
+    case 'extra':
+      return renderExtra(node);
     default:
       return renderItem(node, sortBy, now);
   }
@@ -105,6 +108,18 @@ function renderError(node: ErrorNode): vscode.TreeItem {
   t.contextValue = contextValueOf(node);
   t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   t.tooltip = new vscode.MarkdownString().appendText(node.message).appendMarkdown('\n\nUse **Retry** to scan it again.');
+  return t;
+}
+
+function renderExtra(node: ExtraNode): vscode.TreeItem {
+  const row = node.row;
+  const t = new vscode.TreeItem(row.label, row.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  t.id = node.treeId;
+  t.contextValue = contextValueOf(node);
+  t.description = row.description;
+  if (row.tooltip) t.tooltip = new vscode.MarkdownString(row.tooltip);
+  if (row.icon) t.iconPath = new vscode.ThemeIcon(row.icon);
+  if (row.command) t.command = row.command;
   return t;
 }
 

@@ -1,0 +1,206 @@
+// Reads what a hub-cache repo folder holds (refs, snapshot folders with their links), without
+// following any symlink, into plain data that hf/parseRepo.ts interprets. The same code runs with
+// two sets of filesystem calls: synchronous ones inside a worker thread (the scan: ~3 µs per
+// readlink instead of ~60 µs through libuv's thread pool, and never on the editor's event loop),
+// and fs.promises ones on the calling thread (plans, which re-read one or two repos).
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { HF_FILES_TO_IGNORE, MAX_REF_BYTES } from './names';
+
+export type EntryKind = 'dir' | 'file' | 'symlink' | 'other';
+
+export interface RawFile {
+  /** Path inside the snapshot with '/' separators. */
+  rel: string;
+  path: string;
+  kind: EntryKind;
+  /** Symlinks: the link text as readlink returns it. */
+  target?: string;
+  /** Regular files: disk usage and size. */
+  bytes?: number;
+  apparentBytes?: number;
+}
+
+export interface RawRevision {
+  name: string;
+  path: string;
+  kind: EntryKind;
+  mtimeMs: number;
+  files: RawFile[];
+}
+
+export interface RawRef {
+  /** Path below refs/ with '/' separators ('main', 'refs/pr/1'). */
+  name: string;
+  path: string;
+  kind: EntryKind;
+  /** The first MAX_REF_BYTES bytes of a regular file. */
+  content?: string;
+  bytes: number;
+  /** errno code when a regular file could not be read. */
+  error?: string;
+}
+
+export interface RepoListing {
+  path: string;
+  repo?: { kind: EntryKind; atimeMs: number; mtimeMs: number };
+  snapshots: 'missing' | 'not-dir' | RawRevision[];
+  refs: 'missing' | 'not-dir' | RawRef[];
+  /** An I/O error that stopped the listing (EACCES, ...). */
+  error?: { code: string; message: string; path: string };
+}
+
+interface StatLike { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean; blocks: number; size: number; atimeMs: number; mtimeMs: number }
+interface DirentLike { name: string; isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }
+
+/** Filesystem calls the listing needs; each may return a value or a promise. */
+export interface ListingOps {
+  lstat(p: string): StatLike | Promise<StatLike>;
+  readdir(p: string): DirentLike[] | Promise<DirentLike[]>;
+  readlink(p: string): string | Promise<string>;
+  /** Reads up to MAX_REF_BYTES of a regular file without following a symlink or waiting on a FIFO. */
+  readSmall(p: string): { text: string; bytes: number } | Promise<{ text: string; bytes: number }>;
+}
+
+const code = (err: unknown) => (err as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN';
+const kindOf = (s: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }): EntryKind =>
+  s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : s.isFile() ? 'file' : 'other';
+const NOFOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
+export const syncOps: ListingOps = {
+  lstat: (p) => fs.lstatSync(p),
+  readdir: (p) => fs.readdirSync(p, { withFileTypes: true }),
+  readlink: (p) => fs.readlinkSync(p),
+  readSmall: (p) => {
+    const fd = fs.openSync(p, NOFOLLOW);
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
+      const buf = Buffer.alloc(MAX_REF_BYTES);
+      const n = fs.readSync(fd, buf, 0, MAX_REF_BYTES, 0);
+      return { text: buf.subarray(0, n).toString('utf8'), bytes: st.blocks * 512 };
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+};
+
+export function asyncOps(limit: <T>(task: () => Promise<T>) => Promise<T>): ListingOps {
+  return {
+    lstat: (p) => limit(() => fs.promises.lstat(p)),
+    readdir: (p) => limit(() => fs.promises.readdir(p, { withFileTypes: true })),
+    readlink: (p) => limit(() => fs.promises.readlink(p)),
+    readSmall: (p) => limit(async () => {
+      const handle = await fs.promises.open(p, NOFOLLOW);
+      try {
+        const st = await handle.stat();
+        if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
+        const buf = Buffer.alloc(MAX_REF_BYTES);
+        const { bytesRead } = await handle.read(buf, 0, MAX_REF_BYTES, 0);
+        return { text: buf.subarray(0, bytesRead).toString('utf8'), bytes: st.blocks * 512 };
+      } finally {
+        await handle.close();
+      }
+    }),
+  };
+}
+
+async function lstatOrMissing(ops: ListingOps, p: string): Promise<StatLike | undefined> {
+  try {
+    return await ops.lstat(p);
+  } catch (err) {
+    if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+async function listRefs(ops: ListingOps, refsDir: string): Promise<RawRef[]> {
+  const refs: RawRef[] = [];
+  const visit = async (dir: string, prefix: string): Promise<void> => {
+    for (const entry of await ops.readdir(dir)) {
+      if (HF_FILES_TO_IGNORE.has(entry.name)) continue;
+      const p = path.join(dir, entry.name);
+      const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        await visit(p, name);
+        continue;
+      }
+      const ref: RawRef = { name, path: p, kind: kindOf(entry), bytes: 0 };
+      if (ref.kind === 'file') {
+        try {
+          const small = await ops.readSmall(p);
+          ref.content = small.text;
+          ref.bytes = small.bytes;
+        } catch (err) {
+          ref.error = code(err);
+        }
+      }
+      refs.push(ref);
+    }
+  };
+  await visit(refsDir, '');
+  return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function listSnapshot(ops: ListingOps, rev: RawRevision): Promise<void> {
+  const visit = async (dir: string, rel: string): Promise<void> => {
+    const entries = await ops.readdir(dir);
+    await Promise.all(entries.map(async (entry) => {
+      if (HF_FILES_TO_IGNORE.has(entry.name)) return;
+      const p = path.join(dir, entry.name);
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return visit(p, r);
+      const file: RawFile = { rel: r, path: p, kind: kindOf(entry) };
+      try {
+        if (file.kind === 'symlink') file.target = await ops.readlink(p);
+        else if (file.kind === 'file') {
+          const st = await ops.lstat(p);
+          file.bytes = st.blocks * 512;
+          file.apparentBytes = st.size;
+        }
+      } catch (err) {
+        if (code(err) === 'ENOENT') return; // vanished since the listing
+        throw err;
+      }
+      rev.files.push(file);
+    }));
+  };
+  await visit(rev.path, '');
+  rev.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** Lists one repo folder. Never throws: an I/O error ends the listing with `error` set. */
+export async function listRepo(repoPath: string, ops: ListingOps): Promise<RepoListing> {
+  const listing: RepoListing = { path: repoPath, snapshots: 'missing', refs: 'missing' };
+  try {
+    const st = await ops.lstat(repoPath);
+    listing.repo = { kind: kindOf(st), atimeMs: st.atimeMs, mtimeMs: st.mtimeMs };
+    if (listing.repo.kind !== 'dir') return listing;
+    const refsPath = path.join(repoPath, 'refs');
+    const refsStat = await lstatOrMissing(ops, refsPath);
+    if (refsStat) listing.refs = refsStat.isDirectory() ? await listRefs(ops, refsPath) : 'not-dir';
+    const snapshotsPath = path.join(repoPath, 'snapshots');
+    const snapshotsStat = await lstatOrMissing(ops, snapshotsPath);
+    if (!snapshotsStat) return listing;
+    if (!snapshotsStat.isDirectory()) {
+      listing.snapshots = 'not-dir';
+      return listing;
+    }
+    const revisions: RawRevision[] = [];
+    for (const entry of await ops.readdir(snapshotsPath)) {
+      if (HF_FILES_TO_IGNORE.has(entry.name)) continue;
+      const p = path.join(snapshotsPath, entry.name);
+      revisions.push({ name: entry.name, path: p, kind: kindOf(entry), mtimeMs: 0, files: [] });
+    }
+    listing.snapshots = revisions;
+    await Promise.all(revisions.filter((r) => r.kind === 'dir').map(async (rev) => {
+      rev.mtimeMs = (await ops.lstat(rev.path)).mtimeMs;
+      await listSnapshot(ops, rev);
+    }));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    listing.error = { code: code(err), message: e?.message ?? String(err), path: e?.path ?? repoPath };
+  }
+  return listing;
+}

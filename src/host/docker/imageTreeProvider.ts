@@ -1,0 +1,126 @@
+// The rows below a Docker image in the tree: "Layers" (each build step's instruction, size and a
+// shared badge, from the image history) and "Largest folders" (the image's own filesystem, which
+// needs the whole image read: done only when the user expands that row, with cancellable progress,
+// and kept per image id). Nothing here runs before the user expands something.
+import { formatBytes } from '../../core/format';
+import { DOCKER_CATEGORY_ID, DOCKER_ITEM_IDS } from '../../core/scanners/docker';
+import { isAbortError } from '../../core/docker/types';
+import { errorText } from '../log';
+import type { ChildProvider, ItemsTree } from '../tree/itemsTree';
+import type { ExtraNode, ExtraRow, ItemNode } from '../tree/nodes';
+import type { DockerServices } from './dockerServices';
+import { ImageAnalyses, type ImageRef } from './imageAnalyses';
+import { entriesIn, folderRows, layerRows, layersSummary, type ImageRowData } from './imageRows';
+
+export const RETRY_ANALYSIS_COMMAND = 'mlDiskSpace.docker.retryImageAnalysis';
+
+export class ImageTreeProvider implements ChildProvider {
+  constructor(
+    private readonly docker: DockerServices,
+    private readonly tree: Pick<ItemsTree, 'refresh'>,
+  ) {}
+
+  appliesTo(node: ItemNode): boolean {
+    return (
+      node.category.id === DOCKER_CATEGORY_ID &&
+      node.item.kind === 'docker-image' &&
+      typeof node.item.fields?.id === 'string' &&
+      typeof node.category.fields?.endpoint === 'string'
+    );
+  }
+
+  async rowsFor(parent: ItemNode | ExtraNode, owner: ItemNode): Promise<ExtraRow[]> {
+    const ref = this.refFor(owner);
+    if (parent.type === 'item') return this.imageRows(ref);
+    const data = parent.row.data as ImageRowData | undefined;
+    switch (data?.kind) {
+      case 'layers':
+        return layerRows(await this.docker.analyses.layers(ref));
+      case 'folders':
+        return this.folderLevel(ref, '', parent, owner);
+      case 'folder':
+        return this.folderLevel(ref, data.dir, parent, owner);
+      default:
+        return [];
+    }
+  }
+
+  /** The image row's own rows; their descriptions say what is known already. */
+  private imageRows(ref: ImageRef): ExtraRow[] {
+    const layers = this.docker.analyses.cachedLayers(ref);
+    const anatomy = this.docker.analyses.cached(ref);
+    let folders = "expand to analyze (reads the whole image)";
+    if (anatomy) {
+      const top = entriesIn(anatomy, '').entries;
+      folders = `${formatBytes(top.reduce((s, e) => s + e.bytes, 0))} in the final filesystem`;
+    } else if (this.docker.analyses.isRunning(ref)) folders = 'analyzing…';
+    else if (this.docker.analyses.wasCancelled(ref)) folders = 'analysis cancelled';
+    return [
+      {
+        key: 'layers',
+        label: 'Layers',
+        description: layers ? layersSummary(layers) : 'from the image history',
+        tooltip: 'What each build step (Dockerfile instruction) added, oldest first, from `GET /images/{id}/history`. **shared**: another local image has the same layer, stored once.',
+        icon: 'layers',
+        contextTokens: ['kind-docker-image-layers'],
+        expandable: true,
+        data: { kind: 'layers' } satisfies ImageRowData,
+      },
+      {
+        key: 'folders',
+        label: 'Largest folders',
+        description: folders,
+        tooltip: "The largest folders and files of the image's final filesystem (whiteouts of later layers applied), as apparent sizes. Read from the image's `docker save` stream when you expand this row; kept for this image id.",
+        icon: 'list-tree',
+        contextTokens: ['kind-docker-image-folders'],
+        expandable: true,
+        data: { kind: 'folders' } satisfies ImageRowData,
+      },
+    ];
+  }
+
+  private async folderLevel(ref: ImageRef, dir: string, row: ExtraNode, owner: ItemNode): Promise<ExtraRow[]> {
+    const analyses = this.docker.analyses;
+    const key = ImageAnalyses.key(ref.client, ref.imageId);
+    const cached = analyses.cached(ref);
+    if (cached) return folderRows(cached, dir);
+    // Cancelled before: do not start again on every refresh of the tree, only when the user asks.
+    if (analyses.wasCancelled(ref) && !analyses.isRunning(ref)) return [retryRow('Analysis cancelled — click to analyze again', key, row.treeId)];
+    try {
+      const anatomy = await analyses.analyze(ref);
+      // The image row's descriptions now know the result.
+      setTimeout(() => this.tree.refresh(owner.treeId), 0);
+      return folderRows(anatomy, dir);
+    } catch (err) {
+      if (isAbortError(err)) return [retryRow('Analysis cancelled — click to analyze again', key, row.treeId)];
+      return [retryRow(`Could not analyze: ${errorText(err)} — click to try again`, key, row.treeId)];
+    }
+  }
+
+  private refFor(owner: ItemNode): ImageRef {
+    return imageRefFor(this.docker, owner);
+  }
+}
+
+/** The image a tree row stands for, at the engine its scan came from. */
+export function imageRefFor(docker: DockerServices, owner: ItemNode): ImageRef {
+  const imageId = owner.item.fields!.id as string;
+  const images = owner.category.items.find((i) => i.id === DOCKER_ITEM_IDS.images)?.children ?? [];
+  return {
+    client: docker.engines.at(owner.category.fields!.endpoint as string),
+    imageId,
+    label: owner.item.label,
+    bytes: owner.item.bytes,
+    otherImageIds: images.map((i) => i.fields?.id).filter((id): id is string => typeof id === 'string' && id !== imageId),
+  };
+}
+
+function retryRow(label: string, analysisKey: string, treeId: string): ExtraRow {
+  return {
+    key: 'retry',
+    label,
+    icon: 'debug-restart',
+    command: { command: RETRY_ANALYSIS_COMMAND, title: 'Analyze Again', arguments: [analysisKey, treeId] },
+    data: { kind: 'retry-analysis', analysisKey } satisfies ImageRowData,
+  };
+}

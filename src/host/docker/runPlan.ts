@@ -1,0 +1,124 @@
+// The flow of every Docker reclaim command: a fresh GET /system/df (never the scan's figures, which
+// may be minutes old) -> the core's plan -> the shared reclaim flow (one modal confirmation with the
+// plan's own text and bytes, progress with Cancel, "Reclaimed … (n items)", a rescan of Docker).
+// An engine that cannot be reached is said once, and the Docker category is rescanned so the tree
+// shows the error row with its Retry action.
+import type { DockerClient } from '../../core/docker/client';
+import { executeDockerPlan, type DockerExecutionReport, type DockerPlan, type DockerPlanTarget } from '../../core/docker/dockerPlans';
+import type { DockerDiskUsage } from '../../core/docker/types';
+import { isDockerEngineError } from '../../core/docker/types';
+import { DOCKER_CATEGORY_ID } from '../../core/scanners/docker';
+import { formatBytes, formatCount } from '../../core/format';
+import { errorText } from '../log';
+import type { ReclaimAction, ReclaimFailure, ReclaimResult } from '../reclaim';
+import type { HostServices } from '../services';
+import { dockerServices } from './dockerServices';
+
+/** What a Docker command resolves with (the integration tests read it). */
+export interface DockerCommandResult extends ReclaimResult {
+  plan?: DockerPlan;
+  /** The executor's report, when the plan ran. */
+  report?: DockerExecutionReport;
+  /** The engine could not be asked: its message. */
+  engineError?: string;
+}
+
+const NOTHING: ReclaimResult = { confirmed: false, reclaimedBytes: 0, items: 0, failures: [], cancelled: false };
+
+/**
+ * Reads the engine's disk usage now and hands it to `decide`, which returns the plan to run (or
+ * undefined: the user backed out, e.g. from a quick pick). Then confirms, runs, reports, rescans.
+ */
+export async function runDockerCommand(
+  s: HostServices,
+  decide: (du: DockerDiskUsage, client: DockerClient) => DockerPlan | undefined | Promise<DockerPlan | undefined>,
+): Promise<DockerCommandResult> {
+  const docker = dockerServices(s);
+  const client = docker.engines.current();
+  let du: DockerDiskUsage;
+  try {
+    du = await docker.engines.readUsage(client);
+  } catch (err) {
+    return { ...NOTHING, engineError: await engineUnreachable(s, err) };
+  }
+  const plan = await decide(du, client);
+  if (!plan) return NOTHING;
+  if (!plan.targets.length) {
+    const refused = plan.refused.length ? ` Left out: ${plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')}.` : '';
+    s.log.info(`${plan.title}: nothing to remove at ${client.endpoint}.${refused}`);
+    void s.prompts.notifier.info(`${plan.title}: nothing to remove.${refused}`);
+    return { ...NOTHING, plan };
+  }
+  let report: DockerExecutionReport | undefined;
+  const result = await s.reclaimer.runAction(reclaimActionFor(client, plan, (r) => (report = r)));
+  if (report) logOutcomes(s, report);
+  return { ...result, plan, report };
+}
+
+/** Tells the user once, logs, and refreshes the Docker category so the tree shows the error and Retry. */
+export async function engineUnreachable(s: HostServices, err: unknown): Promise<string> {
+  const message = isDockerEngineError(err) ? err.message : `Docker: ${errorText(err)}`;
+  s.log.warn(message);
+  void s.prompts.notifier.warn(message);
+  if (s.scans.model && !s.scans.scanning) await s.scans.rescanCategories([DOCKER_CATEGORY_ID], 'Docker engine unreachable').catch(() => undefined);
+  return message;
+}
+
+const CONFIRM_LABELS: Record<DockerPlan['action'], string> = {
+  'prune-dangling-images': 'Prune Images',
+  'prune-unused-images': 'Prune Images',
+  'prune-stopped-containers': 'Remove Containers',
+  'prune-unused-volumes': 'Delete Volumes and Their Data',
+  'prune-build-cache': 'Prune Build Cache',
+  'remove-images': 'Remove',
+  'remove-containers': 'Remove Containers',
+  'remove-volumes': 'Delete Volumes and Their Data',
+};
+
+const TARGET_NOUNS: Record<DockerPlanTarget['type'], string> = {
+  image: 'image',
+  container: 'container',
+  volume: 'volume',
+  'build-cache': 'build-cache record',
+};
+
+/** The plan as the shared reclaim flow's action: its own confirmation text, its bytes, a run that reports back. */
+export function reclaimActionFor(client: DockerClient, plan: DockerPlan, onReport: (report: DockerExecutionReport) => void): ReclaimAction {
+  return {
+    title: plan.title,
+    bytes: plan.bytes,
+    confirmText: plan.confirmation,
+    confirmLabel: CONFIRM_LABELS[plan.action],
+    detail: plan.targets.map((t) => `${TARGET_NOUNS[t.type]} ${t.label} — ${t.bytes === null ? 'size unknown' : formatBytes(t.bytes)}`),
+    rescan: { categories: [DOCKER_CATEGORY_ID] },
+    async run(signal, progress) {
+      progress(`${formatCount(plan.targets.length, 'item')} at ${client.endpoint}`);
+      const report = await executeDockerPlan(client, plan, {
+        signal,
+        onProgress: (done, total, outcome) => progress(`${done}/${total} ${outcome.label}`),
+      });
+      onReport(report);
+      const failures: ReclaimFailure[] = report.outcomes
+        .filter((o) => o.status === 'failed' || (o.status === 'skipped' && o.code !== 'cancelled'))
+        .map((o) => ({ label: o.label, code: o.code, message: o.message ?? o.status }));
+      const notes: string[] = [];
+      const untagged = report.outcomes.filter((o) => o.status === 'untagged').length;
+      if (untagged) notes.push(`${formatCount(untagged, 'image')} only untagged: other images are built on ${untagged === 1 ? 'it' : 'them'}`);
+      if (report.engineSpaceReclaimed !== undefined && report.engineSpaceReclaimed !== report.bytesFreed) {
+        notes.push(`The engine reported SpaceReclaimed ${formatBytes(report.engineSpaceReclaimed)}, which also counts data image layers still hold`);
+      }
+      if (report.platformNote) notes.push(report.platformNote);
+      return {
+        reclaimedBytes: report.bytesFreed,
+        items: report.outcomes.filter((o) => o.status === 'removed').length,
+        failures,
+        notes,
+      };
+    },
+  };
+}
+
+function logOutcomes(s: HostServices, report: DockerExecutionReport): void {
+  s.log.info(`${report.title} at ${report.endpoint}: ${report.summary} (bytes: ${report.bytesSource}${report.engineSpaceReclaimed !== undefined ? `, SpaceReclaimed ${report.engineSpaceReclaimed}` : ''})`);
+  for (const o of report.outcomes) s.log.info(`  ${o.status}${o.code ? ` (${o.code})` : ''}: ${o.type} ${o.label}${o.message ? ` — ${o.message}` : ''}`);
+}
