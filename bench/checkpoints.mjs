@@ -100,6 +100,8 @@ async function main() {
       // What we count is the checkpoints (not logs beside them): compare with du on exactly those.
       bytes: { oursDisk, duCheckpointsDisk: duCkptDisk, oursApparent, duCheckpointsApparent: duCkptApparent },
       warnings: last.warnings.length,
+      firstWarnings: last.warnings.slice(0, 3),
+      cancelled: last.scan.cancelled,
     };
     console.log(JSON.stringify(result, null, 2));
     console.log(`\n${checkpoints} checkpoints in ${result.fixture.runs} runs (${files} entries): ours ${median(ours).toFixed(0)} ms, du -sb ${median(duB).toFixed(0)} ms, du -sB1 ${median(duB1).toFixed(0)} ms (median of ${RUNS}); ratio ours/du -sb = ${result.ratio.oursOverDuSb.toFixed(2)}`);

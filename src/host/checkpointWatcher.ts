@@ -21,7 +21,9 @@ export interface CheckpointWatcherDeps {
 export class CheckpointWatcher implements vscode.Disposable {
   private watchers: vscode.FileSystemWatcher[] = [];
   private timer?: NodeJS.Timeout;
+  /** Start of the current burst of events (undefined: none pending). */
   private firstEventAt?: number;
+  private lastEventAt = 0;
   private lastEventPath?: string;
   private lastRefreshAt = 0;
 
@@ -64,6 +66,7 @@ export class CheckpointWatcher implements vscode.Disposable {
       this.firstEventAt = Date.now();
       this.deps.log.info(`Checkpoint change seen: ${uri.fsPath}; refreshing once it settles`);
     }
+    this.lastEventAt = Date.now();
     this.lastEventPath = uri.fsPath;
     if (this.timer) clearTimeout(this.timer);
     const debounce = this.deps.debounceMs ?? 5_000;
@@ -73,11 +76,10 @@ export class CheckpointWatcher implements vscode.Disposable {
 
   private fire(): void {
     this.timer = undefined;
-    const since = this.firstEventAt ?? Date.now();
     this.firstEventAt = undefined;
     const model = this.deps.scans.model;
-    // Our own deletions rescan anyway; a scan that started after the change already sees it.
-    if (model && model.scannedAt - model.durationMs > since) return;
+    // Our own deletions rescan anyway: a scan that started after the last change already sees it.
+    if (model && model.scannedAt - model.durationMs > this.lastEventAt) return;
     this.lastRefreshAt = Date.now();
     this.deps.log.info(`Checkpoint folder changed (${this.lastEventPath}); refreshing`);
     this.deps.scans.refreshWhenVisible('a checkpoint folder changed');

@@ -53,7 +53,7 @@ export function share(part: number, whole: number): string {
 
 function reclaimText(node: ChartNode): string | undefined {
   if (SYNTHETIC_VOLUME_KINDS.has(node.kind) || node.kind === 'root') return undefined;
-  if (node.kind === 'category') return node.reclaimable ? node.description ?? 'Has reclaimable items' : 'Nothing reclaimable by its commands';
+  if (node.kind === 'category') return node.reclaimable ? node.description ?? 'Has reclaimable items' : 'Nothing reclaimable from here';
   if (node.kind === 'rest') return undefined;
   return node.reclaimable ? 'Reclaimable' : 'Not reclaimable from here';
 }
@@ -71,7 +71,7 @@ export function detailLine(node: ChartNode): string {
 }
 
 /** Tooltip HTML (class names styled in media/chart.css; no inline styles: the CSP forbids them). */
-export function tooltipHtml(node: ChartNode, context: { category?: string; whole?: number; hint?: string }): string {
+export function tooltipHtml(node: ChartNode, context: { category?: string; whole?: number; wholeLabel?: string; hint?: string }): string {
   const rows: string[] = [];
   rows.push(`<div class="tt-title">${escapeHtml(node.label)}</div>`);
   const what = kindName(node.kind) + (context.category && node.kind !== 'category' ? ` in ${context.category}` : '');
@@ -79,7 +79,8 @@ export function tooltipHtml(node: ChartNode, context: { category?: string; whole
   if (node.path) rows.push(`<div class="tt-path">${escapeHtml(node.path)}</div>`);
   if (node.error) rows.push(`<div class="tt-error">Not available: ${escapeHtml(node.error)}</div>`);
   const pct = context.whole ? share(node.bytes, context.whole) : '';
-  rows.push(`<div class="tt-size">Disk usage: <b>${formatBytes(node.bytes)}</b>${pct ? ` (${pct})` : ''}</div>`);
+  const of = pct ? ` (${pct}${context.wholeLabel ? ` of ${escapeHtml(context.wholeLabel)}` : ''})` : '';
+  rows.push(`<div class="tt-size">Disk usage: <b>${formatBytes(node.bytes)}</b>${of}</div>`);
   if (!SYNTHETIC_VOLUME_KINDS.has(node.kind)) rows.push(`<div class="tt-size">Apparent size: ${formatBytes(node.apparentBytes)}</div>`);
   const reclaim = reclaimText(node);
   if (reclaim) rows.push(`<div class="${node.reclaimable ? 'tt-reclaim' : 'tt-keep'}">${escapeHtml(reclaim)}</div>`);

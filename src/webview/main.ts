@@ -129,6 +129,7 @@ function tooltipFor(id: string): string {
   return tooltipHtml(node, {
     category,
     whole: inVolume ? data!.volume!.totalBytes : parent?.bytes,
+    wholeLabel: inVolume ? 'the volume' : parent && parent !== index?.root ? parent.label : data?.mode === 'volume' ? 'everything scanned' : parent?.label,
     hint: hint ? hint.charAt(0).toUpperCase() + hint.slice(1) : undefined,
   });
 }

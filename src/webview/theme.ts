@@ -58,7 +58,11 @@ export function readTheme(doc: Document = document): Theme {
     const c = parseColor(raw(name));
     return c && c.a > 0 ? flatten(c, background) : undefined;
   };
-  const palette = PALETTE_VARS.map(read).filter((c): c is Rgba => !!c);
+  // Box fills use each color's hue at full strength: some themes give a chart color as a faint
+  // overlay (Dark/Light Modern: charts.orange at 33 % alpha), which reads as mud under a label.
+  const palette = PALETTE_VARS.map((name) => parseColor(raw(name)))
+    .filter((c): c is Rgba => !!c && c.a > 0)
+    .map((c) => ({ ...c, a: 1 }));
   if (!palette.length) palette.push(foreground);
   const contrastBorder = read('contrastBorder');
   const hoverBackground = read('editorHoverWidget-background') ?? background;

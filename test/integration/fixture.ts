@@ -9,10 +9,14 @@
 // Adding a part: write `async function myPart(fx: FixtureBuilder): Promise<MyInfo>` that creates
 // files under fx.workspace / fx.home (helpers below), may add variables to fx.env, and returns
 // what its tests need to know (paths, expected counts); add it to FIXTURE_PARTS. Its tests read
-// the returned value back with `partInfo<MyInfo>(readFixture(), 'myPart')`.
+// the returned value back with `partInfo<MyInfo>(readFixture(), 'myPart')`. A part that starts
+// something (a server, a daemon) registers its stop with fx.onDispose; the runner calls
+// disposeFixture when the phase ends, and buildFixture does when a later part fails. Parts that
+// are slow or start daemons go in ON_REQUEST_PARTS: only phases that name them get them.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { dockerEngine } from './dockerFixture';
 
 export const FIXTURE_ENV_VAR = 'MLDS_FIXTURE';
 
@@ -35,6 +39,8 @@ export interface FixtureBuilder {
   workspace: string;
   home: string;
   env: Record<string, string>;
+  /** Runs `stop` when the fixture is disposed (last registered, first run). */
+  onDispose(stop: () => Promise<void>): void;
 }
 
 export type FixturePart = (fx: FixtureBuilder) => Promise<unknown>;
@@ -141,7 +147,13 @@ export async function hostScratch(fx: FixtureBuilder): Promise<HostScratchInfo> 
   };
 }
 
-/** Every part, in build order. Parts are independent; the name is the key in `parts`. */
+/** Parts built only for phases that list them in `fixtureParts`: they start servers or take a while. */
+export const ON_REQUEST_PARTS: Record<string, FixturePart> = {
+  /** A real dockerd with an offline scene; DOCKER_HOST for the extension host (see dockerFixture.ts). */
+  dockerEngine,
+};
+
+/** Every default part, in build order. Parts are independent; the name is the key in `parts`. */
 export const FIXTURE_PARTS: Record<string, FixturePart> = {
   fakeHome,
   workspaceItems,
@@ -152,23 +164,42 @@ export const FIXTURE_PARTS: Record<string, FixturePart> = {
 // Building and reading
 // ----------------------------------------------------------------------------------------------
 
+const disposers = new Map<string, (() => Promise<void>)[]>();
+
 /** Creates the fixture under `root` (which must not exist or be empty) with the given parts. */
 export async function buildFixture(root: string, partNames: string[] = Object.keys(FIXTURE_PARTS)): Promise<FixtureDescription> {
+  const stops: (() => Promise<void>)[] = [];
+  disposers.set(root, stops);
   const fx: FixtureBuilder = {
     root,
     workspace: path.join(root, 'ws'),
     home: path.join(root, 'home'),
     env: {},
+    onDispose: (stop) => void stops.push(stop),
   };
   fs.mkdirSync(fx.workspace, { recursive: true });
   fs.mkdirSync(fx.home, { recursive: true });
   const parts: Record<string, unknown> = {};
-  for (const name of partNames) {
-    const part = FIXTURE_PARTS[name];
-    if (!part) throw new Error(`unknown fixture part '${name}' (known: ${Object.keys(FIXTURE_PARTS).join(', ')})`);
-    parts[name] = await part(fx);
+  try {
+    for (const name of partNames) {
+      const part = FIXTURE_PARTS[name] ?? ON_REQUEST_PARTS[name];
+      if (!part) throw new Error(`unknown fixture part '${name}' (known: ${[...Object.keys(FIXTURE_PARTS), ...Object.keys(ON_REQUEST_PARTS)].join(', ')})`);
+      parts[name] = await part(fx);
+    }
+  } catch (err) {
+    await disposeFixture(root).catch(() => undefined); // the part's own error is the one to report
+    throw err;
   }
   return { root: fx.root, workspace: fx.workspace, home: fx.home, env: fx.env, parts };
+}
+
+/** Stops what the fixture's parts started (daemons, servers); safe to call twice. Failures are reported after every stop ran. */
+export async function disposeFixture(root: string): Promise<void> {
+  const stops = disposers.get(root) ?? [];
+  disposers.delete(root);
+  const errors: unknown[] = [];
+  for (const stop of stops.reverse()) await stop().catch((err: unknown) => errors.push(err));
+  if (errors.length) throw new Error(`disposing the fixture: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
 }
 
 /** The fixture as the runner described it; throws when the tests run without the runner. */

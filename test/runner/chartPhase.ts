@@ -29,8 +29,14 @@ export const uiChartPhase: Phase = {
       fs.rmSync(path.join(shots, f.name)); // never leave a stale picture behind a failed run
     }
     const checks: string[] = [];
+    // Each check is logged as it is made, so a failing run shows how far it got.
+    const push = checks.push.bind(checks);
+    checks.push = (...items: string[]) => {
+      for (const item of items) ctx.log(`check: ${item}`);
+      return push(...items);
+    };
     checks.push(`fixture for the picture: ${addMlFolders(ctx.fixture)}`);
-    const server = await ctx.startServer({ settings: { 'workbench.colorTheme': DARK } });
+    const server = await ctx.startServer({ settings: { 'workbench.colorTheme': DARK, 'workbench.reduceMotion': 'on' } });
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
     await page.locator(themeClass(DARK)).waitFor({ state: 'attached', timeout: 30_000 }); // the user setting took effect
@@ -59,6 +65,8 @@ export const uiChartPhase: Phase = {
 
     await narrowTo(page, frame, NARROW_PX, checks);
     await shoot(ctx, page, path.join(shots, 'chart-dark-300.png'), checks);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForTimeout(600);
 
     // Light theme, picked the way a user does: "Preferences: Color Theme". The webview redraws on its own.
     await pickColorTheme(page, LIGHT);
@@ -66,15 +74,7 @@ export const uiChartPhase: Phase = {
     frame = await chartFrame(page);
     await waitForDrawn(frame, 'light');
     checks.push(`theme colors (light): ${await themeVars(frame)}`);
-    checks.push(`workbench: ${await page.evaluate(() => { const wb = document.querySelector('.monaco-workbench')!; return wb.className + ' sidebar bg ' + getComputedStyle(document.querySelector('#workbench\\.parts\\.sidebar')!).backgroundColor; })}`);
     checks.push(`after switching to ${LIGHT} the webview redrew with body class ${await frame.evaluate(() => document.body.className)}`);
-    await narrowTo(page, frame, NARROW_PX, checks);
-    await shoot(ctx, page, path.join(shots, 'chart-light-300.png'), checks);
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.waitForTimeout(600);
-    await shoot(ctx, page, path.join(shots, 'chart-light.png'), checks);
-    await status.screenshot({ path: path.join(shots, 'chart-light-statusbar.png') });
-    checks.push(`status bar (light): "${oneLine(await status.innerText())}"`);
 
     // Keyboard: Enter on the first row opens it, Backspace goes back, Enter again.
     const firstRow = frame.locator('#rows tr').first();
@@ -89,14 +89,31 @@ export const uiChartPhase: Phase = {
     await page.keyboard.press('Enter');
     await frame.waitForFunction((id) => document.body.dataset.focus === id, firstId, { timeout: 10_000 });
     checks.push(`keyboard: Enter opened ${firstId}, Backspace went back with focus on its row, Enter opened it again`);
-    await shoot(ctx, page, path.join(shots, 'chart-light-drilled.png'), checks);
 
     // Reload the window: the serializer brings the panel back, the webview state its position.
-    await page.reload();
+    // The light screenshots are taken after it, so they also show the restored panel.
+    await page.waitForTimeout(1000);
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window').catch(() => undefined); // the page goes away mid-wait
+    await reloaded;
     await waitForWorkbench(page);
     frame = await chartFrame(page);
     await frame.waitForFunction((id) => document.body.dataset.focus === id, firstId, { timeout: 60_000 });
     checks.push(`after a window reload the chart came back zoomed into ${firstId}`);
+    await waitForDrawn(frame, 'light');
+    await shoot(ctx, page, path.join(shots, 'chart-light-drilled.png'), checks);
+
+    // Back to the top with the breadcrumb (a mouse click this time).
+    await frame.locator('#crumbs button.crumb').first().click();
+    await frame.waitForFunction(() => document.body.dataset.focus === 'synthetic:root', undefined, { timeout: 10_000 });
+    await page.mouse.move(0, 0);
+    await frame.waitForTimeout(700);
+    await shoot(ctx, page, path.join(shots, 'chart-light.png'), checks);
+    const statusAfter = statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: /free/ }).first();
+    await statusAfter.screenshot({ path: path.join(shots, 'chart-light-statusbar.png') });
+    checks.push(`status bar (light): "${oneLine(await statusAfter.innerText())}"`);
+    await narrowTo(page, frame, NARROW_PX, checks);
+    await shoot(ctx, page, path.join(shots, 'chart-light-300.png'), checks);
     return { checks };
   },
 };
@@ -187,7 +204,7 @@ async function pickColorTheme(page: Page, theme: string): Promise<void> {
   const row = page.locator(SEL.quickInputRow).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }) }).first();
   await box.fill(theme);
   await row.waitFor({ state: 'visible', timeout: 20_000 });
-  await row.click();
+  await page.keyboard.press('Enter'); // the filtered theme is the focused row
   await page.locator(SEL.quickInput).waitFor({ state: 'hidden', timeout: 20_000 });
 }
 

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { formatBytes } from '../../src/core/format';
-import { partInfo, WorkspaceItemsInfo } from '../integration/fixture';
+import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo } from '../integration/fixture';
 import { Phase } from './harness';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 
@@ -17,6 +17,8 @@ export const extensionTestsPhase: Phase = {
   name: 'extension-tests',
   description: 'integration suite inside the extension host (extension from the dev folder)',
   timeoutMs: 8 * 60_000,
+  // A real dockerd for the Docker tests (test/integration/docker.test.ts); DOCKER_HOST points the extension at it.
+  fixtureParts: [...Object.keys(FIXTURE_PARTS), 'dockerEngine'],
   async run(ctx) {
     const server = await ctx.startServer();
     const mocha = await ctx.runExtensionTests(server);

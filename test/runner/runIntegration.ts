@@ -6,14 +6,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildFixture } from '../integration/fixture';
+import { buildFixture, disposeFixture, type FixtureDescription } from '../integration/fixture';
 import { ExtensionHostExit, MochaCounts, Phase, PhaseContext } from './harness';
 import { uiChartPhase } from './chartPhase';
+import { uiDockerPhase } from './dockerPhase';
 import { extensionTestsPhase, uiTreePhase, vsixPhase } from './phases';
 import { loadTools } from './tools';
 
 /** In run order. Add a phase here (see phases.ts). */
-export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase];
+export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase];
 
 interface PhaseReport {
   name: string;
@@ -44,7 +45,14 @@ async function runPhase(phase: Phase, tools: ReturnType<typeof loadTools>, tmpRo
   fs.rmSync(artifactsDir, { recursive: true, force: true });
   fs.mkdirSync(artifactsDir, { recursive: true });
   const tmpDir = fs.mkdtempSync(path.join(tmpRoot, `${PHASES.indexOf(phase) + 1}-`));
-  const fixture = await buildFixture(path.join(tmpDir, 'fx'), phase.fixtureParts);
+  let fixture: FixtureDescription;
+  try {
+    fixture = await buildFixture(path.join(tmpDir, 'fx'), phase.fixtureParts);
+  } catch (err) {
+    // A part that cannot be built (e.g. dockerd does not start) fails its phase loudly; the next phases still run.
+    console.log(`\n=== phase ${phase.name}: FAILED building the fixture: ${(err as Error).stack ?? String(err)}`);
+    return { name: phase.name, ok: false, seconds: Math.round((Date.now() - t0) / 100) / 10, checks: [], error: `fixture: ${(err as Error).stack ?? String(err)}`, exitCode: 1 };
+  }
   const ctx = new PhaseContext(phase, repoRoot, tools, fixture, artifactsDir, tmpDir);
   console.log(`\n=== phase ${phase.name}: ${phase.description}`);
   let report: PhaseReport;
@@ -70,6 +78,8 @@ async function runPhase(phase: Phase, tools: ReturnType<typeof loadTools>, tmpRo
     clearTimeout(timer);
   }
   await ctx.dispose(!report.ok);
+  // What fixture parts started (dockerd) stops with the phase, passed or not.
+  await disposeFixture(fixture.root).catch((err: unknown) => ctx.log(`warning: ${(err as Error).message}`));
   if (process.env.MLDS_KEEP_TMP !== '1') fs.rmSync(tmpDir, { recursive: true, force: true });
   report.seconds = Math.round((Date.now() - t0) / 100) / 10;
   for (const c of report.checks) ctx.log(`ok: ${c}`);

@@ -18,10 +18,12 @@ export interface LargeHfCache {
 }
 
 /**
- * `repos` repos, each with `blobs` blobs and two revisions: main links every blob from nested
- * folders (diffusers layout), an older detached revision links 90% of them plus 10% of its own.
+ * `repos` repos, each with `blobs` blobs and two revisions: main links every blob, an older
+ * detached revision links 90% of them plus 10% of its own. `nested` puts the files in subfolders
+ * of the snapshot (diffusers layout); flat puts them all at its top level (the only layout
+ * @huggingface/hub's scanCacheDir reads completely).
  */
-export function buildLargeHfCache(hubRoot: string, repos = 16, blobs = 400): LargeHfCache {
+export function buildLargeHfCache(hubRoot: string, repos = 16, blobs = 400, nested = true): LargeHfCache {
   let files = 0;
   const own = Math.round(blobs / 10);
   for (let r = 0; r < repos; r++) {
@@ -43,7 +45,7 @@ export function buildLargeHfCache(hubRoot: string, repos = 16, blobs = 400): Lar
       const commit = commitOf(`bench:${r}:${key}`);
       const snap = path.join(repo, 'snapshots', commit);
       indexes.forEach((b, i) => {
-        const folder = path.join(snap, `component_${i % 10}`, `part_${i % 3}`);
+        const folder = nested ? path.join(snap, `component_${i % 10}`, `part_${i % 3}`) : snap;
         fs.mkdirSync(folder, { recursive: true });
         const link = path.join(folder, `file_${i}.safetensors`);
         fs.symlinkSync(path.relative(folder, path.join(blobDir, names[b])), link);

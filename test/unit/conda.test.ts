@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { discoverConda, parseEnvironmentsTxt, pythonVersionFromMetaName } from '../../src/core/conda/discover';
+import { condaProtectedPaths } from '../../src/core/conda/plans';
 import { executePlan } from '../../src/core/executor';
 import type { Item, ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan';
@@ -294,6 +295,16 @@ describe('conda: plans and deletion', () => {
     const mixed = await planForItems(model, [condaEnvItemId(web), condaEnvItemId(ml)], scene.env);
     assert.deepStrictEqual(mixed.targets.map((t) => t.path), [web]);
     assert.deepStrictEqual(mixed.keep!.map((k) => k.path), [ml]);
+    // What the host hands the executor as protectedPaths: a plan made by hand for base is refused there too.
+    const protectedPaths = condaProtectedPaths(model, scene.env);
+    assert.deepStrictEqual(protectedPaths.sort(), [base, ml].sort());
+    const forged = { ...mixed, targets: [{ ...mixed.targets[0], path: base, root: path.dirname(base) }] };
+    const st = fs.lstatSync(base);
+    forged.targets[0].dev = st.dev;
+    forged.targets[0].ino = st.ino;
+    const report = await executePlan(forged, { protectedPaths });
+    assert.deepStrictEqual(report.outcomes.map((o) => [o.status, o.code]), [['skipped', 'protected']]);
+    assert.ok(fs.existsSync(path.join(base, 'conda-meta')));
   });
 
   it('cleans one package cache from its tree item (tarballs and unused packages together)', async () => {

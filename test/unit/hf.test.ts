@@ -10,6 +10,9 @@ import { scanCacheDir } from '@huggingface/hub';
 import { executePlan } from '../../src/core/executor';
 import { parseRefContent, parseRepoFolderName } from '../../src/core/hf/names';
 import { parseHfRepo } from '../../src/core/hf/parseRepo';
+import { asyncOps, blobOfLink, listRepo, syncOps } from '../../src/core/hf/repoListing';
+import { listRepos, listWorkerPath } from '../../src/core/hf/listPool';
+import { createLimiter } from '../../src/core/caches/limit';
 import type { ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan';
 import {
@@ -75,6 +78,22 @@ describe('hf: names and refs', () => {
     assert.deepStrictEqual(parseRefContent(`${c}\n\n`), { commit: `${c}\n\n`, trailingNewline: false });
     assert.deepStrictEqual(parseRefContent(` ${c}`), { commit: ` ${c}`, trailingNewline: false });
     assert.deepStrictEqual(parseRefContent(''), { commit: '', trailingNewline: false });
+  });
+});
+
+describe('hf: snapshot links', () => {
+  const repo = '/c/hub/models--a--b';
+  const link = (rel: string) => `${repo}/snapshots/abc/${rel}`;
+  it('names the blob a link points to, whatever the nesting, and nothing outside blobs/', () => {
+    assert.strictEqual(blobOfLink(repo, link('config.json'), 0, '../../blobs/f00d'), 'f00d');
+    assert.strictEqual(blobOfLink(repo, link('unet/w.bin'), 1, '../../../blobs/beef'), 'beef');
+    assert.strictEqual(blobOfLink(repo, link('unet/w.bin'), 1, '../../blobs/beef'), undefined, 'one level short: snapshots/abc/blobs');
+    assert.strictEqual(blobOfLink(repo, link('x'), 0, `${repo}/blobs/abs`), 'abs', 'absolute links are resolved');
+    assert.strictEqual(blobOfLink(repo, link('x'), 0, '../../blobs/../blobs/twisty'), 'twisty');
+    assert.strictEqual(blobOfLink(repo, link('x'), 0, '../../blobs/..'), undefined);
+    assert.strictEqual(blobOfLink(repo, link('x'), 0, '../../blobs/sub/deeper'), undefined);
+    assert.strictEqual(blobOfLink(repo, link('x'), 0, '../../../models--other--repo/blobs/f00d'), undefined);
+    assert.strictEqual(blobOfLink(repo, link('x'), 0, '/etc/passwd'), undefined);
   });
 });
 
@@ -225,6 +244,25 @@ describe('hf: scanning the hub cache', () => {
     assert.strictEqual(xet.bytes, diskUsage(scene.xet.root));
     const endpoint = xet.children!.find((c) => c.path === scene.xet.endpoint)!;
     assert.deepStrictEqual(endpoint.children!.map((c) => c.label).sort(), ['chunk-cache', 'shard-cache']);
+  });
+
+  it('lists repos the same way in the listing workers, with sync calls and with fs.promises', async () => {
+    const repos = [scene.hf.vision.path, scene.hf.corpus.path, ...scene.hf.corrupt.map((c) => c.path)];
+    assert.ok(listWorkerPath(), 'the listing worker script is next to the pool');
+    const fromWorkers = await listRepos(repos);
+    for (const r of repos) {
+      const sync = await listRepo(r, syncOps);
+      assert.deepStrictEqual(await listRepo(r, asyncOps(createLimiter(8))), sync, r);
+      assert.deepStrictEqual(fromWorkers.get(r), sync, r);
+    }
+  });
+
+  it('stops listing when the scan is cancelled', async () => {
+    await assert.rejects(listRepos([scene.hf.vision.path], { signal: AbortSignal.abort() }), { name: 'AbortError' });
+    const controller = new AbortController();
+    const pending = listRepos(Array(200).fill(scene.hf.vision.path), { signal: controller.signal, workers: 1 });
+    controller.abort();
+    await assert.rejects(pending, { name: 'AbortError' });
   });
 
   it('reclaimableBytes is what prune frees', async () => {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SharedInodeSet } from '../../src/core/walker/inodeSet';
+import { namesToRegExp } from '../../src/core/walker/nameGlob';
 import type { WalkNode, WalkProgress, WalkResult } from '../../src/core/walker/types';
 import { walkUnit } from '../../src/core/walker/walkUnit';
 import { walk, Walker } from '../../src/core/walker/walker';
@@ -485,6 +486,74 @@ describe('walker', function () {
         assert.strictEqual(all.roots[0].files, 2);
       } finally {
         execFileSync('umount', [mnt]);
+      }
+    });
+  });
+
+  describe('collect: entries found by name during the same walk', () => {
+    it('name globs: *, ?, [..], [!..], {a,b} (nested), anchored to the whole name, other characters literal', () => {
+      const re = namesToRegExp(['checkpoint-*', '*.{pt,pth,bin,safe{tensors,x}}', 'global_step?', 'v[0-9]', 'x[!a]', 'a+b(c).d']);
+      const yes = ['checkpoint-100', 'checkpoint-', 'model.pt', 'a.pth', 'w.safetensors', 'w.safex', 'global_step7', 'v3', 'xb', 'a+b(c).d', 'multi\nline.bin'];
+      const no = ['checkpoint', 'xcheckpoint-1', 'model.pt.tmp', 'model.ptx', 'global_step10', 'va', 'xa', 'a+b(c)xd', 'aab(c).d'];
+      for (const n of yes) assert.ok(re.test(n), n);
+      for (const n of no) assert.ok(!re.test(n), n);
+    });
+
+    it('checkpoint folders, *.ckpt files and nested global_step folders: every one found, each folder sized like du, with 1 and 4 workers', async () => {
+      const root = path.join(sandbox(), 'root');
+      const expectedDirs: string[] = [];
+      const expectedFiles: string[] = [];
+      for (let r = 0; r < 12; r++) {
+        const run = path.join(root, `project-${r % 3}`, r % 2 ? 'outputs' : path.join('deep', 'er', 'still', 'deeper'), `run-${r}`);
+        for (let k = 1; k <= 6; k++) {
+          const ck = path.join(run, `checkpoint-${k * 100}`);
+          file(path.join(ck, 'model.safetensors'), 10_000 + k);
+          file(path.join(ck, 'optimizer.pt'), 20_000 + r);
+          file(path.join(ck, 'trainer_state.json'), 300);
+          expectedDirs.push(ck);
+          if (k % 3 === 0) {
+            const ds = path.join(ck, `global_step${k * 100}`);
+            for (let s = 0; s < 4; s++) file(path.join(ds, `zero_pp_rank_${s}_optim_states.pt`), 5000);
+            expectedDirs.push(ds);
+          }
+        }
+        const logs = path.join(root, `project-${r % 3}`, 'lightning_logs', `version_${r}`, 'checkpoints');
+        file(path.join(logs, `epoch=${r}-step=${r * 10}.ckpt`), 7000 + r);
+        expectedFiles.push(path.join(logs, `epoch=${r}-step=${r * 10}.ckpt`));
+        fs.symlinkSync(`epoch=${r}-step=${r * 10}.ckpt`, path.join(logs, 'last.ckpt'));
+        expectedFiles.push(path.join(logs, 'last.ckpt'));
+      }
+      for (let i = 0; i < 3000; i++) file(path.join(root, 'data', `s${i % 50}`, `x${i}.json`), i % 3 ? 0 : 100);
+      // What find(1) matches, as an independent list.
+      const found = execFileSync('find', [root, '-mindepth', '1', '(', '-name', 'checkpoint-*', '-o', '-name', '*.ckpt', '-o', '-name', 'global_step*', ')', '-print0'], { encoding: 'utf8' })
+        .split('\0').filter(Boolean).sort();
+      assert.deepStrictEqual(found, [...expectedDirs, ...expectedFiles].sort());
+      // Every entry's size from one du pass each (no hard links here, so each line is that subtree alone).
+      const sizes = (flag: string) => { const l = duLines([flag, root]); return new Map(l.paths.map((p, i) => [p, l.sizes[i]])); };
+      const disk = sizes('-axB1');
+      const apparent = sizes('-axb');
+      for (const workers of [1, 4]) {
+        const result = await walk([root], { workers, topN: 5, detailDepth: 2, collect: { names: ['checkpoint-*', '*.ckpt', 'global_step*'], topN: 50, detailDepth: 1 } });
+        assert.deepStrictEqual(result.errors, []);
+        const collected = result.collected!;
+        assert.deepStrictEqual(collected.map((c) => c.path), found, `workers=${workers}`);
+        for (const c of collected) {
+          assertClean(c);
+          if (c.type === 'dir') {
+            assert.strictEqual(c.bytes, disk.get(c.path), c.path);
+            assert.strictEqual(c.apparentBytes, apparent.get(c.path), c.path);
+            assert.deepStrictEqual(c.children!.map((k) => k.name).sort(), fs.readdirSync(c.path).sort(), `${c.path}: every child kept (collect topN 50)`);
+            // collect detailDepth 1: no grandchildren, except below a nested collected folder (it has its own detail).
+            for (const k of c.children!) if (!found.includes(k.path)) assert.strictEqual(k.children, undefined, k.path);
+          } else {
+            assert.strictEqual(c.bytes, disk.get(c.path), c.path);
+            assert.strictEqual(c.apparentBytes, apparent.get(c.path), c.path);
+            assert.strictEqual(c.type, c.name === 'last.ckpt' ? 'symlink' : 'file');
+          }
+        }
+        // The walk's own totals are unchanged by collecting.
+        assert.strictEqual(result.roots[0].bytes, duDisk(root)[0]);
+        assert.strictEqual(result.roots[0].files, countFiles(root));
       }
     });
   });

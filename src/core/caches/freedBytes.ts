@@ -83,8 +83,11 @@ export async function measureTargets(paths: string[], options: MeasureOptions = 
     r.files++;
     const key = `${st.dev}:${st.ino}`;
     const entry = linked.get(key);
-    if (entry) entry.seen++;
-    else linked.set(key, { nlink: st.nlink, seen: 1, disk, size: st.size, owner });
+    // A file linked from several targets is credited to the first of them in the given order (deterministic).
+    if (entry) {
+      entry.seen++;
+      entry.owner = Math.min(entry.owner, owner);
+    } else linked.set(key, { nlink: st.nlink, seen: 1, disk, size: st.size, owner });
   };
 
   const visit = async (item: { owner: number; p: string; top: boolean }) => {

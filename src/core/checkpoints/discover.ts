@@ -91,7 +91,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     const ignore = [...settings.exclude, ...caches.map((c) => ignoreBelow(root, c)).filter((g): g is string => !!g)];
     const onError = (dir: string, err: NodeJS.ErrnoException) => warn({ message: `cannot read ${dir}: ${err.code}`, path: dir, code: err.code });
     const patterns = customGlobs ? checkpointGlobs : [...checkpointGlobs, ...(looseEnabled ? LOOSE_WEIGHT_GLOBS : [])];
-    const first = await globRoot(root, { patterns, ignore, signal, onError });
+    const first = await globRoot(root, { patterns, ignore, signal, onError, prune: ownsItsContents });
     const add = (e: GlobEntry, matched: boolean) => {
       if (seen.has(e.path) || e.path === root) return;
       const format = classify(e, matched);
@@ -99,7 +99,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     };
     for (const e of first.entries) add(e, customGlobs || matchesDefaultGlobs(e));
     if (customGlobs && looseEnabled && !first.cancelled) {
-      for (const e of (await globRoot(root, { patterns: LOOSE_WEIGHT_GLOBS, ignore, signal })).entries) add(e, false);
+      for (const e of (await globRoot(root, { patterns: LOOSE_WEIGHT_GLOBS, ignore, signal, prune: ownsItsContents })).entries) add(e, false);
     }
   }
   if (signal?.aborted) return { ...result, cancelled: true };
@@ -200,6 +200,12 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   result.runs.sort((a, b) => b.bytes - a.bytes);
   result.loose.sort((a, b) => b.bytes - a.bytes);
   return result;
+}
+
+/** Checkpoint folders by name (HF, DeepSpeed, Lightning's sharded .ckpt folders): nothing below them is another checkpoint. */
+function ownsItsContents(dir: string): boolean {
+  const name = path.basename(dir);
+  return hfStep(name) !== null || deepspeedStep(name) !== null || name.endsWith('.ckpt');
 }
 
 /** With the default globs, which entries a checkpoint glob (not a loose-weight glob) matched. */

@@ -21,6 +21,11 @@ export interface GlobOptions {
   signal?: AbortSignal;
   /** A folder below the root could not be read (EACCES, …). */
   onError?(dir: string, err: NodeJS.ErrnoException): void;
+  /**
+   * Folders not to descend into (their own entry is still reported): a checkpoint folder owns
+   * everything below it, so reading its files would only cost time.
+   */
+  prune?(dir: string): boolean;
 }
 
 /** Trailing slashes only say "a folder": we classify by type ourselves, so patterns match both ways. */
@@ -32,6 +37,7 @@ export async function globRoot(root: string, options: GlobOptions): Promise<{ en
   const entries: GlobEntry[] = [];
   if (options.signal?.aborted) return { entries, cancelled: true };
   const readdir = ((dir: string, opts: unknown, callback: (err: NodeJS.ErrnoException | null, res?: fs.Dirent[]) => void) => {
+    if (options.prune?.(dir)) return process.nextTick(callback, null, []);
     fs.readdir(dir, opts as { withFileTypes: true }, (err, res) => {
       if (err && err.code !== 'ENOENT' && err.code !== 'ENOTDIR') options.onError?.(dir, err);
       callback(err, res);

@@ -118,3 +118,18 @@ export async function planCondaPkgsEntries(model: ScanModel, ids: string[], sign
     signal,
   });
 }
+
+/**
+ * Paths the executor must never delete (nor anything holding them), for its `protectedPaths`:
+ * every install root and base env of the scan, the env active at scan time and CONDA_PREFIX now.
+ */
+export function condaProtectedPaths(model: ScanModel, env: Record<string, string | undefined>): string[] {
+  const category = model.categories.find((c) => c.id === CONDA_CATEGORY_ID);
+  const out = new Set<string>();
+  for (const r of (category?.fields?.roots as string[] | undefined) ?? []) out.add(r);
+  for (const item of category?.items ?? []) {
+    if (item.kind === 'conda-env' && item.path && (item.fields?.base === true || item.fields?.active === true)) out.add(item.path);
+  }
+  if (env.CONDA_PREFIX) out.add(path.resolve(env.CONDA_PREFIX));
+  return [...out];
+}

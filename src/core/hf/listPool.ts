@@ -38,11 +38,12 @@ export async function listRepos(repoPaths: string[], options: ListReposOptions =
     return out;
   }
   const workers = Array.from({ length: count }, () => new Worker(script));
+  let abort: (() => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
       let pending = 0;
-      const abort = () => reject(Object.assign(new Error('listing the Hugging Face cache was cancelled'), { name: 'AbortError' }));
+      abort = () => reject(Object.assign(new Error('listing the Hugging Face cache was cancelled'), { name: 'AbortError' }));
       if (options.signal?.aborted) return abort();
       options.signal?.addEventListener('abort', abort, { once: true });
       const feed = (w: Worker) => {
@@ -65,6 +66,7 @@ export async function listRepos(repoPaths: string[], options: ListReposOptions =
       }
     });
   } finally {
+    if (abort) options.signal?.removeEventListener('abort', abort);
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return out;

@@ -91,29 +91,28 @@ function interpret(repo: HfRepo, listing: RepoListing): void {
     repo.refs.push({ name: raw.name, path: raw.path, commit, trailingNewline, bytes: raw.bytes });
   }
 
-  const blobsDir = path.join(repo.path, 'blobs');
   const revisions: HfRevision[] = [];
   for (const raw of listing.snapshots) {
     if (raw.kind !== 'dir') {
       throw new Corrupt({ code: 'hf-file-in-snapshots', message: `snapshots folder corrupted: found a ${raw.kind === 'symlink' ? 'symlink' : 'file'} '${raw.name}'`, path: raw.path });
     }
     const files: HfFile[] = [];
+    const base = raw.path + path.sep;
     for (const f of raw.files) {
+      const filePath = base + (path.sep === '/' ? f.rel : f.rel.split('/').join(path.sep));
       if (f.kind === 'symlink') {
-        const resolved = path.resolve(path.dirname(f.path), f.target!);
-        if (path.dirname(resolved) === blobsDir) {
-          const name = path.basename(resolved);
-          const blob = repo.blobs.get(name);
+        if (f.blob !== undefined) {
+          const blob = repo.blobs.get(f.blob);
           if (!blob || blob.type === 'dir') {
-            throw new Corrupt({ code: 'hf-broken-symlink', message: `blob missing (broken symlink): ${f.rel} -> ${f.target}`, path: f.path });
+            throw new Corrupt({ code: 'hf-broken-symlink', message: `blob missing (broken symlink): ${f.rel} -> blobs/${f.blob}`, path: filePath });
           }
-          files.push({ relPath: f.rel, path: f.path, kind: 'blob', blob: name, bytes: blob.bytes, apparentBytes: blob.apparentBytes });
+          files.push({ relPath: f.rel, path: filePath, kind: 'blob', blob: f.blob, bytes: blob.bytes, apparentBytes: blob.apparentBytes });
         } else {
-          repo.warnings.push({ code: 'hf-link-outside', message: `${f.rel} links outside the repo's blobs (${f.target}); not followed, not counted`, path: f.path });
-          files.push({ relPath: f.rel, path: f.path, kind: 'outside', bytes: 0, apparentBytes: 0 });
+          repo.warnings.push({ code: 'hf-link-outside', message: `${f.rel} links outside the repo's blobs (${f.target}); not followed, not counted`, path: filePath });
+          files.push({ relPath: f.rel, path: filePath, kind: 'outside', bytes: 0, apparentBytes: 0 });
         }
       } else if (f.kind === 'file') {
-        files.push({ relPath: f.rel, path: f.path, kind: 'copy', bytes: f.bytes ?? 0, apparentBytes: f.apparentBytes ?? 0 });
+        files.push({ relPath: f.rel, path: filePath, kind: 'copy', bytes: f.bytes ?? 0, apparentBytes: f.apparentBytes ?? 0 });
       }
     }
     revisions.push({ commit: raw.name, path: raw.path, refs: [], detached: true, files, blobs: [], bytes: 0, apparentBytes: 0, lastModifiedMs: raw.mtimeMs });

@@ -13,9 +13,10 @@ export type EntryKind = 'dir' | 'file' | 'symlink' | 'other';
 export interface RawFile {
   /** Path inside the snapshot with '/' separators. */
   rel: string;
-  path: string;
   kind: EntryKind;
-  /** Symlinks: the link text as readlink returns it. */
+  /** Symlinks into the repo's blobs/: the blob's name. */
+  blob?: string;
+  /** Other symlinks: the link text as readlink returns it. */
   target?: string;
   /** Regular files: disk usage and size. */
   bytes?: number;
@@ -143,18 +144,36 @@ async function listRefs(ops: ListingOps, refsDir: string): Promise<RawRef[]> {
   return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-async function listSnapshot(ops: ListingOps, rev: RawRevision): Promise<void> {
-  const visit = async (dir: string, rel: string): Promise<void> => {
+/**
+ * The blob a snapshot link points to, when it points into `<repo>/blobs/` (links huggingface_hub
+ * makes are relative: `../../blobs/<name>`, one more `../` per nested folder). Pure string work
+ * for those; anything else is resolved as a path.
+ */
+export function blobOfLink(repoPath: string, linkPath: string, relDepth: number, target: string): string | undefined {
+  const prefix = '../'.repeat(relDepth + 2) + 'blobs/';
+  if (target.startsWith(prefix)) {
+    const name = target.slice(prefix.length);
+    if (name && !name.includes('/') && !name.includes('\\') && name !== '.' && name !== '..') return name;
+  }
+  const resolved = path.resolve(path.dirname(linkPath), target);
+  return path.dirname(resolved) === path.join(repoPath, 'blobs') ? path.basename(resolved) : undefined;
+}
+
+async function listSnapshot(ops: ListingOps, repoPath: string, rev: RawRevision): Promise<void> {
+  const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
     const entries = await ops.readdir(dir);
     await Promise.all(entries.map(async (entry) => {
       if (HF_FILES_TO_IGNORE.has(entry.name)) return;
       const p = path.join(dir, entry.name);
       const r = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) return visit(p, r);
-      const file: RawFile = { rel: r, path: p, kind: kindOf(entry) };
+      if (entry.isDirectory()) return visit(p, r, depth + 1);
+      const file: RawFile = { rel: r, kind: kindOf(entry) };
       try {
-        if (file.kind === 'symlink') file.target = await ops.readlink(p);
-        else if (file.kind === 'file') {
+        if (file.kind === 'symlink') {
+          const target = await ops.readlink(p);
+          const blob = blobOfLink(repoPath, p, depth, target);
+          if (blob !== undefined) file.blob = blob; else file.target = target;
+        } else if (file.kind === 'file') {
           const st = await ops.lstat(p);
           file.bytes = st.blocks * 512;
           file.apparentBytes = st.size;
@@ -166,7 +185,7 @@ async function listSnapshot(ops: ListingOps, rev: RawRevision): Promise<void> {
       rev.files.push(file);
     }));
   };
-  await visit(rev.path, '');
+  await visit(rev.path, '', 0);
   rev.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
@@ -196,7 +215,7 @@ export async function listRepo(repoPath: string, ops: ListingOps): Promise<RepoL
     listing.snapshots = revisions;
     await Promise.all(revisions.filter((r) => r.kind === 'dir').map(async (rev) => {
       rev.mtimeMs = (await ops.lstat(rev.path)).mtimeMs;
-      await listSnapshot(ops, rev);
+      await listSnapshot(ops, repoPath, rev);
     }));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -10,12 +10,14 @@
 // repo sum to more than the repo (fields.childrenOverlap says so); `exclusiveBytes` is what
 // deleting that revision alone frees.
 
+import * as fs from 'fs';
 import * as path from 'path';
 import { existingDir, ALL_CHILDREN, childNamed, reportWalkErrors } from '../caches/common';
 import { createLimiter } from '../caches/limit';
 import { formatAge, formatBytes, formatCount } from '../format';
 import { listRepos } from '../hf/listPool';
 import { parseHfRepo } from '../hf/parseRepo';
+import type { RepoListing } from '../hf/repoListing';
 import { HF_CACHE_HOUSEKEEPING, parseRepoFolderName } from '../hf/names';
 import { deleteRevisionsStrategy, pruneStrategy, type HfDeletePaths } from '../hf/strategy';
 import type { HfEntryStat, HfRepo, HfRevision } from '../hf/types';
@@ -231,8 +233,20 @@ interface PartResult {
   reclaimable: number;
 }
 
+/** Repo folders of the hub cache, listed up front so their refs and snapshots are read while the walker sizes them. */
+async function repoFolders(hubRoot: string): Promise<string[]> {
+  try {
+    const entries = await fs.promises.readdir(hubRoot, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && !('error' in parseRepoFolderName(e.name))).map((e) => path.join(hubRoot, e.name));
+  } catch {
+    return [];
+  }
+}
+
 async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
   ctx.progress('Hugging Face hub cache');
+  const listing = repoFolders(hubRoot).then((repos) => listRepos(repos, { signal: ctx.signal }));
+  listing.catch(() => undefined); // awaited below; a cancelled listing must not surface as unhandled meanwhile
   const result = await ctx.walker.walk([hubRoot], {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
@@ -253,14 +267,19 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
       }
     }
   }
-  if (result.cancelled || ctx.signal.aborted) {
+  let listings: Map<string, RepoListing> | undefined;
+  try {
+    ctx.progress('Hugging Face hub cache: reading revisions');
+    listings = await listing;
+  } catch {
+    // cancelled: fall through with what the walk gave
+  }
+  if (!listings || result.cancelled || ctx.signal.aborted) {
     out.items = (root.children ?? []).map((c) => nodeToItem(c, HF_CATEGORY_ID, false));
     return out;
   }
   const limit = createLimiter(64);
   const recentMs = recentDownloadMs(ctx.settings.activeRunMinutes);
-  ctx.progress('Hugging Face hub cache: reading revisions');
-  const listings = await listRepos(repoNodes.map((n) => n.path), { signal: ctx.signal });
   const repos = await Promise.all(repoNodes.map((node) => parseHfRepo(node.path, { blobs: blobsFromNode(node), listing: listings.get(node.path), limit })));
   repos.forEach((repo, i) => {
     const { item, pruneBytes } = hfRepoItem(repo, repoNodes[i], hubRoot, ctx.now, recentMs);

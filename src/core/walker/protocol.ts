@@ -19,6 +19,7 @@ export interface WalkSettings {
   oneFileSystem: boolean;
   /** Minimum ms between a worker's progress messages. */
   progressIntervalMs: number;
+  collect?: { names: string[]; topN: number; detailDepth: number };
 }
 
 /** Join walk `generation`: take units from the queue until the walk is complete or cancelled. */
@@ -36,6 +37,8 @@ export type FromWorker =
   | { type: 'progress'; generation: number; files: number; dirs: number; bytes: number; currentPath: string }
   | {
     type: 'unit'; generation: number; unitId: number; node: RawNode; errors: WalkError[]; errorCount: number; cancelled: boolean;
+    collected: RawNode[];
+    /** Cumulative counts of this worker in this walk, this unit included. */
     files: number; dirs: number; bytes: number;
   }
   /** Every unit of the walk has been walked; `units` were created in all. */

@@ -59,6 +59,14 @@ export interface WalkOptions {
   excludePaths?: string[];
   /** Do not descend into other filesystems below a root (default true, like `du -x`). */
   oneFileSystem?: boolean;
+  /**
+   * Return the entries whose names match these globs (one path segment: `*`, `?`, `[ab]`,
+   * `{a,b}`) in `WalkResult.collected`, found during the same walk: files and links as leaf nodes,
+   * folders with their whole subtree's totals and `detailDepth` levels of children (`topN` each).
+   * A collected folder is walked by one thread, so its node is complete. Walk roots themselves
+   * are never collected. Inside the normal tree, a collected folder keeps its own topN/detail.
+   */
+  collect?: { names: string[]; topN?: number; detailDepth?: number };
 }
 
 export interface WalkResult {
@@ -71,4 +79,6 @@ export interface WalkResult {
   durationMs: number;
   /** Work units the walk was split into (roots included): more than the roots when threads shared the work. */
   units?: number;
+  /** With the `collect` option: the matching entries, sorted by path (nested ones included). */
+  collected?: WalkNode[];
 }

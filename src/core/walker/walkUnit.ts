@@ -24,6 +24,16 @@ export interface UnitSettings {
   rootDev: number;
   /** Resolve the unit root through symlinks first (walk roots only). */
   resolveRoot?: boolean;
+  /** Entries whose names match are returned apart, folders with their own totals and detail. */
+  collect?: CollectSettings;
+}
+
+export interface CollectSettings {
+  match: RegExp;
+  /** Children kept per node inside a collected folder. */
+  topN: number;
+  /** Levels below a collected folder that keep children. */
+  detailDepth: number;
 }
 
 export interface UnitHooks {
@@ -45,6 +55,8 @@ export interface UnitResult {
   errors: WalkError[];
   errorCount: number;
   cancelled: boolean;
+  /** Collected entries (see UnitSettings.collect); folders' nodes hold their whole subtree. */
+  collected: RawNode[];
   /** Entries this unit counted (progress). */
   files: number;
   dirs: number;
@@ -67,6 +79,8 @@ interface Acc {
   kids: RawNode[] | undefined;
   /** Bytes of the smallest kept child after the last trim: smaller files are not even materialised. */
   floor: number;
+  /** Children kept (the walk's topN, or the collect option's inside a collected folder). */
+  topN: number;
   holes: number[] | undefined;
 }
 
@@ -80,6 +94,12 @@ interface Frame {
   subStats: fs.Stats[];
   /** Subfolders before this index were given to other workers. */
   given: number;
+  /** Folders at depths below this keep children. */
+  limit: number;
+  /** This folder is a collected one. */
+  collected: boolean;
+  /** Inside a collected folder: nothing below is given away, so its node is complete when it finishes. */
+  sealed: boolean;
 }
 
 const asString = (p: FsPath): string => (typeof p === 'string' ? p : p.toString('utf8'));
@@ -105,7 +125,8 @@ export function blankNode(name: string, path: string, type: NodeType, st: fs.Sta
 }
 
 /** Keeps the topN largest children (and every pinned one) in place; the others go to `omitted`. */
-function trim(acc: Acc, topN: number): void {
+function trim(acc: Acc): void {
+  const topN = acc.topN;
   const kids = acc.kids!;
   kids.sort((a, b) => b.bytes - a.bytes);
   if (kids.length > topN) {
@@ -141,12 +162,13 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const e = err as NodeJS.ErrnoException;
     fail(p, e?.code ?? 'EUNKNOWN', e?.message ?? String(err));
   };
-  const { topN, detailDepth, excludeNames, excludePaths, oneFileSystem } = settings;
+  const { topN, detailDepth, excludeNames, excludePaths, oneFileSystem, collect } = settings;
+  const collected: RawNode[] = [];
   const checkNames = excludeNames.size !== 0;
   const checkPaths = excludePaths.size !== 0;
   let files = 0, dirs = 0, bytesSeen = 0, ticks = 0;
   let cancelled = false;
-  const result = (node: RawNode): UnitResult => ({ node, errors, errorCount, cancelled, files, dirs, bytes: bytesSeen });
+  const result = (node: RawNode): UnitResult => ({ node, errors, errorCount, cancelled, collected, files, dirs, bytes: bytesSeen });
 
   let rootStat: fs.Stats;
   try {
@@ -171,21 +193,28 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     return result(node);
   }
 
-  const makeAcc = (p: FsPath, st: fs.Stats, d: number): Acc => {
+  const makeAcc = (p: FsPath, st: fs.Stats, d: number, limit: number, keep: number): Acc => {
     const s = asString(p);
     const node = blankNode(nameOf(s), s, 'dir', st);
     node.bytes = st.blocks * 512;
     node.apparentBytes = st.size;
     node.dirs = 1;
     bytesSeen += node.bytes;
-    return { node, kids: d < detailDepth ? [] : undefined, floor: 0, holes: undefined };
+    return { node, kids: d < limit ? [] : undefined, floor: 0, topN: keep, holes: undefined };
   };
+  const isCollected = (p: FsPath) => collect !== undefined && collect.match.test(nameOf(asString(p)));
 
   /** Enters subfolder `p` of `parent`: a node of its own within the detail depth, else its totals go to the parent's owner. */
   const enter = (parent: Frame, p: FsPath, st: fs.Stats): Frame => {
     const d = parent.depth + 1;
     dirs++;
-    if (parent.acc.kids !== undefined) return { acc: makeAcc(p, st, d), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0 };
+    if (isCollected(p)) {
+      const limit = Math.max(parent.limit, d + collect!.detailDepth);
+      return { acc: makeAcc(p, st, d, limit, collect!.topN), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit, collected: true, sealed: true };
+    }
+    if (parent.acc.kids !== undefined) {
+      return { acc: makeAcc(p, st, d, parent.limit, parent.acc.topN), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit: parent.limit, collected: false, sealed: parent.sealed };
+    }
     const owner = parent.acc.node;
     const disk = st.blocks * 512;
     owner.bytes += disk;
@@ -194,7 +223,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     bytesSeen += disk;
     if (st.mtimeMs > owner.mtimeMs) owner.mtimeMs = st.mtimeMs;
     if (st.atimeMs > owner.atimeMs) owner.atimeMs = st.atimeMs;
-    return { acc: parent.acc, own: false, path: p, depth: d, subPaths: [], subStats: [], given: 0 };
+    return { acc: parent.acc, own: false, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit: parent.limit, collected: false, sealed: parent.sealed };
   };
 
   /** Reads one folder: sizes its files, queues its subfolders on the frame. */
@@ -220,6 +249,8 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const acc = frame.acc;
     const node = acc.node;
     const kids = acc.kids;
+    const keep = acc.topN;
+    const match = collect?.match;
     const count = raw ? raw.length : names.length;
     let lFiles = 0, lBytes = 0, lApparent = 0, lShared = 0, lHard = 0;
     let lMtime = node.mtimeMs, lAtime = node.atimeMs;
@@ -272,15 +303,19 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
       if (counted) { lBytes += disk; lApparent += st.size; }
       if (st.mtimeMs > lMtime) lMtime = st.mtimeMs;
       if (st.atimeMs > lAtime) lAtime = st.atimeMs;
-      if (kids !== undefined) {
+      const wanted = match !== undefined && match.test(name);
+      if (kids !== undefined || wanted) {
         const bytes = counted ? disk : 0;
-        if (bytes >= acc.floor || kids.length < topN) {
+        if (wanted || bytes >= acc.floor || kids!.length < keep) {
           const leaf = blankNode(name, asString(p), typeOf(mode), st);
           leaf.files = 1;
           if (counted) { leaf.bytes = disk; leaf.apparentBytes = st.size; } else leaf.sharedBytes = disk;
           if (st.nlink > 1) leaf.hardLinkedFiles = 1;
-          kids.push(leaf);
-          if (kids.length >= topN * 4) trim(acc, topN);
+          if (wanted) collected.push(leaf);
+          if (kids !== undefined) {
+            kids.push(leaf);
+            if (kids.length >= keep * 4) trim(acc);
+          }
         } else {
           const o = (node.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });
           o.count++;
@@ -302,7 +337,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   const finish = (acc: Acc): RawNode => {
     const node = acc.node;
     if (acc.kids !== undefined) {
-      trim(acc, topN);
+      trim(acc);
       node.children = acc.kids;
     }
     // A node still waiting for delegated units must survive every trim above it.
@@ -321,9 +356,13 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     node.hardLinkedFiles += child.hardLinkedFiles;
     if (child.mtimeMs > node.mtimeMs) node.mtimeMs = child.mtimeMs;
     if (child.atimeMs > node.atimeMs) node.atimeMs = child.atimeMs;
-    // Own frames exist only below folders that keep children.
-    parent.kids!.push(child);
-    if (parent.kids!.length >= topN * 4) trim(parent, topN);
+    if (parent.kids !== undefined) {
+      parent.kids.push(child);
+      if (parent.kids.length >= parent.topN * 4) trim(parent);
+    } else if (child.holes !== undefined) {
+      // A collected folder below the detail depth: only its totals go up (its holes with them).
+      (parent.holes ??= []).push(...child.holes);
+    }
   };
 
   const stack: Frame[] = [];
@@ -332,6 +371,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   const giveAway = (wanted: number) => {
     for (let f = 0; wanted > 0 && f < stack.length; f++) {
       const frame = stack[f];
+      if (frame.sealed) return; // and every frame above it on the stack
       const keep = f === stack.length - 1 ? 1 : 0;
       while (wanted > 0 && frame.subPaths.length - frame.given > keep) {
         const i = frame.given;
@@ -355,7 +395,13 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   };
 
   dirs++;
-  const rootFrame: Frame = { acc: makeAcc(rootPath, rootStat, depth), own: true, path: rootPath, depth, subPaths: [], subStats: [], given: 0 };
+  // A unit may start at a collected folder given away by another worker (walk roots never are collected).
+  const rootCollected = depth > 0 && isCollected(rootPath);
+  const rootLimit = rootCollected ? Math.max(detailDepth, depth + collect!.detailDepth) : detailDepth;
+  const rootFrame: Frame = {
+    acc: makeAcc(rootPath, rootStat, depth, rootLimit, rootCollected ? collect!.topN : topN), own: true, path: rootPath, depth,
+    subPaths: [], subStats: [], given: 0, limit: rootLimit, collected: rootCollected, sealed: rootCollected,
+  };
   readFolder(rootFrame);
   stack.push(rootFrame);
   while (stack.length !== 0) {
@@ -372,13 +418,19 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     stack.pop();
     if (!top.own) continue;
     const done = finish(top.acc);
+    if (top.collected) collected.push(done);
     if (stack.length === 0) return result(done);
     addInto(stack[stack.length - 1].acc, done);
   }
   // Cancelled: fold what was walked so far into the root so partial totals stay meaningful.
   while (stack.length > 1) {
     const frame = stack.pop()!;
-    if (frame.own) addInto(stack[stack.length - 1].acc, finish(frame.acc));
+    if (!frame.own) continue;
+    const done = finish(frame.acc);
+    if (frame.collected) collected.push(done);
+    addInto(stack[stack.length - 1].acc, done);
   }
-  return result(finish(stack[0].acc));
+  const done = finish(stack[0].acc);
+  if (stack[0].collected) collected.push(done);
+  return result(done);
 }

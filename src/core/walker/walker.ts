@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WalkSettings, WorkerInit } from './protocol';
-import { stitch } from './stitch';
+import { stitch, stripInternal } from './stitch';
 import type { WalkError, WalkNode, WalkOptions, WalkProgress, WalkResult } from './types';
 import type { RawNode } from './walkUnit';
 import { CTL_CANCEL, CTL_DONE_GEN, CTL_OUTSTANDING, CTL_UNITS, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, MAX_WORKERS, WorkQueue } from './workQueue';
@@ -135,6 +135,9 @@ export class Walker {
       oneFileSystem: options.oneFileSystem ?? true,
       // Workers report at most every 100 ms (cheap: one message per worker), more often if asked.
       progressIntervalMs: Math.min(WORKER_PROGRESS_MS, options.progressIntervalMs ?? 200),
+      collect: options.collect && {
+        names: options.collect.names, topN: options.collect.topN ?? topN, detailDepth: options.collect.detailDepth ?? 1,
+      },
     };
     // A thread that died between walks is replaced now.
     for (const p of this.pool) if (p.dead) this.pool[p.index] = this.spawn(p.index);
@@ -143,6 +146,7 @@ export class Walker {
     const errors: WalkError[] = [];
     let errorCount = 0;
     const units = new Map<number, RawNode>();
+    const collected: RawNode[] = [];
     let written = 0; // units lost with a dead thread
     let expectedUnits = -1; // known once the walk is complete
     let cancelled = false;
@@ -177,10 +181,12 @@ export class Walker {
           const raw = units.get(i + 1);
           return raw ? stitch(raw, units, topN) : emptyNode(root);
         });
-        resolve({
+        const result: WalkResult = {
           roots: rootNodes, errors, errorCount, cancelled, durationMs: Date.now() - started,
           units: Math.max(expectedUnits, units.size + written),
-        });
+        };
+        if (settings.collect) result.collected = collected.map(stripInternal).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        resolve(result);
       };
 
       const maybeFinish = () => {
@@ -205,6 +211,7 @@ export class Walker {
               break;
             case 'unit':
               units.set(message.unitId, message.node);
+              for (const c of message.collected) collected.push(c);
               errorCount += message.errorCount - message.errors.length;
               for (const e of message.errors) pushError(e);
               if (message.cancelled) cancelled = true;

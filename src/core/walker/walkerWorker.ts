@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WorkerInit } from './protocol';
+import { namesToRegExp } from './nameGlob';
 import { walkUnit, blankNode, nameOf, type UnitSettings } from './walkUnit';
 import { CTL_DONE_GEN, CTL_GEN, CTL_IDLE, CTL_OUTSTANDING, CTL_UNITS, CTL_WAKE, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, WorkQueue } from './workQueue';
 
@@ -22,6 +23,7 @@ function runWalk(message: WalkMessage): void {
     excludeNames: new Set(s.excludeNames),
     excludePaths: new Set(s.excludePaths),
     oneFileSystem: s.oneFileSystem,
+    collect: s.collect && { match: namesToRegExp(s.collect.names), topN: s.collect.topN, detailDepth: s.collect.detailDepth },
   };
   // Cumulative counts of this worker in this walk (progress).
   let files = 0, dirs = 0, bytes = 0;
@@ -64,7 +66,7 @@ function runWalk(message: WalkMessage): void {
       // walkUnit collects filesystem errors itself; anything here is a bug, reported, not fatal.
       const p = unit.path.toString();
       result = {
-        node: blankNode(nameOf(p), p, 'dir', undefined), cancelled: false, files: 0, dirs: 0, bytes: 0, errorCount: 1,
+        node: blankNode(nameOf(p), p, 'dir', undefined), cancelled: false, collected: [], files: 0, dirs: 0, bytes: 0, errorCount: 1,
         errors: [{ path: p, code: 'EWALKER', message: String((err as Error)?.stack ?? err) }],
       };
     }

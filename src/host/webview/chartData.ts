@@ -75,12 +75,17 @@ function categoryNode(category: Category, limits: ChartLimits): ChartNode {
     kind: 'category',
     bytes: category.bytes,
     apparentBytes: category.apparentBytes,
-    reclaimable: (category.reclaimableBytes ?? 0) > 0,
+    // Not every category totals what it could free; then any reclaimable item says it has some.
+    reclaimable: (category.reclaimableBytes ?? 0) > 0 || anyReclaimable(category.items),
     revealable: true,
     description: category.reclaimableBytes ? `${formatBytes(category.reclaimableBytes)} reclaimable` : undefined,
     error: category.error,
     children: keptChildren(category.items, categoryNodeId(category.id), limits.depth, limits, () => true),
   };
+}
+
+function anyReclaimable(items: Item[]): boolean {
+  return items.some((i) => i.reclaimable === true || anyReclaimable(i.children ?? []));
 }
 
 function itemNode(item: Item, levelsLeft: number, limits: ChartLimits, isRevealable: (id: string) => boolean): ChartNode {

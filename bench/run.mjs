@@ -1,0 +1,208 @@
+// `npm run bench`: our scan against du and gdu on the same trees, in one run (issue 6).
+//
+//   node bench/run.mjs [--files 1000000] [--runs 5] [--workers N] [--cases ml-tree,usr] [--cold]
+//                      [--tools ours,walker,du,gdu]
+//
+// Builds the ML-shaped tree once (bench/generate.mjs) and caches it under bench/.cache (or
+// $MLDS_BENCH_DIR). Each case runs every tool once untimed (warms the page cache and checks our
+// numbers against du), then `--runs` timed rounds, the tools in rotating order so that noise from
+// other processes spreads over all of them. Prints per case: tool, median wall, min-max, peak RSS
+// (GNU time), and each tool's time relative to ours. These machines are noisy: read the ratios.
+// --cold drops the page cache before every timed run (needs root), for the cold-cache ratios.
+//
+// Cases are a table (CASES below); other benchmarks add theirs there: { id, label, root(), tools(root) }.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as os from 'os';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { generateTree, MARKER } from './generate.mjs';
+
+const require = createRequire(import.meta.url);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const FILES = Number(flag('--files', '1000000'));
+const RUNS = Math.max(1, Number(flag('--runs', '5')));
+const WORKERS = flag('--workers', undefined);
+const COLD = args.includes('--cold');
+const WANTED_CASES = flag('--cases', 'ml-tree,usr').split(',');
+const WANTED_TOOLS = flag('--tools', 'ours,walker,du,gdu').split(',');
+const CACHE = path.resolve(process.env.MLDS_BENCH_DIR ?? path.join(repo, 'bench', '.cache'));
+const CLI = path.join(repo, 'dist', 'cli.js');
+const TIME = '/usr/bin/time';
+
+// ---------------------------------------------------------------------------------------------
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/** The walker alone is bundled here (the CLI bundle does not export it). */
+async function bundleWalker() {
+  const esbuild = require('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(repo, 'src', 'core', 'walker', 'walker.ts')], outfile: path.join(CACHE, 'walker.cjs'),
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
+  });
+}
+
+async function ensureTree(files) {
+  const dir = path.join(CACHE, `ml-tree-${files}`);
+  const marker = path.join(dir, MARKER);
+  if (!fs.existsSync(marker)) {
+    process.stderr.write(`building the ML-shaped tree of ${files.toLocaleString('en')} files in ${dir} (once; cached)\n`);
+    const m = await generateTree(dir, files);
+    process.stderr.write(`  ${m.entries.toLocaleString('en')} entries in ${m.seconds.toFixed(0)} s\n`);
+  }
+  return { root: path.join(dir, 'tree'), manifest: JSON.parse(fs.readFileSync(marker, 'utf8')) };
+}
+
+/** A HOME with nothing in it, so `scan` measures the given folder and no caches of this machine. */
+function emptyHome() {
+  const home = path.join(CACHE, 'empty-home');
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.mkdirSync(home, { recursive: true });
+  return home;
+}
+
+/** The standard tools for a root. `check(stdout)` returns totals to compare with du (untimed run only). */
+function standardTools(root) {
+  const workers = WORKERS ? ['--workers', WORKERS] : [];
+  const env = { PATH: process.env.PATH, HOME: emptyHome() };
+  const tools = [
+    {
+      id: 'ours', label: `ours: ml-disk-space scan --json${WORKERS ? ` --workers ${WORKERS}` : ''}`,
+      argv: [process.execPath, CLI, 'scan', root, '--json', '--no-docker', ...workers], env,
+      totals: (out) => {
+        const model = JSON.parse(out);
+        const sum = (k) => model.categories.reduce((s, c) => s + (c[k] ?? 0), 0);
+        return { bytes: sum('bytes'), apparentBytes: sum('apparentBytes') };
+      },
+    },
+    {
+      id: 'walker', label: `ours: walker only${WORKERS ? ` (${WORKERS} workers)` : ''}`,
+      argv: [process.execPath, path.join(repo, 'bench', 'walk.mjs'), root, ...workers], env,
+      totals: (out) => JSON.parse(out),
+    },
+    { id: 'du', label: 'du -sb', argv: ['du', '-sb', root], totals: (out) => ({ apparentBytes: Number(out.split('\t')[0]) }) },
+    // Untimed: only checks our disk-usage figure.
+    { id: 'du-B1', label: 'du -sB1', argv: ['du', '-sB1', root], checkOnly: true, totals: (out) => ({ bytes: Number(out.split('\t')[0]) }) },
+    { id: 'gdu', label: 'gdu -n -s', argv: ['gdu', '-n', '-s', root] },
+  ];
+  return tools.filter((t) => (t.checkOnly || WANTED_TOOLS.includes(t.id)) && (t.argv[0] !== 'gdu' || have('gdu')));
+}
+
+/** The benchmark cases. Hook: add { id, label, root: async () => path, tools: (root) => [...] }. */
+export const CASES = [
+  {
+    id: 'ml-tree',
+    label: () => `ML-shaped tree, ${FILES.toLocaleString('en')} files`,
+    root: async () => (await ensureTree(FILES)).root,
+    tools: standardTools,
+  },
+  { id: 'usr', label: () => '/usr', root: async () => '/usr', tools: standardTools },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+function dropCaches() {
+  spawnSync('sync');
+  fs.writeFileSync('/proc/sys/vm/drop_caches', '3\n');
+}
+
+/** One timed run: wall time (ms, from here), peak RSS (KiB, from GNU time), stdout. */
+function runOnce(tool, keepOutput) {
+  const timeFile = path.join(CACHE, 'time.out');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(TIME, ['-f', '%M', '-o', timeFile, ...tool.argv], {
+    env: tool.env ?? process.env, encoding: 'utf8', maxBuffer: 256 << 20,
+    stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'pipe'],
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${tool.argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const rssKiB = Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+  return { ms, rssKiB, stdout: r.stdout };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const secs = (ms) => (ms / 1000).toFixed(2);
+const pad = (s, n) => String(s).padEnd(n);
+
+async function runCase(c) {
+  const root = await c.root();
+  const all = c.tools(root);
+  const tools = all.filter((t) => !t.checkOnly);
+  const label = c.label();
+  process.stderr.write(`\n[${c.id}] ${label}: warm-up and checks\n`);
+  const checks = [];
+  const totals = {};
+  for (const tool of all) {
+    const { stdout } = runOnce(tool, true);
+    if (tool.totals) totals[tool.id] = tool.totals(stdout.trim());
+  }
+  const du = { ...totals.du, ...totals['du-B1'] };
+  for (const id of ['ours', 'walker']) {
+    const t = totals[id];
+    if (!t) continue;
+    for (const k of ['bytes', 'apparentBytes']) {
+      if (du[k] === undefined) continue;
+      checks.push(`${id} ${k} ${t[k] === du[k] ? '=' : '≠'} du (${t[k]} vs ${du[k]})`);
+    }
+  }
+  const samples = new Map(tools.map((t) => [t.id, []]));
+  for (let round = 0; round < RUNS; round++) {
+    for (let i = 0; i < tools.length; i++) {
+      const tool = tools[(i + round) % tools.length];
+      if (COLD) dropCaches();
+      samples.get(tool.id).push(runOnce(tool, false));
+    }
+    process.stderr.write(`  round ${round + 1}/${RUNS}\n`);
+  }
+  const rows = tools.map((t) => {
+    const s = samples.get(t.id);
+    const ms = s.map((x) => x.ms);
+    return { id: t.id, label: t.label, median: median(ms), min: Math.min(...ms), max: Math.max(...ms), rssMiB: Math.max(...s.map((x) => x.rssKiB)) / 1024 };
+  });
+  const ours = rows.find((r) => r.id === 'ours') ?? rows[0];
+  const lines = [];
+  lines.push(`${label} (${root}), ${COLD ? 'COLD' : 'warm'} cache, ${RUNS} runs each, ${os.availableParallelism?.() ?? os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  lines.push(`${pad('tool', 42)}${pad('median', 10)}${pad('min-max', 14)}${pad('peak RSS', 11)}ratio to ours`);
+  for (const r of rows) {
+    lines.push(`${pad(r.label, 42)}${pad(secs(r.median) + ' s', 10)}${pad(`${secs(r.min)}-${secs(r.max)} s`, 14)}${pad(r.rssMiB.toFixed(0) + ' MB', 11)}${(r.median / ours.median).toFixed(2)}x`);
+  }
+  for (const peer of rows.filter((r) => r.id === 'du' || r.id === 'gdu')) {
+    for (const mine of rows.filter((r) => r.id === 'ours' || r.id === 'walker')) {
+      const ratio = mine.median / peer.median;
+      lines.push(`  ${mine.id} / ${peer.id} = ${ratio.toFixed(2)} (target <= 1.0: ${ratio <= 1 ? 'met' : 'not met'})`);
+    }
+  }
+  for (const check of checks) lines.push(`  check: ${check}`);
+  return { id: c.id, label, root, cold: COLD, runs: RUNS, rows, checks, text: lines.join('\n') };
+}
+
+async function main() {
+  if (!fs.existsSync(CLI) || !fs.existsSync(path.join(repo, 'dist', 'walkerWorker.js'))) {
+    process.stderr.write('build first: npm run build (npm run bench does)\n');
+    process.exit(2);
+  }
+  if (!fs.existsSync(TIME)) {
+    process.stderr.write(`${TIME} is missing: apt-get install time (test/setup/install-test-deps.sh installs it)\n`);
+    process.exit(2);
+  }
+  fs.mkdirSync(CACHE, { recursive: true });
+  await bundleWalker();
+  const results = [];
+  for (const c of CASES.filter((x) => WANTED_CASES.includes(x.id))) results.push(await runCase(c));
+  const out = path.join(CACHE, 'results');
+  fs.mkdirSync(out, { recursive: true });
+  const file = path.join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  process.stdout.write('\n' + results.map((r) => r.text).join('\n\n') + `\n\n(results: ${file})\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});
