@@ -16,7 +16,7 @@ export function readConfig(): HostConfig {
 /** Settings that change what a scan finds (a change makes the current model stale). */
 const SCAN_KEYS = [
   'extraRoots', 'exclude', 'checkpointGlobs', 'activeRunMinutes', 'keepBest', 'looseWeightMinMB',
-  'docker.host', 'docker.enabled', 'topItems', 'scanWorkers',
+  'docker.host', 'docker.enabled', 'topItems', 'scanWorkers', 'checkpointMetricsGreaterIsBetter',
 ];
 
 export interface ConfigChange {

@@ -2,6 +2,8 @@
 // interface (no `vscode` import, unit-tested). In an untrusted workspace, settings that add scan
 // roots or change the Docker host are taken from the user's own settings only: a cloned repo
 // must not be able to point the scanner (or a later delete) at folders of its choosing.
+import type { CheckpointSettings } from '../core/checkpoints';
+import { DEFAULT_GREATER_IS_BETTER } from '../core/checkpoints/names';
 import { defaultSettings, type ScanSettings } from '../core/settings';
 import type { DeleteMode } from '../core/plan';
 
@@ -13,7 +15,8 @@ export const RESTRICTED_KEYS = ['extraRoots', 'docker.host'] as const;
 export type SortBy = 'size' | 'name' | 'age';
 
 export interface HostConfig {
-  scan: ScanSettings;
+  /** Scan settings, plus the checkpoint scanner's own (greaterIsBetter). */
+  scan: ScanSettings & Pick<CheckpointSettings, 'greaterIsBetter'>;
   warnAtPercentUsed: number;
   criticalAtPercentUsed: number;
   statusBarRefreshSeconds: number;
@@ -56,7 +59,8 @@ export function readHostConfig(source: ConfigSource): HostConfig {
     return i?.globalValue ?? i?.defaultValue;
   };
   const d = defaultSettings();
-  const scan: ScanSettings = {
+  const greaterIsBetter = strings(source.get('checkpointMetricsGreaterIsBetter'), []);
+  const scan: HostConfig['scan'] = {
     topN: num(source.get('topItems'), d.topN, 1, 1000),
     extraRoots: strings(restricted('extraRoots'), d.extraRoots),
     exclude: strings(source.get('exclude'), d.exclude),
@@ -70,6 +74,8 @@ export function readHostConfig(source: ConfigSource): HostConfig {
     })(),
     docker: source.get<boolean>('docker.enabled') !== false,
     workers: num(source.get('scanWorkers'), d.workers, 0, 64),
+    // Added to the built-in names (accuracy, f1, bleu, …), never replacing them.
+    ...(greaterIsBetter.length ? { greaterIsBetter: [...DEFAULT_GREATER_IS_BETTER, ...greaterIsBetter] } : {}),
   };
   const warn = num(source.get('warnAtPercentUsed'), 90, 0, 100);
   const critical = num(source.get('criticalAtPercentUsed'), 98, 0, 100);

@@ -4,6 +4,7 @@ import * as os from 'os';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ActivationTimings, MlDiskSpaceApi } from './api';
+import { condaProtectedPaths } from '../core/conda/plans';
 import { CheckpointWatcher } from './checkpointWatcher';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';
@@ -61,7 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
   const reclaimer = new Reclaimer({
     prompts, log, scans,
     config: getConfig,
-    protectedPaths: () => [...workspaceRoots(), ...getConfig().scan.extraRoots, homeDir],
+    // The executor also refuses anything holding base or the active conda env (the conda plans refuse them first).
+    protectedPaths: () => [...workspaceRoots(), ...getConfig().scan.extraRoots, homeDir, ...(scans.model ? condaProtectedPaths(scans.model, env) : [])],
   });
   const watcher = new CheckpointWatcher({ scans, log, config: getConfig, roots: workspaceRoots });
   subs.push(watcher);

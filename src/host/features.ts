@@ -3,10 +3,11 @@
 // module and append it to FEATURES (a one-line edit). Commands go in commands/index.ts instead.
 import type * as vscode from 'vscode';
 import type { HostServices } from './services';
+import { checkpointForecastFeature } from './checkpoints/forecastStatus';
 import { dockerFeature } from './docker/dockerFeature';
 import { chartFeature } from './webview/chartFeature';
 
 /** Called once during activation, after the services exist; what it returns is disposed on deactivation. */
 export type HostFeature = (services: HostServices) => vscode.Disposable | vscode.Disposable[] | void;
 
-export const FEATURES: HostFeature[] = [chartFeature, dockerFeature];
+export const FEATURES: HostFeature[] = [chartFeature, dockerFeature, checkpointForecastFeature];

@@ -54,6 +54,9 @@ class FaultProxy {
       this.hanging.push(res);
       return;
     }
+    // Frozen before the request reaches it, so it cannot answer first: the kill below always
+    // lands with the prune in flight (a small prune otherwise finishes within milliseconds).
+    if (fault === 'kill-engine') this.engine.signal('SIGSTOP');
     const upstream = http.request({ socketPath: this.engine.socketPath, method: req.method, path: req.url, headers: req.headers }, (up) => {
       if (fault === 'drop') {
         // The engine did (or is doing) the work; its answer never arrives: the connection dies.
@@ -67,8 +70,8 @@ class FaultProxy {
     upstream.on('error', () => res.socket?.destroy());
     req.pipe(upstream);
     if (fault === 'kill-engine') {
-      // The request is on its way to the engine; the engine dies right now.
-      req.on('end', () => setTimeout(() => this.engine.signal('SIGKILL'), 5));
+      // The request is on its way to the frozen engine; the engine dies right now.
+      req.on('end', () => setTimeout(() => this.engine.signal('SIGKILL'), 50));
     }
   }
 }

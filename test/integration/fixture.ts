@@ -16,6 +16,8 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { mlCaches } from '../support/cacheFixtures';
+import { checkpointScene } from './checkpointsFixture';
 import { dockerEngine } from './dockerFixture';
 
 export const FIXTURE_ENV_VAR = 'MLDS_FIXTURE';
@@ -151,6 +153,10 @@ export async function hostScratch(fx: FixtureBuilder): Promise<HostScratchInfo> 
 export const ON_REQUEST_PARTS: Record<string, FixturePart> = {
   /** A real dockerd with an offline scene; DOCKER_HOST for the extension host (see dockerFixture.ts). */
   dockerEngine,
+  /** Training runs under <workspace>/training, and a run that will not fit outside it (see checkpointsFixture.ts). */
+  checkpointScene,
+  /** HF, conda, pip, uv and torch caches in the fake HOME, with the environment pointing at them (test/support/cacheFixtures.ts). */
+  mlCaches,
 };
 
 /** Every default part, in build order. Parts are independent; the name is the key in `parts`. */

@@ -201,7 +201,9 @@ describe('host: the VS Code layer in a real extension host', function () {
     const ckpt = path.join(scratch.dir, 'run-w', 'checkpoint-10');
     writeRealFile(path.join(ckpt, 'model.safetensors'), 32 * 1024);
     // Debounce is 5 s: wait well past it. Hidden view: no scan.
-    await sleep(8_000);
+    await sleep(3_000);
+    hostLog('DEBUG seen: ' + api.logLines().filter((l) => l.includes('change seen') || l.includes('Watching')).join(' | '));
+    await sleep(5_000);
     assert.strictEqual(api.getModel()!.scannedAt, before, 'no scan while the view is hidden');
     assert.strictEqual(api.isScanning(), false);
     // Shown again: the change is picked up.

@@ -18,7 +18,8 @@ export const extensionTestsPhase: Phase = {
   description: 'integration suite inside the extension host (extension from the dev folder)',
   timeoutMs: 8 * 60_000,
   // A real dockerd for the Docker tests (test/integration/docker.test.ts); DOCKER_HOST points the extension at it.
-  fixtureParts: [...Object.keys(FIXTURE_PARTS), 'dockerEngine'],
+  // Training runs and ML caches for checkpoints.test.ts and caches.test.ts.
+  fixtureParts: [...Object.keys(FIXTURE_PARTS), 'checkpointScene', 'mlCaches', 'dockerEngine'],
   async run(ctx) {
     const server = await ctx.startServer();
     const mocha = await ctx.runExtensionTests(server);

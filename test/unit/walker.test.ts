@@ -219,6 +219,25 @@ describe('walker', function () {
       ]);
       assert.deepStrictEqual(result.errors.map((e) => [e.code, e.path]), [['ENOENT', missing]]);
     });
+
+    it('40,000 roots in one walk (more than the work queue first holds): every root sized, in order', async () => {
+      const dir = sandbox();
+      const f = path.join(dir, 'w'.repeat(240) + '.pt');
+      file(f, 5000);
+      const disk = statDisk(f);
+      const roots = Array.from({ length: 40_000 }, () => f);
+      const walker = new Walker({ workers: 2 });
+      try {
+        const result = await walker.walk(roots);
+        assert.strictEqual(result.roots.length, roots.length);
+        assert.ok(result.roots.every((r) => r.path === f && r.bytes === disk && r.files === 1));
+        assert.deepStrictEqual(result.errors, []);
+        // The walker still works after growing its queue.
+        assert.strictEqual((await walker.walk([dir])).roots[0].bytes, duDisk(dir)[0]);
+      } finally {
+        await walker.close();
+      }
+    });
   });
 
   describe('hard links', () => {

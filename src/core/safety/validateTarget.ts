@@ -8,6 +8,9 @@ import { DirHandle } from './dirHandle';
 import { withPath } from './removeTree';
 import { cleanAbsolute, isSameOrInside, protectedBy, relativeInside } from './pathGuards';
 
+/** See the birth-time check below: well under any real delete-and-recreate between scan and confirmation. */
+const BIRTH_TIME_SLACK_MS = 5;
+
 export interface ValidTarget {
   ok: true;
   /** Parent folder, held open (the caller closes it). */
@@ -118,8 +121,10 @@ export async function validateTarget(target: DeletionTarget, ctx: ValidationCont
   }
   // Inode numbers are reused: a folder deleted and re-created (a job that restarted) can get the
   // same dev+ino. Where the filesystem records a birth time (statx; 0 where it does not), an
-  // entry born after the scan finished cannot be what the scan saw.
-  if (stat.birthtimeMs > ctx.scannedAt) {
+  // entry born after the scan finished cannot be what the scan saw. The slack absorbs clock
+  // granularity: Date.now() truncates to the millisecond while birth times carry nanoseconds, so
+  // an entry made in the same millisecond the scan ended would otherwise look newer than it.
+  if (stat.birthtimeMs > ctx.scannedAt + BIRTH_TIME_SLACK_MS) {
     return keep(refuse('changed', `${targetPath} was created after the scan (${new Date(stat.birthtimeMs).toISOString()}); left alone`));
   }
   if (ctx.mountPoints.has(realPath)) return keep(refuse('mount-point', `${realPath} is a mount point; never deleted`));

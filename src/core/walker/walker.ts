@@ -10,7 +10,7 @@ import type { FromWorker, WalkMessage, WalkSettings, WorkerInit } from './protoc
 import { stitch, stripInternal } from './stitch';
 import type { WalkError, WalkNode, WalkOptions, WalkProgress, WalkResult } from './types';
 import type { RawNode } from './walkUnit';
-import { CTL_CANCEL, CTL_DONE_GEN, CTL_OUTSTANDING, CTL_UNITS, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, MAX_WORKERS, WorkQueue } from './workQueue';
+import { arenaBytesFor, CTL_CANCEL, CTL_DONE_GEN, CTL_OUTSTANDING, CTL_UNITS, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, MAX_WORKERS, WorkQueue } from './workQueue';
 
 export interface WalkerOptions {
   /** Worker threads (default: available cores, at most 16). */
@@ -88,8 +88,8 @@ export class Walker {
   }
 
   /** (Re)starts every thread with fresh queue buffers (the inode set is kept). */
-  private startPool(): void {
-    const { controlBuffer, arenaBuffer } = WorkQueue.buffers();
+  private startPool(arenaBytes?: number): void {
+    const { controlBuffer, arenaBuffer } = WorkQueue.buffers(arenaBytes);
     this.queue = new WorkQueue(controlBuffer, arenaBuffer);
     this.pool = [];
     for (let i = 0; i < this.workerCount; i++) this.pool.push(this.spawn(i));
@@ -141,6 +141,14 @@ export class Walker {
     };
     // A thread that died between walks is replaced now.
     for (const p of this.pool) if (p.dead) this.pool[p.index] = this.spawn(p.index);
+    const resolvedRoots = roots.map((r) => path.resolve(r));
+    // Every root is queued at once; so many that they would fill the queue's arena (tens of
+    // thousands of checkpoint folders) get a pool with a larger one, keeping room for donations.
+    const rootBytes = arenaBytesFor(resolvedRoots);
+    if (rootBytes > this.queue.arenaBytes / 2) {
+      for (const p of this.pool) void p.worker.terminate().catch(() => undefined);
+      this.startPool(rootBytes * 2 + (1 << 20));
+    }
     const queue = this.queue;
     const control = queue.control;
     const errors: WalkError[] = [];
@@ -288,7 +296,9 @@ export class Walker {
 
       queue.reset(generation, roots.length + 1);
       // Pushed last-first: the stack hands out the first root first.
-      for (let i = roots.length - 1; i >= 0; i--) queue.push(path.resolve(roots[i]), 0, -1, FLAG_RESOLVE_ROOT, i + 1);
+      for (let i = resolvedRoots.length - 1; i >= 0; i--) {
+        if (!queue.push(resolvedRoots[i], 0, -1, FLAG_RESOLVE_ROOT, i + 1)) throw new Error('walker queue overflow');
+      }
       for (const p of this.pool) {
         p.files = 0; p.dirs = 0; p.bytes = 0;
         left.add(p);

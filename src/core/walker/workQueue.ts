@@ -26,7 +26,8 @@ export const CONTROL_BYTES = (CTL_WORKER_UNIT + MAX_WORKERS) * 4;
 export const FLAG_RESOLVE_ROOT = 1;
 
 const HEADER = 24;
-const DEFAULT_ARENA = 1 << 20;
+/** Address space only: pages are committed when written, and the stack rarely holds more than the roots. */
+const DEFAULT_ARENA = 16 << 20;
 
 export interface QueuedUnit {
   unitId: number;
@@ -37,6 +38,13 @@ export interface QueuedUnit {
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
+
+/** Arena bytes that queuing these paths takes. */
+export function arenaBytesFor(paths: readonly string[]): number {
+  let total = 0;
+  for (const p of paths) total += align8(Buffer.byteLength(p, 'utf8')) + HEADER;
+  return total;
+}
 
 /** A path as bytes for the arena, and back: valid UTF-8 comes back as a string, anything else as a Buffer. */
 function toBytes(p: string | Buffer): Buffer {
@@ -51,12 +59,14 @@ function fromBytes(bytes: Buffer): string | Buffer {
 export class WorkQueue {
   readonly control: Int32Array;
   readonly arenaBuffer: SharedArrayBuffer;
+  readonly arenaBytes: number;
   private readonly arena: Uint8Array;
   private readonly view: DataView;
 
   constructor(controlBuffer: SharedArrayBuffer, arenaBuffer: SharedArrayBuffer) {
     this.control = new Int32Array(controlBuffer);
     this.arenaBuffer = arenaBuffer;
+    this.arenaBytes = arenaBuffer.byteLength;
     this.arena = new Uint8Array(arenaBuffer);
     this.view = new DataView(arenaBuffer);
   }

@@ -4,6 +4,20 @@
 import * as vscode from 'vscode';
 import { errorText, ReportedError } from '../log';
 import type { CommandSpec, HostServices } from '../services';
+import { cacheCleanTorchCommand } from './cacheCleanTorch';
+import { cacheCleanUvCommand } from './cacheCleanUv';
+import { cacheDeleteItemsCommand } from './cacheDeleteItems';
+import { cacheDeleteTorchItemsCommand } from './cacheDeleteTorchItems';
+import { checkpointDeleteCommand } from './checkpointDelete';
+import { condaCleanPackagesCommand } from './condaCleanPackages';
+import { condaCleanTarballsCommand } from './condaCleanTarballs';
+import { condaRemoveEnvsCommand } from './condaRemoveEnvs';
+import { hfDeleteReposCommand } from './hfDeleteRepos';
+import { hfDeleteRevisionsCommand } from './hfDeleteRevisions';
+import { hfPruneCommand } from './hfPrune';
+import { purgePipCacheCommand } from './purgePipCache';
+import { retentionApplyCommand } from './retentionApply';
+import { slimCheckpointsCommand } from './slimCheckpoints';
 import { cancelScanCommand } from './cancelScan';
 import { copyPathCommand } from './copyPath';
 import { deleteItemsCommand } from './deleteItems';
@@ -36,6 +50,20 @@ export const COMMANDS: CommandSpec[] = [
   deleteItemsCommand,
   retryCategoryCommand,
   resetWarningsCommand,
+  retentionApplyCommand,
+  slimCheckpointsCommand,
+  checkpointDeleteCommand,
+  hfDeleteRevisionsCommand,
+  hfDeleteReposCommand,
+  hfPruneCommand,
+  condaRemoveEnvsCommand,
+  condaCleanTarballsCommand,
+  condaCleanPackagesCommand,
+  purgePipCacheCommand,
+  cacheCleanUvCommand,
+  cacheDeleteTorchItemsCommand,
+  cacheCleanTorchCommand,
+  cacheDeleteItemsCommand,
   dockerPruneDanglingImagesCommand,
   dockerPruneUnusedImagesCommand,
   dockerPruneStoppedContainersCommand,

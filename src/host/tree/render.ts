@@ -148,6 +148,11 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   // Theme icons on; appendText then escapes "$(" in paths so a folder name cannot inject an icon.
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${md(item.label)}** — ${md(item.kind)} in ${md(category.label)}\n\n`);
+  // The row's description in full (the row cuts it off): e.g. a run's forecast, a checkpoint's metric.
+  if (item.description) {
+    tip.appendText(item.description);
+    tip.appendMarkdown('\n\n');
+  }
   if (item.path) {
     tip.appendText(item.path);
     tip.appendMarkdown('\n\n');

@@ -1,0 +1,19 @@
+// ML Disk Space: conda: Clean Tarballs — `conda clean --tarballs`: the downloaded package archives
+// (.tar.bz2, .conda, partial downloads) of every package cache, or of the selected one.
+import { CONDA_CATEGORY_ID, CONDA_CLEAN_TARBALLS_ID, condaTarballsItemId } from '../../core/scanners/conda';
+import { lastScanWith } from '../caches/lastScan';
+import { runCacheIds } from '../caches/runCachePlan';
+import { selectedCondaPkgsDirs } from '../caches/selection';
+import type { ReclaimResult } from '../reclaim';
+import type { CommandSpec } from '../services';
+
+export const condaCleanTarballsCommand: CommandSpec = {
+  id: 'mlDiskSpace.conda.cleanTarballs',
+  async run(s, clicked, selection): Promise<ReclaimResult | undefined> {
+    const dirs = selectedCondaPkgsDirs(s, clicked, selection, 'conda-tarballs');
+    const model = await lastScanWith(s, CONDA_CATEGORY_ID, 'no conda package cache');
+    if (!model) return undefined;
+    return runCacheIds(s, 'Clean conda tarballs', model, dirs.length ? dirs.map(condaTarballsItemId) : [CONDA_CLEAN_TARBALLS_ID]);
+  },
+};
+

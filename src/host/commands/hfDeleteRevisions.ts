@@ -1,0 +1,29 @@
+// ML Disk Space: Hugging Face: Delete Revision(s)… — the selected revisions (multi-select, across
+// repos), or a quick pick from the palette. Frees only the blobs no remaining revision links to;
+// every revision of a repo selected -> the whole repo. Deletion order as huggingface_hub does it.
+import { planHfDeleteRevisions } from '../../core/hf/plans';
+import { HF_CATEGORY_ID } from '../../core/scanners/huggingface';
+import { lastScanWith } from '../caches/lastScan';
+import { runCachePlan } from '../caches/runCachePlan';
+import { pickCacheItems, selectedCacheItems } from '../caches/selection';
+import type { ReclaimResult } from '../reclaim';
+import type { CommandSpec } from '../services';
+
+const KIND = 'hf-revision';
+
+export const hfDeleteRevisionsCommand: CommandSpec = {
+  id: 'mlDiskSpace.hf.deleteRevisions',
+  async run(s, clicked, selection): Promise<ReclaimResult | undefined> {
+    const selected = selectedCacheItems(s, clicked, selection, (item, c) => c.id === HF_CATEGORY_ID && item.kind === KIND).items.map((i) => i.id);
+    const model = await lastScanWith(s, HF_CATEGORY_ID, 'no Hugging Face cache');
+    if (!model) return undefined;
+    const ids = selected.length ? selected : await pickCacheItems(s, model, HF_CATEGORY_ID, (item) => item.kind === KIND, {
+      title: 'Delete Hugging Face Revisions',
+      placeHolder: 'Revisions to delete (each frees the blobs no other revision uses)',
+      none: 'the last scan found no revisions.',
+      label: (item, parents) => `${parents[0]?.label ?? ''} ${item.label}`.trim(),
+    });
+    if (!ids) return undefined;
+    return runCachePlan(s, 'Delete Hugging Face revisions', (signal) => planHfDeleteRevisions(model, ids, signal));
+  },
+};
