@@ -317,7 +317,7 @@ function planDetail(plan: DeletionPlan, mode: DeleteMode): string {
   for (const w of plan.warnings ?? []) lines.push(`Warning: ${w}`);
   lines.push('', ...listLines(plan.targets.map((t) => `${t.label ?? path.basename(t.path)} — ${formatBytes(t.bytes)} — ${t.path}`)));
   if (plan.keep?.length) {
-    lines.push('', `Kept (${plan.keep.length}):`, ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`), 5));
+    lines.push('', `Kept (${plan.keep.length}):`, ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`)));
   }
   return lines.join('\n');
 }

@@ -3,12 +3,14 @@
 // Lightning runs with known best/last, a run in progress written just now), and outside the
 // workspace a run set up for more saves than any disk holds (max_steps 10^12), for the forecast
 // warning; the tests add its folder as an extra root only while they need it.
-// Everything returned is plain data (it travels to the extension host as JSON): the retention
-// outcome for each k is computed here from what the scene wrote, never by the code under test.
-// No `vscode` import.
+// What the tests need is plain data written to a JSON file next to the fixture (the part's info
+// holds only its path: the fixture description travels in the workbench URL, which has a size
+// limit); the retention outcome for each k is computed here from what the scene wrote, never by
+// the code under test. No `vscode` import.
+import * as fs from 'fs';
 import * as path from 'path';
 import { buildCheckpointScene, makeHfRun, type RunInfo } from '../support/checkpointFixtures';
-import type { FixtureBuilder } from './fixture';
+import { partInfo, type FixtureBuilder, type FixtureDescription } from './fixture';
 
 const DAY = 24 * 3600_000;
 
@@ -45,7 +47,17 @@ function sceneRun(info: RunInfo, root: string): SceneRun {
   return { runPath: info.runPath, label: path.relative(root, info.runPath), checkpoints: info.checkpoints, best: info.best, last: info.last, retentionDeletes };
 }
 
-export async function checkpointScene(fx: FixtureBuilder): Promise<CheckpointSceneInfo> {
+/** The part's info: where the scene's description is. */
+export interface InfoFile {
+  infoFile: string;
+}
+
+/** The scene as fixture part checkpointScene described it. */
+export function readCheckpointScene(fixture: FixtureDescription): CheckpointSceneInfo {
+  return JSON.parse(fs.readFileSync(partInfo<InfoFile>(fixture, 'checkpointScene').infoFile, 'utf8')) as CheckpointSceneInfo;
+}
+
+export async function checkpointScene(fx: FixtureBuilder): Promise<InfoFile> {
   const now = Date.now();
   const scene = buildCheckpointScene(path.join(fx.workspace, 'training'), now);
   const hugeRunRoot = path.join(fx.root, 'extra-runs');
@@ -54,7 +66,7 @@ export async function checkpointScene(fx: FixtureBuilder): Promise<CheckpointSce
     evals: new Map([[100, 1.5], [200, 1.2]]), bestStep: 200, newestMs: now - DAY,
   });
   const slimCheckpoint = path.join(scene.hf.runPath, 'checkpoint-400');
-  return {
+  const info: CheckpointSceneInfo = {
     root: scene.root,
     runs: {
       hf: sceneRun(scene.hf, fx.workspace),
@@ -68,4 +80,7 @@ export async function checkpointScene(fx: FixtureBuilder): Promise<CheckpointSce
     hugeRunRoot,
     hugeRun: sceneRun(huge, hugeRunRoot),
   };
+  const infoFile = path.join(fx.root, 'checkpoint-scene.json');
+  fs.writeFileSync(infoFile, JSON.stringify(info, null, 1));
+  return { infoFile };
 }

@@ -16,7 +16,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { mlCaches } from '../support/cacheFixtures';
+import { mlCachesHome } from './cachesFixture';
 import { checkpointScene } from './checkpointsFixture';
 import { dockerEngine } from './dockerFixture';
 
@@ -156,7 +156,7 @@ export const ON_REQUEST_PARTS: Record<string, FixturePart> = {
   /** Training runs under <workspace>/training, and a run that will not fit outside it (see checkpointsFixture.ts). */
   checkpointScene,
   /** HF, conda, pip, uv and torch caches in the fake HOME, with the environment pointing at them (test/support/cacheFixtures.ts). */
-  mlCaches,
+  mlCaches: mlCachesHome,
 };
 
 /** Every default part, in build order. Parts are independent; the name is the key in `parts`. */

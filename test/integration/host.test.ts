@@ -198,12 +198,17 @@ describe('host: the VS Code layer in a real extension host', function () {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await sleep(500);
     const before = api.getModel()!.scannedAt;
-    const ckpt = path.join(scratch.dir, 'run-w', 'checkpoint-10');
+    // As a trainer does: the run folder exists, a checkpoint appears in it. (A folder created with
+    // its contents in the same instant can slip past the OS file watcher, whose watch on the new
+    // folder starts only after its creation event; the next save is seen then.)
+    const runDir = path.join(scratch.dir, 'run-w');
+    fs.mkdirSync(runDir);
+    await sleep(1_000);
+    const ckpt = path.join(runDir, 'checkpoint-10');
     writeRealFile(path.join(ckpt, 'model.safetensors'), 32 * 1024);
+    await waitFor('the watcher to see the new checkpoint', () => api.logLines().some((l) => l.startsWith(`Checkpoint change seen: ${ckpt}`)), 10_000);
     // Debounce is 5 s: wait well past it. Hidden view: no scan.
-    await sleep(3_000);
-    hostLog('DEBUG seen: ' + api.logLines().filter((l) => l.includes('change seen') || l.includes('Watching')).join(' | '));
-    await sleep(5_000);
+    await sleep(8_000);
     assert.strictEqual(api.getModel()!.scannedAt, before, 'no scan while the view is hidden');
     assert.strictEqual(api.isScanning(), false);
     // Shown again: the change is picked up.
@@ -217,7 +222,9 @@ describe('host: the VS Code layer in a real extension host', function () {
     // Visible view: a change refreshes by itself.
     const visibleBefore = model.scannedAt;
     fs.rmSync(path.join(scratch.dir, 'run-w'), { recursive: true, force: true });
-    const after = await waitFor('a refresh after the checkpoint was removed', () => api.getModel()!.scannedAt > visibleBefore && api.getModel(), 90_000);
+    const after = await waitFor('a refresh after the checkpoint was removed', () => api.getModel()!.scannedAt > visibleBefore && api.getModel(), 90_000).catch((err) => {
+      throw new Error(`${err.message}; log:\n${api.logLines().slice(-12).join('\n')}`);
+    });
     assert.ok(!JSON.stringify(after).includes(ckpt), 'the removed checkpoint is gone from the model');
   });
 

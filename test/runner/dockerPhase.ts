@@ -85,7 +85,10 @@ export const uiDockerPhase: Phase = {
     // Analyze Image… from the same menu: the chart of the same breakdown (from the cached analysis).
     await image.click({ button: 'right' });
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    // The workbench ignores a click that lands right after a context menu opened.
+    await page.waitForTimeout(500);
     await menu.locator('.action-label', { hasText: 'Analyze Image…' }).first().click();
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
     const frame = await chartFrame(page);
     await frame.waitForFunction(() => !!document.body.dataset.focus && document.querySelectorAll('#rows tr').length > 0, undefined, { timeout: 30_000 });
     await page.mouse.move(5, 880); // no tooltip over the picture

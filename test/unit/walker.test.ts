@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { SharedInodeSet } from '../../src/core/walker/inodeSet';
 import { namesToRegExp } from '../../src/core/walker/nameGlob';
+import { withoutSubtrees } from '../../src/core/walker/subtract';
 import type { WalkNode, WalkProgress, WalkResult } from '../../src/core/walker/types';
 import { walkUnit } from '../../src/core/walker/walkUnit';
 import { walk, Walker } from '../../src/core/walker/walker';
@@ -574,6 +575,45 @@ describe('walker', function () {
         assert.strictEqual(result.roots[0].bytes, duDisk(root)[0]);
         assert.strictEqual(result.roots[0].files, countFiles(root));
       }
+    });
+  });
+
+  describe('one walk for two categories: collect, then remove the collected subtrees', () => {
+    it('the workspace without its checkpoint folders equals du --exclude and a walk with excludePaths, node by node', async () => {
+      const root = path.join(sandbox(), 'root');
+      for (let r = 0; r < 4; r++) {
+        for (let k = 1; k <= 3; k++) {
+          file(path.join(root, `proj-${r}`, 'runs', `run-${r}`, `checkpoint-${k}`, 'model.bin'), 30_000 * k + r);
+          file(path.join(root, `proj-${r}`, 'runs', `run-${r}`, `checkpoint-${k}`, `global_step${k}`, 'optim.pt'), 9000);
+        }
+        file(path.join(root, `proj-${r}`, 'runs', `run-${r}`, 'log.txt'), 2000 + r);
+        file(path.join(root, `proj-${r}`, 'src', 'train.py'), 4000);
+      }
+      // Checkpoints directly in a folder with many small siblings: some are kept children, some omitted.
+      for (let i = 0; i < 12; i++) file(path.join(root, 'flat', `note-${i}.txt`), 100 * (i + 1));
+      for (let k = 1; k <= 3; k++) file(path.join(root, 'flat', `checkpoint-${k}`, 'w.bin'), k === 1 ? 500_000 : 10);
+      file(path.join(root, 'deep', 'a', 'b', 'c', 'd', 'checkpoint-9', 'w.bin'), 70_000);
+      const options = { workers: 2, topN: 6, detailDepth: 3 };
+      const once = await walk([root], { ...options, collect: { names: ['checkpoint-*', 'global_step*'] } });
+      const folders = once.collected!.filter((n) => n.type === 'dir');
+      assert.strictEqual(folders.filter((n) => n.name.startsWith('checkpoint-')).length, 16, folders.map((n) => n.path).join('\n'));
+      const workspace = withoutSubtrees(once.roots[0], folders);
+      const excluded = await walk([root], { ...options, excludePaths: folders.filter((n) => n.name.startsWith('checkpoint-')).map((n) => n.path) });
+      const du = duLines(['-sxB1', '--exclude=checkpoint-*', root]).sizes[0];
+      assert.strictEqual(workspace.bytes, du);
+      assert.strictEqual(workspace.apparentBytes, duLines(['-sxb', '--exclude=checkpoint-*', root]).sizes[0]);
+      assert.strictEqual(workspace.files, countFiles(root) - 16 * 1 - 12 * 1 - 3 * 1 - 1);
+      const compare = (a: WalkNode) => {
+        const b = findNode(excluded, a.path);
+        assert.deepStrictEqual([a.bytes, a.apparentBytes, a.files, a.dirs], [b.bytes, b.apparentBytes, b.files, b.dirs], a.path);
+        for (const c of a.children ?? []) compare(c);
+      };
+      compare(workspace);
+      const flat = findNode({ roots: [workspace] } as WalkResult, path.join(root, 'flat'));
+      assert.ok(!flat.children!.some((c) => c.name.startsWith('checkpoint-')));
+      assert.strictEqual(flat.children!.length + (flat.omitted?.count ?? 0), 12, 'the 12 notes remain, kept or omitted');
+      // The walk's own tree is untouched.
+      assert.strictEqual(once.roots[0].bytes, duDisk(root)[0]);
     });
   });
 

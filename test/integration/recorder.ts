@@ -1,0 +1,65 @@
+// What the extension asks and shows, recorded inside the extension host: the tests answer the
+// modal confirmations (ConfirmRequest) and notifications through the extension's API, and drive
+// VS Code's real quick pick with workbench commands.
+import * as vscode from 'vscode';
+import type { MlDiskSpaceApi } from '../../src/host/api';
+import type { ConfirmRequest, Notifier } from '../../src/host/prompts';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Records confirmations (answered by `answer`) and notifications (answered by `choose`). */
+export class Recorder {
+  readonly confirms: ConfirmRequest[] = [];
+  readonly messages: { level: 'warn' | 'info'; text: string; actions: string[] }[] = [];
+  constructor(
+    public answer: (r: ConfirmRequest) => boolean,
+    public choose: (text: string, actions: string[]) => string | undefined = () => undefined,
+  ) {}
+
+  install(api: MlDiskSpaceApi): this {
+    const notifier: Notifier = {
+      warn: async (text, ...actions) => {
+        this.messages.push({ level: 'warn', text, actions });
+        return this.choose(text, actions);
+      },
+      info: async (text, ...actions) => {
+        this.messages.push({ level: 'info', text, actions });
+        return this.choose(text, actions);
+      },
+    };
+    api.setPrompts({ confirmer: { confirm: async (r) => (this.confirms.push(r), this.answer(r)) }, notifier });
+    return this;
+  }
+}
+
+/**
+ * Runs `command` and answers the real quick pick it opens (VS Code's workbench, not a fake): waits
+ * until the extension logged `marker` (it logs right before showing the pick), then runs the
+ * workbench `keys` (e.g. workbench.action.acceptSelectedQuickOpenItem) every 300 ms until
+ * `answered()` or the command finished. Accepting before the pick has items does nothing.
+ */
+export async function answerQuickPick<T>(api: MlDiskSpaceApi, command: () => Thenable<T>, marker: string, keys: string[], answered: () => boolean): Promise<T> {
+  const count = () => api.logLines().filter((l) => l.includes(marker)).length;
+  const before = count();
+  let done = false;
+  const pending = Promise.resolve(command()).finally(() => (done = true));
+  pending.catch(() => undefined); // awaited below
+  await waitFor(`the quick pick ("${marker}" in the log)`, () => done || count() > before, 30_000);
+  const deadline = Date.now() + 20_000;
+  while (!done && !answered()) {
+    if (Date.now() > deadline) throw new Error(`the quick pick did not take ${keys.join(', ')} within 20 s`);
+    for (const key of keys) await vscode.commands.executeCommand(key);
+    await sleep(300);
+  }
+  return pending;
+}
