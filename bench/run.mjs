@@ -1,13 +1,16 @@
 // `npm run bench`: our scan against du and gdu on the same trees, in one run (issue 6).
 //
-//   node bench/run.mjs [--files 1000000] [--runs 5] [--workers N] [--cases ml-tree,usr] [--cold]
+//   node bench/run.mjs [--files 1000000] [--runs 5] [--workers N[,N...]] [--cases ml-tree,usr] [--cold]
 //                      [--tools ours,walker,du,gdu]
+//
+// --workers 1,2,4,8 runs the walker once per count (scaling with cores; the CLI gets the first).
 //
 // Builds the ML-shaped tree once (bench/generate.mjs) and caches it under bench/.cache (or
 // $MLDS_BENCH_DIR). Each case runs every tool once untimed (warms the page cache and checks our
 // numbers against du), then `--runs` timed rounds, the tools in rotating order so that noise from
 // other processes spreads over all of them. Prints per case: tool, median wall, min-max, peak RSS
-// (GNU time), and each tool's time relative to ours. These machines are noisy: read the ratios.
+// (GNU time), median CPU time (user + sys: steadier than wall time on a busy machine), and each
+// tool's wall time relative to ours. These machines are noisy: read the ratios.
 // --cold drops the page cache before every timed run (needs root), for the cold-cache ratios.
 //
 // Cases are a table (CASES below); other benchmarks add theirs there: { id, label, root(), tools(root) }.
@@ -25,7 +28,8 @@ const args = process.argv.slice(2);
 const flag = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const FILES = Number(flag('--files', '1000000'));
 const RUNS = Math.max(1, Number(flag('--runs', '5')));
-const WORKERS = flag('--workers', undefined);
+const WORKER_COUNTS = flag('--workers', '').split(',').filter(Boolean);
+const WORKERS = WORKER_COUNTS[0];
 const COLD = args.includes('--cold');
 const WANTED_CASES = flag('--cases', 'ml-tree,usr').split(',');
 const WANTED_TOOLS = flag('--tools', 'ours,walker,du,gdu').split(',');
@@ -81,17 +85,18 @@ function standardTools(root) {
         return { bytes: sum('bytes'), apparentBytes: sum('apparentBytes') };
       },
     },
-    {
-      id: 'walker', label: `ours: walker only${WORKERS ? ` (${WORKERS} workers)` : ''}`,
-      argv: [process.execPath, path.join(repo, 'bench', 'walk.mjs'), root, ...workers], env,
+    ...(WORKER_COUNTS.length ? WORKER_COUNTS : [undefined]).map((n) => ({
+      id: n === undefined || n === WORKERS ? 'walker' : `walker-${n}`, group: 'walker',
+      label: `ours: walker only${n ? ` (${n} workers)` : ''}`,
+      argv: [process.execPath, path.join(repo, 'bench', 'walk.mjs'), root, ...(n ? ['--workers', n] : [])], env,
       totals: (out) => JSON.parse(out),
-    },
+    })),
     { id: 'du', label: 'du -sb', argv: ['du', '-sb', root], totals: (out) => ({ apparentBytes: Number(out.split('\t')[0]) }) },
     // Untimed: only checks our disk-usage figure.
     { id: 'du-B1', label: 'du -sB1', argv: ['du', '-sB1', root], checkOnly: true, totals: (out) => ({ bytes: Number(out.split('\t')[0]) }) },
     { id: 'gdu', label: 'gdu -n -s', argv: ['gdu', '-n', '-s', root] },
   ];
-  return tools.filter((t) => (t.checkOnly || WANTED_TOOLS.includes(t.id)) && (t.argv[0] !== 'gdu' || have('gdu')));
+  return tools.filter((t) => (t.checkOnly || WANTED_TOOLS.includes(t.group ?? t.id)) && (t.argv[0] !== 'gdu' || have('gdu')));
 }
 
 /** The benchmark cases. Hook: add { id, label, root: async () => path, tools: (root) => [...] }. */
@@ -112,18 +117,18 @@ function dropCaches() {
   fs.writeFileSync('/proc/sys/vm/drop_caches', '3\n');
 }
 
-/** One timed run: wall time (ms, from here), peak RSS (KiB, from GNU time), stdout. */
+/** One timed run: wall time (ms, from here), peak RSS (KiB) and CPU seconds (user + sys, from GNU time), stdout. */
 function runOnce(tool, keepOutput) {
   const timeFile = path.join(CACHE, 'time.out');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(TIME, ['-f', '%M', '-o', timeFile, ...tool.argv], {
+  const r = spawnSync(TIME, ['-f', '%M %U %S', '-o', timeFile, ...tool.argv], {
     env: tool.env ?? process.env, encoding: 'utf8', maxBuffer: 256 << 20,
     stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'pipe'],
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${tool.argv.join(' ')} failed (${r.status}): ${r.stderr}`);
-  const rssKiB = Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-  return { ms, rssKiB, stdout: r.stdout };
+  const [rssKiB, user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms, rssKiB, cpuMs: (user + sys) * 1000, stdout: r.stdout };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -163,20 +168,27 @@ async function runCase(c) {
   const rows = tools.map((t) => {
     const s = samples.get(t.id);
     const ms = s.map((x) => x.ms);
-    return { id: t.id, label: t.label, median: median(ms), min: Math.min(...ms), max: Math.max(...ms), rssMiB: Math.max(...s.map((x) => x.rssKiB)) / 1024 };
+    return {
+      id: t.id, label: t.label, median: median(ms), min: Math.min(...ms), max: Math.max(...ms),
+      cpu: median(s.map((x) => x.cpuMs)), rssMiB: Math.max(...s.map((x) => x.rssKiB)) / 1024,
+    };
   });
   const ours = rows.find((r) => r.id === 'ours') ?? rows[0];
+  const single = rows.find((r) => r.label.endsWith('(1 workers)'));
   const lines = [];
   lines.push(`${label} (${root}), ${COLD ? 'COLD' : 'warm'} cache, ${RUNS} runs each, ${os.availableParallelism?.() ?? os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  lines.push(`${pad('tool', 42)}${pad('median', 10)}${pad('min-max', 14)}${pad('peak RSS', 11)}ratio to ours`);
+  lines.push(`${pad('tool', 42)}${pad('median', 10)}${pad('min-max', 15)}${pad('CPU', 9)}${pad('peak RSS', 11)}ratio to ours`);
   for (const r of rows) {
-    lines.push(`${pad(r.label, 42)}${pad(secs(r.median) + ' s', 10)}${pad(`${secs(r.min)}-${secs(r.max)} s`, 14)}${pad(r.rssMiB.toFixed(0) + ' MB', 11)}${(r.median / ours.median).toFixed(2)}x`);
+    lines.push(`${pad(r.label, 42)}${pad(secs(r.median) + ' s', 10)}${pad(`${secs(r.min)}-${secs(r.max)} s`, 15)}${pad(secs(r.cpu) + ' s', 9)}${pad(r.rssMiB.toFixed(0) + ' MB', 11)}${(r.median / ours.median).toFixed(2)}x`);
   }
   for (const peer of rows.filter((r) => r.id === 'du' || r.id === 'gdu')) {
-    for (const mine of rows.filter((r) => r.id === 'ours' || r.id === 'walker')) {
+    for (const mine of rows.filter((r) => r.id === 'ours' || r.id.startsWith('walker'))) {
       const ratio = mine.median / peer.median;
       lines.push(`  ${mine.id} / ${peer.id} = ${ratio.toFixed(2)} (target <= 1.0: ${ratio <= 1 ? 'met' : 'not met'})`);
     }
+  }
+  if (single) {
+    for (const r of rows.filter((x) => x.id.startsWith('walker') && x !== single)) lines.push(`  ${r.label}: speed-up over 1 worker ${(single.median / r.median).toFixed(2)}x`);
   }
   for (const check of checks) lines.push(`  check: ${check}`);
   return { id: c.id, label, root, cold: COLD, runs: RUNS, rows, checks, text: lines.join('\n') };

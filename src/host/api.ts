@@ -17,6 +17,8 @@ export interface ActivationTimings {
   restoredMs?: number;
   /** activate() start -> the tree first handed out rows (undefined: the view was never drawn with a model). */
   populatedMs?: number;
+  /** activate() start -> the view was first visible (0: visible at activation). */
+  viewVisibleMs?: number;
   /** Where the model the tree first showed came from. */
   populatedSource?: ModelSource;
   /** activate() start -> the first scan of this session finished. */

@@ -1,6 +1,7 @@
 // Refreshes the model when a checkpoint appears or disappears under a scanned root (a training
 // run saved one, or the user deleted one in a terminal). Debounced: a checkpoint is many files
 // written over seconds, and a running job saves again and again.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { HostConfig } from './configRead';
 import type { Log } from './log';
@@ -47,6 +48,13 @@ export class CheckpointWatcher implements vscode.Disposable {
           this.watchers.push(watcher);
         }
       }
+      // Deleting a whole run (or any folder above a checkpoint) reports only that folder, which
+      // no checkpoint pattern matches: compare deletions with the checkpoints the model knows.
+      const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**'), true, true, false);
+      deletions.onDidDelete((uri) => {
+        if (this.holdsKnownCheckpoint(uri.fsPath)) this.onEvent(uri);
+      });
+      this.watchers.push(deletions);
     }
     this.deps.log.info(`Watching ${config.scan.checkpointGlobs.join(', ')} under ${roots.join(', ') || 'no folders'} for checkpoint changes`);
   }
@@ -61,6 +69,19 @@ export class CheckpointWatcher implements vscode.Disposable {
     this.watchers = [];
   }
 
+  /** True when `p` is, or contains, a run or checkpoint of the current model. */
+  private holdsKnownCheckpoint(p: string): boolean {
+    const category = this.deps.scans.model?.categories.find((c) => c.id === 'checkpoints');
+    const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    const stack = [...(category?.items ?? [])];
+    while (stack.length) {
+      const item = stack.pop()!;
+      if (item.path && (item.path === p || item.path.startsWith(prefix))) return true;
+      stack.push(...(item.children ?? []));
+    }
+    return false;
+  }
+
   private onEvent(uri: vscode.Uri): void {
     if (this.firstEventAt === undefined) {
       this.firstEventAt = Date.now();
@@ -70,7 +91,7 @@ export class CheckpointWatcher implements vscode.Disposable {
     this.lastEventPath = uri.fsPath;
     if (this.timer) clearTimeout(this.timer);
     const debounce = this.deps.debounceMs ?? 5_000;
-    const wait = Math.max(debounce, this.lastRefreshAt + (this.deps.minIntervalMs ?? 30_000) - Date.now());
+    const wait = Math.max(debounce, this.lastRefreshAt + (this.deps.minIntervalMs ?? 15_000) - Date.now());
     this.timer = setTimeout(() => this.fire(), wait);
   }
 

@@ -306,5 +306,7 @@ export class ScanService implements vscode.Disposable {
 
 export function progressText(e: ScanProgressEvent): string {
   if (!e.walk) return e.message;
+  // Discovery (globbing) counts folders only; sizing counts files and bytes.
+  if (!e.walk.files && e.walk.dirs) return `${e.message}: ${e.walk.dirs.toLocaleString('en-US')} folders`;
   return `${e.message}: ${e.walk.files.toLocaleString('en-US')} files, ${formatBytes(e.walk.bytes)}`;
 }

@@ -7,7 +7,10 @@ import Mocha from 'mocha';
 import * as path from 'path';
 import { hostLog, RESULT_MARKER } from '../integration/hostLog';
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
+  // A half-written out/ (another `tsc` rewriting it while the host loads) would break mocha's
+  // reporter inside a timer, where no one sees it and the workbench waits forever: fail here.
+  if (typeof hostLog !== 'function') throw new Error('out/test/integration/hostLog.js has no hostLog: re-run npm run compile-tests');
   Mocha.reporters.Base.consoleLog = hostLog;
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 15 * 60_000, forbidOnly: true, forbidPending: true });
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.js')).sort().map((f) => path.join(__dirname, f));

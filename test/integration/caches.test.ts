@@ -184,13 +184,14 @@ describe('caches: Hugging Face, conda, pip, uv and torch hub of a fake HOME in t
 
     // web hard-links requests from pkgs/: those files stay; du of the whole install drops by exactly the shown bytes.
     const duBefore = du(conda.root, conda.envs.external);
+    const webOwn = duEach(conda.pkgs, conda.envs.web)[1];
     const rec = new Recorder(() => true).install(api);
     const web = idOf(conda.envs.web);
     const result = await vscode.commands.executeCommand<ReclaimResult>('mlDiskSpace.conda.removeEnvs', web, [web]);
     assert.strictEqual(rec.confirms.length, 1);
     assert.strictEqual(result?.reclaimedBytes, rec.confirms[0].bytes);
     assert.strictEqual(duBefore - du(conda.root, conda.envs.external), rec.confirms[0].bytes, 'du dropped by exactly the shown bytes');
-    assert.strictEqual(rec.confirms[0].bytes, duEach(conda.pkgs, conda.envs.web)[1], 'what web does not share with pkgs/');
+    assert.strictEqual(rec.confirms[0].bytes, webOwn, 'what web does not share with pkgs/ (du after pkgs/)');
     assertOnlyRemoved(before, snapshotTree(conda.root), [path.relative(conda.root, conda.envs.web)]);
   });
 });

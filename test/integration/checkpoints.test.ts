@@ -33,7 +33,8 @@ function du(...paths: string[]): number {
   return Number(out[out.length - 1].split('\t')[0]);
 }
 
-const unescapeMd = (s: string) => s.replace(/\\(.)/g, '$1');
+/** Markdown text as a reader sees it (appendText's &nbsp; and backslash escapes undone). */
+const unescapeMd = (s: string) => s.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
 
 function findByPath(model: ScanModel, p: string): Item | undefined {
   const stack = model.categories.filter((c) => c.id === 'checkpoints').flatMap((c) => c.items);
@@ -71,8 +72,23 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
 
   afterEach(async () => {
     api.setPrompts(undefined);
-    if (config().inspect('extraRoots')?.globalValue !== undefined) await config().update('extraRoots', undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['extraRoots', 'activeRunMinutes']) {
+      if (config().inspect(key)?.globalValue !== undefined) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
   });
+
+  /**
+   * Deleting checkpoints changes their run folder's mtime, which the scanner reads as activity: a
+   * run cleaned a moment ago shows "in progress" for activeRunMinutes. The Delete and Slim tests
+   * act on runs the retention test just cleaned, so they judge activity by 0 minutes.
+   */
+  const ignoreRecentActivity = async () => {
+    await config().update('activeRunMinutes', 0, vscode.ConfigurationTarget.Global);
+    return waitFor('a scan with activeRunMinutes 0', async () => {
+      const m = await api.scanNow();
+      return m.categories.find((c) => c.id === 'checkpoints')?.items.every((i) => i.fields?.inProgress !== true) && m;
+    });
+  };
 
   it('the tree shows every run with its checkpoints, sizes from du, badges best / last / kept by policy / in progress, and the forecast', async () => {
     const model = await api.scanNow();
@@ -196,7 +212,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
   });
 
   it('Delete Checkpoint(s)… on a multi-selection frees exactly what it showed', async () => {
-    const model = await api.scanNow();
+    const model = await ignoreRecentActivity();
     const targets = [path.join(scene.runs.hf.runPath, 'checkpoint-600'), path.join(scene.runs.lightning.runPath, 'epoch=2-step=300-val_loss=0.30.ckpt')];
     const ids = targets.map((p) => findByPath(model, p)?.id);
     assert.ok(ids.every(Boolean), 'both checkpoints are in the model');
@@ -212,7 +228,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
   });
 
   it('Slim Checkpoint(s) on the best checkpoint removes its optimizer and training state; weights and config stay', async () => {
-    const model = await api.scanNow();
+    const model = await ignoreRecentActivity();
     const { checkpoint, removed, remaining } = scene.slim;
     const item = findByPath(model, checkpoint);
     assert.ok(item, `${rel(checkpoint)} is in the model`);

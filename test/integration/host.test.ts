@@ -219,9 +219,9 @@ describe('host: the VS Code layer in a real extension host', function () {
     assert.ok(findByPath(model, ckpt) || JSON.stringify(model).includes(ckpt), `the new checkpoint ${ckpt} is in the refreshed model`);
     assert.ok(api.logLines().some((l) => l.includes('Checkpoint folder changed')), 'the log names the change');
 
-    // Visible view: a change refreshes by itself.
+    // Visible view: a change refreshes by itself (here: the whole run folder deleted in a terminal).
     const visibleBefore = model.scannedAt;
-    fs.rmSync(path.join(scratch.dir, 'run-w'), { recursive: true, force: true });
+    fs.rmSync(runDir, { recursive: true, force: true });
     const after = await waitFor('a refresh after the checkpoint was removed', () => api.getModel()!.scannedAt > visibleBefore && api.getModel(), 90_000).catch((err) => {
       throw new Error(`${err.message}; log:\n${api.logLines().slice(-12).join('\n')}`);
     });

@@ -102,13 +102,13 @@ export const uiDockerPhase: Phase = {
   },
 };
 
-async function expand(row: Locator): Promise<void> {
+export async function expand(row: Locator): Promise<void> {
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
   await waitAttr(row, 'aria-expanded', 'true');
 }
 
-async function collapse(row: Locator): Promise<void> {
+export async function collapse(row: Locator): Promise<void> {
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
   await waitAttr(row, 'aria-expanded', 'false');
@@ -123,7 +123,7 @@ async function waitAttr(row: Locator, name: string, value: string, timeoutMs = 1
 }
 
 /** Drags the sash at the side bar's right edge until the side bar is about `px` wide. */
-async function widenSideBar(page: Page, px: number): Promise<void> {
+export async function widenSideBar(page: Page, px: number): Promise<void> {
   const box = await page.locator(SEL.sideBar).boundingBox();
   if (!box || box.width >= px) return;
   const edge = box.x + box.width;
@@ -142,7 +142,7 @@ async function widenSideBar(page: Page, px: number): Promise<void> {
   await page.waitForTimeout(300);
 }
 
-function exactly(s: string): RegExp {
+export function exactly(s: string): RegExp {
   return new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }
 
@@ -159,6 +159,6 @@ async function chartFrame(page: Page, timeoutMs = 60_000) {
   throw new Error(`no chart webview frame within ${timeoutMs} ms`);
 }
 
-function oneLine(s: string): string {
+export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }

@@ -9,12 +9,13 @@ import * as path from 'path';
 import { buildFixture, disposeFixture, type FixtureDescription } from '../integration/fixture';
 import { ExtensionHostExit, MochaCounts, Phase, PhaseContext } from './harness';
 import { uiChartPhase } from './chartPhase';
+import { uiCheckpointsPhase } from './checkpointsPhase';
 import { uiDockerPhase } from './dockerPhase';
 import { extensionTestsPhase, uiTreePhase, vsixPhase } from './phases';
 import { loadTools } from './tools';
 
 /** In run order. Add a phase here (see phases.ts). */
-export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase];
+export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase, uiCheckpointsPhase];
 
 interface PhaseReport {
   name: string;

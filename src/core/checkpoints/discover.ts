@@ -91,7 +91,15 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     const ignore = [...settings.exclude, ...caches.map((c) => ignoreBelow(root, c)).filter((g): g is string => !!g)];
     const onError = (dir: string, err: NodeJS.ErrnoException) => warn({ message: `cannot read ${dir}: ${err.code}`, path: dir, code: err.code });
     const patterns = customGlobs ? checkpointGlobs : [...checkpointGlobs, ...(looseEnabled ? LOOSE_WEIGHT_GLOBS : [])];
-    const first = await globRoot(root, { patterns, ignore, signal, onError, prune: ownsItsContents });
+    // A large workspace takes seconds to glob: stream where it is, at most every 200 ms.
+    let lastProgress = 0;
+    const onFolder = (dir: string, foldersRead: number) => {
+      const now = Date.now();
+      if (now - lastProgress < 200) return;
+      lastProgress = now;
+      options.progress?.(`Checkpoints: looking in ${root}`, { files: 0, dirs: foldersRead, bytes: 0, currentPath: dir });
+    };
+    const first = await globRoot(root, { patterns, ignore, signal, onError, prune: ownsItsContents, onFolder });
     const add = (e: GlobEntry, matched: boolean) => {
       if (seen.has(e.path) || e.path === root) return;
       const format = classify(e, matched);
@@ -99,7 +107,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     };
     for (const e of first.entries) add(e, customGlobs || matchesDefaultGlobs(e));
     if (customGlobs && looseEnabled && !first.cancelled) {
-      for (const e of (await globRoot(root, { patterns: LOOSE_WEIGHT_GLOBS, ignore, signal, prune: ownsItsContents })).entries) add(e, false);
+      for (const e of (await globRoot(root, { patterns: LOOSE_WEIGHT_GLOBS, ignore, signal, prune: ownsItsContents, onFolder })).entries) add(e, false);
     }
   }
   if (signal?.aborted) return { ...result, cancelled: true };

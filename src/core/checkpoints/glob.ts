@@ -26,6 +26,8 @@ export interface GlobOptions {
    * everything below it, so reading its files would only cost time.
    */
   prune?(dir: string): boolean;
+  /** Called for every folder read, with how many were read so far (for streamed progress). */
+  onFolder?(dir: string, foldersRead: number): void;
 }
 
 /** Trailing slashes only say "a folder": we classify by type ourselves, so patterns match both ways. */
@@ -36,8 +38,10 @@ function normalisePattern(pattern: string): string {
 export async function globRoot(root: string, options: GlobOptions): Promise<{ entries: GlobEntry[]; cancelled: boolean }> {
   const entries: GlobEntry[] = [];
   if (options.signal?.aborted) return { entries, cancelled: true };
+  let foldersRead = 0;
   const readdir = ((dir: string, opts: unknown, callback: (err: NodeJS.ErrnoException | null, res?: fs.Dirent[]) => void) => {
     if (options.prune?.(dir)) return process.nextTick(callback, null, []);
+    options.onFolder?.(dir, ++foldersRead);
     fs.readdir(dir, opts as { withFileTypes: true }, (err, res) => {
       if (err && err.code !== 'ENOENT' && err.code !== 'ENOTDIR') options.onError?.(dir, err);
       callback(err, res);

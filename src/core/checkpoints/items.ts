@@ -1,6 +1,7 @@
 // The checkpoints category of the scan model: Checkpoints -> run -> checkpoint, plus a group of
 // loose weight files. Item.fields carry every fact (JSON-safe) so the CLI prints them and plans
 // can be rebuilt from the model alone (runsFromCategory).
+import * as path from 'path';
 import type { Category, Item } from '../model';
 import { formatAge, formatCount } from '../format';
 import { CHECKPOINTS_CATEGORY_ID } from './discover';
@@ -23,7 +24,8 @@ function checkpointItem(run: Run, c: Checkpoint, keep: boolean, reason: string, 
   if (c.epoch !== null) bits.push(`epoch ${Number.isInteger(c.epoch) ? c.epoch : c.epoch.toFixed(2)}`);
   const metric = describeMetric(c);
   if (metric) bits.push(metric);
-  if (c.type === 'symlink') bits.push(c.linkTarget ? `→ ${c.linkTarget}` : 'dangling link');
+  // The target relative to the run (its file name when it lies beside the link).
+  if (c.type === 'symlink') bits.push(c.linkTarget ? `→ ${path.relative(run.path, c.linkTarget) || c.linkTarget}` : 'dangling link');
   if (c.modifiedMs) bits.push(formatAge(c.modifiedMs, now));
   if (badges.length) bits.push(badges.join(', '));
   return {
@@ -55,10 +57,11 @@ function checkpointItem(run: Run, c: Checkpoint, keep: boolean, reason: string, 
 function runDescription(run: Run, now: number): string {
   const real = run.checkpoints.filter((c) => c.type !== 'symlink');
   const bits = [formatCount(real.length, 'checkpoint')];
+  if (run.inProgress) bits.push(BADGE_IN_PROGRESS);
+  // Before the ages: the row may be cut off, and whether the run will fit matters more.
+  if (run.forecast) bits.push(run.forecast.message);
   if (run.newestMs) bits.push(`newest ${formatAge(run.newestMs, now)}`);
   if (run.oldestMs && real.length > 1) bits.push(`oldest ${formatAge(run.oldestMs, now)}`);
-  if (run.inProgress) bits.push(BADGE_IN_PROGRESS);
-  if (run.forecast) bits.push(run.forecast.message);
   return bits.join(' · ');
 }
 

@@ -2,6 +2,7 @@
 // then re-ranks children now that every total is complete.
 import type { WalkNode } from './types';
 import type { UnitResult } from './walkUnit';
+import { bySizeThenName } from './walkUnit';
 
 type RawNode = UnitResult['node'];
 
@@ -44,7 +45,7 @@ export function stitch(node: RawNode, units: Map<number, RawNode>, topN: number)
 }
 
 function rerank(node: WalkNode, topN: number): void {
-  const children = node.children!.sort((a, b) => b.bytes - a.bytes);
+  const children = node.children!.sort(bySizeThenName);
   if (children.length <= topN) return;
   const dropped = children.splice(topN);
   const o = (node.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });

@@ -3,6 +3,7 @@
 // collected folders to their category, and show the workspace without them — instead of walking
 // the same files again with excludePaths.
 import type { WalkNode } from './types';
+import { bySizeThenName } from './walkUnit';
 
 const TOTALS = ['bytes', 'apparentBytes', 'sharedBytes', 'files', 'dirs', 'hardLinkedFiles'] as const;
 
@@ -32,7 +33,7 @@ export function withoutSubtrees(root: WalkNode, removed: readonly WalkNode[]): W
 /** Totals changed: largest first again (a sibling left in `omitted` cannot come back; it stays there). */
 function sortChildren(node: WalkNode): void {
   if (!node.children) return;
-  node.children.sort((a, b) => b.bytes - a.bytes);
+  node.children.sort(bySizeThenName);
   for (const child of node.children) sortChildren(child);
 }
 

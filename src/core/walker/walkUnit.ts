@@ -124,11 +124,19 @@ export function blankNode(name: string, path: string, type: NodeType, st: fs.Sta
   };
 }
 
+/**
+ * Largest first; equal sizes by name, so which children are kept does not depend on the order
+ * they were met in (that order changes with the number of threads).
+ */
+export function bySizeThenName(a: WalkNode, b: WalkNode): number {
+  return b.bytes - a.bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
 /** Keeps the topN largest children (and every pinned one) in place; the others go to `omitted`. */
 function trim(acc: Acc): void {
   const topN = acc.topN;
   const kids = acc.kids!;
-  kids.sort((a, b) => b.bytes - a.bytes);
+  kids.sort(bySizeThenName);
   if (kids.length > topN) {
     let kept = topN;
     let dropped = 0, droppedBytes = 0, droppedApparent = 0;

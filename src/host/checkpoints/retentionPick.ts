@@ -34,15 +34,17 @@ function effect(plan: RetentionPlan | undefined): string {
 export async function pickRetention(s: HostServices, model: ScanModel, ids: string[] | undefined, scope: string): Promise<RetentionChoice | undefined> {
   const k0 = s.config().scan.keepBest;
   const ks = [k0, ...OTHER_K.filter((k) => k !== k0)];
-  const picks: ChoicePick[] = ks.map((k) => {
+  const picks: ChoicePick[] = [];
+  const outcomes = new Set<string>();
+  for (const k of ks) {
     const choice = { keepBest: k, includeInProgress: false };
-    return {
-      ...choice,
-      label: keepLabel(k),
-      description: k === k0 ? 'mlDiskSpace.keepBest' : undefined,
-      detail: effect(retentionPlanFor(model, ids, choice)),
-    };
-  });
+    const plan = retentionPlanFor(model, ids, choice);
+    // A k that deletes exactly what an earlier choice deletes is no choice (e.g. k = 0 and 1 when the best ranks first).
+    const outcome = (plan?.targets ?? []).map((t) => t.path).sort().join('\0');
+    if (outcomes.has(outcome) && k !== k0) continue;
+    outcomes.add(outcome);
+    picks.push({ ...choice, label: keepLabel(k), description: k === k0 ? 'mlDiskSpace.keepBest' : undefined, detail: effect(plan) });
+  }
   const base = retentionPlanFor(model, ids, { keepBest: k0, includeInProgress: false });
   const busy = base?.runs.filter((r) => r.run.inProgress).map((r) => r.run.label) ?? [];
   if (busy.length) {

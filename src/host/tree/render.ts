@@ -59,6 +59,9 @@ const KIND_ICONS: Record<string, string> = {
   symlink: 'file-symlink-file',
   run: 'graph-line',
   checkpoint: 'save',
+  'checkpoint-link': 'file-symlink-file',
+  'loose-weights': 'files',
+  'weight-file': 'file-binary',
   'hf-repo': 'repo',
   'hf-revision': 'git-commit',
   'conda-env': 'symbol-namespace',
@@ -125,12 +128,18 @@ function renderExtra(node: ExtraNode): vscode.TreeItem {
 
 function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeItem {
   const item = node.item;
-  const t = new vscode.TreeItem(item.label, node.children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  // A workspace folder, or the only item of its category, opens expanded: its contents are what the user came for.
+  const openByDefault = item.kind === 'workspace-folder' || (node.parent.type === 'category' && node.parent.children.length === 1);
+  const state = !node.children.length
+    ? vscode.TreeItemCollapsibleState.None
+    : openByDefault ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const t = new vscode.TreeItem(item.label, state);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
   const parts = [formatBytes(item.bytes)];
   if (item.badges?.length) parts.push(item.badges.join(', '));
-  if (item.description) parts.push(item.description);
+  const description = descriptionWithoutBadges(item);
+  if (description) parts.push(description);
   if (sortBy === 'age' && item.modifiedMs) parts.push(`modified ${formatAge(item.modifiedMs, now)}`);
   t.description = parts.join(' · ');
   if (item.path && (item.kind === 'folder' || item.kind === 'file')) {
@@ -149,8 +158,9 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${md(item.label)}** — ${md(item.kind)} in ${md(category.label)}\n\n`);
   // The row's description in full (the row cuts it off): e.g. a run's forecast, a checkpoint's metric.
-  if (item.description) {
-    tip.appendText(item.description);
+  const description = descriptionWithoutBadges(item);
+  if (description) {
+    tip.appendText(description);
     tip.appendMarkdown('\n\n');
   }
   if (item.path) {
@@ -170,6 +180,19 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   if (facts.length) tip.appendMarkdown('\n\n' + facts.slice(0, 10).map(([k, v]) => `${md(k)}: ${md(String(v))}`).join('  \n'));
   if (item.reclaimable) tip.appendMarkdown('\n\n$(trash) Can be reclaimed from the context menu');
   return tip;
+}
+
+/**
+ * The description without the parts that only repeat a badge (a scanner may end its description
+ * with them, e.g. "… · best" or "in progress"): the row shows the badges right after the size.
+ */
+function descriptionWithoutBadges(item: Item): string {
+  const badges = new Set(item.badges ?? []);
+  if (!item.description || !badges.size) return item.description ?? '';
+  return item.description
+    .split(' · ')
+    .filter((part) => !part.split(', ').every((token) => badges.has(token)))
+    .join(' · ');
 }
 
 const HIDDEN_FIELDS = new Set(['dev', 'ino', 'type']);

@@ -1,0 +1,108 @@
+// Phase "ui-checkpoints": the Checkpoints part of the tree as a user sees it, in code-server on the
+// scene of fixture part checkpointScene. Scan from the palette, expand two runs, check the badges
+// and the forecast in the rows, open a run's context menu (the destructive entries last), save
+// .test-artifacts/checkpoints-tree.png; then Apply Retention Policy… from that menu: the real quick
+// pick offers "Keep best 2 + last" first with what it deletes, Enter shows the modal confirmation
+// with the plan (.test-artifacts/checkpoints-retention-dialog.png), and Cancel deletes nothing.
+import * as fs from 'fs';
+import * as path from 'path';
+import { readCheckpointScene } from '../integration/checkpointsFixture';
+import type { Phase } from './harness';
+import { collapse, exactly, expand, oneLine, widenSideBar } from './dockerPhase';
+import { EXTENSION_ID } from './phases';
+import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
+
+/** The run's context menu ends with these, in this order (destructive last). */
+const RUN_MENU_TAIL = ['Apply Retention Policy…', 'Slim Checkpoint(s)', 'Delete Checkpoint(s)…'];
+
+export const uiCheckpointsPhase: Phase = {
+  name: 'ui-checkpoints',
+  description: 'Checkpoints tree in code-server: runs expanded with badges and forecast, context menu, screenshot, Apply Retention Policy… quick pick and modal (cancelled)',
+  timeoutMs: 3 * 60_000,
+  fixtureParts: ['fakeHome', 'workspaceItems', 'checkpointScene'],
+  async run(ctx) {
+    const scene = readCheckpointScene(ctx.fixture);
+    const shots = path.join(ctx.repoRoot, '.test-artifacts');
+    const treeShot = path.join(shots, 'checkpoints-tree.png');
+    const dialogShot = path.join(shots, 'checkpoints-retention-dialog.png');
+    for (const f of [treeShot, dialogShot]) fs.rmSync(f, { force: true }); // never leave a stale picture behind a failed run
+    const checks: string[] = [];
+
+    const server = await ctx.startServer();
+    const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
+    await waitForWorkbench(page);
+    await statusBarItemsOf(page, EXTENSION_ID).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await runCommand(page, 'View: Show ML Disk Space');
+    await widenSideBar(page, 640);
+    await runCommand(page, 'ML Disk Space: Scan');
+
+    const rows = sideBarRows(page);
+    const labelled = (label: string) => rows.filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
+    const text = async (label: string) => oneLine(await labelled(label).innerText());
+    await labelled('Checkpoints').waitFor({ state: 'visible', timeout: 60_000 });
+    await collapse(labelled('Large workspace items'));
+    const { hf, lightning, inProgress } = scene.runs;
+    await expand(labelled(hf.label));
+    await expand(labelled(lightning.label));
+
+    const expectIn = async (label: string, ...parts: string[]) => {
+      const t = await text(label);
+      for (const p of parts) if (!t.includes(p)) throw new Error(`row "${t}" lacks "${p}"`);
+      checks.push(`row: "${t}"`);
+    };
+    await expectIn(hf.label, '5 checkpoints', 'needs ~', 'more to finish');
+    await expectIn(path.basename(hf.best!), 'best');
+    await expectIn(path.basename(hf.last!), 'last');
+    await expectIn('checkpoint-600', 'kept by policy');
+    await expectIn(path.basename(lightning.best!), 'best');
+    await expectIn('last.ckpt', 'last', '→');
+    await expectIn(inProgress.label, 'in progress');
+
+    // The run's context menu: the checkpoint commands last, destructive order kept.
+    const run = labelled(hf.label);
+    await run.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    const entries = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map(oneLine).filter(Boolean);
+    checks.push(`context menu of ${hf.label}: ${entries.join(' | ')}`);
+    if (entries.slice(-RUN_MENU_TAIL.length).join('|') !== RUN_MENU_TAIL.join('|')) throw new Error(`the run's menu does not end with ${RUN_MENU_TAIL.join(', ')}: ${entries.join(' | ')}`);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
+    await page.locator(SEL.sideBar).screenshot({ path: treeShot });
+    checks.push(`screenshot ${treeShot}`);
+
+    // Apply Retention Policy… from the menu: the real quick pick, then the real modal, cancelled.
+    const before = scene.runs.hf.checkpoints.filter((p) => fs.existsSync(p)).length;
+    await run.click({ button: 'right' });
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    // A click right after the menu opens is sometimes lost; the hovered entry then takes Enter.
+    const entry = menu.locator('.action-label', { hasText: 'Apply Retention Policy…' }).first();
+    await entry.hover();
+    await entry.click();
+    if (!(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await page.keyboard.press('Enter');
+    const pickRows = page.locator(SEL.quickInputRow);
+    await pickRows.first().waitFor({ state: 'visible', timeout: 20_000 });
+    const picks = (await pickRows.allInnerTexts()).map(oneLine);
+    checks.push(`quick pick: ${picks.join(' | ')}`);
+    if (!picks[0].startsWith('Keep best 2 + last') || !/Deletes 2 checkpoints/.test(picks[0])) throw new Error(`first choice: "${picks[0]}"`);
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+    const said = oneLine(await dialog.innerText());
+    checks.push(`dialog: "${said.slice(0, 400)}${said.length > 400 ? '…' : ''}"`);
+    for (const p of ['keep best 2 + last', 'permanently deleted', 'checkpoint-200', 'checkpoint-800', 'Kept (3)', 'best (eval_loss=0.41)']) {
+      if (!said.includes(p)) throw new Error(`the dialog lacks "${p}": ${said}`);
+    }
+    await page.screenshot({ path: dialogShot });
+    checks.push(`screenshot ${dialogShot}`);
+    await dialog.locator('.monaco-button', { hasText: exactly('Cancel') }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.waitForTimeout(500);
+    const after = scene.runs.hf.checkpoints.filter((p) => fs.existsSync(p)).length;
+    if (after !== before) throw new Error(`Cancel deleted something: ${before} checkpoints before, ${after} after`);
+    checks.push(`Cancel: all ${after} checkpoints of ${hf.label} still on disk`);
+    return { checks };
+  },
+};
