@@ -9,7 +9,7 @@ const MAX_ENTRIES = 2000;
 const MAX_DEPTH = 3;
 
 /**
- * Newest mtime (ms) among `runPath`, the entries below it down to MAX_DEPTH levels (at most
+ * Newest mtime (ms) among the files and links below `runPath` down to MAX_DEPTH levels (at most
  * MAX_ENTRIES lstat calls), skipping `skip` (checkpoints already walked). Never throws.
  */
 export async function newestActivity(runPath: string, skipPaths: ReadonlySet<string>): Promise<number> {
@@ -31,7 +31,9 @@ export async function newestActivity(runPath: string, skipPaths: ReadonlySet<str
       if (skip.has(p)) continue;
       try {
         const st = await fsp.lstat(p);
-        if (st.mtimeMs > newest) newest = st.mtimeMs;
+        // Folder times move when anything inside is deleted (our own retention, slimming):
+        // only what was written counts as activity.
+        if (!st.isDirectory() && st.mtimeMs > newest) newest = st.mtimeMs;
         if (st.isDirectory() && depth < MAX_DEPTH) subdirs.push(p);
       } catch {
         // vanished: ignore
@@ -43,12 +45,6 @@ export async function newestActivity(runPath: string, skipPaths: ReadonlySet<str
   // Lightning: <dirpath> is usually lightning_logs/version_N/checkpoints; logs go to version_N.
   if (path.basename(runPath) === 'checkpoints') roots.push(path.dirname(runPath));
   for (const root of roots) {
-    try {
-      const st = await fsp.lstat(root);
-      if (st.mtimeMs > newest) newest = st.mtimeMs;
-    } catch {
-      continue;
-    }
     await visit(root, 1);
   }
   return newest;

@@ -308,10 +308,10 @@ async function resolveLinks(checkpoints: Checkpoint[]): Promise<void> {
 async function buildRun(runPath: string, list: Checkpoint[], now: number, activeRunMinutes: number, walked: ReadonlySet<string>): Promise<Run> {
   list.sort(compareCheckpoints);
   const root = list[0].root;
-  let dev = 0, ino = 0, dirMtime = 0;
+  let dev = 0, ino = 0;
   try {
     const st = await fsp.lstat(runPath);
-    dev = st.dev; ino = st.ino; dirMtime = st.mtimeMs;
+    dev = st.dev; ino = st.ino;
   } catch {
     // the run folder vanished mid-scan: its checkpoints will fail re-validation
   }
@@ -319,7 +319,7 @@ async function buildRun(runPath: string, list: Checkpoint[], now: number, active
   const format: CheckpointFormat = formats.has('hf') ? 'hf' : formats.size === 1 ? list[0].format : formats.has('lightning') ? 'lightning' : 'other';
   const real = list.filter((c) => c.type !== 'symlink');
   const times = real.map((c) => c.modifiedMs);
-  const activity = Math.max(dirMtime, ...list.map((c) => c.modifiedMs), await newestActivity(runPath, walked));
+  const activity = Math.max(...list.map((c) => c.modifiedMs), await newestActivity(runPath, walked));
   const rel = path.relative(root, runPath);
   return {
     path: runPath, root, label: rel || path.basename(runPath) || runPath, format, dev, ino,
