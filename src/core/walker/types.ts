@@ -13,7 +13,12 @@ export interface WalkNode {
   bytes: number;
   /** Apparent size (st_size) of the same entries. */
   apparentBytes: number;
-  /** Disk bytes of hard-linked files below this node that were already counted elsewhere (another root or walk). */
+  /**
+   * Disk bytes of hard-linked files below this node that were already counted elsewhere (another
+   * root or walk). Each inode is counted once per Walker: by an earlier walk, else by whichever
+   * root of this walk reached it first (roots are walked in parallel, so that is not fixed; walk
+   * them one after another where it matters, e.g. conda pkgs/ before the envs).
+   */
   sharedBytes: number;
   /** Files (non-directories, symlinks included) and directories below this node, this node included. */
   files: number;
