@@ -3,7 +3,7 @@
 // fixtures wrote on purpose; the file deleted by a later layer (a whiteout) must not count.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { analyzeImage, shortInstruction } from '../../src/core/docker/imageAnatomy';
+import { analyzeImage, shortInstruction, withoutPassThroughFolders } from '../../src/core/docker/imageAnatomy';
 import type { DockerClient } from '../../src/core/docker/client';
 import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
 import { buildImage, busyboxRootfsTar, engineCall, importImage, startDockerd, tarBuffer, type Dockerd } from '../support/dockerd';
@@ -80,7 +80,9 @@ describe('docker image anatomy (real dockerd)', function () {
   });
 
   it('sizes the folders inside the image from its filesystem, honouring the whiteout', async () => {
-    const anatomy = await analyzeImage(client, 'anatomy-serving:v1', [baseId], { limit: 1000, maxDepth: 12 });
+    // By name, with its own id among the others: its own layers must not count as shared with itself.
+    const anatomy = await analyzeImage(client, 'anatomy-serving:v1', [baseId, servingId], { limit: 1000, maxDepth: 12 });
+    assert.equal(anatomy.layers.filter((l) => l.bytes > 0).slice(1).every((l) => !l.shared), true);
     const size = (p: string) => anatomy.paths.find((x) => x.path === p)?.bytes;
     const busybox = fs.statSync(['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p))!).size;
     assert.equal(size('/opt/deep/a/b/c'), BIG);
@@ -99,6 +101,16 @@ describe('docker image anatomy (real dockerd)', function () {
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(analyzeImage(client, servingId, [], { signal: controller.signal }));
+  });
+});
+
+describe('withoutPassThroughFolders', () => {
+  it('keeps only the deepest folder of a chain holding the same bytes', () => {
+    const paths = [
+      { path: '/opt', bytes: 30 }, { path: '/opt/deep', bytes: 30 }, { path: '/opt/deep/c', bytes: 30 },
+      { path: '/usr', bytes: 20 }, { path: '/usr/a', bytes: 12 }, { path: '/usr/b', bytes: 8 },
+    ];
+    assert.deepEqual(withoutPassThroughFolders(paths).map((p) => p.path), ['/opt/deep/c', '/usr', '/usr/a', '/usr/b']);
   });
 });
 

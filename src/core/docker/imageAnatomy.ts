@@ -102,11 +102,26 @@ export function folderTotals(files: Map<string, number>, maxDepth: number): Imag
   return [...totals].map(([path, bytes]) => ({ path, bytes })).sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
 }
 
+/**
+ * For a flat listing: drops a folder whose bytes all sit in one subfolder (/opt, /opt/deep, …
+ * above /opt/deep/a/b/c), so only the deepest folder of such a chain is shown.
+ */
+export function withoutPassThroughFolders(paths: ImagePath[]): ImagePath[] {
+  const bytesOf = new Map(paths.map((p) => [p.path, p.bytes]));
+  const passThrough = new Set<string>();
+  for (const p of paths) {
+    const parent = p.path.slice(0, p.path.lastIndexOf('/'));
+    if (parent && bytesOf.get(parent) === p.bytes) passThrough.add(parent);
+  }
+  return paths.filter((p) => !passThrough.has(p.path));
+}
+
 export async function analyzeImage(client: DockerClient, image: string, otherImageIds: string[], options: AnalyzeOptions = {}): Promise<ImageAnatomy> {
   const limit = options.limit ?? 30;
   const history = await client.imageHistory(image, { signal: options.signal });
   const id = history[0]?.id && history[0].id !== '<missing>' ? history[0].id : image;
-  const layers = await imageLayers(client, image, otherImageIds, options.signal);
+  // `image` may be a name: compare with the other images by id, never with itself.
+  const layers = await imageLayers(client, image, otherImageIds.filter((other) => other !== id), options.signal);
   const archive = await readSaveArchive(await client.exportImage(image, { signal: options.signal }), options.onProgress, options.signal);
   const files = mergeLayers(archive);
 
