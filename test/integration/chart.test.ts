@@ -13,19 +13,10 @@ import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { ChartPanelRecord } from '../../src/host/webview/chartPanel';
 import type { HostToWebview } from '../../src/shared/chartProtocol';
 import { partInfo, readFixture, type WorkspaceItemsInfo } from './fixture';
+import { waitFor } from './recorder';
 
 const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function panels(): Promise<ChartPanelRecord[]> {
   const records = await vscode.commands.executeCommand<ChartPanelRecord[] | undefined>('mlDiskSpace.test.chartPanels');

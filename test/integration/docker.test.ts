@@ -22,20 +22,11 @@ import { engineCall, engineRequest, inventory, rawDiskUsage } from '../support/d
 import type { DockerEngineInfo } from './dockerFixture';
 import { partInfo, readFixture } from './fixture';
 import { hostLog } from './hostLog';
+import { waitFor } from './recorder';
 
 const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 interface AnalysisStats {
   analyses: number;

@@ -12,10 +12,10 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../src/core/format';
 import type { Item, ScanModel } from '../../src/core/model';
 import type { MlDiskSpaceApi } from '../../src/host/api';
-import type { ConfirmRequest, Notifier } from '../../src/host/prompts';
 import type { ReclaimResult } from '../../src/host/reclaim';
 import { partInfo, readFixture, writeRealFile, type HostScratchInfo, type WorkspaceItemsInfo } from './fixture';
 import { hostLog } from './hostLog';
+import { Recorder, waitFor } from './recorder';
 
 const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const VIEW_FOCUS = 'mlDiskSpace.items.focus';
@@ -35,15 +35,6 @@ function df(p: string): { size: number; used: number; avail: number } {
   return { size, used, avail };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function findByPath(model: ScanModel, p: string): Item | undefined {
   const stack = model.categories.flatMap((c) => c.items);
@@ -55,25 +46,6 @@ function findByPath(model: ScanModel, p: string): Item | undefined {
   return undefined;
 }
 
-/** Records what the extension asks and shows; answers confirmations with `answer`. */
-class Recorder {
-  readonly confirms: ConfirmRequest[] = [];
-  readonly messages: { level: 'warn' | 'info'; text: string; actions: string[] }[] = [];
-  constructor(public answer: (r: ConfirmRequest) => boolean, public choose: (text: string, actions: string[]) => string | undefined = () => undefined) {}
-  install(api: MlDiskSpaceApi): void {
-    const notifier: Notifier = {
-      warn: async (text, ...actions) => {
-        this.messages.push({ level: 'warn', text, actions });
-        return this.choose(text, actions);
-      },
-      info: async (text, ...actions) => {
-        this.messages.push({ level: 'info', text, actions });
-        return this.choose(text, actions);
-      },
-    };
-    api.setPrompts({ confirmer: { confirm: async (r) => (this.confirms.push(r), this.answer(r)) }, notifier });
-  }
-}
 
 describe('host: the VS Code layer in a real extension host', function () {
   this.timeout(180_000);
