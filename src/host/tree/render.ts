@@ -13,7 +13,8 @@ import type { CategoryNode, ErrorNode, ExtraNode, ItemNode, TreeNode } from './n
  *   kind-<item.kind>                           e.g. kind-folder, kind-hf-repo, kind-checkpoint
  *   hasPath                                    it has a path on disk (reveal, copy path)
  *   reclaimable                                its category can remove it
- *   deletable                                  the generic "Delete" applies (a walked folder/file/link with identity)
+ *   deletable                                  the generic "Delete" applies (a walked folder/file/link with identity);
+ *                                              its menu entry shows in the workspace category, others have their own
  *   badge-<badge>                              e.g. badge-best, badge-in-progress
  */
 export function contextValueOf(node: TreeNode): string {
