@@ -6,7 +6,7 @@
 // options (so no `all=true`), `image.history()`/`image.get()` take no AbortSignal. One dial path
 // also means one place for timeouts, cancellation and error wording.
 
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
@@ -208,9 +208,14 @@ class DockerodeClient implements DockerClient {
 
   // ------------------------------------------------------------------------------------------
 
-  /** dockerode is built on first use, so a bad host or TLS file becomes a DockerEngineError, not a throw at construction. */
-  private getDocker(): Dockerode {
+  /**
+   * dockerode is built on first use, so a bad host or TLS file becomes a DockerEngineError, not a
+   * throw at construction; it is also loaded on first use (it pulls in ssh2 and grpc), so a scan
+   * or an activation that never talks to Docker does not pay for it.
+   */
+  private async getDocker(): Promise<Dockerode> {
     if (this.docker) return this.docker;
+    const { default: DockerodeClass } = await import('dockerode');
     const parsed = parseDockerHost(this.target.host);
     // dockerode's modem merges DOCKER_HOST/DOCKER_CERT_PATH from process.env under our options:
     // every connection field is set explicitly so the resolved endpoint always wins.
@@ -257,12 +262,12 @@ class DockerodeClient implements DockerClient {
       default:
         throw new DockerEngineError('unreachable', `Docker engine not reachable: ${parsed.reason}`, { endpoint: this.endpoint });
     }
-    this.docker = new Dockerode(opts);
+    this.docker = new DockerodeClass(opts);
     return this.docker;
   }
 
-  private dial<T>(req: DialRequest, signal: AbortSignal): Promise<T> {
-    const docker = this.getDocker();
+  private async dial<T>(req: DialRequest, signal: AbortSignal): Promise<T> {
+    const docker = await this.getDocker();
     const statusCodes: Record<number, true | string> = {};
     for (const code of req.ok) statusCodes[code] = true;
     return new Promise<T>((resolve, reject) => {
