@@ -10,7 +10,6 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatBytes, formatCount } from '../../src/core/format';
-import type { Item, ScanModel } from '../../src/core/model';
 import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { ReclaimResult } from '../../src/host/reclaim';
 import type { RenderedRow } from '../../src/host/tree/itemsTree';
@@ -18,7 +17,7 @@ import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 import { readCheckpointScene, type SceneRun } from './checkpointsFixture';
 import { readFixture } from './fixture';
 import { hostLog } from './hostLog';
-import { answerQuickPick, Recorder, waitFor } from './recorder';
+import { answerQuickPick, findByPath, Recorder, waitFor } from './recorder';
 
 const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const CATEGORY_ROW = 'category:checkpoints';
@@ -36,15 +35,6 @@ function du(...paths: string[]): number {
 /** Markdown text as a reader sees it (appendText's &nbsp; and backslash escapes undone). */
 const unescapeMd = (s: string) => s.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
 
-function findByPath(model: ScanModel, p: string): Item | undefined {
-  const stack = model.categories.filter((c) => c.id === 'checkpoints').flatMap((c) => c.items);
-  while (stack.length) {
-    const item = stack.pop()!;
-    if (item.path === p) return item;
-    stack.push(...(item.children ?? []));
-  }
-  return undefined;
-}
 
 describe('checkpoints: runs, retention, delete, slim and forecast in the real extension host', function () {
   this.timeout(120_000);
@@ -205,7 +195,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
     assert.ok(rec.messages.some((m) => m.level === 'info' && m.text === `Reclaimed ${formatBytes(bytes)} (${expected.length} items).`), JSON.stringify(rec.messages));
     const now = api.getModel()!;
     assert.ok(now.scannedAt > model.scannedAt, 'rescanned after deleting');
-    for (const p of expected) assert.strictEqual(findByPath(now, p), undefined, `${rel(p)} is gone from the model`);
+    for (const p of expected) assert.strictEqual(findByPath('checkpoints', now, p), undefined, `${rel(p)} is gone from the model`);
     const bestRow = api.treeRows(runRow(scene.runs.hf).treeId).find((r) => r.label === path.basename(scene.runs.hf.best!));
     assert.match(bestRow?.contextValue ?? '', /\bbadge-best\b/, 'the best checkpoint is still there, still the best');
     hostLog(`    retention (keep best 2 + last) on all runs: ${result.summary}`);
@@ -214,7 +204,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
   it('Delete Checkpoint(s)… on a multi-selection frees exactly what it showed', async () => {
     const model = await ignoreRecentActivity();
     const targets = [path.join(scene.runs.hf.runPath, 'checkpoint-600'), path.join(scene.runs.lightning.runPath, 'epoch=2-step=300-val_loss=0.30.ckpt')];
-    const ids = targets.map((p) => findByPath(model, p)?.id);
+    const ids = targets.map((p) => findByPath('checkpoints', model, p)?.id);
     assert.ok(ids.every(Boolean), 'both checkpoints are in the model');
     const before = snapshotTree(fixture.workspace);
     const expected = du(...targets);
@@ -230,7 +220,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
   it('Slim Checkpoint(s) on the best checkpoint removes its optimizer and training state; weights and config stay', async () => {
     const model = await ignoreRecentActivity();
     const { checkpoint, removed, remaining } = scene.slim;
-    const item = findByPath(model, checkpoint);
+    const item = findByPath('checkpoints', model, checkpoint);
     assert.ok(item, `${rel(checkpoint)} is in the model`);
     const removedPaths = removed.map((f) => path.join(checkpoint, f));
     const expected = du(...removedPaths);
@@ -251,7 +241,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
     await config().update('extraRoots', [scene.hugeRunRoot], vscode.ConfigurationTarget.Global);
     const model = await waitFor('the extra root\'s run in the model', async () => {
       const m = await api.scanNow();
-      return findByPath(m, huge.runPath) && m;
+      return findByPath('checkpoints', m, huge.runPath) && m;
     });
     assert.ok(model);
     // By hand: global_step 200, save_steps 100, max_steps 10^12 -> (10^12 - 200) / 100 saves of the newest checkpoint.
@@ -275,7 +265,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
     hostLog(`    status bar: "${warned.text}" — ${warned.forecastWarning}`);
 
     await config().update('extraRoots', undefined, vscode.ConfigurationTarget.Global);
-    await waitFor('the run to leave the model', async () => !findByPath(await api.scanNow(), huge.runPath));
+    await waitFor('the run to leave the model', async () => !findByPath('checkpoints', await api.scanNow(), huge.runPath));
     const cleared = await waitFor('the warning to clear', async () => {
       const s = await api.refreshStatus();
       return s && !s.forecastWarning ? s : undefined;

@@ -10,12 +10,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../src/core/format';
-import type { Item, ScanModel } from '../../src/core/model';
+import type { ScanModel } from '../../src/core/model';
 import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { ReclaimResult } from '../../src/host/reclaim';
 import { partInfo, readFixture, writeRealFile, type HostScratchInfo, type WorkspaceItemsInfo } from './fixture';
 import { hostLog } from './hostLog';
-import { Recorder, waitFor } from './recorder';
+import { findByPath, Recorder, waitFor } from './recorder';
 
 const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const VIEW_FOCUS = 'mlDiskSpace.items.focus';
@@ -36,15 +36,6 @@ function df(p: string): { size: number; used: number; avail: number } {
 }
 
 
-function findByPath(model: ScanModel, p: string): Item | undefined {
-  const stack = model.categories.flatMap((c) => c.items);
-  while (stack.length) {
-    const item = stack.pop()!;
-    if (item.path === p) return item;
-    stack.push(...(item.children ?? []));
-  }
-  return undefined;
-}
 
 
 describe('host: the VS Code layer in a real extension host', function () {
@@ -136,7 +127,7 @@ describe('host: the VS Code layer in a real extension host', function () {
 
   it('reveals an item by id (for the chart), and says false for an unknown id', async () => {
     const model = api.getModel()!;
-    const data = findByPath(model, ws.folders[0].path)!;
+    const data = findByPath(undefined, model, ws.folders[0].path)!;
     assert.strictEqual(await api.revealItem(data.id), true);
     assert.strictEqual(await api.revealItem('workspace:folder:/no/such/item'), false);
   });
@@ -188,7 +179,7 @@ describe('host: the VS Code layer in a real extension host', function () {
     const model = await waitFor('a refresh after the view became visible', () => api.getModel()!.scannedAt > before && api.getModel(), 60_000).catch((err) => {
       throw new Error(`${err.message}; log:\n${api.logLines().slice(-15).join('\n')}`);
     });
-    assert.ok(findByPath(model, ckpt) || JSON.stringify(model).includes(ckpt), `the new checkpoint ${ckpt} is in the refreshed model`);
+    assert.ok(findByPath(undefined, model, ckpt) || JSON.stringify(model).includes(ckpt), `the new checkpoint ${ckpt} is in the refreshed model`);
     assert.ok(api.logLines().some((l) => l.includes('Checkpoint folder changed')), 'the log names the change');
 
     // Visible view: a change refreshes by itself (here: the whole run folder deleted in a terminal).
@@ -203,8 +194,8 @@ describe('host: the VS Code layer in a real extension host', function () {
   it('Delete with the confirmation accepted frees exactly the bytes it showed, and nothing else', async () => {
     await vscode.commands.executeCommand(VIEW_FOCUS);
     const model = await api.scanNow();
-    const oldRun = findByPath(model, scratch.oldRun);
-    const tmp = findByPath(model, scratch.tmpFile);
+    const oldRun = findByPath(undefined, model, scratch.oldRun);
+    const tmp = findByPath(undefined, model, scratch.tmpFile);
     assert.ok(oldRun && tmp, 'both targets are in the model');
     const expected = du(scratch.oldRun) + du(scratch.tmpFile);
     assert.strictEqual(oldRun.bytes + tmp.bytes, expected, 'the model shows du\'s bytes for them');
@@ -238,13 +229,13 @@ describe('host: the VS Code layer in a real extension host', function () {
     // The model was rescanned after the deletion.
     const now = api.getModel()!;
     assert.ok(now.scannedAt > model.scannedAt, 'rescanned after deleting');
-    assert.strictEqual(findByPath(now, scratch.oldRun), undefined);
+    assert.strictEqual(findByPath(undefined, now, scratch.oldRun), undefined);
     assert.ok(api.logLines().some((l) => l.includes(`deleted: ${scratch.oldRun}`)), 'the log lists each deleted target');
   });
 
   it('Delete with the confirmation cancelled deletes nothing', async () => {
     const model = await api.scanNow();
-    const target = findByPath(model, scratch.cancelFile);
+    const target = findByPath(undefined, model, scratch.cancelFile);
     assert.ok(target);
     const before = { hash: sha(scratch.cancelFile), du: du(fixture.workspace) };
     const rec = new Recorder(() => false);
@@ -261,7 +252,7 @@ describe('host: the VS Code layer in a real extension host', function () {
   it('trash mode: the dialog says the space returns only when the trash is emptied; never silently permanent', async () => {
     await config().update('deleteMode', 'trash', vscode.ConfigurationTarget.Global);
     const model = await api.scanNow();
-    const target = findByPath(model, scratch.cancelFile)!;
+    const target = findByPath(undefined, model, scratch.cancelFile)!;
     const hash = sha(scratch.cancelFile);
     // Accept the first question, decline any "delete permanently instead?".
     const rec = new Recorder((r) => r.kind === 'delete');

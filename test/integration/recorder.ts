@@ -3,6 +3,7 @@
 // VS Code's real quick pick with workbench commands.
 import * as vscode from 'vscode';
 import type { MlDiskSpaceApi } from '../../src/host/api';
+import type { Item, ScanModel } from '../../src/core/model';
 import type { ConfirmRequest, Notifier } from '../../src/host/prompts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,4 +63,15 @@ export async function answerQuickPick<T>(api: MlDiskSpaceApi, command: () => The
     await sleep(300);
   }
   return pending;
+}
+
+/** The item at path `p` anywhere in the model (or in one category), or undefined. */
+export function findByPath(categoryId: string | undefined, model: ScanModel, p: string): Item | undefined {
+  const stack = model.categories.filter((c) => !categoryId || c.id === categoryId).flatMap((c) => c.items);
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (item.path === p) return item;
+    stack.push(...(item.children ?? []));
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import type { Frame, Page } from 'playwright-core';
 import { writeRealFile, writeTextFile, type FixtureDescription } from '../integration/fixture';
 import type { Phase, PhaseContext } from './harness';
 import { EXTENSION_ID } from './phases';
-import { runCommand, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { chartFrame, runCommand, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 // Theme ids of VS Code 1.139 (code-server 4.139); older releases called them "Default Dark Modern" / "Default Light Modern".
 const DARK = 'Dark Modern';
@@ -147,18 +147,6 @@ function addMlFolders(fx: FixtureDescription): string {
   return 'outputs/run-1 (3 checkpoints), HF repo acme/tiny-llm, pip and torch caches';
 }
 
-/** The frame holding the chart's document (a webview is an iframe inside an iframe). */
-async function chartFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      const isChart = await frame.evaluate(() => !!document.getElementById('treemap') && !!document.getElementById('rows')).catch(() => false);
-      if (isChart) return frame;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no chart webview frame within ${timeoutMs} ms; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
-}
 
 async function waitForDrawn(frame: Frame, theme: 'dark' | 'light'): Promise<void> {
   await frame.waitForFunction((t) => document.body.dataset.renderedTheme === t && !!document.body.dataset.focus && document.querySelectorAll('#rows tr').length > 0, theme, { timeout: 60_000 });

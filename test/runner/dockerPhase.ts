@@ -12,7 +12,7 @@ import type { DockerEngineInfo } from '../integration/dockerFixture';
 import { partInfo } from '../integration/fixture';
 import type { Phase } from './harness';
 import { EXTENSION_ID } from './phases';
-import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { chartFrame, runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 export const uiDockerPhase: Phase = {
   name: 'ui-docker',
@@ -146,18 +146,6 @@ export function exactly(s: string): RegExp {
   return new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }
 
-/** The frame holding the chart's document (a webview is an iframe inside an iframe). */
-async function chartFrame(page: Page, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      const isChart = await frame.evaluate(() => !!document.getElementById('treemap') && !!document.getElementById('rows')).catch(() => false);
-      if (isChart) return frame;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no chart webview frame within ${timeoutMs} ms`);
-}
 
 export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();

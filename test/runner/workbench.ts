@@ -1,7 +1,7 @@
 // Driving the VS Code workbench with Playwright: the command palette, the side bar's tree, the
 // status bar. Selectors are VS Code's own DOM classes; they are gathered here so a workbench update
 // is fixed in one place.
-import { Locator, Page } from 'playwright-core';
+import { Frame, Locator, Page } from 'playwright-core';
 
 export const SEL = {
   workbench: '.monaco-workbench',
@@ -58,4 +58,17 @@ function exactText(s: string): RegExp {
 
 function cssEscape(s: string): string {
   return s.replace(/([^a-zA-Z0-9_-])/g, '\\$1');
+}
+
+/** The frame holding the chart's document (a webview is an iframe inside an iframe). */
+export async function chartFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const isChart = await frame.evaluate(() => !!document.getElementById('treemap') && !!document.getElementById('rows')).catch(() => false);
+      if (isChart) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no chart webview frame within ${timeoutMs} ms; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
 }
