@@ -2,6 +2,7 @@
 // (test/support/checkpointFixtures.ts): HF with real-shaped trainer_state.json, DeepSpeed,
 // Lightning with metric names and a last.ckpt symlink, a run in progress, loose weights.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -370,6 +371,56 @@ describe('checkpoints: boundaries of discovery', function () {
     });
     assert.deepStrictEqual(found.runs.map((r) => r.path), [kept.runPath]);
     assert.deepStrictEqual(found.loose.map((l) => l.path), [loose]);
+  });
+
+  const duBytes = (p: string) => Number(execFileSync('du', ['-sB1', p], { encoding: 'utf8' }).split('\t')[0]);
+
+  describe('one scan walk serves checkpoints and workspace: the two never count the same bytes', () => {
+    const scanBoth = (roots: string[], settings: Record<string, unknown> = {}) =>
+      scan({ roots, env: { HOME: path.join(box.dir, 'home') }, settings: { docker: false, looseWeightMinBytes: 1000, ...settings }, only: ['checkpoints', 'workspace'] });
+    const totals = (model: Awaited<ReturnType<typeof scanBoth>>) => {
+      const byId = new Map(model.categories.map((c) => [c.id, c]));
+      return { checkpoints: byId.get('checkpoints')?.bytes ?? 0, workspace: byId.get('workspace')!.bytes };
+    };
+
+    it('excluded folders and hard links: a run under an excluded folder is not listed but its bytes stay in the workspace; a link shared with a checkpoint counts once', async () => {
+      const hidden = makeHfRun(path.join(box.root, 'scratch', 'run'), { steps: [1, 2], saveSteps: 1, maxSteps: 2, evals: new Map(), newestMs: old() });
+      const kept = makeHfRun(path.join(box.root, 'keepme'), { steps: [1, 2, 3], saveSteps: 1, maxSteps: 3, evals: new Map(), newestMs: old() });
+      const linked = path.join(kept.checkpoints[0], 'model.safetensors');
+      fs.linkSync(linked, path.join(box.root, 'exported-weights.data'));
+      const loose = writeRealFile(path.join(box.root, 'export', 'model.pt'), 4000);
+      const model = await scanBoth([box.root], { exclude: ['**/scratch/**'] });
+      const cat = model.categories.find((c) => c.id === 'checkpoints')!;
+      assert.deepStrictEqual(cat.items.filter((i) => i.kind === 'run').map((i) => i.path), [kept.runPath]);
+      assert.ok(!JSON.stringify(cat).includes(hidden.runPath));
+      assert.ok(JSON.stringify(cat).includes(loose));
+      const t = totals(model);
+      assert.strictEqual(t.checkpoints + t.workspace, duBytes(box.root), 'every byte once: du -sB1 of the root');
+      // The linked file's bytes go to whichever of its two names the walk met first: the checkpoint or the workspace.
+      const all = kept.checkpoints.reduce((s, c) => s + diskBytes(c), 0) + diskBytes(loose);
+      assert.ok([all, all - diskBytes(linked)].includes(t.checkpoints), `${t.checkpoints} of ${all}`);
+    });
+
+    it('path globs (fast-glob) and a workspace folder given as a symlink: same invariant, runs named under the folder as given', async () => {
+      const real = path.join(box.root, 'real');
+      const run = makeHfRun(path.join(real, 'outputs', 'run-a'), { steps: [1, 2], saveSteps: 1, maxSteps: 2, evals: new Map(), newestMs: old() });
+      for (const e of [1, 2]) writeRealFile(path.join(real, 'exp', `model_epoch${e}.pt`), 3000);
+      const link = path.join(box.dir, 'ws-link');
+      fs.symlinkSync(real, link);
+      const viaLink = await scanBoth([link]);
+      const runs = viaLink.categories.find((c) => c.id === 'checkpoints')!.items.filter((i) => i.kind === 'run').map((i) => i.path);
+      assert.deepStrictEqual(runs, [path.join(link, 'outputs', 'run-a')]);
+      let t = totals(viaLink);
+      // The model_epoch*.pt files are loose weights here (default globs).
+      assert.strictEqual(t.checkpoints, run.checkpoints.reduce((s, c) => s + diskBytes(c), 0) + diskBytes(path.join(real, 'exp')) - fs.lstatSync(path.join(real, 'exp')).blocks * 512);
+      assert.strictEqual(t.checkpoints + t.workspace, duBytes(real));
+      const pathGlobs = await scanBoth([real], { checkpointGlobs: ['**/checkpoint-*/', 'exp/model_epoch*.pt'] });
+      const found = pathGlobs.categories.find((c) => c.id === 'checkpoints')!.items.filter((i) => i.kind === 'run').map((i) => i.path).sort();
+      assert.deepStrictEqual(found, [path.join(real, 'exp'), run.runPath].sort());
+      t = totals(pathGlobs);
+      assert.strictEqual(t.checkpoints + t.workspace, duBytes(real));
+      assert.deepStrictEqual(pathGlobs.warnings.filter((w) => w.code === 'double-counted'), []);
+    });
   });
 
   it('custom checkpoint globs find other layouts as runs; a lone nameless .ckpt is a loose weight file', async () => {

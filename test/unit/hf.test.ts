@@ -12,7 +12,7 @@ import { parseRefContent, parseRepoFolderName } from '../../src/core/hf/names';
 import { parseHfRepo } from '../../src/core/hf/parseRepo';
 import { asyncOps, blobOfLink, listRepo, syncOps } from '../../src/core/hf/repoListing';
 import { listRepos, listWorkerPath } from '../../src/core/hf/listPool';
-import { createLimiter } from '../../src/core/caches/limit';
+import { createLimiter } from '../../src/core/limit';
 import type { ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan';
 import {

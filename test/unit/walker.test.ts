@@ -581,6 +581,37 @@ describe('walker', function () {
         assert.strictEqual(result.roots[0].files, countFiles(root));
       }
     });
+
+    it('dirNames match folders only, fileNames regular files only; nested: false collects nothing below a collected folder', async () => {
+      const root = path.join(sandbox(), 'root');
+      const ck = path.join(root, 'run', 'checkpoint-100');
+      file(path.join(ck, 'model.safetensors'), 4000);
+      file(path.join(ck, 'global_step100', 'mp_rank_00_model_states.pt'), 3000);
+      file(path.join(root, 'run', 'checkpoint-notes.txt'), 10);
+      const weight = path.join(root, 'export', 'model.pt');
+      file(weight, 5000);
+      fs.symlinkSync('model.pt', path.join(root, 'export', 'alias.pt'));
+      fs.mkdirSync(path.join(root, 'export', 'folder.pt'));
+      const last = path.join(root, 'logs', 'last.ckpt');
+      fs.mkdirSync(path.dirname(last));
+      fs.symlinkSync('gone.ckpt', last);
+      for (const workers of [1, 3]) {
+        const collect = { names: ['*.ckpt'], dirNames: ['checkpoint-*', 'global_step*'], fileNames: ['*.{pt,safetensors}'], topN: 10, detailDepth: 2 };
+        const flat = await walk([root], { workers, topN: 5, detailDepth: 1, collect: { ...collect, nested: false } });
+        assert.deepStrictEqual(flat.collected!.map((c) => [path.relative(root, c.path), c.type]), [
+          ['export/model.pt', 'file'], ['logs/last.ckpt', 'symlink'], ['run/checkpoint-100', 'dir'],
+        ], `workers=${workers}: no link or folder named *.pt, no file named checkpoint-*, nothing inside the checkpoint`);
+        assert.strictEqual(flat.collected!.find((c) => c.path === ck)!.bytes, duDisk(ck)[0]);
+        assert.strictEqual(flat.collected!.find((c) => c.path === weight)!.bytes, duDisk(weight)[0]);
+        const nested = await walk([root], { workers, topN: 5, detailDepth: 1, collect });
+        assert.deepStrictEqual(nested.collected!.map((c) => path.relative(root, c.path)), [
+          'export/model.pt', 'logs/last.ckpt', 'run/checkpoint-100', 'run/checkpoint-100/global_step100',
+          'run/checkpoint-100/global_step100/mp_rank_00_model_states.pt', 'run/checkpoint-100/model.safetensors',
+        ]);
+        assert.strictEqual(flat.roots[0].bytes, duDisk(root)[0]);
+        assert.strictEqual(nested.roots[0].bytes, duDisk(root)[0]);
+      }
+    });
   });
 
   describe('one walk for two categories: collect, then remove the collected subtrees', () => {

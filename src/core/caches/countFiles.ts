@@ -3,7 +3,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { createLimiter } from './limit';
+import { createLimiter } from '../limit';
 
 export async function countFiles(dir: string, match: (name: string) => boolean, signal?: AbortSignal): Promise<number> {
   const limit = createLimiter(16);

@@ -1,28 +1,25 @@
-// Checkpoint discovery: glob the roots for checkpoint folders and files, size them all in one
-// walk of the shared walker (worker threads; hard links counted once across the scan), group
-// them into runs and work out each run's facts. Nothing here follows a symlink out of a root:
-// fast-glob does not enter symlinked folders, the walker does not follow links below its roots,
+// Checkpoint discovery: find checkpoint folders and files under the roots (by name, during a walk
+// of the roots that sizes them on the way: the scan's shared workspace walk, or one of our own),
+// group them into runs and work out each run's facts. Nothing here follows a symlink out of a
+// root: the walker does not follow links below its roots (nor does fast-glob, for path globs),
 // and a `last.ckpt` link is only resolved to find which checkpoint it names.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { ScanWarning } from '../model';
-import { DEFAULT_CHECKPOINT_GLOBS, type ScanSettings } from '../settings';
+import type { ScanSettings } from '../settings';
+import { createLimiter } from '../limit';
 import { volumeOf } from '../volume';
 import type { Walker } from '../walker/walker';
-import type { WalkNode, WalkProgress } from '../walker/types';
+import type { CollectOption, WalkNode, WalkProgress, WalkResult } from '../walker/types';
 import { newestActivity } from './activity';
 import { analyseRun, compareCheckpoints } from './analyse';
 import { checkpointContents } from './contents';
+import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
-import { globRoot, ignoreBelow, type GlobEntry } from './glob';
 import { DEFAULT_GREATER_IS_BETTER, deepspeedStep, hfStep, isLooseWeightName, LOOSE_WEIGHT_EXTENSIONS, parseLightningName } from './names';
 import type { Checkpoint, CheckpointFormat, CheckpointScan, Run } from './types';
 
 export const CHECKPOINTS_CATEGORY_ID = 'checkpoints';
-
-const LOOSE_WEIGHT_GLOBS = ['**/*.{pt,pth,bin,safetensors,ckpt}'];
-/** Children kept per checkpoint folder by the walk: enough to see every state file of a real checkpoint. */
-const WALK_TOP_N = 256;
 
 export interface DiscoverOptions {
   roots: string[];
@@ -40,13 +37,15 @@ export interface DiscoverOptions {
   warn?(warning: ScanWarning): void;
   /** Free bytes of the volume holding a path, for forecasts (default: statfs f_bavail). */
   availableBytes?(p: string): Promise<number | null>;
+  /**
+   * The scan's one walk of `roots` (same order), made with checkpointCollectOption(settings):
+   * discovery takes the checkpoints it collected instead of walking the roots again. Its errors
+   * are the caller's to report.
+   */
+  sharedWalk?(): Promise<WalkResult>;
 }
 
-interface Candidate {
-  path: string;
-  name: string;
-  root: string;
-  kind: GlobEntry['kind'];
+interface Candidate extends FoundEntry {
   format: CheckpointFormat | 'loose' | 'skip';
 }
 
@@ -60,8 +59,6 @@ export function cacheFolders(env: Record<string, string | undefined>, homeDir: s
   ];
   return [...new Set(list.filter((p): p is string => !!p && path.isAbsolute(p)).map((p) => path.resolve(p)))];
 }
-
-const isDefaultGlobSet = (globs: string[]) => globs.every((g) => DEFAULT_CHECKPOINT_GLOBS.includes(g));
 
 function ancestorIn(p: string, set: ReadonlySet<string>, root: string): boolean {
   for (let dir = path.dirname(p); dir.length >= root.length && dir !== p; p = dir, dir = path.dirname(dir)) {
@@ -77,40 +74,32 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   const roots = [...new Set(options.roots.map((r) => path.resolve(r)))];
   const caches = cacheFolders(options.env ?? {}, options.homeDir ?? '');
   const looseEnabled = Number.isFinite(settings.looseWeightMinBytes) && settings.looseWeightMinBytes >= 0;
-  const checkpointGlobs = settings.checkpointGlobs.length ? settings.checkpointGlobs : DEFAULT_CHECKPOINT_GLOBS;
-  // With the default globs, a file's name says whether a checkpoint glob matched it; custom globs
-  // may match weight files too, so they get a glob pass of their own.
-  const customGlobs = !isDefaultGlobSet(checkpointGlobs);
   const result: CheckpointScan = { runs: [], loose: [], claimedPaths: [], cancelled: false };
 
-  // 1. Glob every root.
+  // 1. Find the candidates (sized already when found by a walk).
+  const ownWalk = (collect: CollectOption, excludePaths: string[]) => {
+    options.progress?.('Checkpoints: looking in the workspace folders');
+    return options.walker.walk(roots, {
+      signal, collect, excludePaths, topN: 1, detailDepth: 0,
+      onProgress: (p) => options.progress?.('Checkpoints: looking in the workspace folders', p),
+    }).then((walk) => {
+      reportErrors(walk, 'more unreadable entries not listed', warn);
+      return walk;
+    });
+  };
+  const found = await findCandidates({
+    roots, settings, cacheFolders: caches, signal,
+    walk: options.sharedWalk ? () => options.sharedWalk!() : ownWalk,
+    progress: (message, foldersRead, currentPath) => options.progress?.(message, foldersRead === undefined ? undefined : { files: 0, dirs: foldersRead, bytes: 0, currentPath: currentPath ?? '' }),
+    onError: (dir, code) => warn({ message: `cannot read ${dir}: ${code}`, path: dir, code }),
+  });
+  if (found.cancelled || signal?.aborted) return { ...result, cancelled: true };
   const seen = new Map<string, Candidate>();
-  for (const root of roots) {
-    if (signal?.aborted) break;
-    options.progress?.(`Checkpoints: looking in ${root}`);
-    const ignore = [...settings.exclude, ...caches.map((c) => ignoreBelow(root, c)).filter((g): g is string => !!g)];
-    const onError = (dir: string, err: NodeJS.ErrnoException) => warn({ message: `cannot read ${dir}: ${err.code}`, path: dir, code: err.code });
-    const patterns = customGlobs ? checkpointGlobs : [...checkpointGlobs, ...(looseEnabled ? LOOSE_WEIGHT_GLOBS : [])];
-    // A large workspace takes seconds to glob: stream where it is, at most every 200 ms.
-    let lastProgress = 0;
-    const onFolder = (dir: string, foldersRead: number) => {
-      const now = Date.now();
-      if (now - lastProgress < 200) return;
-      lastProgress = now;
-      options.progress?.(`Checkpoints: looking in ${root}`, { files: 0, dirs: foldersRead, bytes: 0, currentPath: dir });
-    };
-    const first = await globRoot(root, { patterns, ignore, signal, onError, prune: ownsItsContents, onFolder });
-    const add = (e: GlobEntry, matched: boolean) => {
-      if (seen.has(e.path) || e.path === root) return;
-      const format = classify(e, matched);
-      if (format !== 'skip') seen.set(e.path, { path: e.path, name: e.name, root, kind: e.kind, format });
-    };
-    for (const e of first.entries) add(e, customGlobs || matchesDefaultGlobs(e));
-    if (customGlobs && looseEnabled && !first.cancelled) {
-      for (const e of (await globRoot(root, { patterns: LOOSE_WEIGHT_GLOBS, ignore, signal, prune: ownsItsContents, onFolder })).entries) add(e, false);
-    }
+  for (const e of found.entries) {
+    if (seen.has(e.path)) continue;
+    const format = classify(e);
+    if (format !== 'skip') seen.set(e.path, { ...e, format });
   }
-  if (signal?.aborted) return { ...result, cancelled: true };
 
   // 2. Checkpoint folders own everything below them (DeepSpeed global_step*/ inside checkpoint-N/ …).
   const checkpointDirs = new Set([...seen.values()].filter((c) => c.kind === 'dir').map((c) => c.path));
@@ -139,6 +128,10 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   if (looseEnabled) {
     for (const c of candidates) {
       if (c.format !== 'loose' || runDirs.has(path.dirname(c.path))) continue;
+      if (c.node) {
+        if (c.node.type === 'file' && c.node.apparentBytes >= settings.looseWeightMinBytes) loose.push(c);
+        continue;
+      }
       try {
         const st = await fsp.lstat(c.path);
         if (st.isFile() && st.size >= settings.looseWeightMinBytes) loose.push(c);
@@ -149,18 +142,24 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     }
   }
 
-  // 5. Size everything in one walk (links are not walked: they are measured by lstat below).
-  const walked = [...checkpointCandidates.filter((c) => c.kind !== 'symlink'), ...loose];
-  options.progress?.(`Checkpoints: sizing ${walked.length} checkpoints and weight files`);
-  const walk = await options.walker.walk(walked.map((c) => c.path), {
-    signal, topN: WALK_TOP_N, detailDepth: 2,
-    onProgress: (p) => options.progress?.('Checkpoints: sizing', p),
-  });
-  for (const e of walk.errors) warn({ message: `${e.path}: ${e.message}`, path: e.path, code: e.code });
-  if (walk.errorCount > walk.errors.length) warn({ message: `${walk.errorCount - walk.errors.length} more unreadable entries in checkpoints not listed` });
-  if (walk.cancelled || signal?.aborted) return { ...result, cancelled: true };
+  // 5. Size what the finding did not (fast-glob finds; links are not walked: lstat measures them below).
   const nodes = new Map<string, WalkNode>();
-  walked.forEach((c, i) => nodes.set(c.path, walk.roots[i]));
+  const unsized: Candidate[] = [];
+  for (const c of [...checkpointCandidates, ...loose]) {
+    if (c.kind === 'symlink') continue;
+    if (c.node) nodes.set(c.path, c.node);
+    else unsized.push(c);
+  }
+  if (unsized.length) {
+    options.progress?.(`Checkpoints: sizing ${unsized.length} checkpoints and weight files`);
+    const walk = await options.walker.walk(unsized.map((c) => c.path), {
+      signal, topN: CHECKPOINT_TOP_N, detailDepth: 2,
+      onProgress: (p) => options.progress?.('Checkpoints: sizing', p),
+    });
+    reportErrors(walk, 'more unreadable entries in checkpoints not listed', warn);
+    if (walk.cancelled || signal?.aborted) return { ...result, cancelled: true };
+    unsized.forEach((c, i) => nodes.set(c.path, walk.roots[i]));
+  }
 
   // 6. Checkpoints and loose weights from the walked nodes.
   const checkpoints: Checkpoint[] = [];
@@ -178,7 +177,8 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   for (const c of checkpointCandidates) {
     const node = nodes.get(c.path);
     if (node && node.type !== 'other') result.claimedPaths.push(node.path);
-    // Links are not walked: claim them where the workspace walk (roots resolved) meets them.
+    else if (c.kind === 'symlink' && c.node && checkpoints.some((cp) => cp.path === c.path)) result.claimedPaths.push(c.node.path);
+    // Links found by fast-glob: claim them where the workspace walk (roots resolved) meets them.
     else if (c.kind === 'symlink' && checkpoints.some((cp) => cp.path === c.path)) {
       result.claimedPaths.push(path.join(await fsp.realpath(path.dirname(c.path)).catch(() => path.dirname(c.path)), c.name));
     }
@@ -196,12 +196,19 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   }
   const greaterIsBetter = options.greaterIsBetter ?? DEFAULT_GREATER_IS_BETTER;
   const available = options.availableBytes ?? defaultAvailableBytes;
-  const walkedPaths = new Set(walked.map((c) => c.path));
-  for (const [runPath, list] of runs) {
-    if (signal?.aborted) return { ...result, cancelled: true };
+  const walkedPaths = new Set(nodes.keys());
+  // Runs are independent: their few reads (logs, trainer_state.json, statfs) overlap.
+  const limit = createLimiter(16);
+  const built = await Promise.all([...runs].map(([runPath, list]) => limit(async () => {
+    if (signal?.aborted) return undefined;
     const run = await buildRun(runPath, list, options.now, settings.activeRunMinutes, walkedPaths);
     await analyseRun(run, { greaterIsBetter });
     run.forecast = run.trainerState ? forecastRun(run, await available(run.path)) : null;
+    return run;
+  })));
+  if (signal?.aborted) return { ...result, cancelled: true };
+  for (const run of built) {
+    if (!run) continue;
     for (const p of run.problems) warn({ message: `${run.label}: ${p}`, path: run.path, code: 'checkpoint-metadata' });
     result.runs.push(run);
   }
@@ -210,25 +217,18 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   return result;
 }
 
-/** Checkpoint folders by name (HF, DeepSpeed, Lightning's sharded .ckpt folders): nothing below them is another checkpoint. */
-function ownsItsContents(dir: string): boolean {
-  const name = path.basename(dir);
-  return hfStep(name) !== null || deepspeedStep(name) !== null || name.endsWith('.ckpt');
-}
-
-/** With the default globs, which entries a checkpoint glob (not a loose-weight glob) matched. */
-function matchesDefaultGlobs(e: GlobEntry): boolean {
-  if (e.kind === 'dir') return e.name.startsWith('checkpoint-') || deepspeedStep(e.name) !== null || e.name.endsWith('.ckpt');
-  return e.name.endsWith('.ckpt');
+function reportErrors(walk: WalkResult, more: string, warn: (w: ScanWarning) => void): void {
+  for (const e of walk.errors) warn({ message: `${e.path}: ${e.message}`, path: e.path, code: e.code });
+  if (walk.errorCount > walk.errors.length) warn({ message: `${walk.errorCount - walk.errors.length} ${more}` });
 }
 
 /**
  * What an entry is: HF / DeepSpeed / Lightning (a .ckpt file, a link, or a sharded .ckpt folder) /
  * 'other' (a custom checkpoint glob matched it) / a loose weight candidate / nothing of ours.
  */
-function classify(e: GlobEntry, matchedCheckpointGlob: boolean): Candidate['format'] {
+function classify(e: FoundEntry): Candidate['format'] {
   if (e.kind === 'other') return 'skip';
-  if (matchedCheckpointGlob) {
+  if (e.matched) {
     if (e.kind === 'dir' && hfStep(e.name) !== null) return 'hf';
     if (e.kind === 'dir' && deepspeedStep(e.name) !== null) return 'deepspeed';
     if (e.name.endsWith('.ckpt')) return 'lightning';

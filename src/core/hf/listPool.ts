@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { createLimiter } from '../caches/limit';
+import { createLimiter } from '../limit';
 import { asyncOps, listRepo, type RepoListing } from './repoListing';
 
 const WORKER_FILES = ['hfListWorker.js', 'listWorker.js'];

@@ -11,7 +11,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { createLimiter, type Limiter } from '../caches/limit';
+import { createLimiter, type Limiter } from '../limit';
 import { isIncompleteBlobName, parseRefContent, parseRepoFolderName } from './names';
 import { asyncOps, listRepo, type RepoListing } from './repoListing';
 import type { HfEntryStat, HfFile, HfProblem, HfRepo, HfRevision } from './types';

@@ -4,7 +4,7 @@
 
 import * as path from 'path';
 import { buildPlan, PlanRefusedError, type PlannedPath } from '../caches/planBuilder';
-import { createLimiter } from '../caches/limit';
+import { createLimiter } from '../limit';
 import { formatCount } from '../format';
 import { findItem, type Item, type ScanModel } from '../model';
 import type { DeletionPlan } from '../plan';

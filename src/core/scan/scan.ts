@@ -4,12 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Category, ScanModel, ScanWarning } from '../model';
 import { categoryScanners } from '../scanners';
-import { scanWorkspace } from '../scanners/workspace';
+import { reportWalkErrors } from '../caches/common';
+import { scanWorkspace, WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../scanners/workspace';
 import { defaultSettings, type ScanSettings } from '../settings';
 import { volumeOf } from '../volume';
 import { Walker, type WalkerOptions } from '../walker/walker';
 import type { WalkProgress } from '../walker/types';
-import type { CategoryScanner } from './types';
+import { checkpointCollectOption } from '../checkpoints/find';
+import type { CategoryScanner, WorkspaceWalk } from './types';
 
 export interface ScanRequest {
   /** Workspace folders (and extra roots); the first one's volume is reported. */
@@ -31,6 +33,8 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   const settings = { ...defaultSettings(), ...request.settings };
   const roots = [...new Set([...request.roots, ...settings.extraRoots].map((r) => path.resolve(r)))];
   const warnings: ScanWarning[] = [];
+  const categories: Category[] = [];
+  const claimed: string[] = [];
   const signal = request.signal ?? new AbortController().signal;
   const walker = new Walker({ workers: settings.workers || undefined, ...request.walker });
   const ctx = {
@@ -44,10 +48,25 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
     progress: (message: string, walk?: WalkProgress) => request.onProgress?.(message, walk),
     warn: (w: ScanWarning) => { if (warnings.length < 2000) warnings.push(w); },
     now: started,
+    workspaceWalk: () => (workspaceWalk ??= walkWorkspace()),
+  };
+  // One walk of the roots serves two categories: checkpoint discovery collects checkpoint folders
+  // and weight files by name on the way, the workspace category shows what is left. What the
+  // categories before it claimed (caches inside a workspace folder) is not walked at all.
+  let workspaceWalk: Promise<WorkspaceWalk> | undefined;
+  const walkWorkspace = async (): Promise<WorkspaceWalk> => {
+    const excludedPaths = claimed.filter((p) => roots.some((r) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep)));
+    ctx.progress('Workspace folders and checkpoints');
+    const result = await walker.walk(roots, {
+      signal, topN: settings.topN, detailDepth: WORKSPACE_DETAIL_DEPTH, excludePaths: excludedPaths,
+      collect: checkpointCollectOption(settings),
+      onProgress: (p) => ctx.progress('Workspace folders and checkpoints', p),
+    });
+    // Reported here, once, whichever categories this scan shows.
+    reportWalkErrors(ctx, result, WORKSPACE_CATEGORY_ID);
+    return { result, excludedPaths };
   };
   const wanted = (id: string) => !request.only || request.only.includes(id);
-  const categories: Category[] = [];
-  const claimed: string[] = [];
   try {
     const scanners = [...(request.scanners ?? categoryScanners)].sort((a, b) => a.order - b.order);
     for (const scanner of scanners) {

@@ -2,7 +2,7 @@
 import type { Category, ScanWarning } from '../model';
 import type { ScanSettings } from '../settings';
 import type { Walker } from '../walker/walker';
-import type { WalkProgress } from '../walker/types';
+import type { WalkProgress, WalkResult } from '../walker/types';
 
 export interface ScanContext {
   /** Environment the caches are located from (HOME, XDG_CACHE_HOME, HF_HOME, ...). */
@@ -20,6 +20,17 @@ export interface ScanContext {
   warn(warning: ScanWarning): void;
   /** Time the scan started (ms since epoch), for ages and "in progress" checks. */
   now: number;
+  /**
+   * The scan's one walk of `roots`, made on the first call and shared: checkpoint discovery takes
+   * the checkpoints it collected by name on the way, the workspace category shows the rest.
+   */
+  workspaceWalk(): Promise<WorkspaceWalk>;
+}
+
+export interface WorkspaceWalk {
+  result: WalkResult;
+  /** Paths claimed by the categories that ran before the walk: not walked at all. */
+  excludedPaths: string[];
 }
 
 export interface CategoryResult {

@@ -18,6 +18,7 @@ export const checkpointScanner: CategoryScanner = {
       roots: ctx.roots, settings, walker: ctx.walker, now: ctx.now, signal: ctx.signal,
       env: ctx.env, homeDir: ctx.homeDir, greaterIsBetter: settings.greaterIsBetter,
       progress: ctx.progress, warn: ctx.warn,
+      sharedWalk: async () => (await ctx.workspaceWalk()).result,
     });
     if (!scan.runs.length && !scan.loose.length) return undefined;
     const category = checkpointCategory(scan, { keepBest: settings.keepBest, now: ctx.now, scannedAt: ctx.now });

@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { existingDir, ALL_CHILDREN, childNamed, reportWalkErrors } from '../caches/common';
-import { createLimiter } from '../caches/limit';
+import { createLimiter } from '../limit';
 import { formatAge, formatBytes, formatCount } from '../format';
 import { listRepos } from '../hf/listPool';
 import { parseHfRepo } from '../hf/parseRepo';

@@ -3,26 +3,32 @@
 import * as path from 'path';
 import type { Category } from '../model';
 import type { ScanContext } from '../scan/types';
+import { withoutSubtrees } from '../walker/subtract';
 import { nodeToItem } from '../walker/toItems';
+import type { WalkNode } from '../walker/types';
 
 export const WORKSPACE_CATEGORY_ID = 'workspace';
+/** Levels below a workspace folder that keep their largest children. */
+export const WORKSPACE_DETAIL_DEPTH = 4;
 
 export async function scanWorkspace(ctx: ScanContext, claimedPaths: string[]): Promise<Category> {
-  const inside = (p: string) => ctx.roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
-  const excludePaths = claimedPaths.filter(inside);
-  ctx.progress('Workspace folders');
-  const result = await ctx.walker.walk(ctx.roots, {
-    signal: ctx.signal,
-    topN: ctx.settings.topN,
-    detailDepth: 4,
-    excludePaths,
-    onProgress: (p) => ctx.progress('Workspace folders', p),
-  });
-  for (const e of result.errors) ctx.warn({ message: `${e.path}: ${e.message}`, path: e.path, code: e.code, category: WORKSPACE_CATEGORY_ID });
-  if (result.errorCount > result.errors.length) {
-    ctx.warn({ message: `${result.errorCount - result.errors.length} more unreadable entries not listed`, category: WORKSPACE_CATEGORY_ID });
+  const { result: walk, excludedPaths } = await ctx.workspaceWalk();
+  const realRoots = walk.roots.map((n) => n.path).filter(Boolean);
+  const inside = (p: string) => [...ctx.roots, ...realRoots].some((r) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  // Claimed after the walk (checkpoints): taken out of the walked tree, no second walk.
+  const skipped = new Set(excludedPaths);
+  const claimedLater = claimedPaths.filter((p) => inside(p) && !skipped.has(p));
+  const collected = new Map((walk.collected ?? []).map((n) => [n.path, n]));
+  const nodes: WalkNode[] = [];
+  for (const p of claimedLater) {
+    const node = collected.get(p);
+    if (node) nodes.push(node);
+    // Discovery claims only what the walk collected: this is a bug, said rather than hidden.
+    else ctx.warn({ message: `${p} is counted in its category and in the workspace total too`, path: p, code: 'double-counted', category: WORKSPACE_CATEGORY_ID });
   }
-  const items = result.roots.map((node) => {
+  const roots = nodes.length ? walk.roots.map((root) => withoutSubtrees(root, nodes)) : walk.roots;
+  const excludePaths = claimedPaths.filter(inside);
+  const items = roots.map((node) => {
     const item = nodeToItem(node, WORKSPACE_CATEGORY_ID);
     // A workspace folder itself is never offered for deletion; its contents are.
     item.reclaimable = false;

@@ -19,7 +19,7 @@ export interface WalkSettings {
   oneFileSystem: boolean;
   /** Minimum ms between a worker's progress messages. */
   progressIntervalMs: number;
-  collect?: { names: string[]; topN: number; detailDepth: number };
+  collect?: { names: string[]; dirNames: string[]; fileNames: string[]; nested: boolean; topN: number; detailDepth: number };
 }
 
 /** Join walk `generation`: take units from the queue until the walk is complete or cancelled. */

@@ -68,10 +68,22 @@ export interface WalkOptions {
    * Return the entries whose names match these globs (one path segment: `*`, `?`, `[ab]`,
    * `{a,b}`) in `WalkResult.collected`, found during the same walk: files and links as leaf nodes,
    * folders with their whole subtree's totals and `detailDepth` levels of children (`topN` each).
-   * A collected folder is walked by one thread, so its node is complete. Walk roots themselves
-   * are never collected. Inside the normal tree, a collected folder keeps its own topN/detail.
+   * `names` match any entry, `dirNames` only folders, `fileNames` only regular files. A collected
+   * folder is walked by one thread, so its node is complete; with `nested: false` nothing below it
+   * is collected (it owns its contents). Walk roots themselves are never collected. Inside the
+   * normal tree, a collected folder keeps its own topN/detail.
    */
-  collect?: { names: string[]; topN?: number; detailDepth?: number };
+  collect?: CollectOption;
+}
+
+export interface CollectOption {
+  names: string[];
+  dirNames?: string[];
+  fileNames?: string[];
+  /** Collect below a collected folder too (default true). */
+  nested?: boolean;
+  topN?: number;
+  detailDepth?: number;
 }
 
 export interface WalkResult {

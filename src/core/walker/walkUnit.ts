@@ -29,7 +29,12 @@ export interface UnitSettings {
 }
 
 export interface CollectSettings {
-  match: RegExp;
+  /** Names collected whatever the entry is / folders / regular files (each includes `any`). */
+  any: RegExp;
+  dir: RegExp;
+  file: RegExp;
+  /** Collect below a collected folder too. */
+  nested: boolean;
   /** Children kept per node inside a collected folder. */
   topN: number;
   /** Levels below a collected folder that keep children. */
@@ -210,13 +215,13 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     bytesSeen += node.bytes;
     return { node, kids: d < limit ? [] : undefined, floor: 0, topN: keep, holes: undefined };
   };
-  const isCollected = (p: FsPath) => collect !== undefined && collect.match.test(nameOf(asString(p)));
+  const isCollected = (p: FsPath, parent?: Frame) => collect !== undefined && (collect.nested || !parent?.sealed) && collect.dir.test(nameOf(asString(p)));
 
   /** Enters subfolder `p` of `parent`: a node of its own within the detail depth, else its totals go to the parent's owner. */
   const enter = (parent: Frame, p: FsPath, st: fs.Stats): Frame => {
     const d = parent.depth + 1;
     dirs++;
-    if (isCollected(p)) {
+    if (isCollected(p, parent)) {
       const limit = Math.max(parent.limit, d + collect!.detailDepth);
       return { acc: makeAcc(p, st, d, limit, collect!.topN), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit, collected: true, sealed: true };
     }
@@ -258,7 +263,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const node = acc.node;
     const kids = acc.kids;
     const keep = acc.topN;
-    const match = collect?.match;
+    const collectHere = collect !== undefined && (collect.nested || !frame.sealed);
     const count = raw ? raw.length : names.length;
     let lFiles = 0, lBytes = 0, lApparent = 0, lShared = 0, lHard = 0;
     let lMtime = node.mtimeMs, lAtime = node.atimeMs;
@@ -311,7 +316,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
       if (counted) { lBytes += disk; lApparent += st.size; }
       if (st.mtimeMs > lMtime) lMtime = st.mtimeMs;
       if (st.atimeMs > lAtime) lAtime = st.atimeMs;
-      const wanted = match !== undefined && match.test(name);
+      const wanted = collectHere && ((mode & S_IFMT) === S_IFREG ? collect!.file : collect!.any).test(name);
       if (kids !== undefined || wanted) {
         const bytes = counted ? disk : 0;
         if (wanted || bytes >= acc.floor || kids!.length < keep) {

@@ -136,7 +136,8 @@ export class Walker {
       // Workers report at most every 100 ms (cheap: one message per worker), more often if asked.
       progressIntervalMs: Math.min(WORKER_PROGRESS_MS, options.progressIntervalMs ?? 200),
       collect: options.collect && {
-        names: options.collect.names, topN: options.collect.topN ?? topN, detailDepth: options.collect.detailDepth ?? 1,
+        names: options.collect.names, dirNames: options.collect.dirNames ?? [], fileNames: options.collect.fileNames ?? [],
+        nested: options.collect.nested ?? true, topN: options.collect.topN ?? topN, detailDepth: options.collect.detailDepth ?? 1,
       },
     };
     // A thread that died between walks is replaced now.

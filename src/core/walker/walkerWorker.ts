@@ -23,7 +23,12 @@ function runWalk(message: WalkMessage): void {
     excludeNames: new Set(s.excludeNames),
     excludePaths: new Set(s.excludePaths),
     oneFileSystem: s.oneFileSystem,
-    collect: s.collect && { match: namesToRegExp(s.collect.names), topN: s.collect.topN, detailDepth: s.collect.detailDepth },
+    collect: s.collect && {
+      any: namesToRegExp(s.collect.names),
+      dir: namesToRegExp([...s.collect.names, ...s.collect.dirNames]),
+      file: namesToRegExp([...s.collect.names, ...s.collect.fileNames]),
+      nested: s.collect.nested, topN: s.collect.topN, detailDepth: s.collect.detailDepth,
+    },
   };
   // Cumulative counts of this worker in this walk (progress).
   let files = 0, dirs = 0, bytes = 0;
