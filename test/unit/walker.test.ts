@@ -11,6 +11,7 @@ import { SharedInodeSet } from '../../src/core/walker/inodeSet';
 import { namesToRegExp } from '../../src/core/walker/nameGlob';
 import { withoutSubtrees } from '../../src/core/walker/subtract';
 import type { WalkNode, WalkProgress, WalkResult } from '../../src/core/walker/types';
+import { entryStat, lstatFields } from '../../src/core/walker/lstatFields';
 import { walkUnit } from '../../src/core/walker/walkUnit';
 import { walk, Walker } from '../../src/core/walker/walker';
 import { UNPRIVILEGED_GID, UNPRIVILEGED_UID } from '../support/unprivileged';
@@ -238,6 +239,44 @@ describe('walker', function () {
       } finally {
         await walker.close();
       }
+    });
+  });
+
+  describe('lstat without fs.Stats (the walk loop)', () => {
+    it("fields equal fs.lstatSync's for files, folders, links, fifos, sparse and non-UTF-8 names; missing = undefined; other errors thrown with their code", () => {
+      const root = path.join(sandbox(), 'root');
+      file(path.join(root, 'f.bin'), 70_001);
+      fs.mkdirSync(path.join(root, 'd'));
+      fs.symlinkSync('/nonexistent', path.join(root, 'dangling'));
+      execFileSync('mkfifo', [path.join(root, 'pipe')]);
+      const odd = Buffer.concat([Buffer.from(root + '/'), Buffer.from([0x66, 0xff, 0xfe])]);
+      fs.writeFileSync(odd, 'x');
+      fs.utimesSync(path.join(root, 'f.bin'), 1_700_000_000.123456, 1_600_000_000.987654);
+      const fast = lstatFields();
+      for (const l of [fast, lstatFields(true)]) {
+        for (const p of [path.join(root, 'f.bin'), path.join(root, 'd'), path.join(root, 'dangling'), path.join(root, 'pipe'), odd, root]) {
+          const st = fs.lstatSync(p);
+          const a = l.fields(p)!;
+          assert.deepStrictEqual(entryStat(l, a), { dev: st.dev, ino: st.ino, mode: st.mode, nlink: st.nlink, size: st.size, blocks: st.blocks, mtimeMs: st.mtimeMs, atimeMs: st.atimeMs }, String(p));
+        }
+        assert.strictEqual(l.fields(path.join(root, 'missing')), undefined);
+        assert.throws(() => l.fields(path.join(root, 'f.bin', 'below')), (err: NodeJS.ErrnoException) => err.code === 'ENOTDIR');
+      }
+      // Node's fs binding passed its probe here (Linux, the Node versions we support); else the walk loses its fast path.
+      assert.strictEqual(fast.kind, 'binding');
+    });
+
+    it('a walk with the binding and one with fs.lstatSync give identical nodes', () => {
+      const root = path.join(sandbox(), 'root');
+      for (let i = 0; i < 600; i++) file(path.join(root, `a${i % 7}`, `b${i % 13}`, `f${i}.bin`), (i * 7919) % 20_000);
+      fs.linkSync(path.join(root, 'a0', 'b0', 'f0.bin'), path.join(root, 'hard-link.bin'));
+      fs.symlinkSync('a1', path.join(root, 'link'));
+      const settings = { topN: 5, detailDepth: 3, excludeNames: new Set<string>(), excludePaths: new Set<string>(), oneFileSystem: true, rootDev: -1 };
+      const hooks = { isCancelled: () => false, onTick: () => undefined, wantsWork: () => 0, delegate: () => 0 };
+      // Reading a folder can move its atime once (relatime): a first walk settles them.
+      const results = [lstatFields(), lstatFields(), lstatFields(true)].map((l) => walkUnit(root, 0, settings, new SharedInodeSet(new SharedArrayBuffer(1 << 20)), hooks, l));
+      assert.deepStrictEqual(results[1], results[2]);
+      assert.strictEqual(results[1].node.bytes, duDisk(root)[0]);
     });
   });
 
@@ -633,6 +672,7 @@ describe('walker', function () {
       const once = await walk([root], { ...options, collect: { names: ['checkpoint-*', 'global_step*'] } });
       const folders = once.collected!.filter((n) => n.type === 'dir');
       assert.strictEqual(folders.filter((n) => n.name.startsWith('checkpoint-')).length, 16);
+      const before = JSON.stringify(once.roots[0]);
       const workspace = withoutSubtrees(once.roots[0], folders);
       const excluded = await walk([root], { ...options, excludePaths: folders.filter((n) => n.name.startsWith('checkpoint-')).map((n) => n.path) });
       const du = duLines(['-sxB1', '--exclude=checkpoint-*', root]).sizes[0];
@@ -649,7 +689,8 @@ describe('walker', function () {
       const flat = findNode({ roots: [workspace] } as WalkResult, path.join(root, 'flat'));
       assert.ok(!flat.children!.some((c) => c.name.startsWith('checkpoint-')));
       assert.strictEqual(flat.children!.length + (flat.omitted?.count ?? 0), 12, 'the 12 notes remain, kept or omitted');
-      // The walk's own tree is untouched.
+      // The walk's own tree is untouched (the result shares the nodes off the removal paths).
+      assert.strictEqual(JSON.stringify(once.roots[0]), before);
       assert.strictEqual(once.roots[0].bytes, duDisk(root)[0]);
     });
   });

@@ -62,6 +62,8 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
       collect: checkpointCollectOption(settings),
       onProgress: (p) => ctx.progress('Workspace folders and checkpoints', p),
     });
+    // Usually the scan's last walk: the threads' memory is not held while the results are worked on.
+    void walker.release();
     // Reported here, once, whichever categories this scan shows.
     reportWalkErrors(ctx, result, WORKSPACE_CATEGORY_ID);
     return { result, excludedPaths };

@@ -12,43 +12,47 @@ function subtractTotals(into: WalkNode, from: WalkNode): void {
 }
 
 /**
- * A copy of `root` without the given subtrees (nodes of the same walk, e.g. from
- * WalkResult.collected): their totals leave every ancestor; a removed child leaves `children`,
+ * `root` without the given subtrees (nodes of the same walk, e.g. from WalkResult.collected),
+ * leaving `root` itself unchanged: their totals leave every ancestor; a removed child leaves `children`,
  * or `omitted` if it had not been kept. Nested removals count once (the outermost one).
  * Newest mtime/atime of ancestors are left as they were. Bytes of hard links shared with a
  * removed subtree stay "shared" in the copy: they are counted once, where the subtree goes.
  */
 export function withoutSubtrees(root: WalkNode, removed: readonly WalkNode[]): WalkNode {
-  const copy = clone(root);
   const paths = new Set(removed.map((n) => n.path));
   const outermost = removed.filter((n) => {
     for (let p = parentOf(n.path); p && p.length >= root.path.length; p = parentOf(p)) if (paths.has(p)) return false;
     return n.path !== root.path && n.path.startsWith(root.path === '/' ? '/' : root.path + '/');
   });
-  for (const node of outermost) removeOne(copy, node);
-  sortChildren(copy);
-  return copy;
+  // Only the nodes on the way to a removed subtree are copied; every other node is shared with
+  // `root` (a workspace tree has tens of thousands of nodes, a scan removes a few thousand).
+  const copies = new Set<WalkNode>();
+  const copy = (node: WalkNode): WalkNode => {
+    const c: WalkNode = { ...node };
+    if (node.omitted) c.omitted = { ...node.omitted };
+    if (node.children) c.children = [...node.children];
+    copies.add(c);
+    return c;
+  };
+  const top = copy(root);
+  for (const node of outermost) removeOne(top, node, copy, copies);
+  for (const c of copies) c.children?.sort(bySizeThenName);
+  return top;
 }
 
-/** Totals changed: largest first again (a sibling left in `omitted` cannot come back; it stays there). */
-function sortChildren(node: WalkNode): void {
-  if (!node.children) return;
-  node.children.sort(bySizeThenName);
-  for (const child of node.children) sortChildren(child);
-}
-
-function removeOne(root: WalkNode, node: WalkNode): void {
-  // Down the kept chain towards the node, taking its totals out of each ancestor.
+function removeOne(root: WalkNode, node: WalkNode, copy: (n: WalkNode) => WalkNode, copies: Set<WalkNode>): void {
+  // Down the kept chain towards the node, taking its totals out of each ancestor (copied on the way).
   let at = root;
   for (;;) {
     subtractTotals(at, node);
-    const next = at.children?.find((c) => node.path === c.path || node.path.startsWith(c.path + '/'));
-    if (!next) break;
+    const i = at.children?.findIndex((c) => node.path === c.path || node.path.startsWith(c.path + '/')) ?? -1;
+    if (i < 0) break;
+    const next = at.children![i];
     if (next.path === node.path) {
-      at.children = at.children!.filter((c) => c !== next);
+      at.children!.splice(i, 1);
       return;
     }
-    at = next;
+    at = copies.has(next) ? next : (at.children![i] = copy(next));
   }
   // The deepest kept ancestor keeps children, and the node was its direct child: it was omitted.
   if (at.children && at.omitted && parentOf(node.path) === at.path) {
@@ -64,11 +68,4 @@ function removeOne(root: WalkNode, node: WalkNode): void {
 function parentOf(p: string): string {
   const i = p.lastIndexOf('/');
   return i <= 0 ? (p.length > 1 ? '/' : '') : p.slice(0, i);
-}
-
-function clone(node: WalkNode): WalkNode {
-  const copy: WalkNode = { ...node };
-  if (node.omitted) copy.omitted = { ...node.omitted };
-  if (node.children) copy.children = node.children.map(clone);
-  return copy;
 }

@@ -9,6 +9,7 @@
 // ancestor that keeps one.
 import * as fs from 'fs';
 import type { SharedInodeSet } from './inodeSet';
+import { entryStat, F_BLOCKS, F_DEV, F_INO, F_MODE, F_NLINK, F_SIZE, lstatFields, type EntryStat, type Lstat } from './lstatFields';
 import type { NodeType, WalkError, WalkNode } from './types';
 
 /** A path as the fs functions take it: a Buffer where a name on the way is not valid UTF-8. */
@@ -73,7 +74,6 @@ const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
-const NO_THROW = { throwIfNoEntry: false } as const;
 const TICK_MASK = 255;
 const SLASH = Buffer.from('/');
 
@@ -96,7 +96,7 @@ interface Frame {
   path: FsPath;
   depth: number;
   subPaths: FsPath[];
-  subStats: fs.Stats[];
+  subStats: EntryStat[];
   /** Subfolders before this index were given to other workers. */
   given: number;
   /** Folders at depths below this keep children. */
@@ -119,7 +119,7 @@ function typeOf(mode: number): NodeType {
   return fmt === S_IFREG ? 'file' : fmt === S_IFDIR ? 'dir' : fmt === S_IFLNK ? 'symlink' : 'other';
 }
 
-export function blankNode(name: string, path: string, type: NodeType, st: fs.Stats | undefined): RawNode {
+export function blankNode(name: string, path: string, type: NodeType, st: EntryStat | undefined): RawNode {
   return {
     name, path, type,
     dev: st ? st.dev : 0, ino: st ? st.ino : 0,
@@ -164,7 +164,7 @@ function trim(acc: Acc): void {
  * Walks `rootPath` (not following symlinks) and returns its aggregated node. `depth` is the
  * root's depth below the walk root (for detailDepth). Never throws for filesystem errors.
  */
-export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings, inodes: SharedInodeSet, hooks: UnitHooks): UnitResult {
+export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings, inodes: SharedInodeSet, hooks: UnitHooks, lstat: Lstat = lstatFields()): UnitResult {
   const errors: WalkError[] = [];
   let errorCount = 0;
   const fail = (p: FsPath, code: string, message: string) => {
@@ -206,7 +206,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     return result(node);
   }
 
-  const makeAcc = (p: FsPath, st: fs.Stats, d: number, limit: number, keep: number): Acc => {
+  const makeAcc = (p: FsPath, st: EntryStat, d: number, limit: number, keep: number): Acc => {
     const s = asString(p);
     const node = blankNode(nameOf(s), s, 'dir', st);
     node.bytes = st.blocks * 512;
@@ -218,7 +218,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   const isCollected = (p: FsPath, parent?: Frame) => collect !== undefined && (collect.nested || !parent?.sealed) && collect.dir.test(nameOf(asString(p)));
 
   /** Enters subfolder `p` of `parent`: a node of its own within the detail depth, else its totals go to the parent's owner. */
-  const enter = (parent: Frame, p: FsPath, st: fs.Stats): Frame => {
+  const enter = (parent: Frame, p: FsPath, st: EntryStat): Frame => {
     const d = parent.depth + 1;
     dirs++;
     if (isCollected(p, parent)) {
@@ -285,45 +285,49 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
         if (hooks.isCancelled()) { cancelled = true; break; }
         hooks.onTick(files, dirs, bytesSeen, dirPath);
       }
-      let st: fs.Stats | undefined;
+      let a: Float64Array | undefined;
       try {
-        st = fs.lstatSync(p, NO_THROW);
+        a = lstat.fields(p);
       } catch (err) {
         failWith(p, err);
         continue;
       }
-      if (st === undefined) {
+      if (a === undefined) {
         fail(p, 'ENOENT', `ENOENT: vanished during the scan, lstat '${asString(p)}'`);
         continue;
       }
-      const mode = st.mode;
+      const mode = a[F_MODE];
       if ((mode & S_IFMT) === S_IFDIR) {
-        if (oneFileSystem && st.dev !== rootDev) {
+        if (oneFileSystem && a[F_DEV] !== rootDev) {
           fail(p, 'mount-point', 'another filesystem is mounted here; not descended (like du -x)');
           continue;
         }
         frame.subPaths.push(p);
-        frame.subStats.push(st);
+        frame.subStats.push(entryStat(lstat, a));
         continue;
       }
       lFiles++;
-      const disk = st.blocks * 512;
+      const disk = a[F_BLOCKS] * 512;
+      const size = a[F_SIZE];
+      const nlink = a[F_NLINK];
       let counted = true;
-      if (st.nlink > 1) {
+      if (nlink > 1) {
         lHard++;
-        if (!inodes.add(st.dev, st.ino)) { counted = false; lShared += disk; }
+        if (!inodes.add(a[F_DEV], a[F_INO])) { counted = false; lShared += disk; }
       }
-      if (counted) { lBytes += disk; lApparent += st.size; }
-      if (st.mtimeMs > lMtime) lMtime = st.mtimeMs;
-      if (st.atimeMs > lAtime) lAtime = st.atimeMs;
+      if (counted) { lBytes += disk; lApparent += size; }
+      const mtimeMs = lstat.mtimeMs(a);
+      const atimeMs = lstat.atimeMs(a);
+      if (mtimeMs > lMtime) lMtime = mtimeMs;
+      if (atimeMs > lAtime) lAtime = atimeMs;
       const wanted = collectHere && ((mode & S_IFMT) === S_IFREG ? collect!.file : collect!.any).test(name);
       if (kids !== undefined || wanted) {
         const bytes = counted ? disk : 0;
         if (wanted || bytes >= acc.floor || kids!.length < keep) {
-          const leaf = blankNode(name, asString(p), typeOf(mode), st);
+          const leaf = blankNode(name, asString(p), typeOf(mode), entryStat(lstat, a));
           leaf.files = 1;
-          if (counted) { leaf.bytes = disk; leaf.apparentBytes = st.size; } else leaf.sharedBytes = disk;
-          if (st.nlink > 1) leaf.hardLinkedFiles = 1;
+          if (counted) { leaf.bytes = disk; leaf.apparentBytes = size; } else leaf.sharedBytes = disk;
+          if (nlink > 1) leaf.hardLinkedFiles = 1;
           if (wanted) collected.push(leaf);
           if (kids !== undefined) {
             kids.push(leaf);
@@ -332,7 +336,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
         } else {
           const o = (node.omitted ??= { count: 0, bytes: 0, apparentBytes: 0 });
           o.count++;
-          if (counted) { o.bytes += disk; o.apparentBytes += st.size; }
+          if (counted) { o.bytes += disk; o.apparentBytes += size; }
         }
       }
     }

@@ -79,6 +79,21 @@ export class Walker {
     return run;
   }
 
+  /**
+   * Ends the threads while no walk needs them, so their memory goes back to the OS (a scan's
+   * last walk is followed by seconds of work on the results); the next walk starts them again.
+   * The inode set is kept: hard links stay counted once across walks.
+   */
+  release(): Promise<void> {
+    const run = this.chain.then(async () => {
+      const pool = this.pool;
+      this.pool = [];
+      await Promise.all(pool.map((p) => p.worker.terminate()));
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.chain;
@@ -140,6 +155,7 @@ export class Walker {
         nested: options.collect.nested ?? true, topN: options.collect.topN ?? topN, detailDepth: options.collect.detailDepth ?? 1,
       },
     };
+    if (this.pool.length === 0) this.startPool(); // released
     // A thread that died between walks is replaced now.
     for (const p of this.pool) if (p.dead) this.pool[p.index] = this.spawn(p.index);
     const resolvedRoots = roots.map((r) => path.resolve(r));
