@@ -31,7 +31,7 @@ const RUNS = Math.max(1, Number(flag('--runs', '5')));
 const WORKER_COUNTS = flag('--workers', '').split(',').filter(Boolean);
 const WORKERS = WORKER_COUNTS[0];
 const COLD = args.includes('--cold');
-const WANTED_CASES = flag('--cases', 'ml-tree,usr').split(',');
+const WANTED_CASES = flag('--cases', 'ml-tree,usr,hf,hf-flat,conda').split(',');
 const WANTED_TOOLS = flag('--tools', 'ours,walker,du,gdu').split(',');
 const CACHE = path.resolve(process.env.MLDS_BENCH_DIR ?? path.join(repo, 'bench', '.cache'));
 const CLI = path.join(repo, 'dist', 'cli.js');
@@ -99,6 +99,72 @@ function standardTools(root) {
   return tools.filter((t) => (t.checkOnly || WANTED_TOOLS.includes(t.group ?? t.id)) && (t.argv[0] !== 'gdu' || have('gdu')));
 }
 
+/**
+ * A folder holding `build(dir)`'s output, built once: the large cache trees of the unit tests'
+ * support code (test/support/largeCacheTrees.ts, compiled by `npm run compile-tests`).
+ */
+function cachedFixture(name, build) {
+  const dir = path.join(CACHE, name);
+  const marker = path.join(dir, '.mlds-bench-fixture.json');
+  if (!fs.existsSync(marker)) {
+    process.stderr.write(`building ${name} (once; cached)\n`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const made = build(dir);
+    fs.writeFileSync(marker, JSON.stringify(made));
+  }
+  return dir;
+}
+
+function largeCacheTrees() {
+  const compiled = path.join(repo, 'out', 'test', 'support', 'largeCacheTrees.js');
+  if (!fs.existsSync(compiled)) throw new Error('compile the tests first: npm run compile-tests (npm run bench does)');
+  return require(compiled);
+}
+
+/**
+ * A cache case: our CLI with HOME set so that it finds the cache (and scans an empty folder,
+ * so the cache's category is all it measures) against du, gdu and `extra` peers on the cache folder.
+ */
+function cacheTools(home, cacheDir, category, extra = []) {
+  const workers = WORKERS ? ['--workers', WORKERS] : [];
+  const empty = path.join(CACHE, 'empty-folder');
+  fs.mkdirSync(empty, { recursive: true });
+  const ours = {
+    id: 'ours', label: `ours: ml-disk-space scan (${category} only)`,
+    argv: [process.execPath, CLI, 'scan', empty, '--json', '--no-docker', ...workers], env: { PATH: process.env.PATH, HOME: home },
+    totals: (out) => {
+      const c = JSON.parse(out).categories.find((x) => x.id === category);
+      return { bytes: c?.bytes, apparentBytes: c?.apparentBytes };
+    },
+  };
+  const tools = [
+    ours,
+    { id: 'du', label: 'du -sb', argv: ['du', '-sb', cacheDir], totals: (out) => ({ apparentBytes: Number(out.split('\t')[0]) }) },
+    { id: 'du-B1', label: 'du -sB1', argv: ['du', '-sB1', cacheDir], checkOnly: true, totals: (out) => ({ bytes: Number(out.split('\t')[0]) }) },
+    { id: 'gdu', label: 'gdu -n -s', argv: ['gdu', '-n', '-s', cacheDir] },
+    ...extra,
+  ];
+  return tools.filter((t) => (t.checkOnly || t.extra || WANTED_TOOLS.includes(t.id)) && (t.argv[0] !== 'gdu' || have('gdu')));
+}
+
+function hfCase(id, nested) {
+  return {
+    id,
+    targets: { scanCacheDir: 1.0 },
+    label: () => `Hugging Face hub cache, 16 repos x 880 files${nested ? ', files in snapshot subfolders (diffusers layout)' : ', flat snapshots'}`,
+    root: async () => {
+      const home = cachedFixture(`${id}-home`, (dir) => largeCacheTrees().buildLargeHfCache(path.join(dir, '.cache', 'huggingface', 'hub'), 16, 400, nested));
+      return path.join(home, '.cache', 'huggingface', 'hub');
+    },
+    tools: (hub) => cacheTools(path.resolve(hub, '..', '..', '..'), hub, 'huggingface', [{
+      id: 'scanCacheDir', extra: true, label: '@huggingface/hub scanCacheDir',
+      argv: [process.execPath, path.join(repo, 'bench', 'hfScanCacheDir.mjs'), hub],
+      // Apparent size only, and only of what it found: compared, not required to match.
+      totals: (out) => ({ apparentBytes: JSON.parse(out).apparentBytes, peer: true }),
+    }]),
+  };
+}
+
 /** The benchmark cases. Hook: add { id, label, root: async () => path, tools: (root) => [...] }. */
 export const CASES = [
   {
@@ -108,6 +174,15 @@ export const CASES = [
     tools: standardTools,
   },
   { id: 'usr', label: () => '/usr', root: async () => '/usr', tools: standardTools },
+  hfCase('hf', true),
+  hfCase('hf-flat', false),
+  {
+    id: 'conda',
+    targets: { du: 1.2 },
+    label: () => 'conda install (~/miniconda3): 250 packages in pkgs/, base and 2 envs hard-linking them',
+    root: async () => path.join(cachedFixture('conda-home', (dir) => largeCacheTrees().buildLargeCondaRoot(path.join(dir, 'miniconda3'))), 'miniconda3'),
+    tools: (root) => cacheTools(path.dirname(root), root, 'conda'),
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +231,9 @@ async function runCase(c) {
       checks.push(`${id} ${k} ${t[k] === du[k] ? '=' : '≠'} du (${t[k]} vs ${du[k]})`);
     }
   }
+  for (const [id, t] of Object.entries(totals)) {
+    if (t.peer) checks.push(`${id} found apparentBytes ${t.apparentBytes} (du -sb: ${du.apparentBytes}; ours: ${totals.ours?.apparentBytes})`);
+  }
   const samples = new Map(tools.map((t) => [t.id, []]));
   for (let round = 0; round < RUNS; round++) {
     for (let i = 0; i < tools.length; i++) {
@@ -181,10 +259,13 @@ async function runCase(c) {
   for (const r of rows) {
     lines.push(`${pad(r.label, 42)}${pad(secs(r.median) + ' s', 10)}${pad(`${secs(r.min)}-${secs(r.max)} s`, 15)}${pad(secs(r.cpu) + ' s', 9)}${pad(r.rssMiB.toFixed(0) + ' MB', 11)}${(r.median / ours.median).toFixed(2)}x`);
   }
-  for (const peer of rows.filter((r) => r.id === 'du' || r.id === 'gdu')) {
+  // Issue 6's targets: <= 1.0x du and gdu for the trees; per case otherwise (conda <= 1.2x du, HF faster than scanCacheDir).
+  const targets = c.targets ?? { du: 1.0, gdu: 1.0 };
+  for (const peer of rows.filter((r) => r.id === 'du' || r.id === 'gdu' || r.id === 'scanCacheDir')) {
     for (const mine of rows.filter((r) => r.id === 'ours' || r.id.startsWith('walker'))) {
       const ratio = mine.median / peer.median;
-      lines.push(`  ${mine.id} / ${peer.id} = ${ratio.toFixed(2)} (target <= 1.0: ${ratio <= 1 ? 'met' : 'not met'})`);
+      const target = targets[peer.id];
+      lines.push(`  ${mine.id} / ${peer.id} = ${ratio.toFixed(2)}${target === undefined ? '' : ` (target <= ${target.toFixed(1)}: ${ratio <= target ? 'met' : 'not met'})`}`);
     }
   }
   if (single) {

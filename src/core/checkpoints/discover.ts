@@ -20,6 +20,8 @@ import { DEFAULT_GREATER_IS_BETTER, deepspeedStep, hfStep, isLooseWeightName, LO
 import type { Checkpoint, CheckpointFormat, CheckpointScan, Run } from './types';
 
 export const CHECKPOINTS_CATEGORY_ID = 'checkpoints';
+/** Progress while runs are analysed, at most this often (the UI expects news every 500 ms). */
+const PROGRESS_MS = 200;
 
 export interface DiscoverOptions {
   roots: string[];
@@ -94,6 +96,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     onError: (dir, code) => warn({ message: `cannot read ${dir}: ${code}`, path: dir, code }),
   });
   if (found.cancelled || signal?.aborted) return { ...result, cancelled: true };
+  options.progress?.(`Checkpoints: sorting ${found.entries.length} candidates into runs`);
   const seen = new Map<string, Candidate>();
   for (const e of found.entries) {
     if (seen.has(e.path)) continue;
@@ -199,11 +202,22 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   const walkedPaths = new Set(nodes.keys());
   // Runs are independent: their few reads (logs, trainer_state.json, statfs) overlap.
   const limit = createLimiter(16);
+  let analysed = 0;
+  let lastProgress = 0;
+  const analysing = () => {
+    const now = Date.now();
+    if (now - lastProgress < PROGRESS_MS) return;
+    lastProgress = now;
+    options.progress?.(`Checkpoints: analysed ${analysed} of ${runs.size} runs`);
+  };
+  analysing();
   const built = await Promise.all([...runs].map(([runPath, list]) => limit(async () => {
     if (signal?.aborted) return undefined;
     const run = await buildRun(runPath, list, options.now, settings.activeRunMinutes, walkedPaths);
     await analyseRun(run, { greaterIsBetter });
     run.forecast = run.trainerState ? forecastRun(run, await available(run.path)) : null;
+    analysed++;
+    analysing();
     return run;
   })));
   if (signal?.aborted) return { ...result, cancelled: true };

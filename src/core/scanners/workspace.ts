@@ -13,6 +13,7 @@ export const WORKSPACE_DETAIL_DEPTH = 4;
 
 export async function scanWorkspace(ctx: ScanContext, claimedPaths: string[]): Promise<Category> {
   const { result: walk, excludedPaths } = await ctx.workspaceWalk();
+  ctx.progress('Workspace folders: largest items');
   const realRoots = walk.roots.map((n) => n.path).filter(Boolean);
   const inside = (p: string) => [...ctx.roots, ...realRoots].some((r) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
   // Claimed after the walk (checkpoints): taken out of the walked tree, no second walk.
