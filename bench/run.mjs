@@ -88,7 +88,8 @@ function standardTools(root) {
     ...(WORKER_COUNTS.length ? WORKER_COUNTS : [undefined]).map((n) => ({
       id: n === undefined || n === WORKERS ? 'walker' : `walker-${n}`, group: 'walker',
       label: `ours: walker only${n ? ` (${n} workers)` : ''}`,
-      argv: [process.execPath, path.join(repo, 'bench', 'walk.mjs'), root, ...(n ? ['--workers', n] : [])], env,
+      argv: [process.execPath, path.join(repo, 'bench', 'walk.mjs'), root, ...(n ? ['--workers', n] : [])],
+      env: { ...env, MLDS_BENCH_WALKER: path.join(CACHE, 'walker.cjs') },
       totals: (out) => JSON.parse(out),
     })),
     { id: 'du', label: 'du -sb', argv: ['du', '-sb', root], totals: (out) => ({ apparentBytes: Number(out.split('\t')[0]) }) },
@@ -151,7 +152,7 @@ function hfCase(id, nested) {
   return {
     id,
     targets: { scanCacheDir: 1.0 },
-    label: () => `Hugging Face hub cache, 16 repos x 880 files${nested ? ', files in snapshot subfolders (diffusers layout)' : ', flat snapshots'}`,
+    label: () => `Hugging Face hub cache, 16 repos, 19,856 files${nested ? ', files in snapshot subfolders (diffusers layout)' : ', flat snapshots'}`,
     root: async () => {
       const home = cachedFixture(`${id}-home`, (dir) => largeCacheTrees().buildLargeHfCache(path.join(dir, '.cache', 'huggingface', 'hub'), 16, 400, nested));
       return path.join(home, '.cache', 'huggingface', 'hub');

@@ -5,7 +5,7 @@ export interface ScanSettings {
   topN: number;
   /** Extra folders scanned like workspace folders (`mlDiskSpace.extraRoots`). */
   extraRoots: string[];
-  /** fast-glob patterns never scanned (`mlDiskSpace.exclude`). */
+  /** fast-glob patterns where checkpoints and loose weights are never looked for (`mlDiskSpace.exclude`); their bytes still count in the workspace. */
   exclude: string[];
   /** fast-glob patterns that find checkpoints (`mlDiskSpace.checkpointGlobs`). */
   checkpointGlobs: string[];
@@ -19,7 +19,7 @@ export interface ScanSettings {
   dockerHost: string;
   /** Scan Docker at all (`mlDiskSpace.docker.enabled`, CLI `--no-docker`). */
   docker: boolean;
-  /** Walker threads; 0 = one per core. */
+  /** Walker threads; 0 = one per core, at least 4 (a cold walk waits on the disk), at most 16. */
   workers: number;
 }
 

@@ -13,7 +13,7 @@ import type { RawNode } from './walkUnit';
 import { arenaBytesFor, CTL_CANCEL, CTL_DONE_GEN, CTL_OUTSTANDING, CTL_UNITS, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, MAX_WORKERS, WorkQueue } from './workQueue';
 
 export interface WalkerOptions {
-  /** Worker threads (default: available cores, at most 16). */
+  /** Worker threads (default: defaultWorkerCount()). */
   workers?: number;
   /** Path of the bundled or compiled walkerWorker.js (default: next to this module). */
   workerPath?: string;
@@ -42,9 +42,14 @@ interface WalkListener {
   onDeath(p: PoolWorker, err: Error): void;
 }
 
+/**
+ * One thread per core, at least 4, at most 16. A cold walk waits on the disk, not the CPU: on 2
+ * cores, 4 threads walked the 1M-file bench tree in 5.8 s against 7.2 s with 2 (du: 10.8 s), and
+ * cost ~7% when everything was cached (2.1 s against 2.0 s). The first scan of a big disk is cold.
+ */
 export function defaultWorkerCount(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.min(cores, 16);
+  return Math.min(Math.max(cores, 4), 16);
 }
 
 /**
