@@ -19,7 +19,7 @@ export interface ScanSettings {
   dockerHost: string;
   /** Scan Docker at all (`mlDiskSpace.docker.enabled`, CLI `--no-docker`). */
   docker: boolean;
-  /** Walker threads; 0 = one per core, at least 4 (a cold walk waits on the disk), at most 16. */
+  /** Walker threads; 0 = one per core (at most 16). More help a cold walk on a machine with few cores. */
   workers: number;
 }
 

@@ -43,13 +43,14 @@ interface WalkListener {
 }
 
 /**
- * One thread per core, at least 4, at most 16. A cold walk waits on the disk, not the CPU: on 2
- * cores, 4 threads walked the 1M-file bench tree in 5.8 s against 7.2 s with 2 (du: 10.8 s), and
- * cost ~7% when everything was cached (2.1 s against 2.0 s). The first scan of a big disk is cold.
+ * One thread per core, at most 16. More threads than cores help a cold walk, which waits on the
+ * disk (2 cores, 1M-file bench tree: 5.8 s with 4 threads against 7.2 s with 2), but each thread
+ * costs ~30 ms to start and they contend when everything is cached (small warm scans 10-25%
+ * slower); the `workers` setting / `--workers` raises it.
  */
 export function defaultWorkerCount(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.min(Math.max(cores, 4), 16);
+  return Math.min(cores, 16);
 }
 
 /**
