@@ -389,11 +389,15 @@ describe('checkpoints: boundaries of discovery', function () {
       const linked = path.join(kept.checkpoints[0], 'model.safetensors');
       fs.linkSync(linked, path.join(box.root, 'exported-weights.data'));
       const loose = writeRealFile(path.join(box.root, 'export', 'model.pt'), 4000);
+      const looseLink = path.join(box.root, 'backup', 'model-copy.pt');
+      fs.mkdirSync(path.dirname(looseLink));
+      fs.linkSync(loose, looseLink);
       const model = await scanBoth([box.root], { exclude: ['**/scratch/**'] });
       const cat = model.categories.find((c) => c.id === 'checkpoints')!;
       assert.deepStrictEqual(cat.items.filter((i) => i.kind === 'run').map((i) => i.path), [kept.runPath]);
       assert.ok(!JSON.stringify(cat).includes(hidden.runPath));
       assert.ok(JSON.stringify(cat).includes(loose));
+      assert.ok(JSON.stringify(cat).includes(looseLink), 'both names of a hard-linked weight file are listed (its bytes once)');
       const t = totals(model);
       assert.strictEqual(t.checkpoints + t.workspace, duBytes(box.root), 'every byte once: du -sB1 of the root');
       // The linked file's bytes go to whichever of its two names the walk met first: the checkpoint or the workspace.

@@ -131,7 +131,8 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   if (looseEnabled) {
     for (const c of candidates) {
       if (c.format !== 'loose' || runDirs.has(path.dirname(c.path))) continue;
-      if (c.node) {
+      // A walked file's size is in its node, unless a hard link elsewhere already counted it (size 0 there).
+      if (c.node && !c.node.hardLinkedFiles) {
         if (c.node.type === 'file' && c.node.apparentBytes >= settings.looseWeightMinBytes) loose.push(c);
         continue;
       }
