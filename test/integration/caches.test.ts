@@ -18,9 +18,7 @@ import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 import { readCacheHome } from './cachesFixture';
 import { readFixture } from './fixture';
 import { hostLog } from './hostLog';
-import { Recorder } from './recorder';
-
-const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
+import { activatedApi, Recorder } from './recorder';
 
 /** `du -sB1` of each path, in order (hard links counted once across all of them, first come first counted). */
 function duEach(...paths: string[]): number[] {
@@ -52,9 +50,7 @@ describe('caches: Hugging Face, conda, pip, uv and torch hub of a fake HOME in t
   let api: MlDiskSpaceApi;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<MlDiskSpaceApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is not installed`);
-    api = await ext.activate();
+    api = await activatedApi();
   });
 
   afterEach(() => api.setPrompts(undefined));

@@ -13,9 +13,7 @@ import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { ChartPanelRecord } from '../../src/host/webview/chartPanel';
 import type { HostToWebview } from '../../src/shared/chartProtocol';
 import { partInfo, readFixture, type WorkspaceItemsInfo } from './fixture';
-import { waitFor } from './recorder';
-
-const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
+import { activatedApi, waitFor } from './recorder';
 
 
 async function panels(): Promise<ChartPanelRecord[]> {
@@ -55,9 +53,7 @@ describe('chart webview', () => {
   let model: ScanModel;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<MlDiskSpaceApi>(EXTENSION_ID);
-    assert.ok(ext, `extension ${EXTENSION_ID} not found`);
-    api = await ext.activate();
+    api = await activatedApi();
     model = await api.scanNow();
     assert.strictEqual(model.cancelled, false, 'the scan was cancelled');
   });

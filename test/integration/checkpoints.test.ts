@@ -17,9 +17,8 @@ import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 import { readCheckpointScene, type SceneRun } from './checkpointsFixture';
 import { readFixture } from './fixture';
 import { hostLog } from './hostLog';
-import { answerQuickPick, findByPath, Recorder, waitFor } from './recorder';
+import { activatedApi, answerQuickPick, findByPath, Recorder, waitFor } from './recorder';
 
-const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const CATEGORY_ROW = 'category:checkpoints';
 const RETENTION = 'mlDiskSpace.checkpoints.applyRetention';
 const ASKING = 'Apply Retention Policy: asking which policy';
@@ -55,9 +54,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
   };
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<MlDiskSpaceApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is not installed`);
-    api = await ext.activate();
+    api = await activatedApi();
   });
 
   afterEach(async () => {

@@ -22,9 +22,8 @@ import { engineCall, engineRequest, inventory, rawDiskUsage } from '../support/d
 import type { DockerEngineInfo } from './dockerFixture';
 import { partInfo, readFixture } from './fixture';
 import { hostLog } from './hostLog';
-import { waitFor } from './recorder';
+import { activatedApi, EXTENSION_ID, waitFor } from './recorder';
 
-const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 
@@ -69,7 +68,7 @@ describe('docker: the Docker category against a real dockerd', function () {
   let api: MlDiskSpaceApi;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<MlDiskSpaceApi>(EXTENSION_ID)!.activate();
+    api = await activatedApi();
     assert.strictEqual(process.env.DOCKER_HOST, engine.host, 'the extension host got the fixture engine as DOCKER_HOST');
     hostLog(`    dockerd (${engine.storageDriver}) at ${engine.host}; scene built in ${engine.sceneBuiltMs} ms`);
   });

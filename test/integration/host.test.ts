@@ -15,9 +15,8 @@ import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { ReclaimResult } from '../../src/host/reclaim';
 import { partInfo, readFixture, writeRealFile, type HostScratchInfo, type WorkspaceItemsInfo } from './fixture';
 import { hostLog } from './hostLog';
-import { findByPath, Recorder, waitFor } from './recorder';
+import { activatedApi, findByPath, Recorder, waitFor } from './recorder';
 
-const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const VIEW_FOCUS = 'mlDiskSpace.items.focus';
 
 const du = (p: string) => Number(execFileSync('du', ['-sB1', p], { encoding: 'utf8' }).split('\t')[0]);
@@ -47,9 +46,7 @@ describe('host: the VS Code layer in a real extension host', function () {
   const config = () => vscode.workspace.getConfiguration('mlDiskSpace');
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<MlDiskSpaceApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is not installed`);
-    api = await ext.activate();
+    api = await activatedApi();
   });
 
   afterEach(async () => {

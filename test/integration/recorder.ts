@@ -6,7 +6,16 @@ import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { Item, ScanModel } from '../../src/core/model';
 import type { ConfirmRequest, Notifier } from '../../src/host/prompts';
 
+export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Our extension, activated: its test API. */
+export async function activatedApi(): Promise<MlDiskSpaceApi> {
+  const ext = vscode.extensions.getExtension<MlDiskSpaceApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed; installed: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+  return ext.activate();
+}
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -7,8 +7,7 @@ import * as vscode from 'vscode';
 import type { Item } from '../../src/core/model';
 import type { MlDiskSpaceApi } from '../../src/host/api';
 import { partInfo, readFixture, WorkspaceItemsInfo } from './fixture';
-
-const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
+import { EXTENSION_ID } from './recorder';
 
 /** Disk usage as `du -sB1` counts it (st_blocks x 512, hard links once): the oracle, not our code. */
 function duDiskUsage(p: string): number {
