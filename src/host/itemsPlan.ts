@@ -5,6 +5,7 @@ import * as path from 'path';
 import { formatCount } from '../core/format';
 import type { Item, ScanModel } from '../core/model';
 import { planBytes, type DeletionPlan, type DeletionTarget, type TargetType } from '../core/plan';
+import { isSameOrInside } from '../core/safety/pathGuards';
 
 export interface RefusedItem {
   label: string;
@@ -22,13 +23,9 @@ export interface ItemsPlan {
 
 const TARGET_TYPES: Record<string, TargetType> = { dir: 'dir', file: 'file', symlink: 'symlink' };
 
-function inside(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
-}
-
 /** The scanned root an item was found under: the deepest root containing its path. */
 export function rootOf(p: string, roots: readonly string[]): string | undefined {
-  return roots.filter((r) => inside(p, r)).sort((a, b) => b.length - a.length)[0];
+  return roots.filter((r) => isSameOrInside(p, r)).sort((a, b) => b.length - a.length)[0];
 }
 
 export function planForItems(items: Item[], model: ScanModel): ItemsPlan {
@@ -72,7 +69,7 @@ export function planForItems(items: Item[], model: ScanModel): ItemsPlan {
   const targets: DeletionTarget[] = [];
   const coveredByParent: string[] = [];
   for (const c of candidates) {
-    if (targets.some((t) => t.type === 'dir' && inside(c.target.path, t.path))) coveredByParent.push(c.target.path);
+    if (targets.some((t) => t.type === 'dir' && isSameOrInside(c.target.path, t.path))) coveredByParent.push(c.target.path);
     else targets.push(c.target);
   }
   if (!targets.length) return { refused, coveredByParent };

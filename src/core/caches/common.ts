@@ -23,7 +23,8 @@ export async function existingDir(p: string | undefined): Promise<string | undef
   }
 }
 
-export function reportWalkErrors(ctx: ScanContext, result: WalkResult, category: string): void {
+/** Walk errors as scan warnings of `category` (`ctx`: a scan context, or anything else with warn()). */
+export function reportWalkErrors(ctx: Pick<ScanContext, 'warn'>, result: WalkResult, category: string): void {
   for (const e of result.errors) ctx.warn({ message: `${e.path}: ${e.message}`, path: e.path, code: e.code, category });
   if (result.errorCount > result.errors.length) {
     ctx.warn({ message: `${result.errorCount - result.errors.length} more unreadable entries not listed`, category });

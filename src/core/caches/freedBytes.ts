@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TargetType } from '../plan';
+import { isStrictlyInside } from '../safety/pathGuards';
 
 export interface MeasuredTarget {
   path: string;
@@ -144,15 +145,4 @@ export async function measureTargets(paths: string[], options: MeasureOptions = 
     }
   }
   return results;
-}
-
-/** True when `p` lies strictly below `root` (both absolute, normalized). */
-export function isStrictlyInside(p: string, root: string): boolean {
-  const base = root.endsWith(path.sep) ? root : root + path.sep;
-  return p !== root && p.startsWith(base);
-}
-
-/** True when `p` is `root` or lies below it. */
-export function isInsideOrSame(p: string, root: string): boolean {
-  return p === root || isStrictlyInside(p, root);
 }

@@ -5,7 +5,8 @@
 import * as path from 'path';
 import { formatBytes, formatCount } from '../format';
 import { planBytes, type DeletionPlan, type DeletionTarget } from '../plan';
-import { isInsideOrSame, isStrictlyInside, measureTargets } from './freedBytes';
+import { isSameOrInside, isStrictlyInside } from '../safety/pathGuards';
+import { measureTargets } from './freedBytes';
 
 export interface PlannedPath {
   path: string;
@@ -49,7 +50,7 @@ export async function buildPlan(request: PlanRequest): Promise<DeletionPlan> {
   request.paths.forEach((p, index) => {
     const abs = path.resolve(p.path);
     const root = path.resolve(p.root);
-    if (!isInsideOrSame(abs, root)) throw new PlanRefusedError(`${abs} is not inside ${root}`);
+    if (!isSameOrInside(abs, root)) throw new PlanRefusedError(`${abs} is not inside ${root}`);
     if (abs === root && !request.allowRootTargets) throw new PlanRefusedError(`refusing to delete the cache root itself: ${root}`);
     if (seen.has(abs)) return;
     seen.add(abs);

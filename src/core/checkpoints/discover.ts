@@ -5,6 +5,7 @@
 // and a `last.ckpt` link is only resolved to find which checkpoint it names.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { reportWalkErrors } from '../caches/common';
 import type { ScanWarning } from '../model';
 import type { ScanSettings } from '../settings';
 import { createLimiter } from '../limit';
@@ -85,7 +86,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
       signal, collect, excludePaths, topN: 1, detailDepth: 0,
       onProgress: (p) => options.progress?.('Checkpoints: looking in the workspace folders', p),
     }).then((walk) => {
-      reportErrors(walk, 'more unreadable entries not listed', warn);
+      reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
       return walk;
     });
   };
@@ -160,7 +161,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
       signal, topN: CHECKPOINT_TOP_N, detailDepth: 2,
       onProgress: (p) => options.progress?.('Checkpoints: sizing', p),
     });
-    reportErrors(walk, 'more unreadable entries in checkpoints not listed', warn);
+    reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
     if (walk.cancelled || signal?.aborted) return { ...result, cancelled: true };
     unsized.forEach((c, i) => nodes.set(c.path, walk.roots[i]));
   }
@@ -230,11 +231,6 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   result.runs.sort((a, b) => b.bytes - a.bytes);
   result.loose.sort((a, b) => b.bytes - a.bytes);
   return result;
-}
-
-function reportErrors(walk: WalkResult, more: string, warn: (w: ScanWarning) => void): void {
-  for (const e of walk.errors) warn({ message: `${e.path}: ${e.message}`, path: e.path, code: e.code });
-  if (walk.errorCount > walk.errors.length) warn({ message: `${walk.errorCount - walk.errors.length} ${more}` });
 }
 
 /**

@@ -4,6 +4,7 @@
 // with no second pass over the tree. Other globs (`runs/*/model.pt`) fall back to fast-glob.
 import * as path from 'path';
 import picomatch from 'picomatch';
+import { isSameOrInside } from '../safety/pathGuards';
 import type { ScanSettings } from '../settings';
 import { DEFAULT_CHECKPOINT_GLOBS } from '../settings';
 import { namesToRegExp } from '../walker/nameGlob';
@@ -99,14 +100,13 @@ async function findByWalk(options: FindOptions, names: NamePatterns): Promise<Fo
   const excluded = options.settings.exclude.length ? picomatch(options.settings.exclude, { dot: true }) : () => false;
   // Walk roots are real paths (a root given as a link is followed); entries are named under the root as given.
   const roots = options.roots.map((given, i) => ({ given, real: walk.roots[i]?.path || given }));
-  const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : dir + '/');
   const entries: FoundEntry[] = [];
   for (const node of walk.collected ?? []) {
     let root: { given: string; real: string } | undefined;
-    for (const r of roots) if (under(node.path, r.real) && (!root || r.real.length > root.real.length)) root = r;
+    for (const r of roots) if (isSameOrInside(node.path, r.real) && (!root || r.real.length > root.real.length)) root = r;
     if (!root || node.path === root.real) continue;
     const p = root.given + node.path.slice(root.real.length);
-    if (options.cacheFolders.some((c) => under(p, c) || under(node.path, c))) continue;
+    if (options.cacheFolders.some((c) => isSameOrInside(p, c) || isSameOrInside(node.path, c))) continue;
     const rel = path.relative(root.given, p).split(path.sep).join('/');
     if (selfAndAncestors(rel).some((r) => excluded(r))) continue;
     const matched = !!names.any?.test(node.name) || (node.type === 'dir' && !!names.dirOnly?.test(node.name));

@@ -18,6 +18,11 @@ export function isSameOrInside(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir + '/');
 }
 
+/** True when `p` lies below `dir`, not `dir` itself (both clean absolute paths). */
+export function isStrictlyInside(p: string, dir: string): boolean {
+  return p !== dir && isSameOrInside(p, dir);
+}
+
 /** Relative part of `p` below `dir` ('' for dir itself), or undefined when it is not inside. */
 export function relativeInside(p: string, dir: string): string | undefined {
   if (p === dir) return '';

@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { Category, ScanModel, ScanWarning } from '../model';
 import { categoryScanners } from '../scanners';
 import { reportWalkErrors } from '../caches/common';
+import { isStrictlyInside } from '../safety/pathGuards';
 import { scanWorkspace, WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../scanners/workspace';
 import { defaultSettings, type ScanSettings } from '../settings';
 import { volumeOf } from '../volume';
@@ -55,7 +56,7 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   // categories before it claimed (caches inside a workspace folder) is not walked at all.
   let workspaceWalk: Promise<WorkspaceWalk> | undefined;
   const walkWorkspace = async (): Promise<WorkspaceWalk> => {
-    const excludedPaths = claimed.filter((p) => roots.some((r) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep)));
+    const excludedPaths = claimed.filter((p) => roots.some((r) => isStrictlyInside(p, r)));
     ctx.progress('Workspace folders and checkpoints');
     const result = await walker.walk(roots, {
       signal, topN: settings.topN, detailDepth: WORKSPACE_DETAIL_DEPTH, excludePaths: excludedPaths,

@@ -1,7 +1,7 @@
 // "Large workspace items": the largest folders and files under each workspace folder and extra
 // root, after removing what other categories (checkpoints, caches inside the workspace) count.
-import * as path from 'path';
 import type { Category } from '../model';
+import { isStrictlyInside } from '../safety/pathGuards';
 import type { ScanContext } from '../scan/types';
 import { withoutSubtrees } from '../walker/subtract';
 import { nodeToItem } from '../walker/toItems';
@@ -15,7 +15,7 @@ export async function scanWorkspace(ctx: ScanContext, claimedPaths: string[]): P
   const { result: walk, excludedPaths } = await ctx.workspaceWalk();
   ctx.progress('Workspace folders: largest items');
   const realRoots = walk.roots.map((n) => n.path).filter(Boolean);
-  const inside = (p: string) => [...ctx.roots, ...realRoots].some((r) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  const inside = (p: string) => [...ctx.roots, ...realRoots].some((r) => isStrictlyInside(p, r));
   // Claimed after the walk (checkpoints): taken out of the walked tree, no second walk.
   const skipped = new Set(excludedPaths);
   const claimedLater = claimedPaths.filter((p) => inside(p) && !skipped.has(p));
