@@ -11,11 +11,17 @@
 # otherwise the script names what is missing and exits non-zero.
 #
 # Env: MLDS_TOOLS_DIR (default ~/.cache/ml-disk-space-test), CI.
+#
+# Under `npm test` / `npm run`, npm exports npm_config_* (npm_config_user_agent names the OUTER
+# Node), npm_lifecycle_* and npm_package_* to this script. The nested installs below must not see
+# them: code-server's postinstall reads the Node version from npm_config_user_agent and refuses
+# anything but Node 24. So this script drops them all before doing anything else.
 set -euo pipefail
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_config_|npm_lifecycle_|npm_package_|npm_command$|npm_execpath$|npm_node_execpath$|INIT_CWD$|NODE$)' || true)
 
 CODE_SERVER_VERSION=4.139.1
 NODE_VERSION=24.21.0 # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
-APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu)
+APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap)
 
 TOOLS_ROOT="${MLDS_TOOLS_DIR:-$HOME/.cache/ml-disk-space-test}"
 DIR="$TOOLS_ROOT/code-server-$CODE_SERVER_VERSION"
@@ -23,6 +29,19 @@ MARKER="$DIR/installed.json"
 
 log() { printf '[install-test-deps] %s\n' "$*" >&2; }
 now() { date +%s; }
+
+# quietly CMD...: runs CMD with its output in a log file, printed only when CMD fails.
+quietly() {
+  local out rc=0
+  out=$(mktemp /tmp/mlds-install.XXXXXX)
+  "$@" >"$out" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    log "failed (exit $rc): $*"
+    tail -n 60 "$out" >&2
+  fi
+  rm -f "$out"
+  return "$rc"
+}
 
 # ---------------------------------------------------------------------------------------------
 # Debian packages
@@ -56,8 +75,11 @@ ensure_apt_packages() {
   log "installing Debian packages: ${missing[*]}"
   local t0
   t0=$(now)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Wait for the dpkg lock (unattended upgrades, a second CI run) instead of failing at once.
+  # `install` may also upgrade libraries these packages depend on (e.g. libkrb5-3, e2fsprogs).
+  local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+  quietly "${apt[@]}" update
+  quietly "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
   log "Debian packages installed in $(($(now) - t0)) s"
 }
 
@@ -128,7 +150,7 @@ install_tools() {
 { "private": true, "dependencies": { "node": "$NODE_VERSION" },
   "allowScripts": { "node@$NODE_VERSION": true } }
 EOF
-  (cd "$DIR/node" && npm install --no-audit --no-fund --foreground-scripts)
+  (cd "$DIR/node" && quietly npm install --no-audit --no-fund --foreground-scripts)
   local node_dir node_bin
   node_dir=$(node24_pkg_dir)
   node_bin="$node_dir/bin/node"
@@ -151,7 +173,7 @@ EOF
     cd "$DIR/cs"
     export PATH="$node_dir/bin:$PATH"
     export npm_config_nodedir="$node_dir"
-    npm install --no-audit --no-fund --foreground-scripts
+    quietly npm install --no-audit --no-fund --foreground-scripts
   )
   local entry="$DIR/cs/node_modules/code-server/out/node/entry.js"
   if [ ! -f "$entry" ]; then

@@ -201,16 +201,27 @@ describe('executor', () => {
   });
 
   it('protects HOME and / even when the caller passes no protected paths', async () => {
-    const home = os.homedir();
-    const st = fs.lstatSync(home);
-    const plan = planOf([
-      { path: home, root: path.dirname(home), dev: st.dev, ino: st.ino, type: 'dir', bytes: 1 },
-      { path: '/', root: '/', dev: fs.lstatSync('/').dev, ino: fs.lstatSync('/').ino, type: 'dir', bytes: 1 },
-    ], { allowRootTargets: true });
-    expectRemoval([]);
-    const report = await run(plan);
-    assert.deepStrictEqual(report.outcomes.map((o) => o.code), ['protected', 'protected']);
-    assert.ok(exists(home));
+    // A temporary HOME (os.homedir() honours $HOME): the real one is never handed to the executor.
+    // '/' is the sandbox's read-only bind of the system (run-sandboxed.sh), so even a regressed
+    // guard cannot remove anything there; the canary HOME check of the sandbox catches the rest.
+    const home = path.join(box.root, 'home', 'user');
+    writeFile(path.join(home, '.bashrc'), 'export PATH');
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      assert.strictEqual(os.homedir(), home);
+      const st = fs.lstatSync(home);
+      const plan = planOf([
+        { path: home, root: path.dirname(home), dev: st.dev, ino: st.ino, type: 'dir', bytes: 1 },
+        { path: '/', root: '/', dev: fs.lstatSync('/').dev, ino: fs.lstatSync('/').ino, type: 'dir', bytes: 1 },
+      ], { allowRootTargets: true });
+      expectRemoval([]);
+      const report = await run(plan);
+      assert.deepStrictEqual(report.outcomes.map((o) => o.code), ['protected', 'protected']);
+      assert.ok(exists(path.join(home, '.bashrc')));
+    } finally {
+      if (savedHome === undefined) delete process.env.HOME; else process.env.HOME = savedHome;
+    }
   });
 
   it('protects the conda env this process runs in (CONDA_PREFIX) and its parents', async () => {

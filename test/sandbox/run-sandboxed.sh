@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# run-sandboxed.sh CMD [ARG...]: runs CMD where code that deletes cannot harm this machine.
+#
+# Every test that exercises deleting code runs through this (see docs/TESTING.md, "The sandbox"):
+#   - the whole system is bound read-only (bubblewrap --ro-bind / /): a regressed guard that aims
+#     at /, /usr, the checkout or the real HOME gets EROFS instead of destroying anything;
+#   - /tmp is a fresh tmpfs, private to this run: every throwaway test folder lives there;
+#   - HOME is a canary folder (written here, bound read-write): the only writable place outside
+#     /tmp. Its sha256 listing is taken before and compared after; any change fails the run, so a
+#     guard that stops protecting HOME turns into a failing test, never a lost home folder;
+#   - .test-artifacts/ of the checkout stays writable (logs, screenshots).
+# Inside, MLDS_SANDBOX=1 is set; test/support/sandboxGuard.ts refuses to run deleting suites
+# without it. Root keeps its capabilities (--cap-add ALL) so tests can mount tmpfs / bind mounts,
+# drop to `nobody`, and start a dockerd, all inside the sandbox's own mount namespace.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+if ! command -v bwrap >/dev/null 2>&1; then
+  echo "run-sandboxed: bubblewrap (bwrap) is missing: apt-get install bubblewrap (test/setup/install-test-deps.sh does)" >&2
+  exit 1
+fi
+
+work=$(mktemp -d /var/tmp/mlds-sandbox.XXXXXX)
+home="$work/home"
+artifacts="$repo/.test-artifacts"
+mkdir -p "$artifacts"
+
+# A HOME that looks lived-in: caches the scanners look for, dotfiles, a project.
+mkdir -p "$home/.cache/huggingface/hub" "$home/.cache/pip/wheels" "$home/.conda" "$home/projects/train" "$home/.ssh"
+printf 'canary: if this file is gone, a test deleted inside HOME\n' >"$home/CANARY.txt"
+printf 'id_ed25519 canary\n' >"$home/.ssh/id_ed25519"
+head -c 65536 /dev/urandom >"$home/projects/train/model.safetensors"
+printf 'print("train")\n' >"$home/projects/train/train.py"
+ln -s "$home/projects/train" "$home/train-link"
+
+listing() { (cd "$1" && find . -printf '%y %m %s %l %p\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum); }
+listing "$home" >"$work/before.txt"
+
+args=(
+  --die-with-parent --cap-add ALL
+  --ro-bind / /
+  --dev /dev --proc /proc --tmpfs /tmp
+  --bind /sys/fs/cgroup /sys/fs/cgroup
+  --bind "$home" "$home"
+  --bind "$artifacts" "$artifacts"
+  --setenv HOME "$home"
+  --setenv MLDS_SANDBOX 1
+  --setenv MLDS_SANDBOX_HOME "$home"
+  --unsetenv XDG_CACHE_HOME --unsetenv XDG_CONFIG_HOME --unsetenv XDG_DATA_HOME
+  --chdir "$PWD"
+)
+bwrap "${args[@]}" -- "$@"
+rc=$?
+
+listing "$home" >"$work/after.txt"
+if ! diff -u "$work/before.txt" "$work/after.txt" >"$work/diff.txt"; then
+  echo "run-sandboxed: THE CANARY HOME CHANGED during the run (a deleting path escaped its test folder):" >&2
+  head -n 40 "$work/diff.txt" >&2
+  rc=1
+fi
+rm -rf "$work"
+exit "$rc"
