@@ -1,7 +1,12 @@
-// A small argument parser: flags with values (--top 10), boolean flags (--json), positionals.
-// Unknown flags are user errors (exit 2 with one line), never stack traces.
+// Command-line arguments through Node's own parser (util.parseArgs): flags with values (--top 10,
+// --top=10), boolean flags (--json), positionals, `--` ends the options. Unknown flags are user
+// errors (exit 2 with one line), never stack traces. `--help` / `-h` is accepted by every command.
+import { parseArgs as nodeParseArgs } from 'util';
 
 export class UsageError extends Error {}
+
+/** Thrown when a command is asked for its help; main prints that command's usage on stdout. */
+export class HelpRequested extends Error {}
 
 export interface ParsedArgs {
   positionals: string[];
@@ -9,25 +14,34 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(argv: string[], valueFlags: string[], booleanFlags: string[]): ParsedArgs {
-  const positionals: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (!arg.startsWith('--')) { positionals.push(arg); continue; }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (valueFlags.includes(name)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-      flags.set(name, value);
-    } else if (booleanFlags.includes(name) && eq < 0) {
-      flags.set(name, true);
-    } else {
-      throw new UsageError(`unknown option --${name}`);
-    }
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const name of valueFlags) options[name] = { type: 'string' };
+  for (const name of booleanFlags) options[name] = { type: 'boolean' };
+  let parsed: ReturnType<typeof nodeParseArgs>;
+  try {
+    parsed = nodeParseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(usageMessage(err as NodeJS.ErrnoException));
   }
-  return { positionals, flags };
+  if (parsed.values.help) throw new HelpRequested();
+  const flags = new Map<string, string | true>();
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (name === 'help' || value === undefined || value === false) continue;
+    if (value === '') throw new UsageError(`--${name} needs a value`);
+    flags.set(name, value === true ? true : String(value));
+  }
+  return { positionals: parsed.positionals, flags };
+}
+
+/** util.parseArgs' messages are paragraphs addressed to programmers; the CLI says one short line. */
+function usageMessage(err: NodeJS.ErrnoException): string {
+  const option = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${option ?? ''}`.trimEnd();
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(err.message) ? `${option ?? 'that option'} needs a value` : `${option ?? 'that option'} takes no value`;
+    default: return err.message.split('\n')[0];
+  }
 }
 
 export function intFlag(args: ParsedArgs, name: string, fallback: number, min = 0): number {

@@ -1,27 +1,30 @@
 // `ml-disk-space`: the scanning core on the command line, for headless GPU servers.
 import * as v8 from 'v8';
-import { UsageError } from './args';
+import { HelpRequested, UsageError } from './args';
 import { imageCommand } from './commands/image';
 import { purgeCommand } from './commands/purge';
 import { retentionCommand } from './commands/retention';
 import { scanCommand } from './commands/scan';
 
-const USAGE = `usage:
-  ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N]
+/** Each command's usage, printed by `ml-disk-space COMMAND --help` and (all of them) by `help`. */
+const COMMAND_USAGE: Record<string, string> = {
+  scan: `  ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N]
       Sizes PATHs (default: the current folder) and the ML caches found from the environment
-      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, conda, Docker).
-  ml-disk-space purge ID [--yes] [--json]
+      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, conda, Docker).`,
+  purge: `  ml-disk-space purge ID [--yes] [--json]
       Prints what purging a cache or an item (an id from 'scan --json') would delete and free;
       deletes only with --yes. IDs: huggingface:prune, conda:tarballs, conda:unused-packages,
       conda:clean, pip:purge, uv:clean, torch:clean, docker:dangling-images, docker:unused-images,
-      docker:stopped-containers, docker:unused-volumes, docker:build-cache.
-  ml-disk-space plan retention [--keep-best K] PATH... [--json]
-      The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.
-  ml-disk-space apply retention [--keep-best K] PATH... [--yes] [--json]
-      Executes that plan (only with --yes).
-  ml-disk-space image IMAGE [--json] [--top N]
-      Why a Docker image is big: its layers and the largest folders inside it.
-Deletion is permanent. Sizes are disk usage (like du -B1) unless marked apparent.`;
+      docker:stopped-containers, docker:unused-volumes, docker:build-cache.`,
+  plan: `  ml-disk-space plan retention [--keep-best K] PATH... [--json]
+      The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.`,
+  apply: `  ml-disk-space apply retention [--keep-best K] PATH... [--yes] [--json]
+      Executes that plan (only with --yes).`,
+  image: `  ml-disk-space image IMAGE [--json] [--top N]
+      Why a Docker image is big: its layers and the largest folders inside it.`,
+};
+const FOOTER = 'Deletion is permanent. Sizes are disk usage (like du -B1) unless marked apparent.';
+const USAGE = `usage:\n${Object.values(COMMAND_USAGE).join('\n')}\n${FOOTER}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}' (try: ml-disk-space help)`);
     }
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(`usage:\n${COMMAND_USAGE[command] ?? ''}\n${FOOTER}\n`);
+      return 0;
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`ml-disk-space: ${err.message}\n`);
       return 2;

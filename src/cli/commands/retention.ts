@@ -3,11 +3,12 @@
 import { planRetention } from '../../core/checkpoints';
 import { executePlan } from '../../core/executor';
 import { defaultSettings } from '../../core/settings';
-import { intFlag, parseArgs, UsageError } from '../args';
+import { HelpRequested, intFlag, parseArgs, UsageError } from '../args';
 import { NOT_DELETED, planText, print, printJson, reportText } from '../output';
 
 export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
+  if (what === '--help' || what === '-h') throw new HelpRequested();
   if (what !== 'retention') throw new UsageError(`usage: ml-disk-space ${verb} retention [--keep-best K] PATH...${verb === 'apply' ? ' [--yes]' : ''} [--json]`);
   const args = parseArgs(rest, ['keep-best'], verb === 'apply' ? ['json', 'yes'] : ['json']);
   if (!args.positionals.length) throw new UsageError(`${verb} retention needs at least one PATH (a run folder or a folder above runs)`);
