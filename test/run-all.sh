@@ -42,7 +42,7 @@ mocha_count() { grep -Eo "^ *[0-9]+ $1" "$2" | tail -1 | grep -Eo '[0-9]+' || ec
 unit_tests() {
   local log="$ARTIFACTS/unit-tests.log" rc
   # Inside the sandbox: read-only system, private /tmp, canary HOME (test/sandbox/run-sandboxed.sh).
-  bash test/sandbox/run-sandboxed.sh npx mocha --config .mocharc.json 2>&1 | tee "$log"
+  bash test/sandbox/run-sandboxed.sh npx mocha 'out/test/unit/**/*.test.js' 'out/test/adversarial/**/*.test.js' 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   UNIT_PASSED=$(mocha_count passing "$log")
   UNIT_FAILED=$(mocha_count failing "$log")

@@ -306,10 +306,13 @@ describe('docker: the Docker category against a real dockerd', function () {
 
   it('with the engine stopped: the category shows why, with Retry; commands warn once; nothing crashes', async () => {
     process.kill(engine.pid, 'SIGTERM');
-    const code = await waitFor('dockerd to stop answering', () =>
+    // Wait for a DEFINITE state, not the first failure: while dockerd shuts down a ping can fail
+    // with ECONNRESET/EPIPE and a later one with ENOENT. Only "no socket file" (ENOENT) or "no
+    // listener on it" (ECONNREFUSED) are final: a stopped engine cannot go back from them.
+    const code = await waitFor('dockerd to be gone (socket removed or refusing)', () =>
       engineRequest(sock, 'GET', '/_ping', { timeoutMs: 1000 }).then(
         () => undefined,
-        (err: NodeJS.ErrnoException) => err.code,
+        (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? err.code : undefined),
       ),
     );
     const model = (await vscode.commands.executeCommand<ScanModel>('mlDiskSpace.retryCategory', 'category:docker'))!;

@@ -19,6 +19,13 @@ export interface CodeServerOptions {
   logFile: string;
   /** User settings, on top of QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
+  /**
+   * false: start WITHOUT enable-smoke-test-driver. That flag makes the workbench read the URL's
+   * payload (development path, tests path, extension environment) but also hides every
+   * notification toast, so phases that must see toasts run without it: the extension is then
+   * installed into the extensions dir and gets its environment through the server's (`env`).
+   */
+  smokeTestDriver?: boolean;
 }
 
 /** Settings that keep the test window quiet and offline: no welcome page, chat, update or gallery checks. */
@@ -135,7 +142,7 @@ export class CodeServer {
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--vscode-option', 'enable-smoke-test-driver',
+      ...(this.opts.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
     ];
     // detached: the child calls setsid(), so it leads a new process group we can kill whole.
     const child = spawn(this.opts.tools.nodeBin, args, { env: this.env(), detached: true, stdio: ['ignore', log, log] });
