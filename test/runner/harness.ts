@@ -128,7 +128,8 @@ export class PhaseContext {
     });
     const payload = [...(opts.payload ?? [])];
     if (!payload.some(([key]) => key === 'extensionEnvironment')) payload.push(['extensionEnvironment', JSON.stringify(this.extensionEnv())]);
-    await page.goto(server.workbenchUrl(opts.folder ?? this.fixture.workspace, payload));
+    // Generous: on 2 busy cores the workbench page can take longer than the default 30 s to load.
+    await page.goto(server.workbenchUrl(opts.folder ?? this.fixture.workspace, payload), { timeout: 120_000 });
     return page;
   }
 
