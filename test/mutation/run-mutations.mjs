@@ -109,6 +109,8 @@ const MUTANTS = [
 ];
 
 const work = fs.mkdtempSync('/tmp/mlds-mutation-');
+// Traversable by `nobody`: the permission tests run the copied code as that user.
+fs.chmodSync(work, 0o755);
 const only = process.argv.slice(2);
 
 /** A private copy of out/ (with links to what the tests read from the checkout), mutated by `mutant`. */
