@@ -7,10 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../../src/core/metrics/atomicWrite';
 import { escapeLabelValue, renderExposition, type MetricFamily } from '../../src/core/metrics/exposition';
-import { rankRuns } from '../../src/core/metrics/fromScan';
+import { metricsFromScan, rankRuns } from '../../src/core/metrics/fromScan';
+import type { ScanModel } from '../../src/core/model';
 import { METRICS } from '../../src/core/metrics/names';
 import { serviceUnit, systemdQuote, timerUnit, type TimerUnitsRequest } from '../../src/core/metrics/systemdUnits';
-import { createVolumeResolver, longestMountPrefix } from '../../src/core/metrics/volumes';
+import { createVolumeResolver, longestMountPrefix, type VolumeResolver } from '../../src/core/metrics/volumes';
 import { makeSandbox, type Sandbox } from '../support/deletionFixtures';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -77,6 +78,50 @@ describe('metrics: run ranking (bounded cardinality)', () => {
       run('/f-unknown-fit', 1, { bytesNeeded: 100, fits: null }),
     ]);
     assert.deepStrictEqual(ranked.map((r) => r.path), ['/e-misfit-needs-much', '/c-misfit-needs-little', '/b-fits-needs-much', '/f-unknown-fit', '/d-big-no-forecast', '/a-small-no-forecast']);
+  });
+});
+
+describe('metrics: from a scan model (Docker, failed categories, several volumes)', () => {
+  // A resolver by path prefix, standing in for mounts (the real one is tested on real mounts below
+  // and end to end in metricsPrometheus.test.ts).
+  const volumes: VolumeResolver = {
+    volumeOf: async (p) => (p.startsWith('/data/') ? '/data' : p.startsWith('/home/') ? '/home' : ''),
+    stats: async (v) => ({ sizeBytes: v.length * 1000, availableBytes: v.length * 10 }),
+  };
+  const item = (p: string | undefined, bytes: number) => ({ id: `x:${p}`, label: 'x', kind: 'folder', path: p, bytes, apparentBytes: bytes });
+  const model: ScanModel = {
+    scannedAt: 1_700_000_000_500, durationMs: 2500, roots: ['/data/ws'], cancelled: false,
+    warnings: [{ message: 'unreadable', code: 'EACCES' }, { message: 'Conda: boom', code: 'scanner-failed', category: 'conda' }],
+    categories: [
+      { id: 'docker', label: 'Docker', bytes: 700, apparentBytes: 700, reclaimableBytes: 300, items: [item(undefined, 500), item(undefined, 200)] },
+      { id: 'workspace', label: 'Workspace', bytes: 110, apparentBytes: 110, reclaimableBytes: 40, items: [item('/data/ws', 100), item('/home/u/ws', 10)] },
+      { id: 'pip', label: 'pip', bytes: 50, apparentBytes: 50, reclaimableBytes: 50, items: [item('/home/u/.cache/pip/http', 30), item('/home/u/.cache/pip/wheels', 20)] },
+      { id: 'conda', label: 'conda', bytes: 0, apparentBytes: 0, items: [], error: 'Conda: boom' },
+      { id: 'huggingface', label: 'HF', bytes: 0, apparentBytes: 0, items: [], error: 'engine down' },
+    ],
+  };
+
+  it('bytes without a path on volume ""; reclaimable on the one volume or ""; failed categories flagged, not zeroed', async () => {
+    const text = renderExposition(await metricsFromScan(model, { topRuns: 20, volumes }));
+    const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
+    const has = (l: string) => assert.ok(lines.includes(l), `${l}\n---\n${text}`);
+    has('ml_disk_space_category_bytes{category="docker",volume=""} 700');
+    has('ml_disk_space_category_reclaimable_bytes{category="docker",volume=""} 300');
+    has('ml_disk_space_category_bytes{category="workspace",volume="/data"} 100');
+    has('ml_disk_space_category_bytes{category="workspace",volume="/home"} 10');
+    has('ml_disk_space_category_reclaimable_bytes{category="workspace",volume=""} 40');
+    has('ml_disk_space_category_reclaimable_bytes{category="pip",volume="/home"} 50');
+    has('ml_disk_space_category_error{category="conda"} 1');
+    has('ml_disk_space_category_error{category="pip"} 0');
+    assert.ok(!lines.some((l) => l.startsWith('ml_disk_space_category_bytes{category="conda"')), 'no bytes for a category that failed');
+    has('ml_disk_space_volume_free_bytes{volume="/data"} 50');
+    has('ml_disk_space_volume_size_bytes{volume="/home"} 5000');
+    // Two warnings (one of them the conda failure) + HF failed without a warning.
+    has('ml_disk_space_scan_errors 3');
+    has('ml_disk_space_scan_duration_seconds 2.5');
+    has('ml_disk_space_scan_timestamp_seconds 1700000000.5');
+    has('ml_disk_space_runs 0');
+    assert.deepStrictEqual(promtoolCheck(text), { status: 0, output: '' });
   });
 });
 
