@@ -192,6 +192,7 @@ describe('metrics: ml-disk-space metrics -> node_exporter -> Prometheus (real en
     assert.deepStrictEqual(fits, new Map(runs.filter((r) => r.forecast && r.forecast.fits !== null).map((r) => [r.path!, r.forecast!.fits ? 1 : 0])));
     assert.strictEqual(fits.get(bigRun), 0, 'the 12 MiB-a-save run does not fit its 96 MiB volume');
     assert.deepStrictEqual((await promQuery(prometheus, 'ml_disk_space_runs')).map((s) => s.value), [runs.length]);
+    report.rawRunQueries = Object.fromEntries(await Promise.all(['ml_disk_space_run_checkpoint_bytes', 'ml_disk_space_run_forecast_needed_bytes', 'ml_disk_space_run_fits'].map(async (q) => [q, await promQuery(prometheus, q)])));
     report.runs = runs.map((r) => ({ run: r.path, scanJson: { bytes: r.bytes, bytesNeeded: r.forecast?.bytesNeeded ?? null, fits: r.forecast?.fits ?? null }, prometheus: { bytes: bytes.get(r.path!), bytesNeeded: needed.get(r.path!) ?? null, fits: fits.get(r.path!) ?? null } }));
   });
 
