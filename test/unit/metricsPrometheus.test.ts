@@ -304,7 +304,7 @@ describe('metrics: ml-disk-space metrics -> node_exporter -> Prometheus (real en
       const seen = await watch(textDir, file, w);
       await w.done;
       report.atomicChurn = seen;
-      assert.ok(seen.reads >= 50 && seen.scrapes >= 5, `enough reads and scrapes during the writes: ${JSON.stringify(seen)}`);
+      assert.ok(seen.reads >= 20 && seen.scrapes >= 3, `enough reads and scrapes during the writes: ${JSON.stringify(seen)}`);
       assert.deepStrictEqual({ partialReads: seen.partialReads, scrapeErrors: seen.scrapeErrors, badScrapes: seen.badScrapes }, { partialReads: 0, scrapeErrors: 0, badScrapes: 0 });
       // No temporary file is left behind.
       assert.deepStrictEqual(fs.readdirSync(textDir).sort(), ['churn.prom', 'ml_disk_space.prom']);
