@@ -2,6 +2,7 @@
 import * as v8 from 'v8';
 import { HelpRequested, UsageError } from './args';
 import { imageCommand } from './commands/image';
+import { metricsCommand } from './commands/metrics';
 import { purgeCommand } from './commands/purge';
 import { retentionCommand } from './commands/retention';
 import { scanCommand } from './commands/scan';
@@ -22,6 +23,12 @@ const COMMAND_USAGE: Record<string, string> = {
       Executes that plan (only with --yes).`,
   image: `  ml-disk-space image IMAGE [--json] [--top N]
       Why a Docker image is big: its layers and the largest folders inside it.`,
+  metrics: `  ml-disk-space metrics [PATH...] [--output FILE] [--top-runs N] [--no-docker] [--workers N]
+      Scans like 'scan' and writes Prometheus metrics (to stdout, or atomically to FILE, e.g. in
+      node_exporter's --collector.textfile.directory). Only the top N runs get series (default 20).
+  ml-disk-space metrics --install-timer DIR --output FILE.prom [PATH...] [--interval MIN] [--system]
+      Writes a systemd service + timer into DIR (e.g. ~/.config/systemd/user) that does it every
+      MIN minutes (default 15); --system: a system unit running as you.`,
 };
 const FOOTER = 'Deletion is permanent. Sizes are disk usage (like du -B1) unless marked apparent.';
 const USAGE = `usage:\n${Object.values(COMMAND_USAGE).join('\n')}\n${FOOTER}`;
@@ -35,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'plan': return await retentionCommand('plan', rest);
       case 'apply': return await retentionCommand('apply', rest);
       case 'image': return await imageCommand(rest);
+      case 'metrics': return await metricsCommand(rest);
       case 'help': case '--help': case '-h':
         process.stdout.write(USAGE + '\n');
         return 0;

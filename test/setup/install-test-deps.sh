@@ -2,7 +2,8 @@
 # Installs what the integration tests need and cannot get from the project's node_modules:
 #   - Debian packages: chromium (Playwright drives it), libkrb5-dev + pkg-config (code-server's
 #     `kerberos` native module), docker.io + busybox-static (a real dockerd with offline images),
-#     gdu (a disk-usage peer).
+#     gdu (a disk-usage peer), prometheus + prometheus-node-exporter (the metrics tests scrape
+#     `ml-disk-space metrics` output with them; promtool comes with prometheus).
 #   - Node 24 (npm package `node`) and code-server, in a cache OUTSIDE the clone, keyed by version,
 #     because CI runs in a fresh clone every time and code-server takes minutes to build.
 #
@@ -21,7 +22,7 @@ while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_
 
 CODE_SERVER_VERSION=4.139.1
 NODE_VERSION=24.21.0 # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
-APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap)
+APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap prometheus prometheus-node-exporter)
 
 TOOLS_ROOT="${MLDS_TOOLS_DIR:-$HOME/.cache/ml-disk-space-test}"
 DIR="$TOOLS_ROOT/code-server-$CODE_SERVER_VERSION"
