@@ -22,31 +22,38 @@ run_step() {
   printf '\n===== %s: %s\n' "$name" "$*"
   "$@"
   rc=$?
-  local secs=$(($(date +%s) - t0))
+  record_step "$name" "$rc" $(($(date +%s) - t0))
+  if [ "$rc" -ne 0 ] && [ "$fatal" = 1 ]; then
+    summary
+    exit "$rc"
+  fi
+  return 0
+}
+
+record_step() {
+  local name="$1" rc="$2" secs="$3"
   if [ "$rc" -eq 0 ]; then
     STEPS+=("$(printf 'ok    %-16s %4s s' "$name" "$secs")")
   else
     STEPS+=("$(printf 'FAIL  %-16s %4s s  (exit %s)' "$name" "$secs" "$rc")")
     FAILED_STEPS+=("$name")
-    if [ "$fatal" = 1 ]; then
-      summary
-      exit "$rc"
-    fi
   fi
-  return 0
 }
 
 # Mocha's spec reporter ends with "  N passing", "  N failing", "  N pending".
 mocha_count() { grep -Eo "^ *[0-9]+ $1" "$2" | tail -1 | grep -Eo '[0-9]+' || echo 0; }
 
+# The unit + adversarial suite, inside the sandbox (read-only system, private /tmp, canary HOME:
+# test/sandbox/run-sandboxed.sh). Its counts are read from the log afterwards (unit_counts).
 unit_tests() {
-  local log="$ARTIFACTS/unit-tests.log" rc
-  # Inside the sandbox: read-only system, private /tmp, canary HOME (test/sandbox/run-sandboxed.sh).
-  bash test/sandbox/run-sandboxed.sh npx mocha 'out/test/unit/**/*.test.js' 'out/test/adversarial/**/*.test.js' 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
+  bash test/sandbox/run-sandboxed.sh npx mocha 'out/test/unit/**/*.test.js' 'out/test/adversarial/**/*.test.js' >"$ARTIFACTS/unit-tests.log" 2>&1
+}
+
+# Sets UNIT_PASSED / UNIT_FAILED from the unit log; a pending (skipped) test or no test at all fails.
+unit_counts() {
+  local rc="$1" log="$ARTIFACTS/unit-tests.log" pending
   UNIT_PASSED=$(mocha_count passing "$log")
   UNIT_FAILED=$(mocha_count failing "$log")
-  local pending
   pending=$(mocha_count pending "$log")
   if [ "$pending" -gt 0 ]; then
     echo "unit tests: $pending pending (skipped) test(s): a skipped test is a failure here" >&2
@@ -61,15 +68,38 @@ unit_tests() {
 }
 
 integration_tests() {
-  local summary_json="$ARTIFACTS/integration-summary.json" rc
-  rm -f "$summary_json"
-  node out/test/runner/runIntegration.js
-  rc=$?
+  rm -f "$ARTIFACTS/integration-summary.json"
+  node out/test/runner/runIntegration.js >"$ARTIFACTS/integration.log" 2>&1
+}
+
+integration_counts() {
+  local summary_json="$ARTIFACTS/integration-summary.json"
   if [ -f "$summary_json" ]; then
     HOST_PASSED=$(node -e 'console.log(require(process.argv[1]).mocha.passes)' "$PWD/$summary_json")
     HOST_FAILED=$(node -e 'console.log(require(process.argv[1]).mocha.failures)' "$PWD/$summary_json")
   fi
-  return "$rc"
+  return "$1"
+}
+
+# The unit suite (CPU and disk) and the integration phases (mostly waiting on code-server and a
+# browser) share two cores well, so they run side by side, each into its own log; the logs are
+# printed whole when both have ended, and each is recorded as its own step.
+unit_and_integration() {
+  local t0
+  t0=$(date +%s)
+  printf '\n===== unit + integration, side by side (their logs follow when both end)\n'
+  (unit_tests; echo "$? $(($(date +%s) - t0))" >"$ARTIFACTS/unit.status") &
+  (integration_tests; echo "$? $(($(date +%s) - t0))" >"$ARTIFACTS/integration.status") &
+  wait
+  local name rc secs
+  for name in unit integration; do
+    printf '\n===== %s (log: %s)\n' "$name" "$ARTIFACTS/$name$([ "$name" = unit ] && echo -tests).log"
+    cat "$ARTIFACTS/$name$([ "$name" = unit ] && echo -tests).log"
+    read -r rc secs <"$ARTIFACTS/$name.status" || { rc=1 secs=0; }
+    "${name}_counts" "$rc"
+    rc=$?
+    record_step "$name" "$rc" "$secs"
+  done
 }
 
 summary() {
@@ -87,8 +117,7 @@ run_step build 1 npm run build
 run_step typecheck 0 npm run typecheck
 run_step lint 0 npm run lint
 run_step compile-tests 0 npm run compile-tests
-run_step unit 0 unit_tests
-run_step integration 0 integration_tests
+unit_and_integration
 
 summary
 [ "${#FAILED_STEPS[@]}" -eq 0 ]
