@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { planCondaCleanPackages, planCondaCleanTarballs, planCondaPkgsEntries, planCondaRemoveEnvs } from '../conda/plans';
-import { planHfDeleteRepos, planHfDeleteRevisions, planHfLooseBlobs, planHfPrune } from '../hf/plans';
+import { planHfDeleteRepos, planHfDeleteRevisions, planHfLooseBlobs, planHfPrune, planHfStoreOrphans } from '../hf/plans';
 import { findItem, type Item, type ScanModel } from '../model';
 import { planBytes, type DeletionPlan } from '../plan';
 import type { PlanContext, PlanProvider } from '../planProviders';
@@ -107,10 +107,12 @@ export function mergePlans(title: string, plans: DeletionPlan[]): DeletionPlan {
   if (keep.length) merged.keep = keep;
   if (warnings.length) merged.warnings = [...new Set(warnings)];
   if (plans.some((p) => p.allowRootTargets)) merged.allowRootTargets = true;
+  const edits = plans.flatMap((p) => p.hfManifestEdits ?? []);
+  if (edits.length) merged.hfManifestEdits = edits;
   return merged;
 }
 
-type Handler = 'hf-repo' | 'hf-revision' | 'hf-loose' | 'conda-env' | 'conda-entry' | 'generic';
+type Handler = 'hf-repo' | 'hf-revision' | 'hf-loose' | 'hf-store-orphan' | 'conda-env' | 'conda-entry' | 'generic';
 
 /**
  * One plan for the given ids (all from the cache categories). Purge ids cannot be mixed with item
@@ -142,6 +144,7 @@ export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: Plan
       case 'hf-repo': handler = 'hf-repo'; break;
       case 'hf-revision': handler = 'hf-revision'; break;
       case 'hf-incomplete': case 'hf-unreferenced': case 'hf-incomplete-blob': case 'hf-unreferenced-blob': handler = 'hf-loose'; break;
+      case 'hf-store-unreferenced': case 'hf-store-orphan': handler = 'hf-store-orphan'; break;
       case 'conda-env': handler = 'conda-env'; break;
       case 'conda-tarballs':
         folderPlans.push(planCondaCleanTarballs(model, parents[parents.length - 1]?.path, signal));
@@ -178,6 +181,7 @@ export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: Plan
     if (handler === 'hf-repo') plans.push(await planHfDeleteRepos(model, list, signal));
     else if (handler === 'hf-revision') plans.push(await planHfDeleteRevisions(model, list, signal));
     else if (handler === 'hf-loose') plans.push(await planHfLooseBlobs(model, list, ctx, signal));
+    else if (handler === 'hf-store-orphan') plans.push(await planHfStoreOrphans(model, list, ctx, signal));
     else if (handler === 'conda-env') plans.push(await planCondaRemoveEnvs(model, list, ctx, signal));
     else if (handler === 'conda-entry') plans.push(await planCondaPkgsEntries(model, list, signal));
   }
