@@ -509,3 +509,134 @@ export async function mlCaches(fx: FixtureBuilder): Promise<CacheHomeFixture> {
   Object.assign(fx.env, built.env);
   return built;
 }
+
+// ---- Hugging Face hub, huggingface_hub 2.x shared blob store ---------------------------------
+// The layout of huggingface_hub 2.0's cache-wide store (docs/CACHES.md): payloads in
+// `<hub>/blobs/<2 hex>/<64-hex hash>`, beside each `<hash>.refs` (the repo links using it, one
+// hub-relative path a line) and `<hash>.lock`; the marker `<hub>/.huggingface-shared-blobs`
+// ("1"); each repo's `blobs/<etag>` a relative symlink into the store; snapshots link to
+// `../../blobs/<etag>` as before.
+
+export interface SharedStoreSpec {
+  /** Payload label -> bytes (multiple of 4096). */
+  payloads: Record<string, number>;
+  /** Labels of payloads written without a manifest. */
+  noManifest?: string[];
+  repos: {
+    repoType: 'model' | 'dataset' | 'space';
+    repoId: string;
+    /** Etag label -> payload label. */
+    blobs: Record<string, string>;
+    /** Revision key -> refs and snapshot path -> etag label. */
+    revisions: Record<string, { refs: string[]; files: Record<string, string> }>;
+  }[];
+  /** ms for payload mtimes (default two days ago). */
+  mtime?: number;
+}
+
+export interface SharedStorePayload {
+  label: string;
+  hash: string;
+  path: string;
+  manifest?: string;
+  lock: string;
+  bytes: number;
+}
+
+export interface SharedStoreRepo {
+  path: string;
+  folderName: string;
+  repoType: 'model' | 'dataset' | 'space';
+  repoId: string;
+  /** Etag label -> { etag name, link path, payload label }. */
+  links: Record<string, { name: string; path: string; payload: string }>;
+  revisions: Record<string, { commit: string; refs: string[]; files: Record<string, string> }>;
+}
+
+export interface SharedStoreFixture {
+  hubRoot: string;
+  marker: string;
+  payloads: Record<string, SharedStorePayload>;
+  repos: Record<string, SharedStoreRepo>;
+}
+
+/** A 64-hex xet hash for a payload label. */
+export function xetHashOf(label: string): string {
+  return crypto.createHash('sha256').update(`xet:${label}`).digest('hex');
+}
+
+export function writeSharedStoreHub(hubRoot: string, spec: SharedStoreSpec, now = Date.now()): SharedStoreFixture {
+  fs.mkdirSync(hubRoot, { recursive: true });
+  const marker = writeTextFile(path.join(hubRoot, '.huggingface-shared-blobs'), '1');
+  const payloads: Record<string, SharedStorePayload> = {};
+  for (const [label, bytes] of Object.entries(spec.payloads)) {
+    const hash = xetHashOf(label);
+    const p = writeRealFile(path.join(hubRoot, 'blobs', hash.slice(0, 2), hash), bytes);
+    payloads[label] = { label, hash, path: p, lock: writeTextFile(`${p}.lock`, ''), bytes };
+  }
+  const users = new Map<string, string[]>();
+  const repos: Record<string, SharedStoreRepo> = {};
+  for (const r of spec.repos) {
+    const folderName = `${r.repoType}s--${r.repoId.split('/').join('--')}`;
+    const repo = path.join(hubRoot, folderName);
+    const links: SharedStoreRepo['links'] = {};
+    for (const [etagLabel, payloadLabel] of Object.entries(r.blobs)) {
+      const name = blobNameOf(`${r.repoId}:${etagLabel}`);
+      const link = path.join(repo, 'blobs', name);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.relative(path.dirname(link), payloads[payloadLabel].path), link);
+      links[etagLabel] = { name, path: link, payload: payloadLabel };
+      users.set(payloadLabel, [...(users.get(payloadLabel) ?? []), path.relative(hubRoot, link)]);
+    }
+    const revisions: SharedStoreRepo['revisions'] = {};
+    for (const [key, rev] of Object.entries(r.revisions)) {
+      const commit = commitOf(`${r.repoId}:${key}`);
+      const snapshot = path.join(repo, 'snapshots', commit);
+      for (const [rel, etagLabel] of Object.entries(rev.files)) {
+        const file = path.join(snapshot, ...rel.split('/'));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.symlinkSync(path.relative(path.dirname(file), links[etagLabel].path), file);
+      }
+      fs.mkdirSync(snapshot, { recursive: true });
+      for (const ref of rev.refs) writeTextFile(path.join(repo, 'refs', ...ref.split('/')), commit);
+      revisions[key] = { commit, refs: rev.refs, files: rev.files };
+    }
+    repos[r.repoId] = { path: repo, folderName, repoType: r.repoType, repoId: r.repoId, links, revisions };
+  }
+  const mtime = spec.mtime ?? now - 2 * DAY;
+  for (const p of Object.values(payloads)) {
+    if (!(spec.noManifest ?? []).includes(p.label)) {
+      p.manifest = writeTextFile(`${p.path}.refs`, (users.get(p.label) ?? []).map((l) => `${l}\n`).join(''));
+    }
+    setTimes(p.path, mtime);
+  }
+  return { hubRoot, marker, payloads, repos };
+}
+
+/**
+ * The 2.x scene of the issue: two repos sharing one payload (the weights), a PR revision with a
+ * payload of its own, a detached revision, a payload no repo links to (orphan), and a payload
+ * whose manifest is missing.
+ */
+export function buildSharedStoreHub(hubRoot: string, now = Date.now()): SharedStoreFixture {
+  return writeSharedStoreHub(hubRoot, {
+    payloads: { weights: 64 * KiB, cfg: 4 * KiB, prWeights: 32 * KiB, fp16: 24 * KiB, fp16cfg: 4 * KiB, oldTok: 8 * KiB, orphan: 16 * KiB },
+    noManifest: ['fp16'],
+    repos: [
+      {
+        repoType: 'model', repoId: 'acme/tiny-diffusion',
+        blobs: { w: 'weights', c: 'cfg', pw: 'prWeights', tok: 'oldTok' },
+        revisions: {
+          main: { refs: ['main'], files: { 'unet/diffusion_pytorch_model.safetensors': 'w', 'config.json': 'c' } },
+          pr: { refs: ['refs/pr/1'], files: { 'unet/diffusion_pytorch_model.safetensors': 'pw', 'config.json': 'c' } },
+          old: { refs: [], files: { 'tokenizer/tokenizer.json': 'tok', 'config.json': 'c' } },
+        },
+      },
+      {
+        repoType: 'model', repoId: 'acme/tiny-diffusion-fp16',
+        blobs: { w: 'weights', f: 'fp16', c: 'fp16cfg' },
+        revisions: { main: { refs: ['main'], files: { 'unet/base.safetensors': 'w', 'unet/fp16.safetensors': 'f', 'config.json': 'c' } } },
+      },
+    ],
+  }, now);
+}
