@@ -281,6 +281,8 @@ export interface CondaFixture {
   /** A folder in pkgs/ without info/: not a package. */
   notAPackage: string;
   tarballs: { path: string; bytes: number }[];
+  /** `*.tar.bz2.part`: not cleaned by conda >= 26.1. */
+  oldPart: string;
   /** Files only the env has (not linked from pkgs/): relative path -> bytes. */
   ownFiles: { ml: Record<string, number>; web: Record<string, number>; external: Record<string, number> };
   environmentsTxt: string;
@@ -323,8 +325,11 @@ export function buildConda(home: string, outsideDir: string): CondaFixture {
     { path: writeRealFile(path.join(pkgs, 'python-3.11.5-h955ad1f_0.conda'), 8 * KiB), bytes: 8 * KiB },
     { path: writeRealFile(path.join(pkgs, 'numpy-1.26.0-py311_0.tar.bz2'), 12 * KiB), bytes: 12 * KiB },
     { path: writeRealFile(path.join(pkgs, 'oldpkg-0.1-0.tar.bz2'), 4 * KiB), bytes: 4 * KiB },
-    { path: writeRealFile(path.join(pkgs, 'requests-2.31.0-pyhd8ed1ab_0.conda.part'), 4 * KiB), bytes: 4 * KiB },
+    // conda >= 26.1's downloader leftover: cleaned with the tarballs.
+    { path: writeRealFile(path.join(pkgs, 'requests-2.31.0-pyhd8ed1ab_0.conda.partial'), 4 * KiB), bytes: 4 * KiB },
   ];
+  // The older `.part` name: conda 26 no longer cleans it, so neither do we.
+  const oldPart = writeRealFile(path.join(pkgs, 'numpy-1.26.0-py311_0.tar.bz2.part'), 4 * KiB);
 
   // base: python linked from pkgs, plus conda's own launcher folder.
   condaMeta(root, ['python-3.11.5-h955ad1f_0', 'conda-23.9.0-py311_0']);
@@ -358,6 +363,7 @@ export function buildConda(home: string, outsideDir: string): CondaFixture {
     packages: { python, numpy, requests, oldpkg },
     notAPackage,
     tarballs,
+    oldPart,
     ownFiles: { ml: mlOwn, web: webOwn, external: externalOwn },
     environmentsTxt,
     python: { base: '3.11.5', ml: '3.11.5', web: '3.10.12' },
@@ -639,4 +645,23 @@ export function buildSharedStoreHub(hubRoot: string, now = Date.now()): SharedSt
       },
     ],
   }, now);
+}
+
+/**
+ * A package an env uses through softlinks (conda-meta `link.type` 2): its files in the env are
+ * symlinks into pkgs/, so no file of the package has a link count > 1.
+ */
+export function addSoftlinkedPackage(conda: CondaFixture, prefix: string): CondaPackageFixture {
+  const pkg = writePackage(conda.pkgs, 'softpkg-1.0-0', { 'lib/softpkg.so': 8 * KiB });
+  for (const rel of Object.keys(pkg.files)) {
+    const dest = path.join(prefix, ...rel.split('/'));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.symlinkSync(path.join(pkg.path, ...rel.split('/')), dest);
+  }
+  writeTextFile(path.join(prefix, 'conda-meta', 'softpkg-1.0-0.json'), JSON.stringify({
+    name: 'softpkg', version: '1.0', build: '0',
+    link: { source: pkg.path, type: 2 },
+    files: Object.keys(pkg.files),
+  }));
+  return pkg;
 }

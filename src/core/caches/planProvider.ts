@@ -128,6 +128,14 @@ export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: Plan
     if (id === CONDA_CLEAN_TARBALLS_ID) return planCondaCleanTarballs(model, undefined, signal);
     if (id === CONDA_CLEAN_PACKAGES_ID) return planCondaCleanPackages(model, undefined, signal);
     if (id === CONDA_CLEAN_ID) return condaClean(model, undefined, signal);
+    // One install's package cache: conda:tarballs:<pkgs dir>, conda:unused-packages:<pkgs dir>, conda:clean:<pkgs dir>.
+    for (const [prefix, plan] of [
+      [`${CONDA_CLEAN_TARBALLS_ID}:`, (d: string) => planCondaCleanTarballs(model, d, signal)],
+      [`${CONDA_CLEAN_PACKAGES_ID}:`, (d: string) => planCondaCleanPackages(model, d, signal)],
+      [`${CONDA_CLEAN_ID}:`, (d: string) => condaClean(model, d, signal)],
+    ] as const) {
+      if (id.startsWith(prefix) && id.slice(prefix.length).startsWith('/')) return plan(id.slice(prefix.length));
+    }
     if (id === PIP_PURGE_ID) return pipPurge(model, signal);
     if (id === UV_CLEAN_ID) return uvClean(model, signal);
     if (id === TORCH_CLEAN_ID) return torchClean(model, signal);
