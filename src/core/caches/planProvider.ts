@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { planCondaCleanPackages, planCondaCleanTarballs, planCondaPkgsEntries, planCondaRemoveEnvs } from '../conda/plans';
 import { planHfDeleteRepos, planHfDeleteRevisions, planHfLooseBlobs, planHfPrune, planHfStoreOrphans } from '../hf/plans';
+import { isHfFriendlyId, resolveHfFriendlyId } from '../hf/friendlyIds';
 import { findItem, type Item, type ScanModel } from '../model';
 import { planBytes, type DeletionPlan } from '../plan';
 import type { PlanContext, PlanProvider } from '../planProviders';
@@ -121,6 +122,15 @@ type Handler = 'hf-repo' | 'hf-revision' | 'hf-loose' | 'hf-store-orphan' | 'con
  */
 export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: PlanContext, signal?: AbortSignal): Promise<DeletionPlan | undefined> {
   if (!ids.length || !ids.every(isCacheId)) return undefined;
+  // `huggingface:model/org/name@abc12345` and the like, as the CLI prints them.
+  ids = ids.map((id) => {
+    if (!isHfFriendlyId(id)) return id;
+    try {
+      return resolveHfFriendlyId(model, id);
+    } catch (err) {
+      throw new PlanRefusedError((err as Error).message);
+    }
+  });
   if (ids.length === 1) {
     const id = ids[0];
     if (id === HF_PRUNE_ID) return planHfPrune(model, ctx, undefined, signal);
