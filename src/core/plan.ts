@@ -38,6 +38,11 @@ export interface DeletionPlan {
   needsSecondConfirmation?: string;
   /** Extra words for the confirmation (e.g. data-loss warnings). */
   warnings?: string[];
+  /**
+   * Hugging Face shared blob store: manifests (`<hash>.refs`) of payloads that stay, to rewrite
+   * without the links this plan deletes (hf/manifestEdits.ts, after the plan ran).
+   */
+  hfManifestEdits?: { hubRoot: string; manifest: string; links: string[] }[];
 }
 
 export type DeleteMode = 'permanent' | 'trash';

@@ -2,6 +2,7 @@
 // and a human report like `du -h` with categories first.
 import type { Item, ScanModel } from './model';
 import { formatBytes } from './format';
+import { hfReportLines } from './hf/reportText';
 import { percentUsed } from './volume';
 
 export interface ItemJson {
@@ -65,6 +66,7 @@ export function toText(model: ScanModel, top: number): string {
     const extra = c.reclaimableBytes ? `  (${formatBytes(c.reclaimableBytes)} reclaimable)` : '';
     lines.push(`${pad(formatBytes(c.bytes), 9)}  ${c.label}${extra}`);
     if (c.error) { lines.push(`           ! ${c.error}`); continue; }
+    if (c.id === 'huggingface') { lines.push(...hfReportLines(c, top)); continue; }
     // One level below the category (workspace folders are flattened to their largest items).
     const items = c.items.length === 1 && c.items[0].children?.length ? c.items[0].children : c.items;
     for (const item of [...items].sort((a, b) => b.bytes - a.bytes).slice(0, top)) {

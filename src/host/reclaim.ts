@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { executePlan, type ExecutorOutcome, type ExecutorReport } from '../core/executor';
 import { formatBytes, formatCount } from '../core/format';
 import type { DeleteMode, DeletionPlan } from '../core/plan';
+import { finishHfManifestEdits } from '../core/hf/manifestEdits';
 import type { HostConfig } from './configRead';
 import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
@@ -125,6 +126,8 @@ export class Reclaimer {
         const fallback = await this.askTrashFallback(plan, refusedByTrash);
         if (fallback) reports.push(await this.runPlan(fallback, 'permanent'));
       }
+      const manifests = await finishHfManifestEdits(plan);
+      for (const problem of manifests.problems) this.deps.log.warn(problem);
       const result = this.summarize(plan.title, reports);
       await this.rescanAfter(reports.some((r) => r.touchedRoots.length > 0), undefined);
       return result;

@@ -95,9 +95,9 @@ describe('caches: Hugging Face, conda, pip, uv and torch hub of a fake HOME in t
     // pip: the cache folder; http-v2/ with its files counted, wheels/ with pip's wheel count.
     expect('pip', du(pip.root));
     const pipRows = api.treeRows('category:pip');
-    const httpV2 = pipRows.find((r) => r.label === 'http-v2')!;
+    const httpV2 = pipRows.find((r) => r.label === 'Package index page cache (http-v2)')!;
     assert.ok(httpV2.description.startsWith(`${formatBytes(du(path.join(pip.root, 'http-v2')))} · ${formatCount(3, 'file')}`), httpV2.description);
-    assert.ok(pipRows.find((r) => r.label === 'wheels')!.description.includes(formatCount(pip.wheels.length, 'wheel')));
+    assert.ok(pipRows.find((r) => r.label === 'Locally built wheels')!.description.includes(formatCount(pip.wheels.length, 'wheel')));
 
     // uv and torch hub: their folders; each torch checkpoint file its own row.
     expect('uv', du(uv.root));

@@ -281,6 +281,8 @@ export interface CondaFixture {
   /** A folder in pkgs/ without info/: not a package. */
   notAPackage: string;
   tarballs: { path: string; bytes: number }[];
+  /** `*.tar.bz2.part`: not cleaned by conda >= 26.1. */
+  oldPart: string;
   /** Files only the env has (not linked from pkgs/): relative path -> bytes. */
   ownFiles: { ml: Record<string, number>; web: Record<string, number>; external: Record<string, number> };
   environmentsTxt: string;
@@ -323,8 +325,11 @@ export function buildConda(home: string, outsideDir: string): CondaFixture {
     { path: writeRealFile(path.join(pkgs, 'python-3.11.5-h955ad1f_0.conda'), 8 * KiB), bytes: 8 * KiB },
     { path: writeRealFile(path.join(pkgs, 'numpy-1.26.0-py311_0.tar.bz2'), 12 * KiB), bytes: 12 * KiB },
     { path: writeRealFile(path.join(pkgs, 'oldpkg-0.1-0.tar.bz2'), 4 * KiB), bytes: 4 * KiB },
-    { path: writeRealFile(path.join(pkgs, 'requests-2.31.0-pyhd8ed1ab_0.conda.part'), 4 * KiB), bytes: 4 * KiB },
+    // conda >= 26.1's downloader leftover: cleaned with the tarballs.
+    { path: writeRealFile(path.join(pkgs, 'requests-2.31.0-pyhd8ed1ab_0.conda.partial'), 4 * KiB), bytes: 4 * KiB },
   ];
+  // The older `.part` name: conda 26 no longer cleans it, so neither do we.
+  const oldPart = writeRealFile(path.join(pkgs, 'numpy-1.26.0-py311_0.tar.bz2.part'), 4 * KiB);
 
   // base: python linked from pkgs, plus conda's own launcher folder.
   condaMeta(root, ['python-3.11.5-h955ad1f_0', 'conda-23.9.0-py311_0']);
@@ -358,6 +363,7 @@ export function buildConda(home: string, outsideDir: string): CondaFixture {
     packages: { python, numpy, requests, oldpkg },
     notAPackage,
     tarballs,
+    oldPart,
     ownFiles: { ml: mlOwn, web: webOwn, external: externalOwn },
     environmentsTxt,
     python: { base: '3.11.5', ml: '3.11.5', web: '3.10.12' },
@@ -508,4 +514,154 @@ export async function mlCaches(fx: FixtureBuilder): Promise<CacheHomeFixture> {
   const built = buildCacheHome(fx.home, path.join(fx.root, 'outside'));
   Object.assign(fx.env, built.env);
   return built;
+}
+
+// ---- Hugging Face hub, huggingface_hub 2.x shared blob store ---------------------------------
+// The layout of huggingface_hub 2.0's cache-wide store (docs/CACHES.md): payloads in
+// `<hub>/blobs/<2 hex>/<64-hex hash>`, beside each `<hash>.refs` (the repo links using it, one
+// hub-relative path a line) and `<hash>.lock`; the marker `<hub>/.huggingface-shared-blobs`
+// ("1"); each repo's `blobs/<etag>` a relative symlink into the store; snapshots link to
+// `../../blobs/<etag>` as before.
+
+export interface SharedStoreSpec {
+  /** Payload label -> bytes (multiple of 4096). */
+  payloads: Record<string, number>;
+  /** Labels of payloads written without a manifest. */
+  noManifest?: string[];
+  repos: {
+    repoType: 'model' | 'dataset' | 'space';
+    repoId: string;
+    /** Etag label -> payload label. */
+    blobs: Record<string, string>;
+    /** Revision key -> refs and snapshot path -> etag label. */
+    revisions: Record<string, { refs: string[]; files: Record<string, string> }>;
+  }[];
+  /** ms for payload mtimes (default two days ago). */
+  mtime?: number;
+}
+
+export interface SharedStorePayload {
+  label: string;
+  hash: string;
+  path: string;
+  manifest?: string;
+  lock: string;
+  bytes: number;
+}
+
+export interface SharedStoreRepo {
+  path: string;
+  folderName: string;
+  repoType: 'model' | 'dataset' | 'space';
+  repoId: string;
+  /** Etag label -> { etag name, link path, payload label }. */
+  links: Record<string, { name: string; path: string; payload: string }>;
+  revisions: Record<string, { commit: string; refs: string[]; files: Record<string, string> }>;
+}
+
+export interface SharedStoreFixture {
+  hubRoot: string;
+  marker: string;
+  payloads: Record<string, SharedStorePayload>;
+  repos: Record<string, SharedStoreRepo>;
+}
+
+/** A 64-hex xet hash for a payload label. */
+export function xetHashOf(label: string): string {
+  return crypto.createHash('sha256').update(`xet:${label}`).digest('hex');
+}
+
+export function writeSharedStoreHub(hubRoot: string, spec: SharedStoreSpec, now = Date.now()): SharedStoreFixture {
+  fs.mkdirSync(hubRoot, { recursive: true });
+  const marker = writeTextFile(path.join(hubRoot, '.huggingface-shared-blobs'), '1');
+  const payloads: Record<string, SharedStorePayload> = {};
+  for (const [label, bytes] of Object.entries(spec.payloads)) {
+    const hash = xetHashOf(label);
+    const p = writeRealFile(path.join(hubRoot, 'blobs', hash.slice(0, 2), hash), bytes);
+    payloads[label] = { label, hash, path: p, lock: writeTextFile(`${p}.lock`, ''), bytes };
+  }
+  const users = new Map<string, string[]>();
+  const repos: Record<string, SharedStoreRepo> = {};
+  for (const r of spec.repos) {
+    const folderName = `${r.repoType}s--${r.repoId.split('/').join('--')}`;
+    const repo = path.join(hubRoot, folderName);
+    const links: SharedStoreRepo['links'] = {};
+    for (const [etagLabel, payloadLabel] of Object.entries(r.blobs)) {
+      const name = blobNameOf(`${r.repoId}:${etagLabel}`);
+      const link = path.join(repo, 'blobs', name);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.relative(path.dirname(link), payloads[payloadLabel].path), link);
+      links[etagLabel] = { name, path: link, payload: payloadLabel };
+      users.set(payloadLabel, [...(users.get(payloadLabel) ?? []), path.relative(hubRoot, link)]);
+    }
+    const revisions: SharedStoreRepo['revisions'] = {};
+    for (const [key, rev] of Object.entries(r.revisions)) {
+      const commit = commitOf(`${r.repoId}:${key}`);
+      const snapshot = path.join(repo, 'snapshots', commit);
+      for (const [rel, etagLabel] of Object.entries(rev.files)) {
+        const file = path.join(snapshot, ...rel.split('/'));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.symlinkSync(path.relative(path.dirname(file), links[etagLabel].path), file);
+      }
+      fs.mkdirSync(snapshot, { recursive: true });
+      for (const ref of rev.refs) writeTextFile(path.join(repo, 'refs', ...ref.split('/')), commit);
+      revisions[key] = { commit, refs: rev.refs, files: rev.files };
+    }
+    repos[r.repoId] = { path: repo, folderName, repoType: r.repoType, repoId: r.repoId, links, revisions };
+  }
+  const mtime = spec.mtime ?? now - 2 * DAY;
+  for (const p of Object.values(payloads)) {
+    if (!(spec.noManifest ?? []).includes(p.label)) {
+      p.manifest = writeTextFile(`${p.path}.refs`, (users.get(p.label) ?? []).map((l) => `${l}\n`).join(''));
+    }
+    setTimes(p.path, mtime);
+  }
+  return { hubRoot, marker, payloads, repos };
+}
+
+/**
+ * The 2.x scene of the issue: two repos sharing one payload (the weights), a PR revision with a
+ * payload of its own, a detached revision, a payload no repo links to (orphan), and a payload
+ * whose manifest is missing.
+ */
+export function buildSharedStoreHub(hubRoot: string, now = Date.now()): SharedStoreFixture {
+  return writeSharedStoreHub(hubRoot, {
+    payloads: { weights: 64 * KiB, cfg: 4 * KiB, prWeights: 32 * KiB, fp16: 24 * KiB, fp16cfg: 4 * KiB, oldTok: 8 * KiB, orphan: 16 * KiB },
+    noManifest: ['fp16'],
+    repos: [
+      {
+        repoType: 'model', repoId: 'acme/tiny-diffusion',
+        blobs: { w: 'weights', c: 'cfg', pw: 'prWeights', tok: 'oldTok' },
+        revisions: {
+          main: { refs: ['main'], files: { 'unet/diffusion_pytorch_model.safetensors': 'w', 'config.json': 'c' } },
+          pr: { refs: ['refs/pr/1'], files: { 'unet/diffusion_pytorch_model.safetensors': 'pw', 'config.json': 'c' } },
+          old: { refs: [], files: { 'tokenizer/tokenizer.json': 'tok', 'config.json': 'c' } },
+        },
+      },
+      {
+        repoType: 'model', repoId: 'acme/tiny-diffusion-fp16',
+        blobs: { w: 'weights', f: 'fp16', c: 'fp16cfg' },
+        revisions: { main: { refs: ['main'], files: { 'unet/base.safetensors': 'w', 'unet/fp16.safetensors': 'f', 'config.json': 'c' } } },
+      },
+    ],
+  }, now);
+}
+
+/**
+ * A package an env uses through softlinks (conda-meta `link.type` 2): its files in the env are
+ * symlinks into pkgs/, so no file of the package has a link count > 1.
+ */
+export function addSoftlinkedPackage(conda: CondaFixture, prefix: string): CondaPackageFixture {
+  const pkg = writePackage(conda.pkgs, 'softpkg-1.0-0', { 'lib/softpkg.so': 8 * KiB });
+  for (const rel of Object.keys(pkg.files)) {
+    const dest = path.join(prefix, ...rel.split('/'));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.symlinkSync(path.join(pkg.path, ...rel.split('/')), dest);
+  }
+  writeTextFile(path.join(prefix, 'conda-meta', 'softpkg-1.0-0.json'), JSON.stringify({
+    name: 'softpkg', version: '1.0', build: '0',
+    link: { source: pkg.path, type: 2 },
+    files: Object.keys(pkg.files),
+  }));
+  return pkg;
 }

@@ -14,7 +14,7 @@ import type { DeletionPlan } from '../../src/core/plan';
 import {
   CONDA_CLEAN_PACKAGES_ID, CONDA_CLEAN_TARBALLS_ID, condaEnvItemId, condaPkgsItemId, CONDA_SHARED_WITH,
 } from '../../src/core/scanners/conda';
-import { buildConda, KiB, type CondaFixture } from '../support/cacheFixtures';
+import { addSoftlinkedPackage, buildConda, KiB, type CondaFixture } from '../support/cacheFixtures';
 import { categoryOf, diskUsage, duTotal, itemById, planById, planForItems, scanCaches, sha256, tempDir } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 
@@ -236,9 +236,12 @@ describe('conda: plans and deletion', () => {
 
   const rel = (p: string) => path.relative(scene.dir, p);
 
-  it('clean tarballs: exactly the archives, .part downloads included', async () => {
+  it('clean tarballs: exactly the archives and conda 26\'s *.partial leftovers, not the old *.part', async () => {
     const plan = await planById(model, CONDA_CLEAN_TARBALLS_ID, scene.env);
     assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.type, t.bytes]).sort(), scene.conda.tarballs.map((t) => [t.path, 'file', t.bytes]).sort());
+    assert.ok(scene.conda.tarballs.some((t) => t.path.endsWith('.conda.partial')));
+    assert.ok(!plan.targets.some((t) => t.path === scene.conda.oldPart), '*.part is not a tarball for conda >= 26.1');
+    assert.match(plan.title, new RegExp(`in ${scene.conda.root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), 'the plan names the install');
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), scene.conda.tarballs.map((t) => rel(t.path)));
@@ -315,5 +318,57 @@ describe('conda: plans and deletion', () => {
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), expected.map(rel));
+  });
+});
+
+describe('conda: packages used through softlinks, and plans per install', () => {
+  let scene: Scene;
+  beforeEach(() => { scene = buildScene(); });
+  afterEach(() => scene.cleanup());
+
+  it('a package an env softlinks (conda-meta link type 2) is in use, named with the env; clean -p keeps it', async () => {
+    const soft = addSoftlinkedPackage(scene.conda, scene.conda.envs.web);
+    assert.ok(condaRuleUnused(scene.conda.pkgs).includes(soft.path), 'conda\'s own rule would call it unused (and break the env)');
+    const model = await scanCaches(scene.env, ['conda']);
+    const pkgs = itemById(model, condaPkgsItemId(scene.conda.pkgs));
+    const unused = pkgs.children!.find((c) => c.kind === 'conda-unused-packages')!.children!.map((c) => c.path);
+    assert.ok(!unused.includes(soft.path), 'not proposed as unused');
+    const inUse = pkgs.children!.find((c) => c.kind === 'conda-in-use-packages')!.children!.find((c) => c.path === soft.path)!;
+    assert.deepStrictEqual(inUse.fields!.softlinkedBy, [scene.conda.envs.web]);
+    assert.match(inUse.description!, /softlinked into web/);
+    const plan = await planById(model, CONDA_CLEAN_PACKAGES_ID, scene.env);
+    assert.deepStrictEqual(plan.targets.map((t) => t.path), [scene.conda.packages.oldpkg.path]);
+    await execute(plan);
+    assert.ok(fs.existsSync(path.join(scene.conda.envs.web, 'lib', 'softpkg.so')), 'the env still resolves its softlink');
+  });
+
+  it('a package softlinked after the scan is kept by the plan, with the env named', async () => {
+    const model = await scanCaches(scene.env, ['conda']);
+    // oldpkg was unused at scan time; now the web env softlinks it.
+    const old = scene.conda.packages.oldpkg;
+    fs.symlinkSync(path.join(old.path, 'lib', 'oldpkg.so'), path.join(scene.conda.envs.web, 'oldpkg.so'));
+    fs.writeFileSync(path.join(scene.conda.envs.web, 'conda-meta', `${old.name}.json`), JSON.stringify({ name: 'oldpkg', link: { source: old.path, type: 2 } }));
+    const plan = await planById(model, CONDA_CLEAN_PACKAGES_ID, scene.env);
+    assert.deepStrictEqual(plan.targets, []);
+    assert.ok(plan.keep!.some((k) => k.path === old.path && k.reason.includes(scene.conda.envs.web)));
+  });
+
+  it('two installs: the clean ids refuse to span both; per-install ids clean only that install\'s package cache', async () => {
+    // A second install (miniforge3) registered only through environments.txt.
+    const other = path.join(scene.dir, 'outside', 'miniforge3');
+    fs.mkdirSync(path.join(other, 'conda-meta'), { recursive: true });
+    fs.mkdirSync(path.join(other, 'condabin'), { recursive: true });
+    const otherTarball = path.join(other, 'pkgs', 'zlib-1.3-0.conda');
+    fs.mkdirSync(path.dirname(otherTarball), { recursive: true });
+    fs.writeFileSync(otherTarball, Buffer.alloc(4 * KiB, 1));
+    fs.appendFileSync(scene.conda.environmentsTxt, `\n${other}\n`);
+    const model = await scanCaches(scene.env, ['conda']);
+    assert.deepStrictEqual((categoryOf(model, 'conda').fields!.pkgsDirs as string[]).sort(), [path.join(other, 'pkgs'), scene.conda.pkgs].sort());
+    await assert.rejects(planById(model, CONDA_CLEAN_TARBALLS_ID, scene.env), /2 conda installs/);
+    const plan = await planById(model, `${CONDA_CLEAN_TARBALLS_ID}:${path.join(other, 'pkgs')}`, scene.env);
+    assert.deepStrictEqual(plan.targets.map((t) => t.path), [otherTarball]);
+    assert.match(plan.targets[0].label!, new RegExp(`install ${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const mine = await planById(model, `${CONDA_CLEAN_TARBALLS_ID}:${scene.conda.pkgs}`, scene.env);
+    assert.deepStrictEqual(mine.targets.map((t) => t.path).sort(), scene.conda.tarballs.map((t) => t.path).sort());
   });
 });

@@ -1,6 +1,7 @@
 // The torch hub category: repos torch.hub downloaded and the checkpoint files in hub/checkpoints,
 // sized like du, each deletable, and "delete all" leaving trusted_list and the folders.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { executePlan } from '../../src/core/executor';
 import type { ScanModel } from '../../src/core/model';
@@ -58,5 +59,29 @@ describe('torch hub', () => {
     const report = await executePlan(plan);
     assert.strictEqual(report.bytesFreed, plan.bytes);
     assertOnlyRemoved(before, snapshotTree(dir), expected.map((p) => path.relative(dir, p)));
+  });
+});
+
+describe('torch hub: incomplete downloads', () => {
+  it('a `.partial` download is an incomplete download, not a checkpoint (and can still be deleted)', async () => {
+    const { dir, cleanup } = tempDir('mlds-torch-partial-');
+    try {
+      const torch = buildTorch(path.join(dir, 'torch-home'));
+      // torch.hub.download_url_to_file writes `<file>.<uuid hex>.partial` and renames it when done.
+      const partial = path.join(torch.hub, 'checkpoints', 'resnet50-0676ba61.pth.7f3c0e9a5b2d4c1e8f6a9b0c1d2e3f40.partial');
+      fs.writeFileSync(partial, Buffer.alloc(8 * 1024, 7));
+      const env = { HOME: path.join(dir, 'home'), TORCH_HOME: torch.torchHome };
+      const model = await scanCaches(env, ['torch']);
+      const items = categoryOf(model, 'torch').items;
+      assert.ok(!items.some((i) => i.kind === 'torch-checkpoint' && i.path === partial), 'not listed as a checkpoint');
+      const item = items.find((i) => i.path === partial)!;
+      assert.strictEqual(item.kind, 'torch-partial');
+      assert.match(item.label, /incomplete download/);
+      assert.deepStrictEqual(items.filter((i) => i.kind === 'torch-checkpoint').map((i) => i.path).sort(), torch.checkpoints.map((c) => c.path).sort());
+      const plan = await planForItems(model, [item.id], env);
+      assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.bytes]), [[partial, diskUsage(partial)]]);
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { uvCacheSetting } from '../../src/core/caches/uvConfig';
 import { executePlan } from '../../src/core/executor';
 import type { ScanModel } from '../../src/core/model';
 import { UV_CLEAN_ID, uvEntryItemId } from '../../src/core/scanners/uv';
@@ -71,5 +72,40 @@ describe('uv', () => {
     const before = snapshotTree(dir);
     await executePlan(plan);
     assertOnlyRemoved(before, snapshotTree(dir), [path.relative(dir, bucket)]);
+  });
+});
+
+describe('uv: where the cache is (uv\'s precedence)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => { ({ dir, cleanup } = tempDir('mlds-uvcfg-')); });
+  afterEach(() => cleanup());
+
+  const write = (p: string, text: string) => { fs.mkdirSync(path.dirname(p), { recursive: true }); fs.writeFileSync(p, text); return p; };
+
+  it('cache-dir from the user uv.toml, a project uv.toml, pyproject [tool.uv]; UV_CACHE_DIR wins; UV_NO_CACHE noted', async () => {
+    const home = path.join(dir, 'home');
+    const project = path.join(dir, 'project');
+    const env: Record<string, string> = { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
+    write(path.join(home, '.config', 'uv', 'uv.toml'), `cache-dir = "${path.join(dir, 'user-cache')}"\n`);
+    assert.deepStrictEqual(uvCacheSetting(env, home, 'linux', [project]).dir, path.join(dir, 'user-cache'));
+    // A project pyproject.toml with [tool.uv] overrides the user file; relative to the file's folder.
+    write(path.join(project, 'pyproject.toml'), '[project]\nname = "x"\n\n[tool.uv]\ncache-dir = "./.uv-cache" # local\n');
+    assert.deepStrictEqual(uvCacheSetting(env, home, 'linux', [path.join(project, 'src')]), { dir: path.join(project, '.uv-cache'), source: path.join(project, 'pyproject.toml'), noCache: false });
+    // uv.toml beside it wins over pyproject.toml.
+    write(path.join(project, 'uv.toml'), `cache-dir = '${path.join(dir, 'uv-toml-cache')}'\n`);
+    assert.strictEqual(uvCacheSetting(env, home, 'linux', [project]).dir, path.join(dir, 'uv-toml-cache'));
+    // A pyproject.toml without [tool.uv] is not a uv config: the user file decides.
+    const other = path.join(dir, 'other');
+    write(path.join(other, 'pyproject.toml'), '[project]\nname = "y"\n');
+    assert.strictEqual(uvCacheSetting(env, home, 'linux', [other]).dir, path.join(dir, 'user-cache'));
+    assert.strictEqual(uvCacheSetting({ ...env, UV_CACHE_DIR: path.join(dir, 'env-cache') }, home, 'linux', [project]).dir, path.join(dir, 'env-cache'));
+    assert.strictEqual(uvCacheSetting({ ...env, UV_NO_CONFIG: '1' }, home, 'linux', [project]).dir, path.join(home, '.cache', 'uv'));
+    // The scan finds the cache the project config names, and says when UV_NO_CACHE is set.
+    const uv = buildUv(path.join(dir, 'uv-toml-cache'), path.join(project, '.venv'));
+    const model = await scanCaches({ ...env, UV_NO_CACHE: '1' }, ['uv'], [project]);
+    assert.strictEqual(categoryOf(model, 'uv').fields!.cacheDir, uv.root);
+    assert.strictEqual(categoryOf(model, 'uv').fields!.configuredBy, path.join(project, 'uv.toml'));
+    assert.match(String(categoryOf(model, 'uv').fields!.note), /UV_NO_CACHE/);
   });
 });

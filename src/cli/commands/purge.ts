@@ -8,6 +8,7 @@ import { planFor } from '../../core/planProviders';
 import { scan } from '../../core/scan/scan';
 import { defaultSettings } from '../../core/settings';
 import { CACHE_PURGE_IDS } from '../../core/caches/planProvider';
+import { finishHfManifestEdits } from '../../core/hf/manifestEdits';
 import { parseArgs, UsageError } from '../args';
 import { NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
 
@@ -21,9 +22,11 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
   const { client } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
   const plan = planDockerPurge(await client.diskUsage(), id);
   if (json && !yes) { printJson(plan); return 0; }
-  print(`${plan.title}: ${formatBytes(plan.bytes)}`);
-  for (const t of plan.targets) print(`  ${t.bytes === null ? '        ?' : formatBytes(t.bytes).padStart(9)}  ${t.label}`);
-  for (const w of plan.warnings) print(`  ! ${w}`);
+  if (!json) {
+    print(`${plan.title}: ${formatBytes(plan.bytes)}`);
+    for (const t of plan.targets) print(`  ${t.bytes === null ? '        ?' : formatBytes(t.bytes).padStart(9)}  ${t.label}`);
+    for (const w of plan.warnings) print(`  ! ${w}`);
+  }
   if (!yes) { print(NOT_DELETED); return 0; }
   const report = await executeDockerPlan(client, plan);
   if (json) printJson(report); else print(summarizeDockerReport(report));
@@ -53,9 +56,15 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   }
   if (!plan) throw new UsageError(`nothing to purge for '${id}' (known: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json')`);
   if (json && !yes) { printJson(planJson(plan)); return 0; }
-  print(planText(plan));
+  // With --json, stdout carries one JSON document and nothing else.
+  if (!json) print(planText(plan));
   if (!yes) { print(NOT_DELETED); return 0; }
   const report = await executePlan(plan, { protectedPaths: [homeDir, process.cwd()] });
-  if (json) printJson(report); else print(reportText(report));
+  const manifests = await finishHfManifestEdits(plan);
+  if (json) printJson({ ...report, ...(plan.hfManifestEdits?.length ? { manifestsUpdated: manifests.rewritten, manifestProblems: manifests.problems } : {}) });
+  else {
+    print(reportText(report));
+    for (const p of manifests.problems) print(`  ! ${p}`);
+  }
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

@@ -31,6 +31,8 @@ export interface PlanRequest {
    * this reason (conda's unused packages: a package an env linked since the scan is in use now).
    */
   skipIfLinkedOutside?: string;
+  /** Carried to the plan as is (see DeletionPlan.hfManifestEdits). */
+  hfManifestEdits?: DeletionPlan['hfManifestEdits'];
   signal?: AbortSignal;
 }
 
@@ -107,5 +109,6 @@ export async function buildPlan(request: PlanRequest): Promise<DeletionPlan> {
   if (keep.length) plan.keep = keep;
   if (warnings.length) plan.warnings = warnings;
   if (request.allowRootTargets) plan.allowRootTargets = true;
+  if (request.hfManifestEdits?.length) plan.hfManifestEdits = request.hfManifestEdits;
   return plan;
 }

@@ -7,7 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { planCondaCleanPackages, planCondaCleanTarballs, planCondaPkgsEntries, planCondaRemoveEnvs } from '../conda/plans';
-import { planHfDeleteRepos, planHfDeleteRevisions, planHfLooseBlobs, planHfPrune } from '../hf/plans';
+import { planHfDeleteRepos, planHfDeleteRevisions, planHfLooseBlobs, planHfPrune, planHfStoreOrphans } from '../hf/plans';
+import { isHfFriendlyId, resolveHfFriendlyId } from '../hf/friendlyIds';
 import { findItem, type Item, type ScanModel } from '../model';
 import { planBytes, type DeletionPlan } from '../plan';
 import type { PlanContext, PlanProvider } from '../planProviders';
@@ -107,10 +108,12 @@ export function mergePlans(title: string, plans: DeletionPlan[]): DeletionPlan {
   if (keep.length) merged.keep = keep;
   if (warnings.length) merged.warnings = [...new Set(warnings)];
   if (plans.some((p) => p.allowRootTargets)) merged.allowRootTargets = true;
+  const edits = plans.flatMap((p) => p.hfManifestEdits ?? []);
+  if (edits.length) merged.hfManifestEdits = edits;
   return merged;
 }
 
-type Handler = 'hf-repo' | 'hf-revision' | 'hf-loose' | 'conda-env' | 'conda-entry' | 'generic';
+type Handler = 'hf-repo' | 'hf-revision' | 'hf-loose' | 'hf-store-orphan' | 'conda-env' | 'conda-entry' | 'generic';
 
 /**
  * One plan for the given ids (all from the cache categories). Purge ids cannot be mixed with item
@@ -119,6 +122,15 @@ type Handler = 'hf-repo' | 'hf-revision' | 'hf-loose' | 'conda-env' | 'conda-ent
  */
 export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: PlanContext, signal?: AbortSignal): Promise<DeletionPlan | undefined> {
   if (!ids.length || !ids.every(isCacheId)) return undefined;
+  // `huggingface:model/org/name@abc12345` and the like, as the CLI prints them.
+  ids = ids.map((id) => {
+    if (!isHfFriendlyId(id)) return id;
+    try {
+      return resolveHfFriendlyId(model, id);
+    } catch (err) {
+      throw new PlanRefusedError((err as Error).message);
+    }
+  });
   if (ids.length === 1) {
     const id = ids[0];
     if (id === HF_PRUNE_ID) return planHfPrune(model, ctx, undefined, signal);
@@ -126,6 +138,14 @@ export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: Plan
     if (id === CONDA_CLEAN_TARBALLS_ID) return planCondaCleanTarballs(model, undefined, signal);
     if (id === CONDA_CLEAN_PACKAGES_ID) return planCondaCleanPackages(model, undefined, signal);
     if (id === CONDA_CLEAN_ID) return condaClean(model, undefined, signal);
+    // One install's package cache: conda:tarballs:<pkgs dir>, conda:unused-packages:<pkgs dir>, conda:clean:<pkgs dir>.
+    for (const [prefix, plan] of [
+      [`${CONDA_CLEAN_TARBALLS_ID}:`, (d: string) => planCondaCleanTarballs(model, d, signal)],
+      [`${CONDA_CLEAN_PACKAGES_ID}:`, (d: string) => planCondaCleanPackages(model, d, signal)],
+      [`${CONDA_CLEAN_ID}:`, (d: string) => condaClean(model, d, signal)],
+    ] as const) {
+      if (id.startsWith(prefix) && id.slice(prefix.length).startsWith('/')) return plan(id.slice(prefix.length));
+    }
     if (id === PIP_PURGE_ID) return pipPurge(model, signal);
     if (id === UV_CLEAN_ID) return uvClean(model, signal);
     if (id === TORCH_CLEAN_ID) return torchClean(model, signal);
@@ -142,6 +162,7 @@ export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: Plan
       case 'hf-repo': handler = 'hf-repo'; break;
       case 'hf-revision': handler = 'hf-revision'; break;
       case 'hf-incomplete': case 'hf-unreferenced': case 'hf-incomplete-blob': case 'hf-unreferenced-blob': handler = 'hf-loose'; break;
+      case 'hf-store-unreferenced': case 'hf-store-orphan': handler = 'hf-store-orphan'; break;
       case 'conda-env': handler = 'conda-env'; break;
       case 'conda-tarballs':
         folderPlans.push(planCondaCleanTarballs(model, parents[parents.length - 1]?.path, signal));
@@ -178,6 +199,7 @@ export async function cachePlanForIds(ids: string[], model: ScanModel, ctx: Plan
     if (handler === 'hf-repo') plans.push(await planHfDeleteRepos(model, list, signal));
     else if (handler === 'hf-revision') plans.push(await planHfDeleteRevisions(model, list, signal));
     else if (handler === 'hf-loose') plans.push(await planHfLooseBlobs(model, list, ctx, signal));
+    else if (handler === 'hf-store-orphan') plans.push(await planHfStoreOrphans(model, list, ctx, signal));
     else if (handler === 'conda-env') plans.push(await planCondaRemoveEnvs(model, list, ctx, signal));
     else if (handler === 'conda-entry') plans.push(await planCondaPkgsEntries(model, list, signal));
   }

@@ -167,3 +167,52 @@ export function pythonVersionFromMetaName(name: string): string | undefined {
   const m = /^python-(\d+(?:\.\d+)*[a-z0-9.+]*)-[^-]+\.json$/i.exec(name);
   return m ? m[1] : undefined;
 }
+
+const MAX_META_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Packages environments use through softlinks: conda-meta/<record>.json says
+ * `"link": {"source": <extracted package folder>, "type": 2}` (1 hard link, 2 softlink, 3 copy).
+ * Such a package has no file with a link count > 1, so conda's own rule calls it unused, and
+ * removing it leaves the env with dangling links. Returns package folder -> env prefixes.
+ */
+export async function softlinkedPackages(prefixes: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const prefix of prefixes) {
+    const meta = path.join(prefix, 'conda-meta');
+    let names: string[];
+    try {
+      names = (await fs.promises.readdir(meta)).filter((n) => n.endsWith('.json'));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      let text: string;
+      try {
+        const fh = await fs.promises.open(path.join(meta, name), fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+        try {
+          const st = await fh.stat();
+          if (!st.isFile() || st.size > MAX_META_BYTES) continue;
+          const buf = Buffer.alloc(st.size);
+          const { bytesRead } = await fh.read(buf, 0, st.size, 0);
+          text = buf.subarray(0, bytesRead).toString('utf8');
+        } finally {
+          await fh.close();
+        }
+      } catch {
+        continue;
+      }
+      let link: unknown;
+      try {
+        link = (JSON.parse(text) as { link?: unknown })?.link;
+      } catch {
+        continue;
+      }
+      const l = link as { source?: unknown; type?: unknown } | undefined;
+      if (!l || typeof l.source !== 'string' || Number(l.type) !== 2 || !path.isAbsolute(l.source)) continue;
+      const source = (await existingDir(l.source)) ?? path.resolve(l.source);
+      out.set(source, [...new Set([...(out.get(source) ?? []), prefix])]);
+    }
+  }
+  return out;
+}

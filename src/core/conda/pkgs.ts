@@ -1,5 +1,6 @@
 // Splits a walked package cache (pkgs/) the way `conda clean` does (conda/cli/main_clean.py):
-//   - tarballs: files directly in pkgs/ ending in .tar.bz2 or .conda (and their .part downloads);
+//   - tarballs: files directly in pkgs/ ending in .tar.bz2 or .conda, and the leftovers of conda's
+//     downloader, *.tar.bz2.partial / *.conda.partial (conda >= 26.1 cleans those, no longer *.part);
 //   - packages: folders holding info/; a package is in use when any file in it has a link count
 //     > 1 (an env hard-links it), else it is unused and `conda clean -p` removes it;
 //   - everything else (cache/ index, urls.txt, .trash/, ...) is "other".
@@ -8,7 +9,7 @@
 
 import type { WalkNode } from '../walker/types';
 
-export const CONDA_TARBALL_SUFFIXES = ['.tar.bz2', '.conda', '.tar.bz2.part', '.conda.part'];
+export const CONDA_TARBALL_SUFFIXES = ['.tar.bz2', '.conda', '.tar.bz2.partial', '.conda.partial'];
 
 export function isTarballName(name: string): boolean {
   return CONDA_TARBALL_SUFFIXES.some((s) => name.endsWith(s));

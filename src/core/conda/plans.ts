@@ -10,7 +10,7 @@ import { findItem, type Item, type ScanModel } from '../model';
 import type { DeletionPlan } from '../plan';
 import type { PlanContext } from '../planProviders';
 import { CONDA_CATEGORY_ID } from '../scanners/conda';
-import { isCondaPrefix, looksLikeInstallRoot } from './discover';
+import { isCondaPrefix, looksLikeInstallRoot, softlinkedPackages } from './discover';
 
 function condaCategory(model: ScanModel) {
   const category = model.categories.find((c) => c.id === CONDA_CATEGORY_ID);
@@ -62,9 +62,35 @@ async function refusal(item: Item, prefix: string, roots: string[], activeNow: s
   return undefined;
 }
 
+/**
+ * The install a package cache belongs to: `<root>/pkgs` -> the root; any other package cache
+ * (~/.conda/pkgs, CONDA_PKGS_DIRS) stands for itself. `conda clean` only touches the package
+ * caches of the install it runs from, so plans are made per install.
+ */
+export function installOfPkgsDir(model: ScanModel, pkgsDir: string): string {
+  const roots = (condaCategory(model).fields?.roots as string[] | undefined) ?? [];
+  const parent = path.dirname(pkgsDir);
+  return path.basename(pkgsDir) === 'pkgs' && roots.includes(parent) ? parent : pkgsDir;
+}
+
+function installLabel(model: ScanModel, pkgsDir: string, label: string): string {
+  return `${label} (install ${installOfPkgsDir(model, pkgsDir)})`;
+}
+
+function installsNote(model: ScanModel, pkgsDir?: string): string {
+  const installs = new Set(pkgsItems(model, pkgsDir).map((p) => installOfPkgsDir(model, p.path!)));
+  return installs.size === 1 ? ` in ${[...installs][0]}` : '';
+}
+
 function pkgsItems(model: ScanModel, pkgsDir?: string): Item[] {
   const items = condaCategory(model).items.filter((i) => i.kind === 'conda-pkgs' && (!pkgsDir || i.path === pkgsDir));
   if (pkgsDir && !items.length) throw new PlanRefusedError(`not a package cache of the last scan: ${pkgsDir}`);
+  if (!pkgsDir) {
+    const installs = [...new Set(items.map((i) => installOfPkgsDir(model, i.path!)))];
+    if (installs.length > 1) {
+      throw new PlanRefusedError(`the scan found package caches of ${installs.length} conda installs (${installs.join(', ')}); conda clean works on one install at a time: add the package cache to the id, e.g. conda:tarballs:${items[0].path}`);
+    }
+  }
   return items;
 }
 
@@ -76,26 +102,43 @@ function groupOf(pkgs: Item, kind: string): Item[] {
 export async function planCondaCleanTarballs(model: ScanModel, pkgsDir?: string, signal?: AbortSignal): Promise<DeletionPlan> {
   const paths: PlannedPath[] = [];
   for (const pkgs of pkgsItems(model, pkgsDir)) {
-    for (const t of groupOf(pkgs, 'conda-tarballs')) paths.push({ path: t.path!, root: pkgs.path!, label: t.label, itemId: t.id });
+    for (const t of groupOf(pkgs, 'conda-tarballs')) paths.push({ path: t.path!, root: pkgs.path!, label: installLabel(model, pkgs.path!, t.label), itemId: t.id });
   }
   return buildPlan({
-    title: `Clean conda tarballs: ${formatCount(paths.length, 'archive')}`,
+    title: `Clean conda tarballs: ${formatCount(paths.length, 'archive')}${installsNote(model, pkgsDir)}`,
     scannedAt: model.scannedAt,
     paths,
     signal,
   });
 }
 
-/** `conda clean --packages`: extracted packages no env links to, re-checked now. */
+/** Packages envs of the scan use through softlinks now (re-read: an env may have been created since). */
+async function softlinkedNow(model: ScanModel): Promise<Map<string, string[]>> {
+  const envs = condaCategory(model).items.filter((i) => i.kind === 'conda-env' && i.path).map((i) => i.path!);
+  return softlinkedPackages(envs);
+}
+
+function withoutSoftlinked(paths: PlannedPath[], soft: Map<string, string[]>, keep: { path: string; reason: string }[]): PlannedPath[] {
+  return paths.filter((p) => {
+    const envs = soft.get(p.path);
+    if (envs) keep.push({ path: p.path, reason: `softlinked into ${envs.join(', ')}: removing it would break that env` });
+    return !envs;
+  });
+}
+
+/** `conda clean --packages`: extracted packages no env links to (hard links or softlinks), re-checked now. */
 export async function planCondaCleanPackages(model: ScanModel, pkgsDir?: string, signal?: AbortSignal): Promise<DeletionPlan> {
-  const paths: PlannedPath[] = [];
+  const wanted: PlannedPath[] = [];
   for (const pkgs of pkgsItems(model, pkgsDir)) {
-    for (const p of groupOf(pkgs, 'conda-unused-packages')) paths.push({ path: p.path!, root: pkgs.path!, label: p.label, itemId: p.id });
+    for (const p of groupOf(pkgs, 'conda-unused-packages')) wanted.push({ path: p.path!, root: pkgs.path!, label: installLabel(model, pkgs.path!, p.label), itemId: p.id });
   }
+  const keep: { path: string; reason: string }[] = [];
+  const paths = withoutSoftlinked(wanted, await softlinkedNow(model), keep);
   return buildPlan({
-    title: `Clean unused conda packages: ${formatCount(paths.length, 'package')}`,
+    title: `Clean unused conda packages: ${formatCount(paths.length, 'package')}${installsNote(model, pkgsDir)}`,
     scannedAt: model.scannedAt,
     paths,
+    keep,
     skipIfLinkedOutside: 'in use now: an environment hard-links its files',
     signal,
   });
@@ -110,10 +153,13 @@ export async function planCondaPkgsEntries(model: ScanModel, ids: string[], sign
     if (!found || !pkgs?.path || !found.item.path || !found.item.reclaimable) throw new PlanRefusedError(`not a removable tarball or unused package of the last scan: ${id}`);
     paths.push({ path: found.item.path, root: pkgs.path, label: found.item.label, itemId: id });
   }
+  const keep: { path: string; reason: string }[] = [];
+  const kept = withoutSoftlinked(paths, await softlinkedNow(model), keep);
   return buildPlan({
-    title: `Delete ${paths.length} conda package cache ${paths.length === 1 ? 'entry' : 'entries'}`,
+    title: `Delete ${kept.length} conda package cache ${kept.length === 1 ? 'entry' : 'entries'}`,
     scannedAt: model.scannedAt,
-    paths,
+    paths: kept,
+    keep,
     skipIfLinkedOutside: 'in use now: an environment hard-links its files',
     signal,
   });

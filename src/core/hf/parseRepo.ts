@@ -14,6 +14,7 @@ import * as path from 'path';
 import { createLimiter, type Limiter } from '../limit';
 import { isIncompleteBlobName, parseRefContent, parseRepoFolderName } from './names';
 import { asyncOps, listRepo, type RepoListing } from './repoListing';
+import { payloadOfLink, type SharedStore } from './sharedStore';
 import type { HfEntryStat, HfFile, HfProblem, HfRepo, HfRevision } from './types';
 
 export interface ParseRepoOptions {
@@ -22,6 +23,39 @@ export interface ParseRepoOptions {
   /** The repo's refs and snapshots when already listed (by the listing workers); otherwise listed here. */
   listing?: RepoListing;
   limit?: Limiter;
+  /** The hub's shared blob store (huggingface_hub 2.x): blobs/ symlinks into it are sized through it. */
+  store?: SharedStore;
+}
+
+/**
+ * Turns each blobs/ symlink into the store into the payload it stands for (huggingface_hub sizes a
+ * repo through these links). A symlink pointing anywhere else stays what it is (its own few bytes).
+ */
+export async function resolveStoreLinks(repoPath: string, blobs: Map<string, HfEntryStat>, store: SharedStore, limit: Limiter): Promise<void> {
+  await Promise.all([...blobs.values()].filter((b) => b.type === 'symlink').map((b) => limit(async () => {
+    let target: string;
+    try {
+      target = await fs.promises.readlink(b.path);
+    } catch {
+      return;
+    }
+    const key = await payloadOfLink(store, path.join(repoPath, 'blobs', b.name), target);
+    const payload = key ? store.payloads.get(key) : undefined;
+    if (!key || !payload) {
+      // huggingface_hub follows the link: one leading nowhere is a missing blob.
+      b.danglingLink = await fs.promises.stat(b.path).then(() => false, () => true);
+      return;
+    }
+    b.linkBytes = b.bytes;
+    b.linkApparentBytes = b.apparentBytes;
+    b.payload = key;
+    b.bytes = payload.bytes;
+    b.apparentBytes = payload.apparentBytes;
+    b.dev = payload.dev;
+    b.ino = payload.ino;
+    b.mtimeMs = payload.mtimeMs;
+    b.atimeMs = payload.atimeMs;
+  })));
 }
 
 export function entryStat(name: string, p: string, st: fs.Stats): HfEntryStat {
@@ -103,7 +137,7 @@ function interpret(repo: HfRepo, listing: RepoListing): void {
       if (f.kind === 'symlink') {
         if (f.blob !== undefined) {
           const blob = repo.blobs.get(f.blob);
-          if (!blob || blob.type === 'dir') {
+          if (!blob || blob.type === 'dir' || blob.danglingLink) {
             throw new Corrupt({ code: 'hf-broken-symlink', message: `blob missing (broken symlink): ${f.rel} -> blobs/${f.blob}`, path: filePath });
           }
           files.push({ relPath: f.rel, path: filePath, kind: 'blob', blob: f.blob, bytes: blob.bytes, apparentBytes: blob.apparentBytes });
@@ -130,12 +164,18 @@ function interpret(repo: HfRepo, listing: RepoListing): void {
   for (const rev of revisions) {
     rev.detached = rev.refs.length === 0;
     const distinct = new Set<string>();
+    const payloads = new Set<string>();
     let newest = 0;
     for (const f of rev.files) {
       if (f.kind === 'blob') {
         if (distinct.has(f.blob!)) continue;
         distinct.add(f.blob!);
         const b = repo.blobs.get(f.blob!)!;
+        // Two etags of one payload are one file on disk (huggingface_hub counts resolved paths once).
+        if (b.payload) {
+          if (payloads.has(b.payload)) continue;
+          payloads.add(b.payload);
+        }
         rev.bytes += b.bytes;
         rev.apparentBytes += b.apparentBytes;
         newest = Math.max(newest, b.mtimeMs);
@@ -154,8 +194,13 @@ function interpret(repo: HfRepo, listing: RepoListing): void {
 
   let accessed = 0;
   let modified = 0;
+  const countedPayloads = new Set<string>();
   for (const name of linked) {
     const b = repo.blobs.get(name)!;
+    if (b.payload) {
+      if (countedPayloads.has(b.payload)) continue;
+      countedPayloads.add(b.payload);
+    }
     repo.blobBytes += b.bytes;
     repo.blobApparentBytes += b.apparentBytes;
     accessed = Math.max(accessed, b.atimeMs);
@@ -185,6 +230,7 @@ export async function parseHfRepo(repoPath: string, options: ParseRepoOptions = 
   repo.repoId = parsedName.repoId;
   try {
     repo.blobs = options.blobs ?? await readBlobs(path.join(repoPath, 'blobs'), limit);
+    if (options.store) await resolveStoreLinks(repoPath, repo.blobs, options.store, limit);
     for (const blob of repo.blobs.values()) if (isIncompleteBlobName(blob.name)) repo.incomplete.push(blob);
     const listing = options.listing ?? await listRepo(repoPath, asyncOps(limit));
     if (listing.repo) {

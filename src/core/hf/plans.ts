@@ -11,8 +11,53 @@ import type { DeletionPlan } from '../plan';
 import type { PlanContext } from '../planProviders';
 import { recentDownloadMs, HF_CATEGORY_ID } from '../scanners/huggingface';
 import { parseHfRepo } from './parseRepo';
-import { deleteRevisionsStrategy, HF_PHASE, pruneStrategy, type HfDeletePaths } from './strategy';
+import { readManifest, readSharedStore, storeReferences, type SharedStore } from './sharedStore';
+import { orphanPayloads, payloadFiles, storeDecision, type StoreDecision } from './storeStrategy';
+import { deleteRevisionsStrategy, HF_PHASE, pruneStrategy, storeLinksRemoved, type HfDeletePaths } from './strategy';
 import type { HfRepo } from './types';
+
+/** The shared blob store of a hub cache as it is now, and who links to each payload (from the filesystem). */
+interface StoreNow {
+  hubRoot: string;
+  store: SharedStore;
+  references: Map<string, string[]>;
+}
+
+async function storeNow(hubRoot: string): Promise<StoreNow | undefined> {
+  const store = await readSharedStore(hubRoot);
+  if (!store || !store.payloads.size) return undefined;
+  return { hubRoot, store, references: await storeReferences(hubRoot, store) };
+}
+
+/**
+ * Payloads a delete of revisions or repos frees (huggingface_hub's rule: no link left, manifest
+ * readable), as planned paths, with the manifest edits for payloads that stay.
+ */
+async function storePart(now: StoreNow | undefined, removedLinks: string[], requireManifest: boolean): Promise<{ paths: PlannedPath[]; keep: { path: string; reason: string }[]; edits: NonNullable<DeletionPlan['hfManifestEdits']> }> {
+  if (!now || !removedLinks.length) return { paths: [], keep: [], edits: [] };
+  const base = { store: now.store, references: now.references, removedLinks };
+  let decision: StoreDecision = storeDecision(base);
+  if (requireManifest) {
+    const readable = new Set<string>();
+    for (const key of decision.freed) {
+      const p = now.store.payloads.get(key)!;
+      if (p.manifest && (await readManifest(p.manifest.path, now.hubRoot))) readable.add(key);
+    }
+    decision = storeDecision({ ...base, manifestReadable: (p) => readable.has(p.key) });
+  }
+  return {
+    paths: decision.paths.map((p) => ({ path: p, root: now.hubRoot, phase: HF_PHASE.store, label: storeLabel(now.hubRoot, p) })),
+    keep: decision.kept,
+    edits: decision.manifestEdits.map((e) => ({ hubRoot: now.hubRoot, ...e })),
+  };
+}
+
+function storeLabel(hubRoot: string, p: string): string {
+  const rel = path.relative(path.join(hubRoot, 'blobs'), p);
+  const name = path.basename(rel);
+  const what = name.endsWith('.refs') ? 'manifest' : name.endsWith('.lock') ? 'lock' : 'payload';
+  return `shared blob store ${what} ${path.dirname(rel)}/${name.slice(0, 16)}`;
+}
 
 interface RepoRef {
   item: Item;
@@ -36,6 +81,7 @@ function plannedPaths(paths: HfDeletePaths, cacheRoot: string, label: (kind: str
   for (const p of paths.snapshots) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.snapshots, label: label('snapshot', p) });
   for (const p of paths.refs) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.refs, label: label('ref', p) });
   for (const p of paths.blobs) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.blobs, label: label('blob', p) });
+  for (const p of paths.store) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.store, label: storeLabel(cacheRoot, p) });
   return out;
 }
 
@@ -49,9 +95,15 @@ function labeler(repo: HfRepo): (kind: string, p: string) => string {
   };
 }
 
-async function freshRepo(ref: RepoRef): Promise<HfRepo> {
-  const repo = await parseHfRepo(ref.repoPath, { limit: createLimiter(32) });
-  return repo;
+async function freshRepo(ref: RepoRef, store?: StoreNow): Promise<HfRepo> {
+  return parseHfRepo(ref.repoPath, { limit: createLimiter(32), store: store?.store });
+}
+
+/** The store of each cache root the refs name, read once. */
+async function storesFor(roots: Iterable<string>): Promise<Map<string, StoreNow | undefined>> {
+  const out = new Map<string, StoreNow | undefined>();
+  for (const r of roots) if (!out.has(r)) out.set(r, await storeNow(r));
+  return out;
 }
 
 /**
@@ -71,9 +123,11 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
   }
   const paths: PlannedPath[] = [];
   const keep: { path: string; reason: string }[] = [];
+  const stores = await storesFor([...byRepo.values()].map((e) => e.ref.cacheRoot));
+  const removedLinks = new Map<string, string[]>();
   let revisions = 0;
   for (const { ref, commits } of byRepo.values()) {
-    const repo = await freshRepo(ref);
+    const repo = await freshRepo(ref, stores.get(ref.cacheRoot));
     if (repo.corrupt) {
       keep.push({ path: repo.path, reason: `the repo is corrupted now (${repo.corrupt.message}); delete the whole repo instead` });
       continue;
@@ -83,9 +137,17 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
     revisions += present.length;
     const strategy = deleteRevisionsStrategy(repo, present);
     paths.push(...plannedPaths(strategy, ref.cacheRoot, labeler(repo)));
+    removedLinks.set(ref.cacheRoot, [...(removedLinks.get(ref.cacheRoot) ?? []), ...storeLinksRemoved(repo, strategy)]);
     for (const r of repo.revisions) {
       if (!present.includes(r.commit) && strategy.repos.length === 0) keep.push({ path: r.path, reason: `revision ${r.commit.slice(0, 8)} stays (${r.refs.join(', ') || 'detached'}), with the blobs it links to` });
     }
+  }
+  const edits: NonNullable<DeletionPlan['hfManifestEdits']> = [];
+  for (const [root, links] of removedLinks) {
+    const part = await storePart(stores.get(root), links, true);
+    paths.push(...part.paths);
+    keep.push(...part.keep);
+    edits.push(...part.edits);
   }
   const only = byRepo.size === 1 ? [...byRepo.values()][0].ref.item : undefined;
   return buildPlan({
@@ -93,6 +155,7 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
     scannedAt: model.scannedAt,
     paths,
     keep,
+    hfManifestEdits: edits,
     signal,
   });
 }
@@ -104,10 +167,26 @@ export async function planHfDeleteRepos(model: ScanModel, repoItemIds: string[],
     if (ref.item.id !== id) throw new PlanRefusedError(`not a repo: ${id}`);
     return ref;
   });
+  const paths: PlannedPath[] = refs.map((r) => ({ path: r.repoPath, root: r.cacheRoot, phase: HF_PHASE.repos, label: `${r.item.label} (whole repo)`, itemId: r.item.id }));
+  const keep: { path: string; reason: string }[] = [];
+  const edits: NonNullable<DeletionPlan['hfManifestEdits']> = [];
+  const stores = await storesFor(refs.map((r) => r.cacheRoot));
+  for (const [root, now] of stores) {
+    if (!now) continue;
+    // Every link of the repos into the store goes with them (read now, corrupted repos too).
+    const links = [...now.references.values()].flat()
+      .filter((l) => refs.some((r) => r.cacheRoot === root && l.startsWith(r.repoPath + path.sep)));
+    const part = await storePart(now, links, true);
+    paths.push(...part.paths);
+    keep.push(...part.keep);
+    edits.push(...part.edits);
+  }
   return buildPlan({
     title: refs.length === 1 ? `Delete ${refs[0].item.label} from the Hugging Face cache` : `Delete ${formatCount(refs.length, 'repo')} from the Hugging Face cache`,
     scannedAt: model.scannedAt,
-    paths: refs.map((r) => ({ path: r.repoPath, root: r.cacheRoot, phase: HF_PHASE.repos, label: `${r.item.label} (whole repo)`, itemId: r.item.id })),
+    paths,
+    keep,
+    hfManifestEdits: edits,
     signal,
   });
 }
@@ -127,6 +206,8 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
   const keep: { path: string; reason: string }[] = [];
   let detachedCount = 0;
   let looseCount = 0;
+  const stores = await storesFor(repoItems.map((i) => String(i.fields!.cacheRoot)));
+  const removedLinks = new Map<string, string[]>();
   for (const item of repoItems) {
     const scannedDetached = new Set(
       (item.children ?? []).filter((c) => c.kind === 'hf-revision' && c.fields?.detached === true).map((c) => String(c.fields!.commit)),
@@ -136,7 +217,7 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
     );
     if (!scannedDetached.size && !scannedLoose.size) continue;
     const ref: RepoRef = { item, repoPath: item.path!, cacheRoot: String(item.fields!.cacheRoot) };
-    const repo = await freshRepo(ref);
+    const repo = await freshRepo(ref, stores.get(ref.cacheRoot));
     if (repo.corrupt) {
       keep.push({ path: repo.path, reason: `corrupted now (${repo.corrupt.message}); not pruned` });
       continue;
@@ -148,6 +229,7 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
     repo.unreferenced = repo.unreferenced.filter((b) => scannedLoose.has(b.path));
     const choice = pruneStrategy(repo, ctx.now, recentMs);
     keep.push(...choice.kept);
+    removedLinks.set(ref.cacheRoot, [...(removedLinks.get(ref.cacheRoot) ?? []), ...storeLinksRemoved(repo, choice.paths)]);
     detachedCount += choice.detached.length;
     looseCount += choice.paths.repos.length ? repo.incomplete.length + repo.unreferenced.length : choice.incomplete.length + choice.unreferenced.length;
     const label = labeler(repo);
@@ -157,15 +239,51 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
       return label(kind, p);
     }));
   }
+  // The shared blob store: payloads the scan found unreferenced and still are, and payloads this
+  // prune leaves without links (prune decides from the filesystem, manifest or not).
+  let orphanCount = 0;
+  const edits: NonNullable<DeletionPlan['hfManifestEdits']> = [];
+  const scannedOrphans = new Set(category.items.filter((i) => i.kind === 'hf-store' && (!repoPaths || repoPaths.length === 0)).flatMap((s) => (s.children ?? []).filter((g) => g.kind === 'hf-store-unreferenced').flatMap((g) => (g.children ?? []).map((c) => c.path!))));
+  for (const [root, now] of stores) {
+    if (!now) continue;
+    const part = await storePart(now, removedLinks.get(root) ?? [], false);
+    paths.push(...part.paths);
+    keep.push(...part.keep);
+    edits.push(...part.edits);
+    orphanCount += part.paths.filter((p) => p.label?.includes(' payload ')).length;
+    const { orphans, kept } = orphanPayloads(now.store, now.references, ctx.now, recentMs);
+    keep.push(...kept.filter((k) => scannedOrphans.has(k.path)));
+    for (const o of orphans.filter((x) => scannedOrphans.has(x.path))) {
+      orphanCount++;
+      for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f) });
+    }
+  }
+  if (!repoPaths) {
+    // Stores of caches where no repo needed pruning.
+    for (const storeItem of category.items.filter((i) => i.kind === 'hf-store')) {
+      const root = String(storeItem.fields!.cacheRoot);
+      if (stores.has(root)) continue;
+      const now = await storeNow(root);
+      if (!now) continue;
+      const { orphans, kept } = orphanPayloads(now.store, now.references, ctx.now, recentMs);
+      keep.push(...kept.filter((k) => scannedOrphans.has(k.path)));
+      for (const o of orphans.filter((x) => scannedOrphans.has(x.path))) {
+        orphanCount++;
+        for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f) });
+      }
+    }
+  }
   const what = [
     detachedCount ? formatCount(detachedCount, 'detached revision') : '',
     looseCount ? formatCount(looseCount, 'incomplete or unreferenced blob') : '',
+    orphanCount ? formatCount(orphanCount, 'unreferenced shared payload') : '',
   ].filter(Boolean).join(' and ');
   return buildPlan({
     title: `Prune the Hugging Face cache${what ? `: ${what}` : ' (nothing to prune)'}`,
     scannedAt: model.scannedAt,
     paths,
     keep,
+    hfManifestEdits: edits,
     signal,
   });
 }
@@ -210,6 +328,48 @@ export async function planHfLooseBlobs(model: ScanModel, ids: string[], ctx: Pla
   }
   return buildPlan({
     title: `Delete ${formatCount(paths.length, 'loose blob')} from the Hugging Face cache`,
+    scannedAt: model.scannedAt,
+    paths,
+    keep,
+    signal,
+  });
+}
+
+/**
+ * Unreferenced payloads of the shared blob store picked in the tree (the group or single
+ * payloads): each is re-checked against every repo's links now; one a repo links to now, or one
+ * changed within activeRunMinutes, is kept.
+ */
+export async function planHfStoreOrphans(model: ScanModel, ids: string[], ctx: PlanContext, signal?: AbortSignal): Promise<DeletionPlan> {
+  const byRoot = new Map<string, Set<string>>();
+  for (const id of ids) {
+    const found = findItem(model, id);
+    const storeItem = found?.parents.find((p) => p.kind === 'hf-store');
+    if (!found || found.category.id !== HF_CATEGORY_ID || !storeItem) throw new PlanRefusedError(`not an unreferenced payload of the last scan: ${id}`);
+    const picked = found.item.kind === 'hf-store-unreferenced' ? found.item.children ?? [] : [found.item];
+    for (const p of picked) {
+      if (p.kind !== 'hf-store-orphan' || !p.path) throw new PlanRefusedError(`not an unreferenced payload: ${p.id}`);
+      const root = String(storeItem.fields!.cacheRoot);
+      byRoot.set(root, (byRoot.get(root) ?? new Set()).add(p.path));
+    }
+  }
+  const recentMs = recentDownloadMs(ctx.settings.activeRunMinutes);
+  const paths: PlannedPath[] = [];
+  const keep: { path: string; reason: string }[] = [];
+  for (const [root, wanted] of byRoot) {
+    const now = await storeNow(root);
+    const { orphans, kept } = now ? orphanPayloads(now.store, now.references, ctx.now, recentMs) : { orphans: [], kept: [] };
+    const orphanPaths = new Set(orphans.map((o) => o.path));
+    for (const k of kept) if (wanted.has(k.path)) keep.push(k);
+    for (const w of wanted) {
+      if (!orphanPaths.has(w) && !kept.some((k) => k.path === w)) keep.push({ path: w, reason: 'a repo links to it now, or it is gone' });
+    }
+    for (const o of orphans.filter((x) => wanted.has(x.path))) {
+      for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f) });
+    }
+  }
+  return buildPlan({
+    title: `Delete ${formatCount(paths.filter((p) => p.label?.includes(' payload ')).length, 'unreferenced shared payload')} from the Hugging Face cache`,
     scannedAt: model.scannedAt,
     paths,
     keep,

@@ -60,6 +60,7 @@ export interface ListingOps {
   lstat(p: string): StatLike | Promise<StatLike>;
   readdir(p: string): DirentLike[] | Promise<DirentLike[]>;
   readlink(p: string): string | Promise<string>;
+  realpath(p: string): string | Promise<string>;
   /** Reads up to MAX_REF_BYTES of a regular file without following a symlink or waiting on a FIFO. */
   readSmall(p: string): { text: string; bytes: number } | Promise<{ text: string; bytes: number }>;
 }
@@ -73,6 +74,7 @@ export const syncOps: ListingOps = {
   lstat: (p) => fs.lstatSync(p),
   readdir: (p) => fs.readdirSync(p, { withFileTypes: true }),
   readlink: (p) => fs.readlinkSync(p),
+  realpath: (p) => fs.realpathSync(p),
   readSmall: (p) => {
     const fd = fs.openSync(p, NOFOLLOW);
     try {
@@ -92,6 +94,7 @@ export function asyncOps(limit: <T>(task: () => Promise<T>) => Promise<T>): List
     lstat: (p) => limit(() => fs.promises.lstat(p)),
     readdir: (p) => limit(() => fs.promises.readdir(p, { withFileTypes: true })),
     readlink: (p) => limit(() => fs.promises.readlink(p)),
+    realpath: (p) => limit(() => fs.promises.realpath(p)),
     readSmall: (p) => limit(async () => {
       const handle = await fs.promises.open(p, NOFOLLOW);
       try {
@@ -159,7 +162,26 @@ export function blobOfLink(repoPath: string, linkPath: string, relDepth: number,
   return path.dirname(resolved) === path.join(repoPath, 'blobs') ? path.basename(resolved) : undefined;
 }
 
-async function listSnapshot(ops: ListingOps, repoPath: string, rev: RawRevision): Promise<void> {
+/**
+ * A link blobOfLink could not place by its text (an absolute link written through an alias of the
+ * cache folder: a symlinked HF_HOME, a moved cache): the blob it names when the real path of the
+ * folder it points into is the real path of the repo's blobs/. huggingface_hub follows links, so
+ * such a blob is in use; calling it unreferenced would let prune delete a used model's weights.
+ */
+async function blobByRealPath(ops: ListingOps, realBlobs: () => Promise<string | undefined>, linkPath: string, target: string): Promise<string | undefined> {
+  const resolved = path.resolve(path.dirname(linkPath), target);
+  const name = path.basename(resolved);
+  if (!name || name === '.' || name === '..') return undefined;
+  const blobs = await realBlobs();
+  if (!blobs) return undefined;
+  try {
+    return (await ops.realpath(path.dirname(resolved))) === blobs ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function listSnapshot(ops: ListingOps, repoPath: string, rev: RawRevision, realBlobs: () => Promise<string | undefined>): Promise<void> {
   const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
     const entries = await ops.readdir(dir);
     await Promise.all(entries.map(async (entry) => {
@@ -171,7 +193,7 @@ async function listSnapshot(ops: ListingOps, repoPath: string, rev: RawRevision)
       try {
         if (file.kind === 'symlink') {
           const target = await ops.readlink(p);
-          const blob = blobOfLink(repoPath, p, depth, target);
+          const blob = blobOfLink(repoPath, p, depth, target) ?? await blobByRealPath(ops, realBlobs, p, target);
           if (blob !== undefined) file.blob = blob; else file.target = target;
         } else if (file.kind === 'file') {
           const st = await ops.lstat(p);
@@ -213,9 +235,11 @@ export async function listRepo(repoPath: string, ops: ListingOps): Promise<RepoL
       revisions.push({ name: entry.name, path: p, kind: kindOf(entry), mtimeMs: 0, files: [] });
     }
     listing.snapshots = revisions;
+    let realBlobs: Promise<string | undefined> | undefined;
+    const blobsReal = () => (realBlobs ??= Promise.resolve().then(() => ops.realpath(path.join(repoPath, 'blobs'))).catch(() => undefined));
     await Promise.all(revisions.filter((r) => r.kind === 'dir').map(async (rev) => {
       rev.mtimeMs = (await ops.lstat(rev.path)).mtimeMs;
-      await listSnapshot(ops, repoPath, rev);
+      await listSnapshot(ops, repoPath, rev, blobsReal);
     }));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -13,12 +13,22 @@ export interface HfDeletePaths {
   snapshots: string[];
   refs: string[];
   blobs: string[];
+  /** Payloads of the shared blob store (with their manifest and lock) that nothing links to afterwards. */
+  store: string[];
 }
 
-export const HF_PHASE = { repos: 0, snapshots: 1, refs: 2, blobs: 3 } as const;
+/** Store payloads go last: an interruption before them leaves a payload nobody links to (prune takes it), never a dangling link. */
+export const HF_PHASE = { repos: 0, snapshots: 1, refs: 2, blobs: 3, store: 4 } as const;
 
 export function emptyDeletePaths(): HfDeletePaths {
-  return { repos: [], snapshots: [], refs: [], blobs: [] };
+  return { repos: [], snapshots: [], refs: [], blobs: [], store: [] };
+}
+
+/** The blobs/ links into the shared store that the given deletion removes (whole repos: all of theirs). */
+export function storeLinksRemoved(repo: HfRepo, paths: HfDeletePaths): string[] {
+  const whole = paths.repos.includes(repo.path);
+  const gone = new Set(paths.blobs);
+  return [...repo.blobs.values()].filter((b) => b.payload && (whole || gone.has(b.path))).map((b) => b.path);
 }
 
 export function blobPath(repo: HfRepo, name: string): string {

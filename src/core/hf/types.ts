@@ -16,6 +16,16 @@ export interface HfEntryStat {
   ino: number;
   mtimeMs: number;
   atimeMs: number;
+  /**
+   * Set when the entry is a symlink into the hub's shared blob store (huggingface_hub 2.x): the
+   * payload's key (`<2 hex>/<hash>`). bytes, apparentBytes, dev, ino and times are then the
+   * payload's, and linkBytes / linkApparentBytes the symlink's own.
+   */
+  payload?: string;
+  linkBytes?: number;
+  linkApparentBytes?: number;
+  /** A blobs/ symlink whose target does not exist (the repo is then corrupted, as for huggingface_hub). */
+  danglingLink?: boolean;
 }
 
 export interface HfFile {

@@ -9,7 +9,7 @@
 
 import * as path from 'path';
 import { ALL_CHILDREN, reportWalkErrors } from '../caches/common';
-import { discoverConda, pythonVersionOf, type CondaEnv } from '../conda/discover';
+import { discoverConda, pythonVersionOf, softlinkedPackages, type CondaEnv } from '../conda/discover';
 import { splitPkgs } from '../conda/pkgs';
 import { formatAge, formatBytes, formatCount } from '../format';
 import type { Category, Item } from '../model';
@@ -66,15 +66,27 @@ function group(id: string, label: string, kind: string, nodes: WalkNode[], recla
   };
 }
 
-function pkgsItem(node: WalkNode): { item: Item; reclaimable: number } {
+function pkgsItem(node: WalkNode, softlinked: Map<string, string[]>): { item: Item; reclaimable: number } {
   const split = splitPkgs(node);
+  // conda's rule misses packages an env uses through softlinks (conda-meta link type 2): in use.
+  const soft = split.unused.filter((n) => softlinked.has(n.path));
+  split.unused = split.unused.filter((n) => !softlinked.has(n.path));
+  split.inUse.push(...soft);
   const dir = node.path;
   const tarballs = group(condaTarballsItemId(dir), 'Tarballs', 'conda-tarballs', split.tarballs, true,
     leafItems(split.tarballs, 'conda-tarball', true), 'downloaded archives (.tar.bz2, .conda); conda clean -t');
   const unused = group(condaUnusedItemId(dir), 'Unused packages', 'conda-unused-packages', split.unused, true,
     leafItems(split.unused, 'conda-package', true, 'unused'), 'no env links to them; conda clean -p');
+  const inUseItems = leafItems(split.inUse, 'conda-package', false, 'in use');
+  for (const it of inUseItems) {
+    const envs = softlinked.get(it.path!);
+    if (!envs || it.fields?.hardLinkedFiles) continue;
+    it.badges = ['in use', 'softlinked'];
+    it.description = `softlinked into ${envs.map((e) => path.basename(e)).join(', ')}: removing it would break ${envs.length === 1 ? 'that env' : 'those envs'}`;
+    it.fields = { ...it.fields, softlinkedBy: envs };
+  }
   const inUse = group(condaInUseItemId(dir), 'In-use packages', 'conda-in-use-packages', split.inUse, false,
-    leafItems(split.inUse, 'conda-package', false, 'in use'), 'hard-linked into envs: their space is counted here, not in the envs');
+    inUseItems, 'linked into envs (hard links or softlinks): their space is counted here, not in the envs');
   const otherNodes = split.other;
   const other: Item = {
     id: `${CONDA_CATEGORY_ID}:pkgs-other:${dir}`,
@@ -164,6 +176,7 @@ export async function scanConda(ctx: ScanContext): Promise<{ category: Category;
   let reclaimable = 0;
   let bytes = 0;
   let apparentBytes = 0;
+  const softlinked = await softlinkedPackages(install.envs.map((e) => e.prefix));
   if (install.pkgsDirs.length) {
     const result = await ctx.walker.walk(install.pkgsDirs, {
       signal: ctx.signal,
@@ -173,7 +186,7 @@ export async function scanConda(ctx: ScanContext): Promise<{ category: Category;
     });
     reportWalkErrors(ctx, result, CONDA_CATEGORY_ID);
     for (const node of result.roots) {
-      const { item, reclaimable: r } = pkgsItem(node);
+      const { item, reclaimable: r } = pkgsItem(node, softlinked);
       items.push(item);
       reclaimable += r;
       bytes += node.bytes;

@@ -19,7 +19,10 @@ import { listRepos } from '../hf/listPool';
 import { parseHfRepo } from '../hf/parseRepo';
 import type { RepoListing } from '../hf/repoListing';
 import { HF_CACHE_HOUSEKEEPING, parseRepoFolderName } from '../hf/names';
-import { deleteRevisionsStrategy, pruneStrategy, type HfDeletePaths } from '../hf/strategy';
+import { readSharedStore, type SharedStore } from '../hf/sharedStore';
+import { repoStoreShare, storeItem, storeLinkRefs, storeUsage } from '../hf/storeItems';
+import { storeDecision } from '../hf/storeStrategy';
+import { deleteRevisionsStrategy, pruneStrategy, storeLinksRemoved, type HfDeletePaths } from '../hf/strategy';
 import type { HfEntryStat, HfRepo, HfRevision } from '../hf/types';
 import { cacheLocations } from '../locations';
 import type { Category, Item } from '../model';
@@ -69,14 +72,34 @@ function blobsFromNode(repoNode: WalkNode): Map<string, HfEntryStat> | undefined
   return map;
 }
 
+/** The hub's shared blob store as the scan saw it (huggingface_hub 2.x). */
+export interface StoreScan {
+  store: SharedStore;
+  /** Payload key -> repos linking to it. */
+  usage: Map<string, Set<string>>;
+  /** Payload key -> links into it. */
+  refs: Map<string, string[]>;
+}
+
 /** Disk bytes the given deletion frees, estimated from the scan (the plan measures it exactly). */
-function estimate(paths: HfDeletePaths, repo: HfRepo, repoNode: WalkNode): number {
-  if (paths.repos.length) return repoNode.bytes;
-  const snapshots = childNamed(repoNode, 'snapshots');
+function estimate(paths: HfDeletePaths, repo: HfRepo, repoNode: WalkNode, store?: StoreScan, prune = false): number {
   let bytes = 0;
+  if (store) {
+    // Payloads left with no link go too (a delete needs their manifest, as huggingface_hub; prune does not).
+    const d = storeDecision({ store: store.store, references: store.refs, removedLinks: storeLinksRemoved(repo, paths), manifestReadable: prune ? undefined : (p) => !!p.manifest });
+    for (const key of d.freed) {
+      const p = store.store.payloads.get(key)!;
+      bytes += p.bytes + (p.manifest?.bytes ?? 0) + (p.lock?.bytes ?? 0);
+    }
+  }
+  if (paths.repos.length) return bytes + repoNode.bytes;
+  const snapshots = childNamed(repoNode, 'snapshots');
   for (const p of paths.snapshots) bytes += childNamed(snapshots, path.basename(p))?.bytes ?? 0;
   for (const p of paths.refs) bytes += repo.refs.find((r) => r.path === p)?.bytes ?? 0;
-  for (const p of paths.blobs) bytes += repo.blobs.get(path.basename(p))?.bytes ?? 0;
+  for (const p of paths.blobs) {
+    const b = repo.blobs.get(path.basename(p));
+    if (b) bytes += b.payload ? b.linkBytes ?? 0 : b.bytes;
+  }
   return bytes;
 }
 
@@ -147,19 +170,28 @@ function blobGroupItem(id: string, label: string, kind: string, blobs: HfEntrySt
   };
 }
 
-export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, now: number, recentMs: number): { item: Item; pruneBytes: number } {
+/** How users name a repo (`hf cache ls`): `model/org/name`. */
+export function hfRepoDisplayName(repo: Pick<HfRepo, 'repoType' | 'repoId' | 'folderName'>): string {
+  return repo.repoType && repo.repoId ? `${repo.repoType}/${repo.repoId}` : repo.folderName;
+}
+
+export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, now: number, recentMs: number, store?: StoreScan): { item: Item; pruneBytes: number } {
+  const share = store ? repoStoreShare(repo, store.usage, store.store) : undefined;
   const base: Item = {
     id: hfRepoItemId(repo.path),
     label: repo.repoId ?? repo.folderName,
     kind: 'hf-repo',
     path: repo.path,
-    bytes: repoNode.bytes,
-    apparentBytes: repoNode.apparentBytes,
+    // Payloads in the shared store that only this repo uses are this repo's bytes.
+    bytes: repoNode.bytes + (share?.ownBytes ?? 0),
+    apparentBytes: repoNode.apparentBytes + (share?.ownApparentBytes ?? 0),
     reclaimable: true,
     modifiedMs: repo.lastModifiedMs || undefined,
     accessedMs: repo.lastAccessedMs || undefined,
   };
-  if (repoNode.sharedBytes) base.sharedBytes = repoNode.sharedBytes;
+  const shared = (repoNode.sharedBytes ?? 0) + (share?.sharedBytes ?? 0);
+  if (shared) base.sharedBytes = shared;
+  if (share?.sharedBytes) base.sharedWith = `the shared blob store (also used by ${share.sharedWith.join(', ')})`;
   const incompleteBytes = repo.incomplete.reduce((s, b) => s + b.bytes, 0);
   if (repo.corrupt) {
     base.badges = ['corrupted'];
@@ -167,6 +199,7 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
     base.fields = {
       repoType: repo.repoType ?? null,
       repoId: repo.repoId ?? null,
+      name: hfRepoDisplayName(repo),
       corrupt: repo.corrupt.message,
       corruptCode: repo.corrupt.code,
       lastAccessed: iso(repoNode.atimeMs),
@@ -177,11 +210,11 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
     return { item: base, pruneBytes: 0 };
   }
   const revisions = repo.revisions.map((rev) => {
-    const exclusive = estimate(deleteRevisionsStrategy(repo, [rev.commit]), repo, repoNode);
+    const exclusive = estimate(deleteRevisionsStrategy(repo, [rev.commit]), repo, repoNode, store);
     return revisionItem(repo, rev, exclusive, cacheRoot, now);
   });
   const prune = pruneStrategy(repo, now, recentMs);
-  const pruneBytes = estimate(prune.paths, repo, repoNode);
+  const pruneBytes = estimate(prune.paths, repo, repoNode, store, true);
   const children: Item[] = [...revisions];
   if (repo.incomplete.length) {
     children.push(blobGroupItem(hfIncompleteItemId(repo.path), 'Incomplete downloads', 'hf-incomplete', repo.incomplete, 'interrupted downloads (blobs/*.incomplete)'));
@@ -202,6 +235,12 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
     fields: {
       repoType: repo.repoType,
       repoId: repo.repoId,
+      name: hfRepoDisplayName(repo),
+      // What huggingface_hub reports for the repo (size_on_disk: file sizes of the blobs its revisions use, shared payloads included).
+      hfSizeOnDisk: repo.blobApparentBytes,
+      // The same files as disk usage: this repo's folder plus every payload it uses (shared ones too).
+      sizeWithSharedBytes: repoNode.bytes + (share ? share.ownBytes + share.sharedBytes : 0),
+      ...(share?.sharedBytes ? { sharedPayloadBytes: share.sharedBytes, sharesPayloadsWith: share.sharedWith } : {}),
       lastAccessed: iso(repo.lastAccessedMs),
       lastModified: iso(repo.lastModifiedMs),
       revisions: repo.revisions.map((r) => ({
@@ -247,6 +286,7 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
   ctx.progress('Hugging Face hub cache');
   const listing = repoFolders(hubRoot).then((repos) => listRepos(repos, { signal: ctx.signal }));
   listing.catch(() => undefined); // awaited below; a cancelled listing must not surface as unhandled meanwhile
+  const storeRead = readSharedStore(hubRoot).catch(() => undefined);
   const result = await ctx.walker.walk([hubRoot], {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
@@ -280,19 +320,33 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
   }
   const limit = createLimiter(64);
   const recentMs = recentDownloadMs(ctx.settings.activeRunMinutes);
-  const repos = await Promise.all(repoNodes.map((node) => parseHfRepo(node.path, { blobs: blobsFromNode(node), listing: listings.get(node.path), limit })));
+  const store = await storeRead;
+  const storeNode = childNamed(root, 'blobs');
+  const withStore = store && store.payloads.size && storeNode?.type === 'dir' ? store : undefined;
+  const repos = await Promise.all(repoNodes.map((node) => parseHfRepo(node.path, { blobs: blobsFromNode(node), listing: listings.get(node.path), limit, store: withStore })));
+  const storeScan: StoreScan | undefined = withStore ? { store: withStore, usage: storeUsage(repos), refs: storeLinkRefs(repos) } : undefined;
+  let storeBytes = 0, storeApparent = 0;
+  if (storeScan && storeNode) {
+    const s = storeItem(storeScan.store, storeNode, storeScan.usage, hubRoot);
+    out.items.push(s.item);
+    out.reclaimable += s.unreferencedBytes;
+    storeBytes = storeNode.bytes;
+    storeApparent = storeNode.apparentBytes;
+  }
   repos.forEach((repo, i) => {
-    const { item, pruneBytes } = hfRepoItem(repo, repoNodes[i], hubRoot, ctx.now, recentMs);
+    const { item, pruneBytes } = hfRepoItem(repo, repoNodes[i], hubRoot, ctx.now, recentMs, storeScan);
     out.items.push(item);
     out.reclaimable += pruneBytes;
     if (repo.corrupt) {
-      ctx.warn({ message: `${repo.path}: corrupted Hugging Face repo skipped: ${repo.corrupt.message}`, path: repo.corrupt.path, code: repo.corrupt.code, category: HF_CATEGORY_ID });
+      ctx.warn({ message: `${repo.path}: corrupted Hugging Face repo, listed with its size but without revisions (not parsed): ${repo.corrupt.message}`, path: repo.corrupt.path, code: repo.corrupt.code, category: HF_CATEGORY_ID });
     }
     for (const w of repo.warnings) ctx.warn({ message: `${repo.path}: ${w.message}`, path: w.path, code: w.code, category: HF_CATEGORY_ID });
   });
   // Everything that is not a repo (.locks, CACHEDIR.TAG, the cache folder itself), so the items add up to the cache.
-  const otherBytes = root.bytes - repoNodes.reduce((s, n) => s + n.bytes, 0);
-  const otherApparent = root.apparentBytes - repoNodes.reduce((s, n) => s + n.apparentBytes, 0);
+  // The shared blob store is its own item (its payloads used by one repo counted in that repo).
+  if (storeScan) others.splice(others.findIndex((o) => o.name === 'blobs'), 1);
+  const otherBytes = root.bytes - repoNodes.reduce((s, n) => s + n.bytes, 0) - storeBytes;
+  const otherApparent = root.apparentBytes - repoNodes.reduce((s, n) => s + n.apparentBytes, 0) - storeApparent;
   if (otherBytes > 0 || others.length) {
     out.items.push({
       id: `${HF_CATEGORY_ID}:hub-other:${hubRoot}`,
@@ -405,7 +459,7 @@ export async function scanHuggingface(ctx: ScanContext): Promise<{ category: Cat
       hubCache: hub ?? null,
       datasetsCache: datasets ?? null,
       xetCache: xet ?? null,
-      reclaimableMeans: 'what prune frees: detached revisions, incomplete downloads, unreferenced blobs',
+      reclaimableMeans: 'what prune frees: detached revisions, incomplete downloads, unreferenced blobs and shared-store payloads no repo uses',
     },
   };
   return { category, claimedPaths: [hub, datasets, xet].filter((p): p is string => !!p) };

@@ -6,7 +6,7 @@
 import { ALL_CHILDREN, existingDir, reportWalkErrors } from '../caches/common';
 import { countFiles } from '../caches/countFiles';
 import { formatCount } from '../format';
-import { pipCache } from '../locations';
+import { pipCacheSetting } from '../caches/pipConfig';
 import type { Category, Item } from '../model';
 import { sortBySizeDesc } from '../model';
 import type { CategoryScanner, ScanContext } from '../scan/types';
@@ -18,6 +18,12 @@ export const PIP_PURGE_ID = `${PIP_CATEGORY_ID}:purge`;
 export const PIP_PURGED_FOLDERS = ['http-v2', 'http', 'wheels'];
 export const pipFolderItemId = (p: string) => `${PIP_CATEGORY_ID}:folder:${p}`;
 
+/** pip's own words for its folders (`pip cache info`). */
+const LABELS: Record<string, string> = {
+  'http-v2': 'Package index page cache (http-v2)',
+  http: 'Package index page cache (http)',
+  wheels: 'Locally built wheels',
+};
 const DESCRIPTIONS: Record<string, string> = {
   'http-v2': 'downloaded index pages and packages (pip 23.3+)',
   http: 'downloaded index pages and packages (older pips)',
@@ -30,7 +36,9 @@ export function isPipWheelName(name: string): boolean {
 }
 
 export async function scanPip(ctx: ScanContext): Promise<{ category: Category; claimedPaths: string[] } | undefined> {
-  const root = await existingDir(pipCache(ctx.env, ctx.homeDir, ctx.platform));
+  // pip's own precedence: config files, PIP_CACHE_DIR, PIP_NO_CACHE_DIR (caches/pipConfig.ts).
+  const setting = pipCacheSetting(ctx.env, ctx.homeDir, ctx.platform);
+  const root = await existingDir(setting.dir);
   if (!root) return undefined;
   ctx.progress('pip cache');
   const result = await ctx.walker.walk([root], {
@@ -52,6 +60,8 @@ export async function scanPip(ctx: ScanContext): Promise<{ category: Category; c
     item.fields = { ...item.fields, cacheRoot: root };
     if (child.type === 'dir' && PIP_PURGED_FOLDERS.includes(child.name)) {
       item.kind = 'pip-cache-folder';
+      item.label = LABELS[child.name];
+      item.fields.folder = child.name;
       item.fields.files = child.files;
       purgeable += child.bytes;
       if (child.name === 'wheels') {
@@ -72,7 +82,7 @@ export async function scanPip(ctx: ScanContext): Promise<{ category: Category; c
     apparentBytes: node.apparentBytes,
     reclaimableBytes: purgeable,
     items: sortBySizeDesc(items),
-    fields: { cacheDir: root, httpFiles, wheels, reclaimableMeans: 'what pip cache purge frees: http-v2/, http/ and wheels/' },
+    fields: { cacheDir: root, configuredBy: setting.source, httpFiles, wheels, reclaimableMeans: 'what pip cache purge frees: http-v2/, http/ and wheels/' },
   };
   return { category, claimedPaths: [root] };
 }

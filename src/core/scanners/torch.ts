@@ -17,6 +17,11 @@ export const TORCH_CLEAN_ID = `${TORCH_CATEGORY_ID}:clean`;
 export const torchRepoItemId = (p: string) => `${TORCH_CATEGORY_ID}:repo:${p}`;
 export const torchCheckpointItemId = (p: string) => `${TORCH_CATEGORY_ID}:checkpoint:${p}`;
 
+/** torch.hub's download temp file: `<name>.<32 hex>.partial`. */
+export function isTorchPartialName(name: string): boolean {
+  return name.endsWith('.partial');
+}
+
 function item(node: WalkNode, id: string, kind: string, hub: string, now: number, reclaimable = true): Item {
   const it = nodeToItem(node, TORCH_CATEGORY_ID, reclaimable);
   delete it.children;
@@ -45,6 +50,14 @@ export async function scanTorch(ctx: ScanContext): Promise<{ category: Category;
     if (child.name === 'checkpoints' && child.type === 'dir') {
       // Each checkpoint is its own item; the checkpoints/ folder entry itself stays in "other".
       for (const entry of child.children ?? []) {
+        if (entry.type !== 'dir' && isTorchPartialName(entry.name)) {
+          // torch.hub downloads into `<file>.<uuid hex>.partial` and renames it when complete.
+          const it = item(entry, `${TORCH_CATEGORY_ID}:partial:${entry.path}`, 'torch-partial', hub, ctx.now);
+          it.label = `${entry.name} (incomplete download)`;
+          it.description = `an interrupted or running download, not a checkpoint${entry.mtimeMs ? ` · changed ${formatAge(entry.mtimeMs, ctx.now)}` : ''}`;
+          items.push(it);
+          continue;
+        }
         const kind = entry.type === 'dir' ? 'folder' : 'torch-checkpoint';
         items.push(item(entry, kind === 'folder' ? `${TORCH_CATEGORY_ID}:folder:${entry.path}` : torchCheckpointItemId(entry.path), kind, hub, ctx.now));
       }

@@ -5,7 +5,7 @@
 
 import { ALL_CHILDREN, existingDir, reportWalkErrors } from '../caches/common';
 import { formatCount } from '../format';
-import { uvCache } from '../locations';
+import { uvCacheSetting } from '../caches/uvConfig';
 import type { Category, Item } from '../model';
 import { sortBySizeDesc } from '../model';
 import type { CategoryScanner, ScanContext } from '../scan/types';
@@ -22,7 +22,9 @@ function ownDirBytes(node: WalkNode): number {
 }
 
 export async function scanUv(ctx: ScanContext): Promise<{ category: Category; claimedPaths: string[] } | undefined> {
-  const root = await existingDir(uvCache(ctx.env, ctx.homeDir, ctx.platform));
+  // uv's own precedence: UV_CACHE_DIR, then cache-dir in project / user / system config (caches/uvConfig.ts).
+  const setting = uvCacheSetting(ctx.env, ctx.homeDir, ctx.platform, ctx.roots);
+  const root = await existingDir(setting.dir);
   if (!root) return undefined;
   ctx.progress('uv cache');
   const result = await ctx.walker.walk([root], {
@@ -54,6 +56,8 @@ export async function scanUv(ctx: ScanContext): Promise<{ category: Category; cl
     items: sortBySizeDesc(items),
     fields: {
       cacheDir: root,
+      configuredBy: setting.source,
+      ...(setting.noCache ? { note: 'UV_NO_CACHE is set: uv does not use this cache now' } : {}),
       hardLinkedFiles: node.hardLinkedFiles,
       reclaimableMeans: node.hardLinkedFiles
         ? `at most: ${node.hardLinkedFiles} files are hard-linked (venvs may share them) and stay on disk if a venv still uses them; the clean plan measures exactly`
