@@ -20,8 +20,10 @@ const COMMAND_USAGE: Record<string, string> = {
       The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.`,
   apply: `  ml-disk-space apply retention [--keep-best K] PATH... [--yes] [--json]
       Executes that plan (only with --yes).`,
-  image: `  ml-disk-space image IMAGE [--json] [--top N]
-      Why a Docker image is big: its layers and the largest folders inside it.`,
+  image: `  ml-disk-space image IMAGE [--compare OTHER] [--json] [--top N]
+      Why a Docker image is big: its layers, the largest folders inside it, what it is made of
+      (CUDA, PyTorch, Python packages, conda, weights, OS) and its waste, with the layer and the fix.
+      --compare OTHER: which kinds grew or shrank from IMAGE to OTHER.`,
 };
 const FOOTER = 'Deletion is permanent. Sizes are disk usage (like du -B1) unless marked apparent.';
 const USAGE = `usage:\n${Object.values(COMMAND_USAGE).join('\n')}\n${FOOTER}`;

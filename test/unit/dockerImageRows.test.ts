@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import type { ImageAnatomy, ImageLayer } from '../../src/core/docker/imageAnatomy';
 import { folderTotals } from '../../src/core/docker/imageAnatomy';
+import { emptyComposition } from '../../src/core/docker/imageComposition';
 import { formatBytes } from '../../src/core/format';
 import { anatomyBreakdown, entriesIn, folderRows, layerRows, layersSummary } from '../../src/host/docker/imageRows';
 
@@ -32,6 +33,9 @@ function anatomy(limit = 2000): ImageAnatomy {
     pythonPackages: [],
     modelWeights: [],
     hints: [],
+    composition: emptyComposition(),
+    waste: [],
+    wasteBytes: 0,
   };
 }
 
