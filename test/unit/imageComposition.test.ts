@@ -7,6 +7,7 @@
 // constant; the oracle for which file is which kind is this test's own table, not kindOf().
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
 import { analyzeImage, type ImageAnatomy } from '../../src/core/docker/imageAnatomy';
@@ -218,6 +219,11 @@ describe('docker image composition, waste and compare (real dockerd)', function 
     const plain = spawnSync(process.execPath, [cli, 'image', 'anat-ml:v1', '--compare', 'anat-ml:v2'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: engine.host } });
     assert.equal(plain.status, 0, plain.stderr);
     for (const s of ['Composition', 'PyTorch', 'of which libtorch_cuda', 'Waste', '--no-cache-dir', 'Compared with anat-ml:v2']) assert.ok(plain.stdout.includes(s), `"${s}" in\n${plain.stdout}`);
+    // For the docs: what the CLI printed, next to the table this test computed from what it wrote.
+    const expected = Object.entries(expectedV1Kinds()).filter(([, b]) => b > 0).map(([k, b]) => `  ${String(b).padStart(9)}  ${k}`);
+    const artifacts = path.resolve(__dirname, '..', '..', '..', '.test-artifacts');
+    fs.mkdirSync(artifacts, { recursive: true });
+    fs.writeFileSync(path.join(artifacts, 'image-anatomy-cli.txt'), `$ ml-disk-space image anat-ml:v1 --compare anat-ml:v2\n${plain.stdout}\nHand-computed from the fixture (bytes):\n${expected.join('\n')}\n  waste: ${JSON.stringify(v1.waste.map((w) => [w.kind, w.what, w.bytes]))}\n`);
   });
 });
 
