@@ -248,3 +248,40 @@ describe('kindOf', () => {
     for (const [p, kind] of cases) assert.equal(kindOf(p), kind, p);
   });
 });
+
+describe('readSaveArchive, OCI layout (docker 25+ `docker save`)', () => {
+  // The engine in the tests writes the legacy layout; this archive is built by hand in the OCI
+  // layout: the config and a small layer are blobs of a few bytes (buffered, then told apart by
+  // content), the config names which build step made no layer.
+  it('finds the config among the blobs and maps each layer to its build step', async () => {
+    const { readSaveArchive, applyLayers } = await import('../../src/core/docker/imageFilesystem');
+    const { archiveToHistory } = await import('../../src/core/docker/imageAnatomy');
+    const layerTar = async (files: Record<string, Buffer>) => {
+      const pack = tar.pack();
+      for (const [name, body] of Object.entries(files)) pack.entry({ name }, body);
+      pack.finalize();
+      const chunks: Buffer[] = [];
+      for await (const c of pack) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    };
+    const big = Buffer.alloc(70_000, 7);
+    const l1 = await layerTar({ 'a/big.bin': big, 'a/gone.txt': Buffer.alloc(10, 1) });
+    const l2 = await layerTar({ 'a/.wh.gone.txt': Buffer.alloc(0), 'b/copy.bin': big });
+    const config = JSON.stringify({ history: [{ created_by: 'ADD rootfs' }, { created_by: 'ENV A=1', empty_layer: true }, { created_by: 'COPY copy.bin /b/' }] });
+    const outer = tar.pack();
+    outer.entry({ name: 'oci-layout' }, '{"imageLayoutVersion":"1.0.0"}');
+    outer.entry({ name: 'blobs/sha256/1111' }, l1);
+    outer.entry({ name: 'blobs/sha256/cccc' }, config);
+    outer.entry({ name: 'blobs/sha256/2222' }, l2);
+    outer.entry({ name: 'index.json' }, '{"manifests":[]}');
+    outer.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'blobs/sha256/cccc', Layers: ['blobs/sha256/1111', 'blobs/sha256/2222'] }]));
+    outer.finalize();
+    const archive = await readSaveArchive(outer as unknown as import('node:stream').Readable);
+    assert.deepEqual(archive.configHistory?.map((h) => h.emptyLayer), [false, true, false]);
+    assert.deepEqual(archiveToHistory(archive, [{ bytes: 1 }, { bytes: 0 }, { bytes: 1 }]), [0, 2]);
+    const applied = applyLayers(archive);
+    assert.deepEqual([...applied.visible.keys()].sort(), ['a/big.bin', 'b/copy.bin']);
+    assert.equal(applied.visible.get('a/big.bin')!.hash, applied.visible.get('b/copy.bin')!.hash);
+    assert.deepEqual(applied.hidden.map((h) => [h.path, h.size, h.layer, h.hiddenBy, h.how]), [['a/gone.txt', 10, 0, 1, 'deleted']]);
+  });
+});
