@@ -21,8 +21,10 @@ const COMMAND_USAGE: Record<string, string> = {
       The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.`,
   apply: `  ml-disk-space apply retention [--keep-best K] PATH... [--yes] [--json]
       Executes that plan (only with --yes).`,
-  image: `  ml-disk-space image IMAGE [--json] [--top N]
-      Why a Docker image is big: its layers and the largest folders inside it.`,
+  image: `  ml-disk-space image IMAGE [--compare OTHER] [--json] [--top N]
+      Why a Docker image is big: its layers, the largest folders inside it, what it is made of
+      (CUDA, PyTorch, Python packages, conda, weights, OS) and its waste, with the layer and the fix.
+      --compare OTHER: which kinds grew or shrank from IMAGE to OTHER.`,
   metrics: `  ml-disk-space metrics [PATH...] [--output FILE] [--top-runs N] [--no-docker] [--workers N]
       Scans like 'scan' and writes Prometheus metrics (to stdout, or atomically to FILE, e.g. in
       node_exporter's --collector.textfile.directory). Only the top N runs get series (default 20).

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { DockerCommandResult } from '../../src/host/docker/runPlan';
 import type { AnalyzeImageResult } from '../../src/host/commands/analyzeImage';
+import type { CompareImageResult } from '../../src/host/commands/compareImage';
 import { formatBytes } from '../../src/core/format';
 import type { ScanModel } from '../../src/core/model';
 import type { MlDiskSpaceApi } from '../../src/host/api';
@@ -144,7 +145,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual(before.analyses, 0, 'nothing was analyzed before an image was expanded');
     const imageTreeId = `docker:image:${engine.ids.ml1}`;
     const own = await api.loadTreeRows(imageTreeId);
-    assert.deepStrictEqual(own.map((r) => r.label), ['Layers', 'Largest folders']);
+    assert.deepStrictEqual(own.map((r) => r.label), ['Layers', 'Composition', 'Waste', 'Largest folders']);
     assert.ok(own.every((r) => r.collapsible && r.type === 'extra'));
 
     const layers = await api.loadTreeRows(`${imageTreeId}/layers`);
@@ -183,11 +184,11 @@ describe('docker: the Docker category against a real dockerd', function () {
     // Collapsing and expanding again, or a new model: the same answer without reading the image again.
     await api.loadTreeRows(`${imageTreeId}/folders`);
     await vscode.commands.executeCommand('mlDiskSpace.retryCategory', 'category:docker');
-    assert.deepStrictEqual((await api.loadTreeRows(imageTreeId)).map((r) => r.label), ['Layers', 'Largest folders']);
+    assert.deepStrictEqual((await api.loadTreeRows(imageTreeId)).map((r) => r.label), ['Layers', 'Composition', 'Waste', 'Largest folders']);
     const again = await api.loadTreeRows(`${imageTreeId}/folders`);
     assert.deepStrictEqual(again.map((r) => r.label), folders.map((r) => r.label));
     assert.strictEqual((await analysisStats()).analyses, 1, 'cached per image id');
-    assert.match((await api.loadTreeRows(imageTreeId))[1].description, /in the final filesystem$/, 'the row says it is analyzed');
+    assert.match((await api.loadTreeRows(imageTreeId))[3].description, /in the final filesystem$/, 'the row says it is analyzed');
   });
 
   it('an analysis cancelled from its progress stays cancelled until the user asks again', async () => {
@@ -208,6 +209,43 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual((await analysisStats()).analyses, startedBefore + 2);
   });
 
+  it('Composition and Waste of an image: kinds hand-computed from the scene, waste with its layer and fix; no new read', async () => {
+    const analyses = (await analysisStats()).analyses;
+    const imageTreeId = `docker:image:${engine.ids.ml1}`;
+    const busybox = fs.statSync(['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p))!).size;
+    const kinds = await api.loadTreeRows(`${imageTreeId}/composition`);
+    const total = busybox + engine.bytes.ml1Models + engine.bytes.ml1Torch + engine.bytes.ml1Script;
+    const expected: [string, number][] = [['OS base', busybox], ['Model weights', engine.bytes.ml1Models], ['PyTorch', engine.bytes.ml1Torch], ['Everything else', engine.bytes.ml1Script]];
+    expected.sort((a, b) => b[1] - a[1]);
+    assert.deepStrictEqual(kinds.map((r) => [r.label, r.description]), expected.map(([label, bytes]) => [label, `${formatBytes(bytes)} · ${Math.round((bytes / total) * 100)} %`]));
+    // ml:1 holds nothing wasted; ml:2 copied a data folder in.
+    assert.deepStrictEqual((await api.loadTreeRows(`${imageTreeId}/waste`)).map((r) => r.label), ['No waste found']);
+    assert.strictEqual((await analysisStats()).analyses, analyses, 'ml:1 was analyzed already');
+    const ml2 = `docker:image:${engine.ids.ml2}`;
+    await api.loadTreeRows(ml2);
+    const waste = await api.loadTreeRows(`${ml2}/waste`);
+    assert.deepStrictEqual(waste.map((r) => r.label), ['test and data folders']);
+    assert.match(waste[0].description, new RegExp(`^${formatBytes(engine.bytes.ml2Data).replace('.', '\\.')} · layer 2: COPY file:[0-9a-f]{12} /data/data\\.bin$`));
+    const finding = await api.loadTreeRows(waste[0].treeId);
+    assert.match(finding[0].label, /\.dockerignore/);
+    assert.deepStrictEqual(finding.map((r) => r.label).slice(-1), ['/data/data.bin']);
+  });
+
+  it('Compare With Another Image… opens the diff by kind in an editor', async () => {
+    const result = (await vscode.commands.executeCommand<CompareImageResult>('mlDiskSpace.docker.compareImage', `docker:image:${engine.ids.ml1}`, undefined, engine.ids.ml2))!;
+    assert.ok(result, 'the command resolved with the comparison');
+    const delta = (kind: string) => result.diff.kinds.find((k) => k.kind === kind)?.delta;
+    // ml:2 = base + 200 KiB /data/data.bin (a *.bin counts as weights); ml:1 = base + weights + torch + script.
+    assert.strictEqual(delta('weights'), engine.bytes.ml2Data - engine.bytes.ml1Models);
+    assert.strictEqual(delta('pytorch'), -engine.bytes.ml1Torch);
+    assert.strictEqual(delta('rest'), -engine.bytes.ml1Script);
+    assert.strictEqual(delta('os'), 0);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document.getText() === result.text, 'the comparison is the active editor');
+    assert.match(result.text, /^# ml:1 → ml:2/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('Analyze Image… opens the same breakdown as a chart, from the cached analysis', async () => {
     const analyses = (await analysisStats()).analyses;
     const result = (await vscode.commands.executeCommand<AnalyzeImageResult>('mlDiskSpace.docker.analyzeImage', `docker:image:${engine.ids.ml1}`))!;
@@ -221,7 +259,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual(panel.mode, 'breakdown');
     assert.strictEqual(panel.title, 'Image ml:1');
     assert.deepStrictEqual(panel.errors, []);
-    assert.strictEqual(panel.rendered[0].categories, 2, 'two boxes: Layers and Largest folders');
+    assert.strictEqual(panel.rendered[0].categories, 3, 'three boxes: Composition, Layers and Largest folders');
     assert.strictEqual((await analysisStats()).analyses, analyses, 'the tree’s analysis was reused');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });

@@ -2,8 +2,10 @@
 // dockerd of the fixture (part dockerEngine). Scan from the palette, expand Docker > Images > ml:1 >
 // Layers and Largest folders (which analyzes the image, with its progress notification), check the
 // rows against the scene, open the image row's context menu (Analyze Image… and the destructive
-// entry last), and save .test-artifacts/docker-tree.png; then Analyze Image… from that menu opens
-// the chart (.test-artifacts/docker-image-chart.png).
+// entry last), and save .test-artifacts/docker-tree.png; then Composition and Waste of ml:1 and
+// ml:2 (.test-artifacts/docker-composition.png); Analyze Image… from that menu opens the chart
+// (.test-artifacts/docker-image-chart.png); Compare With Another Image… opens the diff in an
+// editor (.test-artifacts/docker-compare.png).
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
@@ -24,7 +26,9 @@ export const uiDockerPhase: Phase = {
     const shots = path.join(ctx.repoRoot, '.test-artifacts');
     const treeShot = path.join(shots, 'docker-tree.png');
     const chartShot = path.join(shots, 'docker-image-chart.png');
-    for (const f of [treeShot, chartShot]) fs.rmSync(f, { force: true }); // never leave a stale picture behind a failed run
+    const compositionShot = path.join(shots, 'docker-composition.png');
+    const compareShot = path.join(shots, 'docker-compare.png');
+    for (const f of [treeShot, chartShot, compositionShot, compareShot]) fs.rmSync(f, { force: true }); // never leave a stale picture behind a failed run
     const checks: string[] = [`dockerd ${engine.storageDriver} at ${engine.host}, scene built in ${engine.sceneBuiltMs} ms`];
 
     const server = await ctx.startServer();
@@ -82,6 +86,32 @@ export const uiDockerPhase: Phase = {
     await ctx.screenshot(page, 'docker-window.png');
     checks.push(`screenshot ${treeShot}`);
 
+    // Composition and Waste of ml:1 (from the analysis just made), then ml:2's Waste (it copied a data folder in).
+    await collapse(labelled('Largest folders'));
+    await collapse(labelled('Layers'));
+    await expand(labelled('Composition'));
+    await labelled('Model weights').waitFor({ state: 'visible', timeout: 30_000 });
+    const kinds = [];
+    for (const name of ['OS base', 'Model weights', 'PyTorch', 'Everything else']) kinds.push(oneLine(await labelled(name).innerText()));
+    checks.push(`Composition of ml:1: ${kinds.join(' | ')}`);
+    if (!kinds[1].includes(formatBytes(engine.bytes.ml1Models)) || !kinds[2].includes(formatBytes(engine.bytes.ml1Torch))) throw new Error(`composition rows: ${kinds.join(' | ')}`);
+    await expand(labelled('Waste'));
+    await labelled('No waste found').waitFor({ state: 'visible', timeout: 30_000 });
+    const ml2 = labelled('ml:2');
+    await expand(ml2);
+    const ml2Waste = rows.filter({ has: page.locator('.label-name', { hasText: exactly('Waste') }) }).nth(1);
+    await expand(ml2Waste);
+    const finding = labelled('test and data folders');
+    await expand(finding);
+    await rows.filter({ hasText: '.dockerignore' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const findingText = oneLine(await finding.innerText());
+    checks.push(`Waste of ml:2: ${findingText} → ${oneLine(await rows.filter({ hasText: '.dockerignore' }).first().innerText())}`);
+    if (!findingText.includes(formatBytes(engine.bytes.ml2Data))) throw new Error(`waste row: ${findingText}`);
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
+    await page.locator(SEL.sideBar).screenshot({ path: compositionShot });
+    checks.push(`screenshot ${compositionShot}`);
+
     // Analyze Image… from the same menu: the chart of the same breakdown (from the cached analysis).
     await image.click({ button: 'right' });
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
@@ -95,9 +125,29 @@ export const uiDockerPhase: Phase = {
     await page.waitForTimeout(700); // the chart's animation
     const chartRows = (await frame.locator('#rows tr').allInnerTexts()).map(oneLine);
     checks.push(`chart rows: ${chartRows.join(' | ')}`);
-    if (!chartRows.some((r) => r.startsWith('Layers')) || !chartRows.some((r) => r.startsWith('Largest folders'))) throw new Error(`chart rows: ${chartRows.join(' | ')}`);
+    if (!['Composition', 'Layers', 'Largest folders'].every((name) => chartRows.some((r) => r.startsWith(name)))) throw new Error(`chart rows: ${chartRows.join(' | ')}`);
     await page.screenshot({ path: chartShot });
     checks.push(`screenshot ${chartShot}`);
+
+    // Compare With Another Image… from the same menu: pick ml:2; the diff opens in an editor.
+    await image.click({ button: 'right' });
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForTimeout(500);
+    await menu.locator('.action-label', { hasText: 'Compare With Another Image…' }).first().click();
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+    const quickInput = page.locator('.quick-input-widget');
+    await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.type('ml:2');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    const editorText = page.locator('.monaco-editor .view-lines').filter({ hasText: 'ml:1 → ml:2' }).first();
+    await editorText.waitFor({ state: 'visible', timeout: 30_000 });
+    const compareLines = oneLine(await editorText.innerText());
+    checks.push(`compare editor: ${compareLines.slice(0, 300)}`);
+    if (!compareLines.includes('Model weights') || !compareLines.includes('PyTorch')) throw new Error(`compare editor: ${compareLines}`);
+    await page.mouse.move(5, 880);
+    await page.screenshot({ path: compareShot });
+    checks.push(`screenshot ${compareShot}`);
     return { checks };
   },
 };

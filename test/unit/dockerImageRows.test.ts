@@ -5,8 +5,10 @@
 import * as assert from 'assert';
 import type { ImageAnatomy, ImageLayer } from '../../src/core/docker/imageAnatomy';
 import { folderTotals } from '../../src/core/docker/imageAnatomy';
+import { CompositionCounter } from '../../src/core/docker/imageComposition';
+import type { WasteFinding } from '../../src/core/docker/imageWaste';
 import { formatBytes } from '../../src/core/format';
-import { anatomyBreakdown, entriesIn, folderRows, layerRows, layersSummary } from '../../src/host/docker/imageRows';
+import { anatomyBreakdown, compositionKindRows, compositionRows, compositionSummary, entriesIn, folderRows, layerRows, layersSummary, wasteFindingRows, wasteRows, wasteSummary } from '../../src/host/docker/imageRows';
 
 const layer = (instruction: string, bytes: number, shared = false): ImageLayer => ({ createdBy: `/bin/sh -c ${instruction}`, instruction, bytes, createdMs: 0, shared });
 
@@ -20,6 +22,12 @@ const FILES = new Map<string, number>([
   ['payload', 250],
 ]);
 
+function compositionOf(files: Map<string, number>) {
+  const c = new CompositionCounter();
+  for (const [p, b] of files) c.add(p, b);
+  return c.finish();
+}
+
 function anatomy(limit = 2000): ImageAnatomy {
   const largestFiles = [...FILES].map(([p, bytes]) => ({ path: '/' + p, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, limit);
   return {
@@ -32,6 +40,9 @@ function anatomy(limit = 2000): ImageAnatomy {
     pythonPackages: [],
     modelWeights: [],
     hints: [],
+    composition: compositionOf(FILES),
+    waste: [],
+    wasteBytes: 0,
   };
 }
 
@@ -81,10 +92,13 @@ describe('docker image rows (tree and chart of an image anatomy)', () => {
   it('the chart breakdown holds the same Layers and Largest folders, each adding up', () => {
     const root = anatomyBreakdown('sha256:x', 'x:1', anatomy());
     assert.deepStrictEqual(root.children!.map((c) => [c.label, c.bytes]), [
+      ['Composition', 2555],
       ['Layers', 2555],
       ['Largest folders', 2555],
     ]);
-    const folders = root.children![1].children!;
+    // The kinds of FILES: busybox is OS, the safetensors are weights, torch is PyTorch, the rest (README, payload) the rest.
+    assert.deepStrictEqual(root.children![0].children!.map((c) => [c.label, c.bytes]), [['OS base', 1000], ['Model weights', 900], ['PyTorch', 400], ['Everything else', 255]]);
+    const folders = root.children![2].children!;
     assert.deepStrictEqual(folders.map((f) => f.label), ['/bin', '/opt', '/usr', '/payload']);
     const opt = folders[1];
     assert.deepStrictEqual(opt.children!.map((c) => [c.label, c.bytes]), [['models', 900], ['README', 5]]);
@@ -95,5 +109,42 @@ describe('docker image rows (tree and chart of an image anatomy)', () => {
       for (const c of i.children ?? []) walk(c);
     };
     walk(root);
+  });
+});
+
+describe('docker image composition and waste rows', () => {
+  const files = new Map<string, number>([
+    ['usr/local/lib/python3.11/site-packages/torch/lib/libtorch_cuda.so', 700],
+    ['usr/local/lib/python3.11/site-packages/torch/__init__.py', 100],
+    ...Array.from({ length: 12 }, (_, i): [string, number] => [`usr/local/lib/python3.11/site-packages/pkg${i}/x.py`, 100 + i]),
+  ]);
+  const c = compositionOf(files);
+
+  it('Composition: kinds largest first with their share; torch shows libtorch_cuda; packages list the top 10 and fold the rest', () => {
+    const rows = compositionRows(c);
+    const python = 12 * 100 + (11 * 12) / 2;
+    assert.deepStrictEqual(rows.map((r) => [r.label, r.description]), [
+      ['Other Python packages', `${formatBytes(python)} · ${Math.round((python / (python + 800)) * 100)} %`],
+      ['PyTorch', `${formatBytes(800)} · ${Math.round((800 / (python + 800)) * 100)} % · libtorch_cuda ${formatBytes(700)}`],
+    ]);
+    assert.ok(rows.every((r) => r.expandable));
+    const pkgs = compositionKindRows(c, 'python');
+    assert.deepStrictEqual(pkgs.map((r) => r.label), ['pkg11', 'pkg10', 'pkg9', 'pkg8', 'pkg7', 'pkg6', 'pkg5', 'pkg4', 'pkg3', 'pkg2', '2 more packages']);
+    assert.strictEqual(pkgs[10].description, formatBytes(100 + 101));
+    assert.deepStrictEqual(compositionKindRows(c, 'pytorch').map((r) => [r.label, r.description]), [['libtorch_cuda', formatBytes(700)], ['the rest of torch', formatBytes(100)]]);
+    assert.strictEqual(compositionSummary(c, 1), `Other Python packages ${formatBytes(python)}`);
+  });
+
+  it('Waste: a finding per row with its layer; expanding shows the fix first, the layers, then examples', () => {
+    const w: WasteFinding = {
+      kind: 'deleted-later', what: 'files a later layer deletes', bytes: 5000, files: 4, examples: ['/a', '/b', '/c'],
+      layer: { index: 1, createdBy: '/bin/sh -c make', instruction: 'RUN make' },
+      other: { index: 2, createdBy: '/bin/sh -c rm -rf /a', instruction: 'RUN rm -rf /a' },
+      fix: 'Delete them in the same RUN that creates them, not in a later one: saves 5.0 kB',
+    };
+    assert.deepStrictEqual(wasteRows([w]).map((r) => [r.label, r.description]), [['files a later layer deletes', `${formatBytes(5000)} · layer 2: RUN make`]]);
+    assert.deepStrictEqual(wasteFindingRows(w).map((r) => r.label), [w.fix, 'layer 2: RUN make', 'deleted by layer 3: RUN rm -rf /a', '/a', '/b', '/c', '1 more file']);
+    assert.strictEqual(wasteSummary({ waste: [w], wasteBytes: 5000 }), `${formatBytes(5000)} in 1 finding`);
+    assert.deepStrictEqual(wasteRows([]).map((r) => r.label), ['No waste found']);
   });
 });

@@ -1,9 +1,12 @@
 // Why is an image big? Its layers (GET /images/{id}/history) and the largest folders inside it
-// (its `docker save` archive read as a stream, whiteouts honoured), plus facts worth knowing:
-// the largest layer's instruction, Python packages and model weight files by size.
+// (its `docker save` archive read as a stream, whiteouts honoured), what it is made of in ML terms
+// (composition by kind, per image and per layer), the waste each layer ships with its fix, plus
+// facts worth knowing: the largest layer's instruction, Python packages and model weight files.
 import type { DockerClient } from './client';
 import type { DockerImageHistoryEntry } from './types';
-import { mergeLayers, readSaveArchive } from './imageFilesystem';
+import { applyLayers, readSaveArchive, type SaveArchive } from './imageFilesystem';
+import { CompositionCounter, emptyComposition, type Composition } from './imageComposition';
+import { findWaste, type WasteFinding, type WasteLayerRef } from './imageWaste';
 import { formatBytes } from '../format';
 
 export interface ImageLayer {
@@ -14,6 +17,8 @@ export interface ImageLayer {
   createdMs: number;
   /** The same layer is part of another local image. */
   shared: boolean;
+  /** What this layer's own files are, by kind, as shipped (files later layers hide included); set by analyzeImage. */
+  composition?: Composition;
 }
 
 export interface ImagePath {
@@ -36,6 +41,11 @@ export interface ImageAnatomy {
   modelWeights: ImagePath[];
   /** Plain facts, no guesses. */
   hints: string[];
+  /** The final filesystem by kind (bytes once: whiteouts and overwritten files do not count). */
+  composition: Composition;
+  /** Largest first; each byte in one finding at most. */
+  waste: WasteFinding[];
+  wasteBytes: number;
 }
 
 export interface AnalyzeOptions {
@@ -45,6 +55,8 @@ export interface AnalyzeOptions {
   maxDepth?: number;
   /** Entries per list (default 30). */
   limit?: number;
+  /** Files at least this large are hashed to find copies across layers (default 64 KiB). */
+  minHashBytes?: number;
 }
 
 const WEIGHT_FILE = /\.(safetensors|bin|onnx|pt|pth|ckpt|gguf|h5|msgpack)$/i;
@@ -122,8 +134,28 @@ export async function analyzeImage(client: DockerClient, image: string, otherIma
   const id = history[0]?.id && history[0].id !== '<missing>' ? history[0].id : image;
   // `image` may be a name: compare with the other images by id, never with itself.
   const layers = await imageLayers(client, image, otherImageIds.filter((other) => other !== id), options.signal);
-  const archive = await readSaveArchive(await client.exportImage(image, { signal: options.signal }), options.onProgress, options.signal);
-  const files = mergeLayers(archive);
+  const archive = await readSaveArchive(await client.exportImage(image, { signal: options.signal }), { onProgress: options.onProgress, signal: options.signal, minHashBytes: options.minHashBytes });
+  const applied = applyLayers(archive);
+  const files = new Map([...applied.visible].map(([path, f]) => [path, f.size]));
+  const composition = new CompositionCounter();
+  for (const [path, size] of files) composition.add(path, size);
+  const historyIndexOf = archiveToHistory(archive, layers);
+  archive.layerOrder.forEach((layerPath, i) => {
+    const layer = layers[historyIndexOf[i]];
+    const files = archive.layers.get(layerPath)?.files;
+    if (!layer || !files) return;
+    const counter = new CompositionCounter();
+    for (const [path, size] of files) counter.add(path, size);
+    layer.composition = counter.finish();
+  });
+  for (const layer of layers) layer.composition ??= emptyComposition();
+  const layerRef = (i: number): WasteLayerRef => {
+    const index = historyIndexOf[i] ?? -1;
+    const layer = layers[index];
+    return layer ? { index, createdBy: layer.createdBy, instruction: layer.instruction } : { index: -1, createdBy: '', instruction: `(layer ${i + 1} of the archive)` };
+  };
+  const waste = findWaste(applied, layerRef);
+  const wasteBytes = waste.reduce((s, w) => s + w.bytes, 0);
 
   const paths = folderTotals(files, options.maxDepth ?? 8).slice(0, limit);
   const byFile = [...files].map(([path, bytes]) => ({ path: '/' + path, bytes })).sort((a, b) => b.bytes - a.bytes);
@@ -149,7 +181,26 @@ export async function analyzeImage(client: DockerClient, image: string, otherIma
   if (packageBytes > 0) hints.push(`Python packages: ${formatBytes(packageBytes)}; largest ${pythonPackages.slice(0, 3).map((p) => `${p.path.split('/').pop()} ${formatBytes(p.bytes)}`).join(', ')}`);
   const weightBytes = modelWeights.reduce((s, p) => s + p.bytes, 0);
   if (weightBytes > 0) hints.push(`Model weight files: ${formatBytes(weightBytes)} in ${modelWeights.length} file(s)`);
-  return { image, id, bytes, layers, paths, largestFiles, pythonPackages, modelWeights, hints };
+  if (wasteBytes > 0) hints.push(`Waste: ${formatBytes(wasteBytes)} in ${waste.length} finding(s); largest: ${waste[0].what} in layer ${waste[0].layer.index + 1} (${formatBytes(waste[0].bytes)})`);
+  return { image, id, bytes, layers, paths, largestFiles, pythonPackages, modelWeights, hints, composition: composition.finish(), waste, wasteBytes };
+}
+
+/**
+ * For each layer tar (in archive order), the index of its build step in `layers` (the history,
+ * oldest first). The image config says which steps made no layer (`empty_layer`); without it,
+ * the steps with bytes are matched in order, and failing that, none is (-1).
+ */
+export function archiveToHistory(archive: Pick<SaveArchive, 'layerOrder' | 'configHistory'>, layers: Pick<ImageLayer, 'bytes'>[]): number[] {
+  const n = archive.layerOrder.length;
+  const config = archive.configHistory;
+  if (config && config.length === layers.length) {
+    const steps = config.flatMap((h, i) => (h.emptyLayer ? [] : [i]));
+    if (steps.length === n) return steps;
+  }
+  const withBytes = layers.flatMap((l, i) => (l.bytes > 0 ? [i] : []));
+  if (withBytes.length === n) return withBytes;
+  if (layers.length === n) return layers.map((_, i) => i);
+  return new Array<number>(n).fill(-1);
 }
 
 /** Analyses are cached per image id: an image's content never changes under the same id. */
@@ -157,7 +208,7 @@ const analysisCache = new Map<string, ImageAnatomy>();
 const CACHE_LIMIT = 32;
 
 export async function analyzeImageCached(client: DockerClient, imageId: string, otherImageIds: string[], options: AnalyzeOptions = {}): Promise<ImageAnatomy> {
-  const key = `${client.endpoint}|${imageId}|${options.maxDepth ?? 8}|${options.limit ?? 30}`;
+  const key = `${client.endpoint}|${imageId}|${options.maxDepth ?? 8}|${options.limit ?? 30}|${options.minHashBytes ?? ''}`;
   const hit = analysisCache.get(key);
   if (hit) return hit;
   const anatomy = await analyzeImage(client, imageId, otherImageIds, options);

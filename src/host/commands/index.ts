@@ -22,6 +22,7 @@ import { cancelScanCommand } from './cancelScan';
 import { copyPathCommand } from './copyPath';
 import { deleteItemsCommand } from './deleteItems';
 import { analyzeImageCommand } from './analyzeImage';
+import { compareImageCommand } from './compareImage';
 import { dockerPruneBuildCacheCommand } from './dockerPruneBuildCache';
 import { dockerPruneDanglingImagesCommand } from './dockerPruneDanglingImages';
 import { dockerPruneStoppedContainersCommand } from './dockerPruneStoppedContainers';
@@ -73,6 +74,7 @@ export const COMMANDS: CommandSpec[] = [
   dockerRemoveContainersCommand,
   dockerRemoveVolumesCommand,
   analyzeImageCommand,
+  compareImageCommand,
   dockerRetryImageAnalysisCommand,
 ];
 

@@ -7,6 +7,8 @@
 // one "not listed" row, so a folder's rows always add up to the folder.
 import { formatBytes, formatCount } from '../../core/format';
 import type { ImageAnatomy, ImageLayer, ImagePath } from '../../core/docker/imageAnatomy';
+import { KIND_DESCRIPTIONS, KIND_LABELS, kindsBySize, type Composition, type CompositionKind } from '../../core/docker/imageComposition';
+import type { WasteFinding } from '../../core/docker/imageWaste';
 import type { Item } from '../../core/model';
 import type { ExtraRow } from '../tree/nodes';
 
@@ -16,6 +18,10 @@ export const ROWS_PER_LEVEL = 25;
 /** What a row stands for (ExtraRow.data), read back by the provider when the row is expanded. */
 export type ImageRowData =
   | { kind: 'layers' }
+  | { kind: 'composition' }
+  | { kind: 'composition-kind'; of: CompositionKind }
+  | { kind: 'waste' }
+  | { kind: 'waste-finding'; index: number }
   | { kind: 'folders' }
   | { kind: 'folder'; dir: string }
   | { kind: 'retry-analysis'; analysisKey: string };
@@ -83,6 +89,110 @@ export function layersSummary(layers: ImageLayer[]): string {
   return parts.join(' · ');
 }
 
+/** Python packages listed one by one under "Other Python packages"; the rest are one row. */
+export const TOP_PACKAGES = 10;
+
+/** "PyTorch 1.2 GB · CUDA libraries 900 MB · …": the largest kinds, for the Composition row. */
+export function compositionSummary(c: Composition, kinds = 3): string {
+  const all = kindsBySize(c);
+  if (!all.length) return 'no files';
+  return all.slice(0, kinds).map((k) => `${k.label} ${formatBytes(k.bytes)}`).join(' · ');
+}
+
+/** The rows below "Composition": kinds largest first; PyTorch and Python packages expand. */
+export function compositionRows(c: Composition): ExtraRow[] {
+  return kindsBySize(c).map((k) => {
+    const share = c.total > 0 ? Math.round((k.bytes / c.total) * 100) : 0;
+    const expandable = (k.kind === 'python' && c.packages.length > 0) || (k.kind === 'pytorch' && c.torchCudaBytes > 0);
+    return {
+      key: `kind:${k.kind}`,
+      label: k.label,
+      description: `${formatBytes(k.bytes)} · ${share} %${k.kind === 'pytorch' && c.torchCudaBytes > 0 ? ` · libtorch_cuda ${formatBytes(c.torchCudaBytes)}` : ''}`,
+      tooltip: `**${md(k.label)}** — ${formatBytes(k.bytes)} (${k.bytes.toLocaleString('en-US')} bytes, ${share} % of the files in the final filesystem)\n\n${md(KIND_DESCRIPTIONS[k.kind])}`,
+      icon: KIND_ICONS[k.kind],
+      contextTokens: ['kind-docker-image-kind'],
+      expandable,
+      data: expandable ? ({ kind: 'composition-kind', of: k.kind } satisfies ImageRowData) : undefined,
+    };
+  });
+}
+
+/** Below a kind: the Python packages (top 10, the rest as one row), or libtorch_cuda and the rest of torch. */
+export function compositionKindRows(c: Composition, kind: CompositionKind): ExtraRow[] {
+  if (kind === 'pytorch') {
+    return [
+      { key: 'torch-cuda', label: 'libtorch_cuda', description: formatBytes(c.torchCudaBytes), tooltip: 'torch/lib/libtorch_cuda*: the CUDA kernels of PyTorch', icon: 'file-binary' },
+      { key: 'torch-rest', label: 'the rest of torch', description: formatBytes(c.kinds.pytorch - c.torchCudaBytes), icon: 'ellipsis' },
+    ];
+  }
+  if (kind !== 'python') return [];
+  const rows: ExtraRow[] = c.packages.slice(0, TOP_PACKAGES).map((p) => ({ key: `pkg:${p.name}`, label: p.name, description: formatBytes(p.bytes), icon: 'package' }));
+  const rest = c.packages.slice(TOP_PACKAGES);
+  if (rest.length) rows.push({ key: 'pkg-rest', label: `${rest.length} more ${rest.length === 1 ? 'package' : 'packages'}`, description: formatBytes(rest.reduce((s, p) => s + p.bytes, 0)), icon: 'ellipsis' });
+  return rows;
+}
+
+const KIND_ICONS: Record<CompositionKind, string> = {
+  cuda: 'chip',
+  pytorch: 'flame',
+  python: 'package',
+  'conda-pkgs': 'archive',
+  'conda-envs': 'symbol-namespace',
+  weights: 'database',
+  os: 'server',
+  rest: 'files',
+};
+
+/** "1.2 GB in 4 findings" for the Waste row. */
+export function wasteSummary(anatomy: Pick<ImageAnatomy, 'waste' | 'wasteBytes'>): string {
+  if (!anatomy.waste.length) return 'none found';
+  return `${formatBytes(anatomy.wasteBytes)} in ${formatCount(anatomy.waste.length, 'finding')}`;
+}
+
+/** The rows below "Waste": each finding, largest first, with its layer; expanding shows the fix and examples. */
+export function wasteRows(waste: WasteFinding[]): ExtraRow[] {
+  if (!waste.length) return [{ key: 'none', label: 'No waste found', icon: 'check' }];
+  return waste.map((w, index) => ({
+    key: `waste:${index}`,
+    label: w.what,
+    description: `${formatBytes(w.bytes)} · layer ${w.layer.index + 1}: ${w.layer.instruction}`,
+    tooltip: wasteTooltip(w),
+    icon: 'warning',
+    contextTokens: ['kind-docker-image-waste'],
+    expandable: true,
+    data: { kind: 'waste-finding', index } satisfies ImageRowData,
+  }));
+}
+
+/** The fix first (what to change), then where: the layer, and for deleted/replaced/copied files the other layer, then examples. */
+export function wasteFindingRows(w: WasteFinding): ExtraRow[] {
+  const rows: ExtraRow[] = [{ key: 'fix', label: w.fix, icon: 'lightbulb', tooltip: wasteTooltip(w) }];
+  rows.push({ key: 'layer', label: `layer ${w.layer.index + 1}: ${w.layer.instruction}`, icon: 'layers', tooltip: codeBlock(w.layer.createdBy) });
+  if (w.other) {
+    const verb = w.kind === 'deleted-later' ? 'deleted by' : w.kind === 'overwritten-later' ? 'replaced by' : 'first copy in';
+    rows.push({ key: 'other', label: `${verb} layer ${w.other.index + 1}: ${w.other.instruction}`, icon: 'layers', tooltip: codeBlock(w.other.createdBy) });
+  }
+  for (const e of w.examples) rows.push({ key: `ex:${e}`, label: e, icon: 'file' });
+  if (w.files > w.examples.length) rows.push({ key: 'more', label: `${w.files - w.examples.length} more ${w.files - w.examples.length === 1 ? 'file' : 'files'}`, icon: 'ellipsis' });
+  return rows;
+}
+
+function wasteTooltip(w: WasteFinding): string {
+  const lines = [
+    `**${md(w.what)}** — ${formatBytes(w.bytes)} (${w.bytes.toLocaleString('en-US')} bytes) in ${formatCount(w.files, 'file')}`,
+    '',
+    `Layer ${w.layer.index + 1}:`,
+    codeBlock(w.layer.createdBy),
+  ];
+  if (w.other) lines.push('', `${w.kind === 'deleted-later' ? 'Deleted by' : w.kind === 'overwritten-later' ? 'Replaced by' : 'First copy in'} layer ${w.other.index + 1}:`, codeBlock(w.other.createdBy));
+  lines.push('', md(w.fix));
+  return lines.join('\n');
+}
+
+function codeBlock(createdBy: string): string {
+  return ['```', createdBy.replace(/```/g, "'''") || '(imported filesystem)', '```'].join('\n');
+}
+
 function layerTooltip(layer: ImageLayer, index: number): string {
   const lines = [
     `**Layer ${index + 1}** — ${formatBytes(layer.bytes)} (${layer.bytes.toLocaleString('en-US')} bytes, apparent size)`,
@@ -93,6 +203,7 @@ function layerTooltip(layer: ImageLayer, index: number): string {
   ];
   if (layer.createdMs > 0) lines.push('', `Created ${new Date(layer.createdMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
   if (layer.shared) lines.push('', 'Shared: another local image has this layer too; it is stored once.');
+  if (layer.composition && layer.composition.total > 0) lines.push('', `Holds: ${md(compositionSummary(layer.composition, 4))}`);
   return lines.join('\n');
 }
 
@@ -159,6 +270,7 @@ export function anatomyBreakdown(imageId: string, label: string, anatomy: ImageA
   };
   const folders = folderItems('', depth);
   const sum = (items: Item[]) => items.reduce((s, i) => s + i.bytes, 0);
+  const composition = compositionItems(base, anatomy.composition);
   return {
     id: base,
     label,
@@ -167,10 +279,27 @@ export function anatomyBreakdown(imageId: string, label: string, anatomy: ImageA
     apparentBytes: anatomy.bytes,
     description: anatomy.hints.join(' · ') || undefined,
     children: [
+      { id: `${base}:composition`, label: 'Composition', kind: 'docker-image-composition', bytes: sum(composition), apparentBytes: sum(composition), description: 'what the final filesystem is made of', children: composition },
       { id: `${base}:layers`, label: 'Layers', kind: 'docker-layers', bytes: sum(layers), apparentBytes: sum(layers), description: 'what each build step added', children: layers },
       { id: `${base}:folders`, label: 'Largest folders', kind: 'docker-image-folders', bytes: sum(folders), apparentBytes: sum(folders), description: "the image's final filesystem", children: folders },
     ],
   };
+}
+
+/** The kinds as chart items: Other Python packages split into its top packages, PyTorch into libtorch_cuda and the rest. */
+function compositionItems(base: string, c: Composition): Item[] {
+  return kindsBySize(c).map(({ kind, bytes }): Item => {
+    const id = `${base}:kind:${kind}`;
+    const leaf = (suffix: string, label: string, b: number): Item => ({ id: `${id}:${suffix}`, label, kind: 'docker-image-kind', bytes: b, apparentBytes: b });
+    let children: Item[] | undefined;
+    if (kind === 'python' && c.packages.length) {
+      children = c.packages.slice(0, TOP_PACKAGES).map((p) => leaf(`pkg:${p.name}`, p.name, p.bytes));
+      const rest = c.packages.slice(TOP_PACKAGES).reduce((s, p) => s + p.bytes, 0);
+      if (rest > 0) children.push({ ...leaf('pkg-rest', 'other packages', rest), kind: 'rest' });
+    }
+    if (kind === 'pytorch' && c.torchCudaBytes > 0) children = [leaf('torch-cuda', 'libtorch_cuda', c.torchCudaBytes), leaf('torch-rest', 'the rest of torch', bytes - c.torchCudaBytes)];
+    return { id, label: KIND_LABELS[kind], kind: 'docker-image-kind', bytes, apparentBytes: bytes, description: KIND_DESCRIPTIONS[kind], children };
+  });
 }
 
 /** Escapes text for a Markdown tooltip. */

@@ -1,7 +1,8 @@
 // The rows below a Docker image in the tree: "Layers" (each build step's instruction, size and a
-// shared badge, from the image history) and "Largest folders" (the image's own filesystem, which
-// needs the whole image read: done only when the user expands that row, with cancellable progress,
-// and kept per image id). Nothing here runs before the user expands something.
+// shared badge, from the image history), "Composition" (what the image is made of, by kind),
+// "Waste" (findings with the layer and the fix) and "Largest folders" (the image's own filesystem).
+// The last three need the whole image read: done only when the user expands one of them, with
+// cancellable progress, and kept per image id. Nothing here runs before the user expands something.
 import { formatBytes } from '../../core/format';
 import { DOCKER_CATEGORY_ID, DOCKER_ITEM_IDS } from '../../core/scanners/docker';
 import { isAbortError } from '../../core/docker/types';
@@ -10,7 +11,10 @@ import type { ChildProvider, ItemsTree } from '../tree/itemsTree';
 import type { ExtraNode, ExtraRow, ItemNode } from '../tree/nodes';
 import type { DockerServices } from './dockerServices';
 import { ImageAnalyses, type ImageRef } from './imageAnalyses';
-import { entriesIn, folderRows, layerRows, layersSummary, type ImageRowData } from './imageRows';
+import type { ImageAnatomy } from '../../core/docker/imageAnatomy';
+import {
+  compositionKindRows, compositionRows, compositionSummary, entriesIn, folderRows, layerRows, layersSummary, wasteFindingRows, wasteRows, wasteSummary, type ImageRowData,
+} from './imageRows';
 
 export const RETRY_ANALYSIS_COMMAND = 'mlDiskSpace.docker.retryImageAnalysis';
 
@@ -36,10 +40,18 @@ export class ImageTreeProvider implements ChildProvider {
     switch (data?.kind) {
       case 'layers':
         return layerRows(await this.docker.analyses.layers(ref));
+      case 'composition':
+        return this.analyzed(ref, parent, owner, (a) => compositionRows(a.composition));
+      case 'composition-kind':
+        return this.analyzed(ref, parent, owner, (a) => compositionKindRows(a.composition, data.of));
+      case 'waste':
+        return this.analyzed(ref, parent, owner, (a) => wasteRows(a.waste));
+      case 'waste-finding':
+        return this.analyzed(ref, parent, owner, (a) => (a.waste[data.index] ? wasteFindingRows(a.waste[data.index]) : []));
       case 'folders':
-        return this.folderLevel(ref, '', parent, owner);
+        return this.analyzed(ref, parent, owner, (a) => folderRows(a, ''));
       case 'folder':
-        return this.folderLevel(ref, data.dir, parent, owner);
+        return this.analyzed(ref, parent, owner, (a) => folderRows(a, data.dir));
       default:
         return [];
     }
@@ -50,11 +62,15 @@ export class ImageTreeProvider implements ChildProvider {
     const layers = this.docker.analyses.cachedLayers(ref);
     const anatomy = this.docker.analyses.cached(ref);
     let folders = "expand to analyze (reads the whole image)";
+    let composition = folders;
+    let waste = folders;
     if (anatomy) {
       const top = entriesIn(anatomy, '').entries;
       folders = `${formatBytes(top.reduce((s, e) => s + e.bytes, 0))} in the final filesystem`;
-    } else if (this.docker.analyses.isRunning(ref)) folders = 'analyzing…';
-    else if (this.docker.analyses.wasCancelled(ref)) folders = 'analysis cancelled';
+      composition = compositionSummary(anatomy.composition);
+      waste = wasteSummary(anatomy);
+    } else if (this.docker.analyses.isRunning(ref)) folders = composition = waste = 'analyzing…';
+    else if (this.docker.analyses.wasCancelled(ref)) folders = composition = waste = 'analysis cancelled';
     return [
       {
         key: 'layers',
@@ -65,6 +81,26 @@ export class ImageTreeProvider implements ChildProvider {
         contextTokens: ['kind-docker-image-layers'],
         expandable: true,
         data: { kind: 'layers' } satisfies ImageRowData,
+      },
+      {
+        key: 'composition',
+        label: 'Composition',
+        description: composition,
+        tooltip: "What the image's final filesystem is made of: CUDA libraries, PyTorch, other Python packages, conda, model weights, the OS base and the rest (apparent sizes, each file counted once). Read from the image's `docker save` stream when you expand this row.",
+        icon: 'pie-chart',
+        contextTokens: ['kind-docker-image-composition'],
+        expandable: true,
+        data: { kind: 'composition' } satisfies ImageRowData,
+      },
+      {
+        key: 'waste',
+        label: 'Waste',
+        description: waste,
+        tooltip: 'Bytes the image ships for nothing — files a later layer deletes or replaces, package caches, build toolchains, .git and test/data folders, copies of the same file — each with the layer that caused it and the usual fix.',
+        icon: 'warning',
+        contextTokens: ['kind-docker-image-waste-list'],
+        expandable: true,
+        data: { kind: 'waste' } satisfies ImageRowData,
       },
       {
         key: 'folders',
@@ -79,18 +115,19 @@ export class ImageTreeProvider implements ChildProvider {
     ];
   }
 
-  private async folderLevel(ref: ImageRef, dir: string, row: ExtraNode, owner: ItemNode): Promise<ExtraRow[]> {
+  /** Rows that need the whole analysis: from the cache, or after analyzing (a retry row when cancelled or failed). */
+  private async analyzed(ref: ImageRef, row: ExtraNode, owner: ItemNode, render: (anatomy: ImageAnatomy) => ExtraRow[]): Promise<ExtraRow[]> {
     const analyses = this.docker.analyses;
     const key = ImageAnalyses.key(ref.client, ref.imageId);
     const cached = analyses.cached(ref);
-    if (cached) return folderRows(cached, dir);
+    if (cached) return render(cached);
     // Cancelled before: do not start again on every refresh of the tree, only when the user asks.
     if (analyses.wasCancelled(ref) && !analyses.isRunning(ref)) return [retryRow('Analysis cancelled — click to analyze again', key, row.treeId)];
     try {
       const anatomy = await analyses.analyze(ref);
       // The image row's descriptions now know the result.
       setTimeout(() => this.tree.refresh(owner.treeId), 0);
-      return folderRows(anatomy, dir);
+      return render(anatomy);
     } catch (err) {
       if (isAbortError(err)) return [retryRow('Analysis cancelled — click to analyze again', key, row.treeId)];
       return [retryRow(`Could not analyze: ${errorText(err)} — click to try again`, key, row.treeId)];
