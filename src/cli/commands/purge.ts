@@ -36,7 +36,7 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
 async function purgeShm(yes: boolean, json: boolean): Promise<number> {
   const plan = planShmLeftovers(await scanShm({ dir: shmDir(process.env) }));
   if (json && !yes) { printJson(planJson(plan)); return 0; }
-  print(planText(plan));
+  if (!json) print(planText(plan));
   if (!yes) { print(NOT_DELETED); return 0; }
   const report = await executeShmPlan(plan, { protectedPaths: [process.env.HOME || os.homedir(), process.cwd()] });
   if (json) printJson(report); else print(reportText(report));

@@ -66,10 +66,12 @@ function verdict(
   if (seg.pids.length) return { reclaimable: false, reason: `in use by pid ${seg.pids.join(', ')}` };
   if (myUid !== 0 && seg.uid !== myUid) return { reclaimable: false, reason: `belongs to uid ${seg.uid}, not you` };
   if (now - seg.modifiedMs < minAgeMs) return { reclaimable: false, reason: 'written in the last minute (may be in the middle of being set up)' };
-  // A process we could not inspect might map it: one of the owner's own, or anyone's when the mode lets others open it.
+  // A process we cannot inspect (another user's; a non-dumpable one such as ssh-agent or init,
+  // unreadable even to root) could map a segment only if it may open it: the owner's own (mode
+  // 0600, what PyTorch and multiprocessing create) are taken as not used by those; a segment
+  // others may open is kept whenever any process could not be inspected.
   const openToOthers = (seg.mode & 0o066) !== 0;
-  const suspect = unreadable.find((p) => p.uid === seg.uid || p.uid === -1 || (openToOthers && p.uid !== 0));
-  if (suspect) return { reclaimable: false, reason: `pid ${suspect.pid} could not be inspected and might use it` };
+  if (openToOthers && unreadable.length) return { reclaimable: false, reason: `others may open it and ${unreadable.length} process(es) could not be inspected` };
   return { reclaimable: true, reason: 'no live process maps it or holds it open' };
 }
 
