@@ -148,9 +148,12 @@ export function parseOomKills(lines: KernelLine[]): OomKill[] {
   const kills: OomKill[] = [];
   const memcgByPid = new Map<number, string>();
   for (const { timeMs, text } of lines) {
-    const ctx = /oom-kill:.*?(?:oom_memcg=([^,]*),)?.*?\bpid=(\d+)/.exec(text);
-    if (ctx && ctx[1] !== undefined) memcgByPid.set(Number(ctx[2]), ctx[1]);
-    const m = /(Memory cgroup out of memory|Out of memory(?: \(oom_kill_allocating_task\))?): Killed process (\d+) \((.*?)\)/.exec(text);
+    if (text.startsWith('oom-kill:')) {
+      const memcg = /[,:]oom_memcg=([^,]*)/.exec(text)?.[1];
+      const pid = /[,:]pid=(\d+)/.exec(text)?.[1];
+      if (memcg !== undefined && pid !== undefined) memcgByPid.set(Number(pid), memcg);
+    }
+    const m = /(Memory cgroup out of memory|Out of memory(?: \(oom_kill_allocating_task\))?): Killed process (\d+) \((.*?)\)(?= total-vm|,|\s*$)/.exec(text);
     if (!m) continue;
     const pid = Number(m[2]);
     const uid = /UID:(\d+)/.exec(text);
