@@ -37,7 +37,8 @@ function run(file: string, args: string[]): Promise<{ stdout: string; error?: st
   return new Promise((resolve) => {
     execFile(file, args, { timeout: TIMEOUT_MS, maxBuffer: 4 << 20, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
       // quota exits 1 when a limit is exceeded: the output is still the answer.
-      const error = err && !stdout ? (String(stderr).trim().split('\n')[0] || err.message) : undefined;
+      const code = (err as { code?: unknown } | null)?.code;
+      const error = err && !stdout ? (String(stderr).trim().split('\n')[0] || (typeof code === 'number' ? `exit ${code}, no output` : err.message)) : undefined;
       resolve({ stdout: String(stdout), error });
     });
   });
@@ -89,7 +90,7 @@ export async function readQuotas(p: string, mount?: MountEntry): Promise<QuotaRe
     const repquota = findTool('repquota');
     if (quota) {
       const r = await run(quota, ['-w', '-p', '-v', '-u', '-g']);
-      if (r.error) notes.push(`quota: ${r.error}`);
+      if (r.error) notes.push(`quota: ${r.error}` + (/^exit \d+, no output$/.test(r.error) ? ' (no file system with quotas for you)' : ''));
       found.push(...parseQuotaOutput(r.stdout).filter(sameDevice));
       const project = await projectIdOf(p);
       if (project !== undefined) {
