@@ -11,11 +11,12 @@ import { ExtensionHostExit, MochaCounts, Phase, PhaseContext } from './harness';
 import { uiChartPhase } from './chartPhase';
 import { uiCheckpointsPhase } from './checkpointsPhase';
 import { uiDockerPhase } from './dockerPhase';
+import { uiHeadroomPhase } from './headroomPhase';
 import { extensionTestsPhase, uiTreePhase, vsixPhase } from './phases';
 import { loadTools } from './tools';
 
 /** In run order. Add a phase here (see phases.ts). */
-export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase, uiCheckpointsPhase];
+export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase, uiCheckpointsPhase, uiHeadroomPhase];
 
 interface PhaseReport {
   name: string;

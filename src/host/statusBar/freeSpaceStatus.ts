@@ -139,14 +139,15 @@ export class FreeSpaceStatus implements vscode.Disposable {
     await this.deps.context.globalState.update(HISTORY_KEY, { ...histories, [volumeKey]: history });
     const forecast = estimateTimeToFull(history, defaultForecastOptions(volume.totalBytes));
     // Thresholds apply to whatever runs out first: the disk's bytes, its inodes or a quota.
-    const pct = effectivePercentUsed(percentUsed(volume), volume.binding);
+    const bytesPercent = percentUsed(volume);
+    const pct = effectivePercentUsed(bytesPercent, volume.binding);
     const thresholds = { warnAtPercentUsed: config.warnAtPercentUsed, criticalAtPercentUsed: config.criticalAtPercentUsed };
     const view: StatusView = buildStatusView({
       volumePath,
       totalBytes: volume.totalBytes,
       freeBytes: volume.freeBytes,
       availableBytes: volume.availableBytes,
-      percentUsed: pct,
+      percentUsed: bytesPercent,
       thresholds,
       forecast,
       forecastWarning: this.forecastWarning,
