@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { bindingLimit, statfsLimits } from '../../src/core/headroom/limits';
+import { mountContaining, parseMountEntries } from '../../src/core/headroom/mountOf';
 import {
   parseLfsQuotaOutput, parseQuotaOutput, parseRepquotaOutput, parseXfsQuotaOutput, quotaToLimit,
 } from '../../src/core/headroom/quotaParse';
@@ -116,5 +117,24 @@ describe('binding limit', () => {
 
   it('a file system without an inode table (files = 0) has no inode limit', () => {
     assert.deepStrictEqual(statfsLimits({ ...fsNumbers, files: 0, ffree: 0 }).map((l) => l.kind), ['filesystem']);
+  });
+});
+
+describe('mount of a path (which quota lines apply)', () => {
+  // /proc/self/mountinfo lines as the kernel writes them (a space in a mount point is \040).
+  const MOUNTINFO = [
+    '22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw',
+    '30 22 0:27 / /home rw,relatime shared:9 - nfs4 fileserver.example.org:/export/home rw,vers=4.2',
+    '31 30 0:28 / /home/alice/my\\040data rw,relatime - xfs /dev/mapper/vg0-data rw,prjquota',
+    '32 22 0:29 / /lustre/scratch rw - lustre 10.0.0.1@tcp:/scratch rw',
+  ].join('\n');
+
+  it('the innermost mount wins; escaped names are decoded; a sibling prefix is not inside', () => {
+    const entries = parseMountEntries(MOUNTINFO);
+    assert.strictEqual(mountContaining(entries, '/home/alice/my data/run1')?.fsType, 'xfs');
+    assert.strictEqual(mountContaining(entries, '/home/alice/my data/run1')?.source, '/dev/mapper/vg0-data');
+    assert.strictEqual(mountContaining(entries, '/home/alice/code')?.source, 'fileserver.example.org:/export/home');
+    assert.strictEqual(mountContaining(entries, '/homework')?.mountPoint, '/');
+    assert.strictEqual(mountContaining(entries, '/lustre/scratch')?.fsType, 'lustre');
   });
 });
