@@ -3,6 +3,7 @@ import * as v8 from 'v8';
 import { HelpRequested, UsageError } from './args';
 import { imageCommand } from './commands/image';
 import { metricsCommand } from './commands/metrics';
+import { memoryCommand } from './commands/memory';
 import { purgeCommand } from './commands/purge';
 import { retentionCommand } from './commands/retention';
 import { scanCommand } from './commands/scan';
@@ -16,7 +17,7 @@ const COMMAND_USAGE: Record<string, string> = {
       Prints what purging a cache or an item (an id from 'scan --json') would delete and free;
       deletes only with --yes. IDs: huggingface:prune, conda:tarballs, conda:unused-packages,
       conda:clean, pip:purge, uv:clean, torch:clean, docker:dangling-images, docker:unused-images,
-      docker:stopped-containers, docker:unused-volumes, docker:build-cache.`,
+      docker:stopped-containers, docker:unused-volumes, docker:build-cache, shm:leftovers.`,
   plan: `  ml-disk-space plan retention [--keep-best K] PATH... [--json]
       The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.`,
   apply: `  ml-disk-space apply retention [--keep-best K] PATH... [--yes] [--json]
@@ -31,6 +32,9 @@ const COMMAND_USAGE: Record<string, string> = {
   ml-disk-space metrics --install-timer DIR --output FILE.prom [PATH...] [--interval MIN] [--system]
       Writes a systemd service + timer into DIR (e.g. ~/.config/systemd/user) that does it every
       MIN minutes (default 15); --system: a system unit running as you.`,
+  memory: `  ml-disk-space memory [--json] [--hours N]
+      RAM, swap, /dev/shm (and its leftovers of exited processes), Python processes with RSS,
+      oom_score and oom_score_adj, and the OOM killer's kills of the last N hours (default 24).`,
 };
 const FOOTER = 'Deletion is permanent. Sizes are disk usage (like du -B1) unless marked apparent.';
 const USAGE = `usage:\n${Object.values(COMMAND_USAGE).join('\n')}\n${FOOTER}`;
@@ -45,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'apply': return await retentionCommand('apply', rest);
       case 'image': return await imageCommand(rest);
       case 'metrics': return await metricsCommand(rest);
+      case 'memory': return await memoryCommand(rest);
       case 'help': case '--help': case '-h':
         process.stdout.write(USAGE + '\n');
         return 0;

@@ -1,6 +1,7 @@
 // The scan model: categories -> items -> children. Everything the tree, the chart, the status bar
 // and the CLI show comes from here. Sizes are disk usage (st_blocks x 512) unless a field says
 // "apparent" (st_size); bytes shared with another category are counted once, in the first.
+import type { BindingLimit, VolumeLimit } from './headroom/limits';
 
 /** A fact shown to the user (tooltip, description, JSON). */
 export type FactValue = string | number | boolean | null;
@@ -63,6 +64,12 @@ export interface VolumeInfo {
   freeBytes: number;
   /** Bytes available to an unprivileged user (f_bavail x f_bsize). */
   availableBytes: number;
+  /** Every limit on this volume: the file system's bytes and inodes, and quotas (core/headroom). */
+  limits?: VolumeLimit[];
+  /** The limit that runs out first. */
+  binding?: BindingLimit;
+  /** Why some limits could not be read (no quota tools, a tool's error). */
+  limitNotes?: string[];
 }
 
 export interface ScanModel {

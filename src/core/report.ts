@@ -4,6 +4,7 @@ import type { Item, ScanModel } from './model';
 import { formatBytes } from './format';
 import { hfReportLines } from './hf/reportText';
 import { percentUsed } from './volume';
+import { describeBinding } from './headroom/describe';
 
 export interface ItemJson {
   id: string;
@@ -36,7 +37,11 @@ function itemJson(item: Item): ItemJson {
 
 export function toJson(model: ScanModel): unknown {
   return {
-    volume: model.volume ? { path: model.volume.path, totalBytes: model.volume.totalBytes, freeBytes: model.volume.freeBytes, availableBytes: model.volume.availableBytes } : null,
+    volume: model.volume ? {
+      path: model.volume.path, totalBytes: model.volume.totalBytes, freeBytes: model.volume.freeBytes, availableBytes: model.volume.availableBytes,
+      limits: model.volume.limits ?? [], binding: model.volume.binding ?? null,
+      ...(model.volume.limitNotes ? { limitNotes: model.volume.limitNotes } : {}),
+    } : null,
     scannedAt: new Date(model.scannedAt).toISOString(),
     durationMs: model.durationMs,
     sizes: 'bytes = disk usage (st_blocks x 512, like du -B1), hard links counted once; apparentBytes = st_size sum (like du -b)',
@@ -60,7 +65,12 @@ const pad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.leng
 export function toText(model: ScanModel, top: number): string {
   const lines: string[] = [];
   const v = model.volume;
-  if (v) lines.push(`Volume of ${v.path}: ${formatBytes(v.availableBytes)} free of ${formatBytes(v.totalBytes)} (${percentUsed(v).toFixed(0)}% used)`, '');
+  if (v) {
+    lines.push(`Volume of ${v.path}: ${formatBytes(v.availableBytes)} free of ${formatBytes(v.totalBytes)} (${percentUsed(v).toFixed(0)}% used)`);
+    // Say so when something other than the disk's bytes runs out first (inodes, a quota).
+    if (v.binding && !(v.binding.kind === 'filesystem')) lines.push(`Runs out first: ${describeBinding(v.binding)}`);
+    lines.push('');
+  }
   const categories = [...model.categories].sort((a, b) => b.bytes - a.bytes);
   for (const c of categories) {
     const extra = c.reclaimableBytes ? `  (${formatBytes(c.reclaimableBytes)} reclaimable)` : '';

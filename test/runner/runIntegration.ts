@@ -12,11 +12,12 @@ import { uiChartPhase } from './chartPhase';
 import { uiCheckpointsPhase } from './checkpointsPhase';
 import { uiDockerPhase } from './dockerPhase';
 import { uiNotificationsPhase } from './notificationsPhase';
+import { uiHeadroomPhase } from './headroomPhase';
 import { extensionTestsPhase, uiTreePhase, vsixPhase } from './phases';
 import { loadTools } from './tools';
 
 /** In run order. Add a phase here (see phases.ts). */
-export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase, uiCheckpointsPhase, uiNotificationsPhase];
+export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase, uiCheckpointsPhase, uiHeadroomPhase, uiNotificationsPhase];
 
 interface PhaseReport {
   name: string;

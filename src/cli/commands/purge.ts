@@ -9,11 +9,14 @@ import { scan } from '../../core/scan/scan';
 import { defaultSettings } from '../../core/settings';
 import { CACHE_PURGE_IDS } from '../../core/caches/planProvider';
 import { finishHfManifestEdits } from '../../core/hf/manifestEdits';
+import { scanShm, shmDir } from '../../core/headroom/shm';
+import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
 import { parseArgs, UsageError } from '../args';
 import { NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
 
 export const PURGE_IDS: Record<string, string> = {
   ...CACHE_PURGE_IDS,
+  [SHM_PURGE_ID]: '/dev/shm segments left by processes that have exited (none mapped or open)',
   ...Object.fromEntries(Object.keys(DOCKER_PURGE_TARGETS).map((id) => [id, `Docker: ${id.slice('docker:'.length).replace(/-/g, ' ')} (docker * prune)`])),
 };
 
@@ -33,6 +36,16 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }
 
+async function purgeShm(yes: boolean, json: boolean): Promise<number> {
+  const plan = planShmLeftovers(await scanShm({ dir: shmDir(process.env) }));
+  if (json && !yes) { printJson(planJson(plan)); return 0; }
+  if (!json) print(planText(plan));
+  if (!yes) { print(NOT_DELETED); return 0; }
+  const report = await executeShmPlan(plan, { protectedPaths: [process.env.HOME || os.homedir(), process.cwd()] });
+  if (json) printJson(report); else print(reportText(report));
+  return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}
+
 export async function purgeCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [], ['yes', 'json']);
   const [id, ...extra] = args.positionals;
@@ -42,6 +55,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   const yes = args.flags.has('yes');
   const json = args.flags.has('json');
   if (id.startsWith('docker:')) return purgeDocker(id, yes, json);
+  if (id === SHM_PURGE_ID) return purgeShm(yes, json);
 
   const categoryId = id.slice(0, id.indexOf(':') > 0 ? id.indexOf(':') : undefined);
   const settings = defaultSettings();

@@ -8,7 +8,7 @@ import { reportWalkErrors } from '../caches/common';
 import { isStrictlyInside } from '../safety/pathGuards';
 import { scanWorkspace, WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../scanners/workspace';
 import { defaultSettings, type ScanSettings } from '../settings';
-import { volumeOf } from '../volume';
+import { volumeWithQuotas } from '../volume';
 import { Walker, type WalkerOptions } from '../walker/walker';
 import type { WalkProgress } from '../walker/types';
 import { checkpointCollectOption } from '../checkpoints/find';
@@ -94,7 +94,7 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   let volume;
   if (roots[0]) {
     try {
-      volume = await volumeOf(roots[0]);
+      volume = await volumeWithQuotas(roots[0]);
     } catch (err) {
       warnings.push({ message: `cannot read free space of ${roots[0]}: ${(err as Error).message}`, path: roots[0] });
     }

@@ -39,12 +39,14 @@ import { revealInExplorerCommand } from './revealInExplorer';
 import { revealInOSCommand } from './revealInOS';
 import { scanCommand } from './scan';
 import { showLogCommand } from './showLog';
+import { showMemoryCommand } from './showMemory';
 
 export const COMMANDS: CommandSpec[] = [
   scanCommand,
   cancelScanCommand,
   findLargeItemCommand,
   showLogCommand,
+  showMemoryCommand,
   revealInOSCommand,
   revealInExplorerCommand,
   copyPathCommand,

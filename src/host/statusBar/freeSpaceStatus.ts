@@ -5,12 +5,15 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
-import { percentUsed, volumeOf } from '../../core/volume';
+import { describeBinding } from '../../core/headroom/describe';
+import { limitName } from '../../core/headroom/limits';
+import { percentUsed, volumeWithQuotas } from '../../core/volume';
+import type { BindingLimit, VolumeLimit } from '../../core/headroom/limits';
 import type { HostConfig } from '../configRead';
 import { errorText, type Log } from '../log';
 import type { Prompts } from '../prompts';
 import {
-  addSample, buildStatusView, defaultForecastOptions, estimateTimeToFull, nextAlert,
+  addSample, buildStatusView, defaultForecastOptions, effectivePercentUsed, estimateTimeToFull, nextAlert,
   type FreeSample, type FullForecast, type SpaceLevel, type StatusView,
 } from './statusLogic';
 
@@ -36,6 +39,9 @@ export interface StatusState {
   background: 'error' | 'warning' | undefined;
   forecast?: FullForecast;
   forecastWarning?: string;
+  /** Every limit on the volume (bytes, inodes, quotas) and the one that runs out first. */
+  limits: VolumeLimit[];
+  binding?: BindingLimit;
   refreshedAt: number;
 }
 
@@ -115,7 +121,7 @@ export class FreeSpaceStatus implements vscode.Disposable {
     let volume;
     let volumeKey: string;
     try {
-      volume = await volumeOf(volumePath);
+      volume = await volumeWithQuotas(volumePath);
       volumeKey = `dev:${(await fs.promises.stat(volumePath)).dev}`;
     } catch (err) {
       const message = `cannot read free space of ${volumePath}: ${errorText(err)}`;
@@ -132,17 +138,21 @@ export class FreeSpaceStatus implements vscode.Disposable {
     const history = addSample(histories[volumeKey] ?? [], { t: now, availableBytes: volume.availableBytes });
     await this.deps.context.globalState.update(HISTORY_KEY, { ...histories, [volumeKey]: history });
     const forecast = estimateTimeToFull(history, defaultForecastOptions(volume.totalBytes));
-    const pct = percentUsed(volume);
+    // Thresholds apply to whatever runs out first: the disk's bytes, its inodes or a quota.
+    const bytesPercent = percentUsed(volume);
+    const pct = effectivePercentUsed(bytesPercent, volume.binding);
     const thresholds = { warnAtPercentUsed: config.warnAtPercentUsed, criticalAtPercentUsed: config.criticalAtPercentUsed };
     const view: StatusView = buildStatusView({
       volumePath,
       totalBytes: volume.totalBytes,
       freeBytes: volume.freeBytes,
       availableBytes: volume.availableBytes,
-      percentUsed: pct,
+      percentUsed: bytesPercent,
       thresholds,
       forecast,
       forecastWarning: this.forecastWarning,
+      limits: volume.limits,
+      binding: volume.binding,
     });
     this.item.text = view.text;
     this.item.tooltip = view.tooltipLines.join('\n');
@@ -151,7 +161,7 @@ export class FreeSpaceStatus implements vscode.Disposable {
       volumePath, volumeKey,
       totalBytes: volume.totalBytes, freeBytes: volume.freeBytes, availableBytes: volume.availableBytes,
       percentUsed: pct, level: view.level, text: view.text, tooltip: view.tooltipLines.join('\n'), background: view.background,
-      forecast, forecastWarning: this.forecastWarning, refreshedAt: now,
+      forecast, forecastWarning: this.forecastWarning, limits: volume.limits ?? [], binding: volume.binding, refreshedAt: now,
     };
     await this.checkThreshold(this.current, thresholds);
     return this.current;
@@ -169,8 +179,10 @@ export class FreeSpaceStatus implements vscode.Disposable {
       this.deps.log.info(`Volume of ${state.volumePath} crossed the ${step.notify} threshold (${state.percentUsed.toFixed(1)} % used); not notifying, muted for this volume`);
       return;
     }
-    const message =
-      step.notify === 'critical'
+    const binding = state.binding && state.binding.kind !== 'filesystem' ? state.binding : undefined;
+    const message = binding
+      ? `${step.notify === 'critical' ? 'Almost out of' : 'Running low on'} ${limitName(binding)} on the volume of ${state.volumePath}: ${describeBinding(binding)}.`
+      : step.notify === 'critical'
         ? `Disk almost full: the volume of ${state.volumePath} is ${state.percentUsed.toFixed(1)} % used, ${formatBytes(state.availableBytes)} free.`
         : `Disk space is getting low: the volume of ${state.volumePath} is ${state.percentUsed.toFixed(1)} % used, ${formatBytes(state.availableBytes)} free.`;
     this.notifications.push({ level: step.notify, volumeKey: state.volumeKey, message, at: Date.now() });

@@ -2,6 +2,8 @@
 // which threshold level a volume is at, when a crossing deserves a notification, and how soon the
 // volume fills at the current rate.
 import { formatBytes } from '../../core/format';
+import { bindingStatusText, describeBinding, describeLimit } from '../../core/headroom/describe';
+import type { BindingLimit, VolumeLimit } from '../../core/headroom/limits';
 
 export type SpaceLevel = 'ok' | 'warn' | 'critical';
 
@@ -154,6 +156,14 @@ export interface StatusInput {
   forecast?: FullForecast;
   /** From a checkpoint-run forecast that will not fit (issue 7), e.g. "run-a needs ~138 GB more". */
   forecastWarning?: string;
+  /** Every limit on the volume (bytes, inodes, quotas) and the one that runs out first. */
+  limits?: VolumeLimit[];
+  binding?: BindingLimit;
+}
+
+/** How used the volume is for the thresholds: the disk's bytes, or the binding limit (inodes, a quota) when that is fuller. */
+export function effectivePercentUsed(percentUsed: number, binding?: BindingLimit): number {
+  return Math.max(percentUsed, binding?.percentUsed ?? 0);
 }
 
 export interface StatusView {
@@ -165,8 +175,9 @@ export interface StatusView {
 }
 
 export function buildStatusView(input: StatusInput): StatusView {
-  const level = levelFor(input.percentUsed, input.thresholds);
-  let text = `$(database) ${formatBytes(input.availableBytes)} free`;
+  const binding = input.binding && input.binding.kind !== 'filesystem' ? input.binding : undefined;
+  const level = levelFor(effectivePercentUsed(input.percentUsed, binding), input.thresholds);
+  let text = binding ? `$(database) ${bindingStatusText(binding)}` : `$(database) ${formatBytes(input.availableBytes)} free`;
   if (input.forecast) text += ` · full in ${formatDuration(input.forecast.msToFull)}`;
   if (input.forecastWarning) text += ' $(warning)';
   const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning ? 'warning' : undefined;
@@ -182,6 +193,11 @@ export function buildStatusView(input: StatusInput): StatusView {
     lines.push(`Filling at ~${formatBytes(input.forecast.bytesPerHour)}/h: full in ${formatDuration(input.forecast.msToFull)} at this rate`);
   }
   if (input.forecastWarning) lines.push(`Warning: ${input.forecastWarning}`);
+  if (binding) lines.push(`Runs out first: ${describeBinding(binding)}`);
+  if (input.limits && input.limits.length > 1) {
+    lines.push('Limits on this volume:');
+    for (const l of input.limits) lines.push(`  ${describeLimit(l)}`);
+  }
   lines.push(
     `Warns at ${input.thresholds.warnAtPercentUsed} % used, critical at ${input.thresholds.criticalAtPercentUsed} % (mlDiskSpace.warnAtPercentUsed / criticalAtPercentUsed)`,
   );
