@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../core/metrics/atomicWrite';
 import { renderExposition } from '../../core/metrics/exposition';
 import { DEFAULT_TOP_RUNS, metricsFromScan } from '../../core/metrics/fromScan';
 import { enableCommands, serviceUnit, timerUnit, UNIT_NAME, type TimerUnitsRequest } from '../../core/metrics/systemdUnits';
-import { createVolumeResolver, noVolumeLimits } from '../../core/metrics/volumes';
+import { createVolumeResolver, quotaVolumeLimits } from '../../core/metrics/volumes';
 import { scan } from '../../core/scan/scan';
 import { intFlag, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { print } from '../output';
@@ -40,7 +40,7 @@ export async function metricsCommand(argv: string[]): Promise<number> {
   });
   // A cancelled scan's numbers are partial: the last complete file stays in place.
   if (model.cancelled) return 130;
-  const text = renderExposition(await metricsFromScan(model, { topRuns, volumes: createVolumeResolver(), limits: noVolumeLimits }));
+  const text = renderExposition(await metricsFromScan(model, { topRuns, volumes: createVolumeResolver(), limits: quotaVolumeLimits }));
   if (output === undefined) {
     process.stdout.write(text);
     return 0;

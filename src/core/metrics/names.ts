@@ -21,7 +21,7 @@ export const METRICS = {
   volumeSizeBytes: spec('ml_disk_space_volume_size_bytes', ['volume'],
     'Size of the volume (statfs f_blocks x f_bsize).'),
   volumeLimitFreeBytes: spec('ml_disk_space_volume_limit_free_bytes', ['volume', 'kind'],
-    'Free bytes under a limit that binds before the volume is full (kind: quota, inodes, ...), where known.'),
+    'Free bytes under a quota on the volume (kind: user-quota, group-quota, project-quota), where one is set.'),
   runCheckpointBytes: spec('ml_disk_space_run_checkpoint_bytes', ['run'],
     'Disk usage of a training run\'s checkpoints (run = its folder).'),
   runForecastNeededBytes: spec('ml_disk_space_run_forecast_needed_bytes', ['run'],

@@ -5,6 +5,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { readMountPoints } from '../safety/mountPoints';
+import { volumeWithQuotas } from '../volume';
 
 export interface VolumeStats {
   sizeBytes: number;
@@ -19,12 +20,18 @@ export interface VolumeLimit {
   freeBytes: number;
 }
 
-/**
- * Where volume limits come from. Nothing in the scan model knows them yet; a reader of quotas
- * and inode counts plugs in here (the CLI passes `noVolumeLimits` until then).
- */
+/** Where volume limits come from (the CLI: the user's, group's and project's byte quotas). */
 export type VolumeLimitSource = (volume: string) => Promise<VolumeLimit[]>;
 export const noVolumeLimits: VolumeLimitSource = async () => [];
+
+/**
+ * The byte quotas on a volume (headroom/quotaRead.ts). The file system's own free bytes are
+ * ml_disk_space_volume_free_bytes already, and inode limits count inodes, not bytes.
+ */
+export const quotaVolumeLimits: VolumeLimitSource = async (volume) =>
+  (await volumeWithQuotas(volume)).limits!
+    .filter((l) => l.kind !== 'filesystem' && l.kind !== 'inodes' && l.freeBytes !== undefined)
+    .map((l) => ({ kind: l.kind, freeBytes: l.freeBytes! }));
 
 export interface VolumeResolver {
   /** The mount point holding `p`, or '' when it cannot be told. */
