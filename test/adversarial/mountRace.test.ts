@@ -4,7 +4,6 @@
 // helper process during executePlan; afterwards the mounts are undone and the precious tree must be
 // byte-identical, everything outside the plan unchanged, and the report must name the mount.
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import { executePlan, type ExecutorReport } from '../../src/core/executor';
 import { walk } from '../../src/core/walker/walker';
