@@ -9,6 +9,7 @@ import { scan } from '../../core/scan/scan';
 import { defaultSettings } from '../../core/settings';
 import { CACHE_PURGE_IDS } from '../../core/caches/planProvider';
 import { parseArgs, UsageError } from '../args';
+import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
 import { NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
 
 export const PURGE_IDS: Record<string, string> = {
@@ -25,8 +26,15 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
   for (const t of plan.targets) print(`  ${t.bytes === null ? '        ?' : formatBytes(t.bytes).padStart(9)}  ${t.label}`);
   for (const w of plan.warnings) print(`  ! ${w}`);
   if (!yes) { print(NOT_DELETED); return 0; }
-  const report = await executeDockerPlan(client, plan);
+  const ctrlC = stopOnCtrlC();
+  let report;
+  try {
+    report = await executeDockerPlan(client, plan, { signal: ctrlC.signal });
+  } finally {
+    ctrlC.dispose();
+  }
   if (json) printJson(report); else print(summarizeDockerReport(report));
+  if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }
 
@@ -55,7 +63,14 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   if (json && !yes) { printJson(planJson(plan)); return 0; }
   print(planText(plan));
   if (!yes) { print(NOT_DELETED); return 0; }
-  const report = await executePlan(plan, { protectedPaths: [homeDir, process.cwd()] });
-  if (json) printJson(report); else print(reportText(report));
+  const ctrlC = stopOnCtrlC();
+  let report;
+  try {
+    report = await executePlan(plan, { protectedPaths: [homeDir, process.cwd()], signal: ctrlC.signal });
+  } finally {
+    ctrlC.dispose();
+  }
+  if (json) printJson(report); else print(report.cancelled ? interruptedText(report) : reportText(report));
+  if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }
