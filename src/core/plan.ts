@@ -2,6 +2,8 @@
 // to the user before anything happens. The executor (executor.ts) re-validates every target
 // right before acting on it.
 
+import type { PlanScanWarning } from './planWarnings';
+
 export type TargetType = 'file' | 'dir' | 'symlink';
 
 export interface DeletionTarget {
@@ -38,6 +40,8 @@ export interface DeletionPlan {
   needsSecondConfirmation?: string;
   /** Extra words for the confirmation (e.g. data-loss warnings). */
   warnings?: string[];
+  /** Scan warnings inside (or above) a target: what the plan could not count (planWarnings.ts). */
+  scanWarnings?: PlanScanWarning[];
 }
 
 export type DeleteMode = 'permanent' | 'trash';

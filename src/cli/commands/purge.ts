@@ -70,7 +70,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   } finally {
     ctrlC.dispose();
   }
-  if (json) printJson(report); else print(report.cancelled ? interruptedText(report) : reportText(report));
+  if (json) printJson({ ...report, scanWarnings: plan.scanWarnings ?? [] }); else print(report.cancelled ? interruptedText(report) : reportText(report));
   if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

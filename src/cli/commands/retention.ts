@@ -5,7 +5,7 @@ import { executePlan } from '../../core/executor';
 import { defaultSettings } from '../../core/settings';
 import { HelpRequested, intFlag, parseArgs, UsageError } from '../args';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
-import { NOT_DELETED, planText, print, printJson, reportText } from '../output';
+import { NOT_DELETED, planText, scanWarningLines, print, printJson, reportText } from '../output';
 
 export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
@@ -33,7 +33,9 @@ export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): 
   } finally {
     ctrlC.dispose();
   }
-  if (json) printJson(report); else print(report.cancelled ? interruptedText(report) : reportText(report));
+  // The plan is not printed with --yes: what the scan could not count is still said.
+  if (json) printJson({ ...report, scanWarnings: result.plan.scanWarnings ?? [] });
+  else print([...scanWarningLines(result.plan), report.cancelled ? interruptedText(report) : reportText(report)].join('\n'));
   if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }
