@@ -1,6 +1,7 @@
 // Printing helpers shared by the CLI commands.
 import { formatBytes } from '../core/format';
 import type { DeletionPlan } from '../core/plan';
+import { scanWarningLine } from '../core/planWarnings';
 import type { ExecutorReport } from '../core/executor';
 
 export const print = (text: string) => {
@@ -15,6 +16,7 @@ export function planText(plan: DeletionPlan): string {
   for (const t of plan.targets) lines.push(`  ${formatBytes(t.bytes).padStart(9)}  ${t.path}`);
   for (const k of plan.keep ?? []) lines.push(`     kept  ${k.path}  (${k.reason})`);
   for (const w of plan.warnings ?? []) lines.push(`  ! ${w}`);
+  lines.push(...scanWarningLines(plan));
   if (plan.needsSecondConfirmation) lines.push(`  ! ${plan.needsSecondConfirmation}`);
   return lines.join('\n');
 }
@@ -26,7 +28,13 @@ export function planJson(plan: DeletionPlan) {
     keep: plan.keep ?? [],
     bytes: plan.bytes,
     warnings: plan.warnings ?? [],
+    scanWarnings: plan.scanWarnings ?? [],
   };
+}
+
+/** The scan warnings that touch a plan's targets, one `  ! ` line each (text output). */
+export function scanWarningLines(plan: DeletionPlan): string[] {
+  return (plan.scanWarnings ?? []).map((w) => `  ! ${scanWarningLine(w)}`);
 }
 
 export function reportText(report: ExecutorReport): string {

@@ -5,6 +5,7 @@
 // symlink, never leaves the root's filesystem, and collects per-entry errors. Everything is
 // asynchronous (fs.promises), so running it in the extension host does not block the editor.
 import type { DeleteMode, DeletionPlan, DeletionTarget, ExecutionReport, TargetOutcome } from './plan';
+import { mountIdsAvailable } from './safety/mountId';
 import { readMountPoints } from './safety/mountPoints';
 import { resolveProtectedPaths } from './safety/pathGuards';
 import { removeTree, withPath, type EntryError } from './safety/removeTree';
@@ -108,10 +109,12 @@ async function executeTarget(
   touchedRoots: Set<string>,
 ): Promise<ExecutorOutcome> {
   const base = { path: target.path, label: target.label, bytes: target.bytes };
-  const mountPoints = await readMountPoints();
+  // Mount ids (Linux) are read from each folder as it is opened; the mount table, read now, is
+  // only the fallback where the platform has none.
+  const mountPoints = (await mountIdsAvailable()) ? undefined : await readMountPoints();
   const valid = await validateTarget(target, { allowRootTargets: plan.allowRootTargets === true, scannedAt: plan.scannedAt, protectedPaths, mountPoints });
   if (!valid.ok) return { ...base, status: valid.status, code: valid.code, message: valid.message };
-  const { parent, name, realPath, stat, rootDev } = valid;
+  const { parent, name, realPath, stat, rootDev, rootMountId } = valid;
   try {
     if (mode === 'trash') {
       if (!options.trash) return { ...base, realPath, status: 'skipped', code: 'trash-unavailable', message: 'no trash is available here; nothing was deleted (choose permanent deletion to go on)' };
@@ -141,7 +144,7 @@ async function executeTarget(
       return { ...base, realPath, status: 'deleted', removedEntries: 1 };
     }
 
-    const result = await removeTree(parent, name, stat, { rootDev, mountPoints, signal: options.signal, onEntry });
+    const result = await removeTree(parent, name, stat, { rootDev, rootMountId, mountPoints: rootMountId === undefined ? mountPoints ?? await readMountPoints() : undefined, signal: options.signal, onEntry });
     if (result.removedEntries > 0) touchedRoots.add(target.root);
     const extra = { realPath, removedEntries: result.removedEntries, entryErrors: result.errors.length ? result.errors : undefined, entryErrorCount: result.errorCount || undefined };
     if (result.complete) return { ...base, ...extra, status: 'deleted' };

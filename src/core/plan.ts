@@ -2,6 +2,8 @@
 // to the user before anything happens. The executor (executor.ts) re-validates every target
 // right before acting on it.
 
+import type { PlanScanWarning } from './planWarnings';
+
 export type TargetType = 'file' | 'dir' | 'symlink';
 
 export interface DeletionTarget {
@@ -43,6 +45,8 @@ export interface DeletionPlan {
    * without the links this plan deletes (hf/manifestEdits.ts, after the plan ran).
    */
   hfManifestEdits?: { hubRoot: string; manifest: string; links: string[] }[];
+  /** Scan warnings inside (or above) a target: what the plan could not count (planWarnings.ts). */
+  scanWarnings?: PlanScanWarning[];
 }
 
 export type DeleteMode = 'permanent' | 'trash';

@@ -2,6 +2,7 @@
 // that can reclaim space registers a provider here.
 import type { ScanModel } from './model';
 import type { DeletionPlan } from './plan';
+import { withScanWarnings } from './planWarnings';
 import type { ScanSettings } from './settings';
 import { checkpointPlanProvider } from './scanners/checkpoints';
 import { cachePlanProvider } from './caches/planProvider';
@@ -23,7 +24,8 @@ export const planProviders: PlanProvider[] = [checkpointPlanProvider, cachePlanP
 export async function planFor(id: string, model: ScanModel, ctx: PlanContext): Promise<DeletionPlan | undefined> {
   for (const provider of planProviders) {
     const plan = await provider.planFor(id, model, ctx);
-    if (plan) return plan;
+    // What the scan could not count inside a target is shown with the plan.
+    if (plan) return withScanWarnings(plan, model.warnings);
   }
   return undefined;
 }

@@ -13,6 +13,7 @@ import { formatBytes, formatCount } from '../core/format';
 import type { DeleteMode, DeletionPlan } from '../core/plan';
 import { finishHfManifestEdits } from '../core/hf/manifestEdits';
 import type { HostConfig } from './configRead';
+import { scanWarningLine } from '../core/planWarnings';
 import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
 import type { ScanService } from './scanService';
@@ -318,6 +319,7 @@ function planDetail(plan: DeletionPlan, mode: DeleteMode): string {
     `Frees ${formatBytes(plan.bytes)} (${plan.bytes.toLocaleString('en-US')} bytes) of disk usage.`,
   ];
   for (const w of plan.warnings ?? []) lines.push(`Warning: ${w}`);
+  for (const w of plan.scanWarnings ?? []) lines.push(`Warning: ${scanWarningLine(w)}`);
   lines.push('', ...listLines(plan.targets.map((t) => `${t.label ?? path.basename(t.path)} — ${formatBytes(t.bytes)} — ${t.path}`)));
   if (plan.keep?.length) {
     lines.push('', `Kept (${plan.keep.length}):`, ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`)));

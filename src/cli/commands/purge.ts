@@ -12,6 +12,7 @@ import { finishHfManifestEdits } from '../../core/hf/manifestEdits';
 import { scanShm, shmDir } from '../../core/headroom/shm';
 import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
 import { parseArgs, UsageError } from '../args';
+import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
 import { NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
 
 export const PURGE_IDS: Record<string, string> = {
@@ -31,8 +32,15 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
     for (const w of plan.warnings) print(`  ! ${w}`);
   }
   if (!yes) { print(NOT_DELETED); return 0; }
-  const report = await executeDockerPlan(client, plan);
+  const ctrlC = stopOnCtrlC();
+  let report;
+  try {
+    report = await executeDockerPlan(client, plan, { signal: ctrlC.signal });
+  } finally {
+    ctrlC.dispose();
+  }
   if (json) printJson(report); else print(summarizeDockerReport(report));
+  if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }
 
@@ -73,12 +81,20 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   // With --json, stdout carries one JSON document and nothing else.
   if (!json) print(planText(plan));
   if (!yes) { print(NOT_DELETED); return 0; }
-  const report = await executePlan(plan, { protectedPaths: [homeDir, process.cwd()] });
+  const ctrlC = stopOnCtrlC();
+  let report;
+  try {
+    report = await executePlan(plan, { protectedPaths: [homeDir, process.cwd()], signal: ctrlC.signal });
+  } finally {
+    ctrlC.dispose();
+  }
   const manifests = await finishHfManifestEdits(plan);
-  if (json) printJson({ ...report, ...(plan.hfManifestEdits?.length ? { manifestsUpdated: manifests.rewritten, manifestProblems: manifests.problems } : {}) });
-  else {
-    print(reportText(report));
+  if (json) {
+    printJson({ ...report, scanWarnings: plan.scanWarnings ?? [], ...(plan.hfManifestEdits?.length ? { manifestsUpdated: manifests.rewritten, manifestProblems: manifests.problems } : {}) });
+  } else {
+    print(report.cancelled ? interruptedText(report) : reportText(report));
     for (const p of manifests.problems) print(`  ! ${p}`);
   }
+  if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

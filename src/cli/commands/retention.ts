@@ -4,7 +4,8 @@ import { planRetention } from '../../core/checkpoints';
 import { executePlan } from '../../core/executor';
 import { defaultSettings } from '../../core/settings';
 import { HelpRequested, intFlag, parseArgs, UsageError } from '../args';
-import { NOT_DELETED, planText, print, printJson, reportText } from '../output';
+import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
+import { NOT_DELETED, planText, scanWarningLines, print, printJson, reportText } from '../output';
 
 export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
@@ -25,7 +26,16 @@ export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): 
     else print(planText(result.plan) + (verb === 'apply' ? '\n' + NOT_DELETED : '\nNothing was deleted (plan only).'));
     return 0;
   }
-  const report = await executePlan(result.plan, { protectedPaths: [process.cwd()] });
-  if (json) printJson(report); else print(reportText(report));
+  const ctrlC = stopOnCtrlC();
+  let report;
+  try {
+    report = await executePlan(result.plan, { protectedPaths: [process.cwd()], signal: ctrlC.signal });
+  } finally {
+    ctrlC.dispose();
+  }
+  // The plan is not printed with --yes: what the scan could not count is still said.
+  if (json) printJson({ ...report, scanWarnings: result.plan.scanWarnings ?? [] });
+  else print([...scanWarningLines(result.plan), report.cancelled ? interruptedText(report) : reportText(report)].join('\n'));
+  if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { Category, ScanModel, ScanWarning } from '../model';
 import { formatBytes, formatCount } from '../format';
 import { planBytes, type DeletionPlan } from '../plan';
+import { withScanWarnings } from '../planWarnings';
 import { defaultSettings, type ScanSettings } from '../settings';
 import { Walker, type WalkerOptions } from '../walker/walker';
 import type { WalkProgress } from '../walker/types';
@@ -99,7 +100,9 @@ export interface RetentionResult {
 export async function planRetention(paths: string[], keepBest: number, options: PathsOptions = {}): Promise<RetentionResult> {
   const { scan, warnings, scannedAt } = await scanCheckpointPaths(paths, options);
   if (scan.cancelled) throw new Error('cancelled');
-  const plan = planRetentionForRuns(scan.runs, { keepBest, includeInProgress: options.includeInProgress, scannedAt, now: options.now });
+  // The scan's warnings inside a planned checkpoint (an unreadable or too-deep tree) travel
+  // with the plan: its bytes for that checkpoint are a lower bound.
+  const plan = withScanWarnings(planRetentionForRuns(scan.runs, { keepBest, includeInProgress: options.includeInProgress, scannedAt, now: options.now }), warnings);
   return { plan, json: retentionJson(plan), runs: scan.runs, warnings };
 }
 
@@ -128,6 +131,11 @@ export function checkpointsCategoryOf(model: ScanModel): Category | undefined {
  * Returns undefined when the model has no checkpoints category or nothing selected is known.
  */
 export function checkpointPlanFromModel(model: ScanModel, request: ModelPlanRequest): DeletionPlan | undefined {
+  const plan = checkpointPlanOf(model, request);
+  return plan && withScanWarnings(plan, model.warnings);
+}
+
+function checkpointPlanOf(model: ScanModel, request: ModelPlanRequest): DeletionPlan | undefined {
   const category = checkpointsCategoryOf(model);
   if (!category) return undefined;
   const { runs, loose } = runsFromCategory(category);

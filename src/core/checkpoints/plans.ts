@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { formatAge, formatBytes, formatCount } from '../format';
 import { planBytes, type DeletionPlan, type DeletionTarget } from '../plan';
+import type { PlanScanWarning } from '../planWarnings';
 import { decideRetention, describeMetric, type CheckpointDecision, type RetentionOptions } from './retention';
 import type { Checkpoint, LooseWeight, Run, ScannedEntry, SlimPart } from './types';
 
@@ -112,6 +113,8 @@ export interface RetentionJson {
   delete: { path: string; bytes: number }[];
   keep: { path: string; reason: string }[];
   bytes: number;
+  /** Scan warnings inside (or above) a checkpoint to delete: its bytes are a lower bound. */
+  scanWarnings: PlanScanWarning[];
 }
 
 /** The CLI's `plan retention --json` shape. */
@@ -120,6 +123,7 @@ export function retentionJson(plan: DeletionPlan): RetentionJson {
     delete: plan.targets.map((t) => ({ path: t.path, bytes: t.bytes })),
     keep: (plan.keep ?? []).map((k) => ({ path: k.path, reason: k.reason })),
     bytes: plan.bytes,
+    scanWarnings: plan.scanWarnings ?? [],
   };
 }
 

@@ -1,8 +1,9 @@
 // Removes a folder and everything below it without following symlinks (a link is removed as a
-// link; what it points to is untouched) and without leaving the device of the scanned root: a
-// nested mount point (another device, or a bind mount listed in the mount table) is skipped and
-// reported, never entered. Every folder is opened by descriptor and re-checked (same device and
-// inode as the lstat that found it) before anything inside it is touched. Per-entry errors are
+// link; what it points to is untouched) and without leaving the mount of the target: a nested
+// mount point (another device, or a same-device bind mount, even one made while the deletion
+// runs) is skipped and reported, never entered. Every folder is opened by descriptor and
+// re-checked before anything inside it is touched: same device and inode as the lstat that found
+// it, and the same mount id as the target's folder, read from the descriptor just opened (Linux). Per-entry errors are
 // collected, not thrown. All calls are fs.promises, so the event loop of the caller (the
 // extension host) stays free; entries of one folder are removed a few at a time.
 import { promises as fsp, type Dirent, type Stats } from 'fs';
@@ -18,7 +19,10 @@ export interface EntryError {
 export interface RemoveContext {
   /** Device of the scanned root: nothing on another device is touched. */
   rootDev: number;
-  mountPoints: ReadonlySet<string>;
+  /** Mount id of the folder holding the target: every folder entered must be on it (Linux). */
+  rootMountId: number | undefined;
+  /** Only where mount ids are unavailable: mount points read from the mount table. */
+  mountPoints?: ReadonlySet<string>;
   signal?: AbortSignal;
   /** Called for each entry removed (the caller throttles progress). */
   onEntry?: (displayPath: string) => void;
@@ -35,6 +39,8 @@ export interface RemoveResult {
   cancelled: boolean;
 }
 
+const MOUNTED_HERE = 'another filesystem or a bind mount is here; not entered, not deleted';
+const MOUNTED_DURING = 'a mount was made here during the deletion; what is mounted was not entered, the folder is left';
 const MAX_KEPT_ERRORS = 100;
 /** Entries of one folder being lstat'ed/unlinked at the same time. */
 const CONCURRENCY = 16;
@@ -80,8 +86,8 @@ export function withPath(message: string, displayPath: string): string {
 async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<Stats, 'dev' | 'ino'>): Promise<boolean> {
   const display = joinDisplay(parent.displayPath, name);
   if (run.cancelled) return false;
-  if (seen.dev !== run.ctx.rootDev || run.ctx.mountPoints.has(display)) {
-    run.fail(display, { message: 'another filesystem is mounted here; not entered, not deleted' }, 'mount-point');
+  if (seen.dev !== run.ctx.rootDev || run.ctx.mountPoints?.has(display)) {
+    run.fail(display, { message: MOUNTED_HERE }, 'mount-point');
     return false;
   }
   let dir: DirHandle | undefined;
@@ -93,7 +99,15 @@ async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<S
     return false;
   }
   if (!dir) {
-    run.fail(display, { message: 'replaced by another folder during deletion; left alone' }, 'changed');
+    // Another folder is there now; a mount made on it since the lstat looks the same way.
+    if (await mountedNow(run, parent, name)) run.fail(display, { message: MOUNTED_HERE }, 'mount-point');
+    else run.fail(display, { message: 'replaced by another folder during deletion; left alone' }, 'changed');
+    return false;
+  }
+  if (run.ctx.rootMountId !== undefined && dir.mountId !== run.ctx.rootMountId) {
+    // A mount made here after the lstat above: the open crossed into it. Nothing was read yet.
+    await dir.close();
+    run.fail(display, { message: MOUNTED_HERE }, 'mount-point');
     return false;
   }
   let complete = true;
@@ -163,7 +177,19 @@ async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<S
     run.removed(display);
     return true;
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EBUSY' && await mountedNow(run, parent, name)) {
+      // Mounted over after we opened it: we emptied the folder underneath (through the
+      // descriptor held from before), never what is mounted on top of it.
+      run.fail(display, { message: MOUNTED_DURING }, 'mount-point');
+      return false;
+    }
     run.fail(display, err);
     return false;
   }
+}
+
+async function mountedNow(run: Run, parent: DirHandle, name: Buffer): Promise<boolean> {
+  if (run.ctx.rootMountId === undefined) return false;
+  const id = await DirHandle.mountIdAt(parent, name);
+  return id !== undefined && id !== run.ctx.rootMountId;
 }

@@ -1,6 +1,9 @@
 // Re-validation of one deletion target right before it is acted on. Anything that does not match
 // what the scan saw is refused with a reason code; only a target that passes every check is handed
-// back, with its parent folder held open so the deletion acts on exactly what was checked.
+// back, with its parent folder held open so the deletion acts on exactly what was checked. The
+// parent is reached from the root one folder at a time by descriptor, and each folder's mount id
+// is compared with the root's as it is opened: a mount made inside the root since the scan (even
+// a same-device bind mount) is refused at the moment of acting, not looked up in a list.
 import * as path from 'path';
 import { promises as fsp, type Stats } from 'fs';
 import type { DeletionTarget, TargetType } from '../plan';
@@ -20,6 +23,8 @@ export interface ValidTarget {
   realPath: string;
   stat: Stats;
   rootDev: number;
+  /** The mount every folder of the deletion must be on (the parent's), where Linux tells. */
+  rootMountId: number | undefined;
 }
 
 export interface RefusedTarget {
@@ -34,7 +39,8 @@ export interface ValidationContext {
   /** When the scan behind the plan finished (ms): anything born after it is not what was scanned. */
   scannedAt: number;
   protectedPaths: readonly string[];
-  mountPoints: ReadonlySet<string>;
+  /** Only where mount ids are unavailable (no /proc/self/fdinfo): the mount table. */
+  mountPoints?: ReadonlySet<string>;
 }
 
 const refuse = (code: string, message: string): RefusedTarget => ({ ok: false, status: 'skipped', code, message });
@@ -98,10 +104,12 @@ export async function validateTarget(target: DeletionTarget, ctx: ValidationCont
 
   let parent: DirHandle | undefined;
   try {
-    parent = await DirHandle.openReal(parentPath);
+    parent = rel === '' ? await DirHandle.openReal(parentPath) : await openParentFromRoot(realRoot, rel);
   } catch (err) {
+    if (err instanceof Refusal) return err.refused;
     if (missing(err)) return refuse('vanished', `${targetPath} no longer exists (its folder is gone)`);
-    return { ok: false, status: 'failed', code: errno(err), message: `cannot open the folder of ${targetPath}: ${(err as Error).message}` };
+    if (errno(err) === 'ELOOP') return refuse('parent-changed', `a parent of ${targetPath} was replaced by a symlink; left alone`);
+    return { ok: false, status: 'failed', code: errno(err), message: `cannot open the folder of ${targetPath}: ${withPath((err as Error).message, parentPath)}` };
   }
   if (!parent) return refuse('parent-changed', `the folder of ${targetPath} moved while it was checked; left alone`);
 
@@ -113,6 +121,14 @@ export async function validateTarget(target: DeletionTarget, ctx: ValidationCont
   } catch (err) {
     if (missing(err)) return keep(refuse('vanished', `${targetPath} no longer exists`));
     return keep({ ok: false, status: 'failed', code: errno(err), message: `cannot check ${targetPath}: ${withPath((err as Error).message, realPath)}` });
+  }
+  if (stat.isDirectory() && parent.mountId !== undefined) {
+    // Opened now: a mount made on the target since the scan is crossed by this
+    // open and shows (checked before identity: the lstat above already saw the mount's root).
+    const targetMount = await DirHandle.mountIdAt(parent, name);
+    if (targetMount !== undefined && targetMount !== parent.mountId) return keep(refuse('mount-point', `${realPath} is a mount point; never deleted`));
+  } else if (ctx.mountPoints?.has(realPath)) {
+    return keep(refuse('mount-point', `${realPath} is a mount point; never deleted`));
   }
   const type = typeOf(stat);
   if (type !== target.type || stat.dev !== target.dev || stat.ino !== target.ino) {
@@ -127,7 +143,40 @@ export async function validateTarget(target: DeletionTarget, ctx: ValidationCont
   if (stat.birthtimeMs > ctx.scannedAt + BIRTH_TIME_SLACK_MS) {
     return keep(refuse('changed', `${targetPath} was created after the scan (${new Date(stat.birthtimeMs).toISOString()}); left alone`));
   }
-  if (ctx.mountPoints.has(realPath)) return keep(refuse('mount-point', `${realPath} is a mount point; never deleted`));
   if (stat.dev !== rootStat.dev) return keep(refuse('other-device', `${realPath} is on another filesystem than its root ${realRoot}; never deleted`));
-  return { ok: true, parent, name, realPath, stat, rootDev: rootStat.dev };
+  return { ok: true, parent, name, realPath, stat, rootDev: rootStat.dev, rootMountId: parent.mountId };
+}
+
+class Refusal extends Error {
+  constructor(readonly refused: RefusedTarget) { super(refused.message); }
+}
+
+/**
+ * Opens the folder holding `root/rel` by walking down from the root one name at a time, never
+ * following a symlink (ELOOP/ENOTDIR are thrown), each folder opened through the one above it.
+ * Throws a Refusal when a folder on the way is on another mount than the root (Linux), so a
+ * mount made on the run folder or any folder above the target is caught when it is reached.
+ */
+async function openParentFromRoot(realRoot: string, rel: string): Promise<DirHandle | undefined> {
+  const root = await DirHandle.openReal(realRoot);
+  if (!root) return undefined;
+  const names = path.dirname(rel) === '.' ? [] : path.dirname(rel).split('/');
+  let dir = root;
+  try {
+    for (const name of names) {
+      const next = (await DirHandle.openChild(dir, Buffer.from(name)))!;
+      if (dir !== root) await dir.close();
+      dir = next;
+      if (root.mountId !== undefined && dir.mountId !== root.mountId) {
+        const code = (await dir.stat()).dev !== (await root.stat()).dev ? 'other-device' : 'mount-point';
+        throw new Refusal(refuse(code, `${dir.displayPath} is a mount point now (${code === 'other-device' ? 'another filesystem' : 'a bind mount'} inside the root); everything under it is left alone`));
+      }
+    }
+    if (dir !== root) await root.close();
+    return dir;
+  } catch (err) {
+    if (dir !== root) await dir.close();
+    await root.close();
+    throw err;
+  }
 }
