@@ -24,7 +24,7 @@ if (process.env.MLDS_SANDBOX !== '1') {
   process.exit(2);
 }
 
-const SAFETY_TESTS = ['out/test/unit/executor.test.js', 'out/test/adversarial/swaps.test.js', 'out/test/adversarial/symlinks.test.js', 'out/test/adversarial/mounts.test.js'];
+const SAFETY_TESTS = ['out/test/unit/executor.test.js', 'out/test/adversarial/swaps.test.js', 'out/test/adversarial/symlinks.test.js', 'out/test/adversarial/mounts.test.js', 'out/test/adversarial/mountRace.test.js'];
 
 /** One guard switched off: in `file` (under out/src/core), `find` (exact text) becomes `replace`. */
 const MUTANTS = [
@@ -68,20 +68,24 @@ const MUTANTS = [
   },
   {
     id: 'mount-check-off-at-target',
-    what: 'a target that is a mount point or on another device is deleted',
+    what: 'a target that is a mount point, on another device, or under a folder mounted since the scan is deleted',
     file: 'safety/validateTarget.js',
     edits: [
-      ['if (ctx.mountPoints.has(realPath))', 'if (false)'],
+      ['if (targetMount !== undefined && targetMount !== parent.mountId)', 'if (false)'],
+      ['if (root.mountId !== undefined && dir.mountId !== root.mountId) {', 'if (false) {'],
       ['if (stat.dev !== rootStat.dev)', 'if (false)'],
     ],
-    tests: ['out/test/adversarial/mounts.test.js'],
+    tests: ['out/test/adversarial/mounts.test.js', 'out/test/adversarial/mountRace.test.js'],
   },
   {
     id: 'mount-check-off-inside',
-    what: 'the deletion enters mounts found inside a deleted folder',
+    what: 'the deletion enters mounts inside a deleted folder, found there or made during the deletion',
     file: 'safety/removeTree.js',
-    edits: [['if (seen.dev !== run.ctx.rootDev || run.ctx.mountPoints.has(display)) {', 'if (false) {']],
-    tests: ['out/test/adversarial/mounts.test.js'],
+    edits: [
+      ['if (seen.dev !== run.ctx.rootDev || run.ctx.mountPoints?.has(display)) {', 'if (false) {'],
+      ['if (run.ctx.rootMountId !== undefined && dir.mountId !== run.ctx.rootMountId) {', 'if (false) {'],
+    ],
+    tests: ['out/test/adversarial/mounts.test.js', 'out/test/adversarial/mountRace.test.js'],
   },
   {
     id: 'revalidation-forced-to-pass',
@@ -94,7 +98,8 @@ const MUTANTS = [
       ['if (realGuard)', 'if (false)'],
       ['if (type !== target.type || stat.dev !== target.dev || stat.ino !== target.ino) {', 'if (false) {'],
       ['if (stat.birthtimeMs > ctx.scannedAt + BIRTH_TIME_SLACK_MS) {', 'if (false) {'],
-      ['if (ctx.mountPoints.has(realPath))', 'if (false)'],
+      ['if (targetMount !== undefined && targetMount !== parent.mountId)', 'if (false)'],
+      ['if (root.mountId !== undefined && dir.mountId !== root.mountId) {', 'if (false) {'],
       ['if (stat.dev !== rootStat.dev)', 'if (false)'],
     ],
     tests: SAFETY_TESTS,
