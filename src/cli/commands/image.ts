@@ -2,16 +2,18 @@
 import * as os from 'os';
 import { analyzeImage, withoutPassThroughFolders } from '../../core/docker/imageAnatomy';
 import { dockerClientFor } from '../../core/docker/fromEnvironment';
+import { displayLines } from '../../core/displayText';
 import { formatBytes } from '../../core/format';
 import { intFlag, parseArgs, UsageError } from '../args';
-import { print, printJson } from '../output';
+import { print, printError, printJson } from '../output';
 
 export async function imageCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['top'], ['json']);
   const [image, ...extra] = args.positionals;
   if (!image || extra.length) throw new UsageError('usage: ml-disk-space image IMAGE [--json] [--top N]');
   const limit = intFlag(args, 'top', 20, 1);
-  const { client } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
+  const { client, warnings } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
+  for (const w of warnings) printError(w);
   const others = (await client.diskUsage()).images.map((i) => i.id);
   const a = await analyzeImage(client, image, others, { limit: 1000 });
   if (args.flags.has('json')) {
@@ -28,6 +30,6 @@ export async function imageCommand(argv: string[]): Promise<number> {
   lines.push('', 'Largest folders:');
   for (const p of withoutPassThroughFolders(a.paths).slice(0, limit)) lines.push(`  ${formatBytes(p.bytes).padStart(9)}  ${p.path}`);
   if (a.hints.length) lines.push('', ...a.hints.map((h) => `• ${h}`));
-  print(lines.join('\n'));
+  print(displayLines(lines));
   return 0;
 }

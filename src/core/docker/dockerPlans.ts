@@ -13,6 +13,7 @@
 //     `until` to images created no later than the newest planned one;
 //   - build cache has no per-record removal in the API: `POST /build/prune?all=true`.
 
+import { displayLines, displayText } from '../displayText';
 import { formatBytes, formatCount } from '../format';
 import type { DockerClient } from './client';
 import { dockerTotals, imageRemovalBounds, isActiveContainer, isImageInUse } from './diskUsageMath';
@@ -144,7 +145,8 @@ function finish(plan: Omit<DockerPlan, 'confirmation'>, question: string): Docke
   for (const w of plan.warnings) lines.push(w);
   if (plan.refused.length) lines.push(`Not included: ${plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')}.`);
   lines.push(PERMANENT);
-  return { ...plan, confirmation: lines.join('\n') };
+  // Shown in a dialog: labels come from the engine, so each line is escaped (displayText.ts).
+  return { ...plan, confirmation: displayLines(lines) };
 }
 
 function base(du: DockerDiskUsage, action: DockerActionId, title: string): Omit<DockerPlan, 'confirmation'> {
@@ -601,5 +603,6 @@ export function summarizeDockerReport(report: DockerExecutionReport): string {
   let text = parts.join('; ') + '.';
   if (problems.length) text += ` Not removed: ${problems.map((p) => `${p.label} (${p.message ?? p.code})`).join('; ')}.`;
   if (report.platformNote) text += ` ${report.platformNote}`;
-  return text;
+  // One line for a terminal or a notification; names and engine messages cannot break it.
+  return displayText(text);
 }

@@ -7,7 +7,6 @@
 // also means one place for timeouts, cancellation and error wording.
 
 import type Dockerode from 'dockerode';
-import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
   apiVersionAtLeast,
@@ -19,6 +18,7 @@ import {
 } from './apiMapping';
 import { DEFAULT_DOCKER_TIMEOUTS, type CallOptions, type DockerClient, type DockerTimeouts, type RemoveImageResult } from './client';
 import { parseDockerHost, type DockerEndpoint } from './connection';
+import { readErrorCode, safeReadFileSync } from '../safeRead';
 import { DockerEngineError, type DockerDiskUsage, type DockerImageHistoryEntry, type PruneResult } from './types';
 
 export interface DockerodeClientOptions {
@@ -242,7 +242,16 @@ class DockerodeClient implements DockerClient {
         const useTls = parsed.protocol === 'https' || (tls !== undefined && (tls.verify || !!tls.certFile));
         opts = { ...base, host: parsed.hostname, port: parsed.port, protocol: useTls ? 'https' : 'http' };
         if (useTls && tls) {
-          const read = (file: string | undefined) => (file && fs.existsSync(file) ? fs.readFileSync(file) : undefined);
+          // Certificates are a few KB: read without blocking and capped, like every config file.
+          const read = (file: string | undefined) => {
+            if (!file) return undefined;
+            try {
+              return safeReadFileSync(file, { maxBytes: MAX_TLS_FILE_BYTES }).data;
+            } catch (error) {
+              if (readErrorCode(error) === 'ENOENT') return undefined;
+              throw new DockerEngineError('unreachable', `Docker engine not reachable: TLS file ${(error as Error).message}`, { endpoint: this.endpoint });
+            }
+          };
           opts.ca = read(tls.caFile);
           opts.cert = read(tls.certFile);
           opts.key = read(tls.keyFile);
@@ -365,6 +374,7 @@ function engineText(json: unknown): string | undefined {
 }
 
 const DF_BUSY_RETRY_MS = 250;
+const MAX_TLS_FILE_BYTES = 1024 * 1024;
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
