@@ -39,3 +39,13 @@ export function hasUnsafeDisplayChars(text: string): boolean {
 export function displayLines(lines: readonly string[]): string {
   return lines.map(displayText).join('\n');
 }
+
+/** A quick-pick entry with its label, description and detail escaped (other fields kept). */
+export function displayPick<T extends { label: string; description?: string; detail?: string }>(pick: T): T {
+  return {
+    ...pick,
+    label: displayText(pick.label),
+    ...(pick.description !== undefined ? { description: displayText(pick.description) } : {}),
+    ...(pick.detail !== undefined ? { detail: displayText(pick.detail) } : {}),
+  };
+}

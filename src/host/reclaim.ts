@@ -15,6 +15,7 @@ import type { HostConfig } from './configRead';
 import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
 import type { ScanService } from './scanService';
+import { displayText } from '../core/displayText';
 
 export interface ReclaimFailure {
   label: string;
@@ -161,7 +162,7 @@ export class Reclaimer {
       let cancelled = false;
       try {
         outcome = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `ML Disk Space: ${action.title}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: ${action.title}`), cancellable: true },
           async (progress, token) => {
             const controller = new AbortController();
             token.onCancellationRequested(() => controller.abort());
@@ -199,7 +200,7 @@ export class Reclaimer {
   private runPlan(plan: DeletionPlan, mode: DeleteMode): Thenable<ExecutorReport> {
     const config = this.deps.config();
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ML Disk Space: ${plan.title}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: ${plan.title}`), cancellable: true },
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
