@@ -7,7 +7,6 @@
 // escapes (\n, \r, \t, \x1b, \u202e), everything else is kept. JSON output keeps raw values.
 
 /** C0 (U+0000–U+001F), DEL (U+007F), C1 (U+0080–U+009F), bidi embeddings/overrides/isolates and marks. */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -45,8 +45,9 @@ describe('adversarial: names that forge output', function () {
         fs.mkdirSync(c, { recursive: true });
         fs.writeFileSync(path.join(c, 'model.safetensors'), Buffer.alloc(10_000 * step, 1));
         fs.writeFileSync(path.join(c, 'trainer_state.json'), JSON.stringify({ global_step: step, best_metric: 0.5, best_model_checkpoint: path.join(run, 'checkpoint-2'), log_history: [] }));
+        // Three days old: not a run in progress.
         const old = new Date(Date.now() - 86_400_000 * 3);
-        fs.utimesSync(path.join(c, 'model.safetensors'), old, old);
+        for (const f of fs.readdirSync(c)) fs.utimesSync(path.join(c, f), old, old);
         fs.utimesSync(c, old, old);
       }
       fs.utimesSync(run, new Date(Date.now() - 86_400_000 * 3), new Date(Date.now() - 86_400_000 * 3));

@@ -149,7 +149,7 @@ describe('adversarial: FIFOs, /dev/zero links and huge files at every file the s
     });
   }
 
-  it('Ctrl-C during a scan with a FIFO at every config path ends it (exit 130 or done)', async () => {
+  it('Ctrl-C during a scan with a FIFO at every config path ends it', async () => {
     const f = fixture('fifo');
     try {
       for (const c of configFilesRead(envFor(f), f.home)) plant(c.path, 'fifo');
@@ -158,12 +158,13 @@ describe('adversarial: FIFOs, /dev/zero links and huge files at every file the s
       const child = spawn(process.execPath, [CLI, 'scan', f.work, '--no-docker'], { env: envFor(f), stdio: 'ignore' });
       await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGINT');
-      const code = await Promise.race([
-        new Promise<number | null>((r) => child.on('close', (c) => r(c))),
+      const end = await Promise.race([
+        new Promise<string>((r) => child.on('close', (c, sig) => r(sig ?? String(c)))),
         new Promise<string>((r) => setTimeout(() => r('hung'), 30_000)),
       ]);
-      if (code === 'hung') child.kill('SIGKILL');
-      assert.ok(code === 130 || code === 0, `exit ${code}`);
+      if (end === 'hung') child.kill('SIGKILL');
+      // Our handler (exit 130), a scan already done (0), or Node's default for SIGINT: anything but a hang.
+      assert.ok(['130', '0', 'SIGINT'].includes(end), `ended with ${end}`);
     } finally {
       fs.rmSync(f.dir, { recursive: true, force: true });
     }

@@ -72,8 +72,10 @@ describe('adversarial: an image prune removes only what its plan listed (real do
   it('purge docker:unused-images --yes: a container removed while the removal is in flight does not make its image go too', async () => {
     const s = engine.socketPath;
     await importImage(s, await busyboxRootfsTar(), 'base', '1');
-    const a = await buildImage(s, 'a:1', 'FROM base:1\nRUN dd if=/dev/zero of=/a bs=1024 count=64\n');
+    // b first: an engine-side prune bounded by `until` (the newest planned image) covers b too.
     const b = await buildImage(s, 'b:1', 'FROM base:1\nRUN dd if=/dev/zero of=/b bs=1024 count=96\n');
+    await new Promise((r) => setTimeout(r, 1100));
+    const a = await buildImage(s, 'a:1', 'FROM base:1\nRUN dd if=/dev/zero of=/a bs=1024 count=64\n');
     const userOfB = await runContainer(s, { name: 'user-of-b', image: 'b:1', cmd: ['true'] });
     await runContainer(s, { name: 'user-of-base', image: 'base:1', cmd: ['true'] });
 

@@ -3,7 +3,8 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 
-export const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+/** MLDS_TEST_CLI runs the same tests against another build (e.g. an older commit's, to see them fail there). */
+export const CLI = process.env.MLDS_TEST_CLI || path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 export interface CliResult {
   status: number | null;

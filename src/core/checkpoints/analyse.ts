@@ -1,7 +1,6 @@
 // Per-run facts: which checkpoint is the best and which is the newest, the metric they are
 // ranked by, and (HF) the facts of the newest usable trainer_state.json.
 import { safeReadText } from '../safeRead';
-import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { isBetter, metricDirection } from './names';
 import { readTrainerState, type TrainerState } from './trainerState';
