@@ -458,7 +458,7 @@ function errorCode(error: unknown): string {
  * Image prunes, done as removals by id: each planned image, children before their parents, is
  * re-checked on a fresh disk usage (still there, unused, still dangling for a dangling prune)
  * and removed without force. Nothing the plan did not list is asked for; parent layers the
- * engine drops with an image (untagged intermediates of legacy builds) are reported.
+ * engine drops with an image are its own hidden layers; a listed image it drops too is reported.
  */
 async function runImagePrune(client: DockerClient, plan: DockerPlan, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
   const before = await client.diskUsage({ signal: options.signal });
@@ -485,7 +485,11 @@ async function runImagePrune(client: DockerClient, plan: DockerPlan, report: Doc
     if (result.deleted.includes(t.id)) return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
     return { ...outcomeBase(t), status: 'untagged', bytes: 0, message: 'untagged only: other images are built on it' };
   });
-  report.engineAlsoRemoved = [...removedByEngine].filter((id) => !planned.has(id)).map((id) => ({ type: 'image' as const, id, label: shortDockerId(id), note: 'parent layer' }));
+  // Hidden intermediates of legacy builds go with their image (they are its layers, `docker rmi`
+  // removes them too); an image the engine listed and the plan did not is named.
+  report.engineAlsoRemoved = [...removedByEngine]
+    .filter((id) => !planned.has(id) && byId.has(id))
+    .map((id) => ({ type: 'image' as const, id, label: imageLabelOf(byId.get(id)!), note: 'removed with an image it was the parent of' }));
   await measureFreed(client, before, report, options);
 }
 
@@ -510,6 +514,16 @@ async function measureFreed(client: DockerClient, before: DockerDiskUsage, repor
     const after = await client.diskUsage({ signal: options.signal });
     report.bytesFreed = Math.max(0, dockerTotals(before).bytes - dockerTotals(after).bytes);
     report.bytesSource = 'measured';
+    // A removal whose answer was lost (connection dropped, timeout) but whose image the engine no
+    // longer lists did happen: say so, so the items match the bytes measured.
+    const listed = new Set(after.images.map((i) => i.id));
+    for (const o of report.outcomes) {
+      if (o.type === 'image' && o.status === 'failed' && before.images.some((i) => i.id === o.id) && !listed.has(o.id)) {
+        o.status = 'removed';
+        o.message = `the engine's answer was lost (${o.code ?? 'error'}), but it no longer lists the image`;
+        o.code = 'gone-after-error';
+      }
+    }
   } catch {
     report.bytesFreed = sumRemoved(report);
     report.bytesSource = 'planned';
