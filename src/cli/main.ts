@@ -1,6 +1,7 @@
 // `ml-disk-space`: the scanning core on the command line, for headless GPU servers.
 import * as v8 from 'v8';
 import { HelpRequested, UsageError } from './args';
+import { flushOutput, guardOutput, outputFailure, print, printError } from './output';
 import { imageCommand } from './commands/image';
 import { metricsCommand } from './commands/metrics';
 import { memoryCommand } from './commands/memory';
@@ -51,34 +52,47 @@ export async function main(argv: string[]): Promise<number> {
       case 'metrics': return await metricsCommand(rest);
       case 'memory': return await memoryCommand(rest);
       case 'help': case '--help': case '-h':
-        process.stdout.write(USAGE + '\n');
+        print(USAGE);
         return 0;
       case undefined:
-        process.stderr.write(USAGE + '\n');
+        try { process.stderr.write(USAGE + '\n'); } catch { /* nowhere to say it */ }
         return 2;
       default:
         throw new UsageError(`unknown command '${command}' (try: ml-disk-space help)`);
     }
   } catch (err) {
     if (err instanceof HelpRequested) {
-      process.stdout.write(`usage:\n${COMMAND_USAGE[command] ?? ''}\n${FOOTER}\n`);
+      print(`usage:\n${COMMAND_USAGE[command] ?? ''}\n${FOOTER}`);
       return 0;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`ml-disk-space: ${err.message}\n`);
+      printError(err.message);
       return 2;
     }
     // Engine down, unreadable folder...: one line, no stack trace.
-    process.stderr.write(`ml-disk-space: ${(err as Error)?.message ?? String(err)}\n`);
+    printError((err as Error)?.message ?? String(err));
     return 1;
   }
 }
 
+/**
+ * After the command: if stdout failed (ENOSPC, EPIPE, EIO), one line on stderr. The command ran to
+ * its end regardless (a confirmed deletion is never stopped by its own report). A closed pipe
+ * (`scan --json | head`) keeps the command's exit code; any other output failure makes it 1.
+ */
+export async function finishOutput(code: number): Promise<number> {
+  await flushOutput();
+  const failure = outputFailure();
+  if (!failure) return code;
+  const what = failure.code === 'EPIPE' ? 'the output was closed early' : 'could not write the output';
+  printError(`${what} (${failure.code ?? failure.message}); the command itself ran to its end`);
+  return failure.code === 'EPIPE' ? code : code || 1;
+}
+
 if (require.main === module) {
-  // `ml-disk-space scan --json | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+  guardOutput();
   // A scan makes much short-lived garbage (walk results, JSON); V8's size-over-speed heuristics
   // keep the CLI's peak memory ~25% lower at no measurable cost in time (bench/run.mjs).
   v8.setFlagsFromString('--optimize-for-size');
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then(finishOutput).then((code) => { process.exitCode = code; });
 }

@@ -1,13 +1,62 @@
 // Printing helpers shared by the CLI commands.
+import { displayLines, displayText } from '../core/displayText';
 import { formatBytes } from '../core/format';
 import type { DeletionPlan } from '../core/plan';
 import { scanWarningLine } from '../core/planWarnings';
 import type { ExecutorReport } from '../core/executor';
 
+// Output that cannot be written (stdout on a full disk: ENOSPC; a closed pipe: EPIPE; EIO) must
+// never stop or come before a deletion the user confirmed: the first failure is remembered,
+// later output is dropped, the command carries on, and main() ends with one line on stderr.
+let outputError: NodeJS.ErrnoException | undefined;
+const rememberOutputError = (err: unknown) => { outputError ??= err as NodeJS.ErrnoException; };
+
+/** Makes stdout failures non-fatal (call once, before any output); stderr failures are ignored. */
+export function guardOutput(): void {
+  process.stdout.on('error', rememberOutputError);
+  process.stderr.on('error', () => undefined);
+}
+
+/** The first stdout write failure, if any. */
+export function outputFailure(): NodeJS.ErrnoException | undefined {
+  return outputError;
+}
+
+/** Resolves when everything written to stdout so far is flushed or has failed. */
+export function flushOutput(): Promise<void> {
+  return new Promise((resolve) => {
+    if (outputError || process.stdout.destroyed) return resolve();
+    try {
+      process.stdout.write('', (err) => { if (err) rememberOutputError(err); resolve(); });
+    } catch (err) {
+      rememberOutputError(err);
+      resolve();
+    }
+  });
+}
+
+function writeOut(text: string): void {
+  if (outputError) return;
+  try {
+    process.stdout.write(text, (err) => { if (err) rememberOutputError(err); });
+  } catch (err) {
+    rememberOutputError(err);
+  }
+}
+
+/** One line on stderr, prefixed with the program's name; never throws. */
+export function printError(text: string): void {
+  try {
+    process.stderr.write(`ml-disk-space: ${displayText(text)}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
+
 export const print = (text: string) => {
   // Two writes, not `text + '\n'`: a scan's JSON runs to megabytes, and the join would copy it.
-  process.stdout.write(text);
-  if (!text.endsWith('\n')) process.stdout.write('\n');
+  writeOut(text);
+  if (!text.endsWith('\n')) writeOut('\n');
 };
 export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
@@ -18,7 +67,8 @@ export function planText(plan: DeletionPlan): string {
   for (const w of plan.warnings ?? []) lines.push(`  ! ${w}`);
   lines.push(...scanWarningLines(plan));
   if (plan.needsSecondConfirmation) lines.push(`  ! ${plan.needsSecondConfirmation}`);
-  return lines.join('\n');
+  // Each line escaped on its own: a name holding a newline or ESC cannot forge another line.
+  return displayLines(lines);
 }
 
 export function planJson(plan: DeletionPlan) {
@@ -43,7 +93,7 @@ export function reportText(report: ExecutorReport): string {
   for (const o of report.outcomes) {
     if (o.status !== 'deleted') lines.push(`  ${o.status} ${o.path}: ${o.code ?? ''} ${o.message ?? ''}`.trimEnd());
   }
-  return lines.join('\n');
+  return displayLines(lines);
 }
 
 export const NOT_DELETED = 'Nothing was deleted. Run again with --yes to delete these permanently.';

@@ -1,6 +1,7 @@
 // The CLI's two renderings of a scan: JSON (stable fields, later categories add their own)
 // and a human report like `du -h` with categories first.
 import type { Item, ScanModel } from './model';
+import { displayLines } from './displayText';
 import { formatBytes } from './format';
 import { hfReportLines } from './hf/reportText';
 import { percentUsed } from './volume';
@@ -88,5 +89,6 @@ export function toText(model: ScanModel, top: number): string {
   if (!categories.length) lines.push('Nothing found.');
   lines.push('', `Sizes are disk usage (like du -B1); hard links and shared blobs are counted once. Scanned in ${(model.durationMs / 1000).toFixed(1)} s.`);
   if (model.warnings.length) lines.push(`${model.warnings.length} warning(s); run with --json to list them. First: ${model.warnings[0].message}`);
-  return lines.join('\n');
+  // Each line escaped on its own: names and paths cannot forge lines (displayText.ts).
+  return displayLines(lines);
 }

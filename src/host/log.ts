@@ -1,6 +1,7 @@
 // The "ML Disk Space" output channel: what each scan and each deletion did, with timestamps
 // (a LogOutputChannel adds them). `ML Disk Space: Show Log` opens it.
 import * as vscode from 'vscode';
+import { displayText } from '../core/displayText';
 
 export const LOG_CHANNEL_NAME = 'ML Disk Space';
 
@@ -13,18 +14,21 @@ export class Log implements vscode.Disposable {
     this.channel = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   }
 
+  // Every line is escaped: a name holding a newline or ESC cannot forge log lines (displayText.ts).
   info(message: string): void {
+    message = displayText(message);
     this.remember(message);
     this.channel.info(message);
   }
 
   warn(message: string): void {
+    message = displayText(message);
     this.remember(`warning: ${message}`);
     this.channel.warn(message);
   }
 
   error(message: string, err?: unknown): void {
-    const text = err === undefined ? message : `${message}: ${errorText(err)}`;
+    const text = displayText(err === undefined ? message : `${message}: ${errorText(err)}`);
     this.remember(`error: ${text}`);
     this.channel.error(text);
   }

@@ -2,6 +2,7 @@
 // integration tests (in the real extension host) can answer them; the defaults are VS Code's
 // modal dialog and notification.
 import * as vscode from 'vscode';
+import { displayLines, displayText } from '../core/displayText';
 
 export type ConfirmKind =
   /** The one modal confirmation of a deletion (consequence + exact bytes). */
@@ -32,7 +33,8 @@ export interface Confirmer {
 
 export const modalConfirmer: Confirmer = {
   async confirm(request) {
-    const choice = await vscode.window.showWarningMessage(request.message, { modal: true, detail: request.detail }, request.confirmLabel);
+    // Names in the message and detail come from the disk or the engine: escaped line by line (displayText.ts).
+    const choice = await vscode.window.showWarningMessage(displayText(request.message), { modal: true, detail: displayLines(request.detail.split('\n')) }, request.confirmLabel);
     return choice === request.confirmLabel;
   },
 };
@@ -45,8 +47,8 @@ export interface Notifier {
 }
 
 export const windowNotifier: Notifier = {
-  warn: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(message, ...actions)),
-  info: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(message, ...actions)),
+  warn: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(displayText(message), ...actions)),
+  info: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(displayText(message), ...actions)),
 };
 
 /** The prompts in use; tests swap them through the extension's API and put the defaults back after. */

@@ -17,6 +17,7 @@ import { scanWarningLine } from '../core/planWarnings';
 import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
 import type { ScanService } from './scanService';
+import { displayText } from '../core/displayText';
 
 export interface ReclaimFailure {
   label: string;
@@ -165,7 +166,7 @@ export class Reclaimer {
       let cancelled = false;
       try {
         outcome = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `ML Disk Space: ${action.title}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: ${action.title}`), cancellable: true },
           async (progress, token) => {
             const controller = new AbortController();
             token.onCancellationRequested(() => controller.abort());
@@ -203,7 +204,7 @@ export class Reclaimer {
   private runPlan(plan: DeletionPlan, mode: DeleteMode): Thenable<ExecutorReport> {
     const config = this.deps.config();
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ML Disk Space: ${plan.title}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: ${plan.title}`), cancellable: true },
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());

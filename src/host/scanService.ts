@@ -9,6 +9,7 @@ import type { WalkProgress } from '../core/walker/types';
 import type { HostConfig } from './configRead';
 import { errorText, ReportedError, type Log } from './log';
 import type { ScanStore } from './scanStore';
+import { displayText } from '../core/displayText';
 
 export type ModelSource = 'persisted' | 'scan';
 
@@ -232,7 +233,7 @@ export class ScanService implements vscode.Disposable {
       (err) => {
         this.finish(run);
         this.deps.log.error('Scan failed', err);
-        void vscode.window.showErrorMessage(`ML Disk Space: the scan failed: ${errorText(err)}`, 'Show Log').then((choice) => {
+        void vscode.window.showErrorMessage(displayText(`ML Disk Space: the scan failed: ${errorText(err)}`), 'Show Log').then((choice) => {
           if (choice) this.deps.log.show();
         });
         throw new ReportedError(err);

@@ -4,6 +4,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { safeReadText } from '../core/safeRead';
 import type { ScanModel } from '../core/model';
 
 const FORMAT_VERSION = 1;
@@ -37,7 +38,8 @@ export class ScanStore {
   async load(): Promise<ScanModel | undefined> {
     let text: string;
     try {
-      text = await fs.promises.readFile(this.file, 'utf8');
+      // The editor's own state file, still read like any file: a FIFO or /dev/zero link there must not hang activation.
+      text = await safeReadText(this.file, { maxBytes: MAX_STORED_SCAN_BYTES });
     } catch {
       return undefined;
     }
@@ -66,6 +68,9 @@ export class ScanStore {
     return next;
   }
 }
+
+/** A stored scan is a few MB even for big machines; far past that it is not ours. */
+const MAX_STORED_SCAN_BYTES = 512 * 1024 * 1024;
 
 /** A key for the set of folders open in this window (order-insensitive); '' for a window without folders. */
 export function workspaceKeyOf(folderPaths: string[], workspaceFile?: string): string {

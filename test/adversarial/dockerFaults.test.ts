@@ -10,7 +10,7 @@ import type { DockerClient } from '../../src/core/docker/client';
 import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
 import { executeDockerPlan, planPruneDanglingImages, planRemoveVolumes } from '../../src/core/docker/dockerPlans';
 import { scanDocker } from '../../src/core/scanners/docker';
-import { buildImage, busyboxRootfsTar, createVolume, importImage, inventory, runContainer, startDockerd, type Dockerd, type EngineInventory } from '../support/dockerd';
+import { buildImage, busyboxRootfsTar, createVolume, importImage, inventory, rawDiskUsage, runContainer, startDockerd, type Dockerd, type EngineInventory } from '../support/dockerd';
 
 type Fault = 'ok' | '500' | 'hang' | 'drop' | 'kill-engine';
 
@@ -126,11 +126,11 @@ describe('adversarial: Docker engine faults (real dockerd behind a fault-injecti
     assert.match(category.error ?? '', /did not answer GET \/system\/df within 1\.5 s/);
   });
 
-  it('the image prune answers 500: reported as failed with the engine\'s words; nothing removed', async () => {
+  it('the image removal of a prune answers 500: reported as failed with the engine\'s words; nothing removed', async () => {
     const plan = planPruneDanglingImages(await client.diskUsage());
     assert.strictEqual(plan.targets.length, 1);
     const before = await inventory(engine.socketPath);
-    proxy.rule = { method: 'POST', path: /^\/images\/prune/, fault: '500' };
+    proxy.rule = { method: 'DELETE', path: /^\/images\//, fault: '500' };
     const report = await executeDockerPlan(client, plan, { platform: 'linux' });
     assert.deepStrictEqual(report.outcomes.map((o) => o.status), ['failed']);
     assert.match(report.outcomes[0].message ?? '', /injected: the engine failed/);
@@ -153,28 +153,51 @@ describe('adversarial: Docker engine faults (real dockerd behind a fault-injecti
     assertOnlyGone(before, after, { volumes: ['unused-b'] });
   });
 
-  it('the connection drops in the middle of a prune: not reported as done; only planned images may be gone', async () => {
+  it('an image removal of a prune the engine does not answer in time is reported as "may be gone", not as done or skipped', async () => {
+    const plan = planPruneDanglingImages(await client.diskUsage());
+    assert.strictEqual(plan.targets.length, 1);
+    const before = await inventory(engine.socketPath);
+    proxy.rule = { method: 'DELETE', path: /^\/images\//, fault: 'hang' };
+    const report = await executeDockerPlan(client, plan, { platform: 'linux' });
+    assert.strictEqual(proxy.hits.length, 1);
+    assert.strictEqual(report.outcomes[0].status, 'failed');
+    assert.strictEqual(report.outcomes[0].code, 'unknown-outcome');
+    assert.match(report.summary, /it may be gone: scan again to see/);
+    assertOnlyGone(before, await inventory(engine.socketPath), {});
+  });
+
+  it('the connection drops in the middle of an image removal: reported as done only if the engine no longer lists it; bytes as measured', async () => {
     const du = await client.diskUsage();
     const plan = planPruneDanglingImages(du);
     assert.strictEqual(plan.targets.length, 1);
     const before = await inventory(engine.socketPath);
-    proxy.rule = { method: 'POST', path: /^\/images\/prune/, fault: 'drop' };
+    const rawBefore = await rawDiskUsage(engine.socketPath);
+    proxy.rule = { method: 'DELETE', path: /^\/images\//, fault: 'drop' };
     const report = await executeDockerPlan(client, plan, { platform: 'linux' });
     assert.strictEqual(proxy.hits.length, 1);
+    const after = await inventory(engine.socketPath);
     const o = report.outcomes[0];
-    assert.strictEqual(o.status, 'failed', JSON.stringify(o));
     assert.ok(o.message && o.message.length > 10, 'a clear message');
-    assert.strictEqual(report.bytesFreed, 0);
-    assertOnlyGone(before, await inventory(engine.socketPath), { images: plan.targets.map((t) => t.id) });
+    if (after.images.has(o.id)) {
+      assert.strictEqual(o.status, 'failed', JSON.stringify(o));
+      assert.strictEqual(report.bytesFreed, 0);
+    } else {
+      // The engine did it; only its answer was lost: removed, with the bytes the engine's totals lost.
+      assert.strictEqual(o.status, 'removed', JSON.stringify(o));
+      assert.strictEqual(o.code, 'gone-after-error');
+      const rawAfter = await rawDiskUsage(engine.socketPath);
+      assert.strictEqual(report.bytesFreed, rawBefore.LayersSize - rawAfter.LayersSize);
+    }
+    assertOnlyGone(before, after, { images: plan.targets.map((t) => t.id) });
   });
 
   it('the engine dies (SIGKILL) while pruning: a clear failure, no crash, no claim of space freed (runs last: it kills the engine)', async () => {
     await buildImage(engine.socketPath, 'app:x', 'FROM base:1\nRUN dd if=/dev/zero of=/c bs=1024 count=90\n'); // a new dangling image
     const plan = planPruneDanglingImages(await client.diskUsage());
     assert.ok(plan.targets.length >= 1);
-    proxy.rule = { method: 'POST', path: /^\/images\/prune/, fault: 'kill-engine' };
+    proxy.rule = { method: 'DELETE', path: /^\/images\//, fault: 'kill-engine' };
     const report = await executeDockerPlan(client, plan, { platform: 'linux' });
-    assert.strictEqual(proxy.hits.length, 1);
+    assert.ok(proxy.hits.length >= 1);
     for (const o of report.outcomes) {
       assert.notStrictEqual(o.status, 'removed', JSON.stringify(o));
       assert.ok(o.message && o.message.length > 10, JSON.stringify(o));

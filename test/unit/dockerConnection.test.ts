@@ -137,11 +137,11 @@ describe('Docker connection resolution', function () {
   });
 
   it('a config.json that cannot be read is a warning', function () {
-    // A directory where the file should be: reading fails with EISDIR whoever we are.
+    // A directory where the file should be: refused as not a regular file, whoever we are.
     fs.mkdirSync(path.join(home, '.docker', 'config.json'), { recursive: true });
     const r = resolveDockerEndpoint(input());
     assert.equal(r.endpoint.source, 'default');
-    assert.match(r.warnings[0], /Could not read .*config\.json: EISDIR/);
+    assert.match(r.warnings[0], /config\.json: is a folder, not a regular file/);
   });
 
   describe('fallback sockets when the default one is absent', function () {

@@ -5,9 +5,10 @@ import { analyzeImage, withoutPassThroughFolders, type ImageAnatomy } from '../.
 import { compareAnatomies, diffLines } from '../../core/docker/imageCompare';
 import { KIND_LABELS, kindsBySize, type Composition } from '../../core/docker/imageComposition';
 import { dockerClientFor } from '../../core/docker/fromEnvironment';
+import { displayLines } from '../../core/displayText';
 import { formatBytes } from '../../core/format';
 import { intFlag, parseArgs, UsageError } from '../args';
-import { print, printJson } from '../output';
+import { print, printError, printJson } from '../output';
 
 /** Other Python packages listed by name; the rest are summed. */
 const TOP_PACKAGES = 10;
@@ -19,7 +20,8 @@ export async function imageCommand(argv: string[]): Promise<number> {
   const limit = intFlag(args, 'top', 20, 1);
   const other = args.flags.get('compare');
   if (other === true) throw new UsageError('--compare needs an image');
-  const { client } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
+  const { client, warnings } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
+  for (const w of warnings) printError(w);
   const others = (await client.diskUsage()).images.map((i) => i.id);
   const a = await analyzeImage(client, image, others, { limit: 1000 });
   const b = other === undefined ? undefined : await analyzeImage(client, other, others, { limit: 1000 });
@@ -44,7 +46,7 @@ export async function imageCommand(argv: string[]): Promise<number> {
   lines.push('', ...wasteLines(a, limit));
   if (a.hints.length) lines.push('', ...a.hints.map((h) => `• ${h}`));
   if (diff) lines.push('', `Compared with ${b!.image} (${formatBytes(b!.bytes)}):`, ...diffLines(diff).map((l) => '  ' + l));
-  print(lines.join('\n'));
+  print(displayLines(lines));
   return 0;
 }
 

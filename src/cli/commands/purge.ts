@@ -3,6 +3,7 @@ import * as os from 'os';
 import { executePlan } from '../../core/executor';
 import { dockerClientFor } from '../../core/docker/fromEnvironment';
 import { executeDockerPlan, isDockerPurgeTarget, planDockerPurge, summarizeDockerReport, DOCKER_PURGE_TARGETS } from '../../core/docker/dockerPlans';
+import { displayLines } from '../../core/displayText';
 import { formatBytes } from '../../core/format';
 import { planFor } from '../../core/planProviders';
 import { scan } from '../../core/scan/scan';
@@ -13,7 +14,7 @@ import { scanShm, shmDir } from '../../core/headroom/shm';
 import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
 import { parseArgs, UsageError } from '../args';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
-import { NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
+import { NOT_DELETED, planJson, planText, print, printError, printJson, reportText } from '../output';
 
 export const PURGE_IDS: Record<string, string> = {
   ...CACHE_PURGE_IDS,
@@ -23,13 +24,15 @@ export const PURGE_IDS: Record<string, string> = {
 
 async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<number> {
   if (!isDockerPurgeTarget(id)) throw new UsageError(`unknown Docker purge '${id}' (one of: ${Object.keys(DOCKER_PURGE_TARGETS).join(', ')})`);
-  const { client } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
+  const { client, warnings } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
+  for (const w of warnings) printError(w);
   const plan = planDockerPurge(await client.diskUsage(), id);
   if (json && !yes) { printJson(plan); return 0; }
   if (!json) {
-    print(`${plan.title}: ${formatBytes(plan.bytes)}`);
-    for (const t of plan.targets) print(`  ${t.bytes === null ? '        ?' : formatBytes(t.bytes).padStart(9)}  ${t.label}`);
-    for (const w of plan.warnings) print(`  ! ${w}`);
+    const lines = [`${plan.title}: ${formatBytes(plan.bytes)}`];
+    for (const t of plan.targets) lines.push(`  ${t.bytes === null ? '        ?' : formatBytes(t.bytes).padStart(9)}  ${t.label}`);
+    for (const w of plan.warnings) lines.push(`  ! ${w}`);
+    print(displayLines(lines));
   }
   if (!yes) { print(NOT_DELETED); return 0; }
   const ctrlC = stopOnCtrlC();

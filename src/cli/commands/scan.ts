@@ -1,6 +1,7 @@
 // `ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N]`
 import * as fs from 'fs';
 import * as path from 'path';
+import { displayText } from '../../core/displayText';
 import { toJson, toText } from '../../core/report';
 import { scan } from '../../core/scan/scan';
 import { intFlag, parseArgs, UsageError } from '../args';
@@ -22,7 +23,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     signal: controller.signal,
     settings: { topN: Math.max(top, 20), docker: !args.flags.has('no-docker'), workers: intFlag(args, 'workers', 0, 0) },
     onProgress: interactive
-      ? (message, walk) => process.stderr.write(`\r\x1b[K${message}${walk ? `: ${walk.files} files` : ''}`)
+      ? (message, walk) => process.stderr.write(`\r\x1b[K${displayText(message)}${walk ? `: ${walk.files} files` : ''}`)
       : undefined,
   });
   if (interactive) process.stderr.write('\r\x1b[K');

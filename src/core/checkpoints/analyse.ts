@@ -1,6 +1,6 @@
 // Per-run facts: which checkpoint is the best and which is the newest, the metric they are
 // ranked by, and (HF) the facts of the newest usable trainer_state.json.
-import { promises as fsp } from 'fs';
+import { safeReadText } from '../safeRead';
 import * as path from 'path';
 import { isBetter, metricDirection } from './names';
 import { readTrainerState, type TrainerState } from './trainerState';
@@ -152,9 +152,7 @@ async function markLast(run: Run): Promise<void> {
 
 async function readSmallText(file: string): Promise<string | null> {
   try {
-    const st = await fsp.lstat(file);
-    if (!st.isFile() || st.size > 256) return null;
-    return (await fsp.readFile(file, 'utf8')).trim();
+    return (await safeReadText(file, { maxBytes: 256, followSymlinks: false })).trim();
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@
 // missing, truncated (written while we read), malformed, enormous, deeply nested, a FIFO or a
 // symlink, or have fields of the wrong type. Every such case yields facts we can use (possibly
 // none) and a clear problem message; nothing here throws.
+import { openRegularFile, readErrorCode } from '../safeRead';
 import * as fs from 'fs';
 import type { TrainerStateSummary } from './types';
 
@@ -40,11 +41,14 @@ export interface TrainerStateRead {
 export async function readTrainerState(file: string, maxBytes = MAX_TRAINER_STATE_BYTES): Promise<TrainerStateRead> {
   let handle: fs.promises.FileHandle | undefined;
   try {
-    // O_NOFOLLOW: a symlink named trainer_state.json is not read; O_NONBLOCK: a FIFO does not hang us.
-    const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
-    handle = await fs.promises.open(file, flags);
-    const st = await handle.stat();
-    if (!st.isFile()) return { state: null, problems: ['trainer_state.json is not a regular file'] };
+    // No symlink followed; O_NONBLOCK and fstat: a FIFO or device is refused, never waited on.
+    let st: fs.Stats;
+    try {
+      ({ handle, stat: st } = await openRegularFile(file, { followSymlinks: false }));
+    } catch (err) {
+      if (readErrorCode(err) === 'ENOTREG') return { state: null, problems: ['trainer_state.json is not a regular file'] };
+      throw err;
+    }
     if (st.size > maxBytes) {
       const head = await readAt(handle, 0, FRAGMENT_BYTES);
       const tail = await readAt(handle, Math.max(0, st.size - FRAGMENT_BYTES), FRAGMENT_BYTES);

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { existingDir } from '../caches/common';
 import { condaLocations, type Env } from '../locations';
+import { readErrorCode, safeReadText, SafeReadError } from '../safeRead';
 
 export interface CondaEnv {
   /** Real path of the prefix. */
@@ -91,17 +92,10 @@ export async function discoverConda(env: Env, homeDir: string, platform: NodeJS.
 
   let listed: string[] = [];
   try {
-    const fh = await fs.promises.open(loc.environmentsTxt, 'r');
-    try {
-      const buf = Buffer.alloc(MAX_ENVIRONMENTS_TXT);
-      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      listed = parseEnvironmentsTxt(buf.subarray(0, bytesRead).toString('utf8'));
-    } finally {
-      await fh.close();
-    }
+    listed = parseEnvironmentsTxt(await safeReadText(loc.environmentsTxt, { maxBytes: MAX_ENVIRONMENTS_TXT }));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: loc.environmentsTxt, message: `cannot read: ${code}` });
+    const code = readErrorCode(err);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: loc.environmentsTxt, message: err instanceof SafeReadError ? err.reason : `cannot read: ${code}` });
   }
   for (const p of listed) {
     if (!path.isAbsolute(p)) continue;

@@ -10,6 +10,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readErrorCode, safeReadTextSync, SafeReadError } from '../safeRead';
+
+/** The docker CLI's config.json and context meta.json are a few KB; anything past 1 MiB is not one. */
+const MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
 
 export type DockerEndpointSource = 'setting' | 'DOCKER_HOST' | 'context' | 'default' | 'rootless' | 'docker-desktop' | 'podman';
 
@@ -105,6 +109,25 @@ function resolveDefault(
   return { endpoint: found ?? fallback, candidates, warnings };
 }
 
+/**
+ * Every file resolveDockerEndpoint may read for these inputs (config.json, the context's meta.json,
+ * TLS files), so tests can put hostile files at each. Keep in step with the readers below.
+ */
+export function dockerConfigFilesRead(env: Readonly<Record<string, string | undefined>>, home: string, contextName?: string): string[] {
+  const configDir = env.DOCKER_CONFIG?.trim() || path.join(home, '.docker');
+  const files = [path.join(configDir, 'config.json')];
+  const context = env.DOCKER_CONTEXT?.trim() || contextName;
+  if (context && context !== 'default') {
+    const digest = createHash('sha256').update(context).digest('hex');
+    files.push(path.join(configDir, 'contexts', 'meta', digest, 'meta.json'));
+    const tlsDir = path.join(configDir, 'contexts', 'tls', digest, 'docker');
+    files.push(...['ca.pem', 'cert.pem', 'key.pem'].map((name) => path.join(tlsDir, name)));
+  }
+  const tls = tlsFromEnv({ ...env, DOCKER_TLS_VERIFY: '1' }, home);
+  if (tls) files.push(tls.caFile!, tls.certFile!, tls.keyFile!);
+  return files;
+}
+
 /** `currentContext` from the CLI's config.json; undefined when unset or unreadable (with a warning). */
 function readCurrentContext(configDir: string, warnings: string[]): string | undefined {
   const file = path.join(configDir, 'config.json');
@@ -184,10 +207,12 @@ function tlsFromEnv(env: Readonly<Record<string, string | undefined>>, home: str
 function readJsonObject(file: string, warnings: string[]): Record<string, unknown> | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // Non-blocking, regular files only, capped: a FIFO or a link to /dev/zero here must not hang
+    // or exhaust the scan (safeRead.ts).
+    text = safeReadTextSync(file, { maxBytes: MAX_DOCKER_CONFIG_BYTES });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') warnings.push(`Could not read ${file}: ${code ?? String(error)}.`);
+    const code = readErrorCode(error);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') warnings.push(error instanceof SafeReadError ? `Ignoring ${file}: ${error.reason}.` : `Could not read ${file}: ${code}.`);
     return undefined;
   }
   let parsed: unknown;

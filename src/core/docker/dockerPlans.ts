@@ -8,11 +8,16 @@
 //     which would also take a container stopped or a volume created after the plan was shown);
 //     the engine refuses running containers and volumes in use (HTTP 409); a volume whose
 //     creation time changed (deleted and re-created under the same name) is skipped;
-//   - images are removed by id, after checking on a fresh disk usage that no container uses them;
-//   - image prunes use the engine's prune (which also removes parent layers correctly) limited by
-//     `until` to images created no later than the newest planned one;
-//   - build cache has no per-record removal in the API: `POST /build/prune?all=true`.
+//   - images (also for the image prunes) are removed by id, one by one, after checking on a fresh
+//     disk usage that each is still there and no container uses it; never with force: extra tags
+//     are removed by name first, and the engine still refuses an image a container uses (409).
+//     The engine's own prune is never called for images: it decides at the moment it runs and
+//     takes images the plan never listed (one whose container went away while it ran);
+//   - build cache has no per-record removal in the API: `POST /build/prune?all=true`, so the
+//     engine decides. The plan says so before confirming, and the report names every record
+//     the engine removed, planned or not.
 
+import { displayLines, displayText } from '../displayText';
 import { formatBytes, formatCount } from '../format';
 import type { DockerClient } from './client';
 import { dockerTotals, imageRemovalBounds, isActiveContainer, isImageInUse } from './diskUsageMath';
@@ -107,6 +112,8 @@ export interface DockerExecutionReport {
   engineSpaceReclaimed?: number;
   /** Everything the engine said it deleted (prunes: also layer ids and records not in the plan). */
   engineDeleted: string[];
+  /** Objects the engine removed that the plan did not list (build-cache records, parent layers): named in the summary. */
+  engineAlsoRemoved?: { type: DockerTargetType; id: string; label: string; note: string }[];
   cancelled: boolean;
   /** Set on macOS and Windows, where Docker runs in a VM. */
   platformNote?: string;
@@ -117,6 +124,10 @@ export interface DockerExecutionReport {
 export const VM_DISK_IMAGE_NOTE =
   "On macOS and Windows Docker runs in a virtual machine: the freed space stays inside Docker's disk image " +
   'until that image is compacted, so it is not yet free on this computer.';
+
+/** Said before confirming a build-cache prune: the one removal the engine carries out on its own. */
+export const ENGINE_DECIDES_BUILD_CACHE =
+  'The engine decides what it removes: the Docker API cannot remove build-cache records one by one, so records created or freed after this list was made may go too. Every record it removes is reported.';
 
 const BUILD_CACHE_SHARED_NOTE =
   'Layers that BuildKit built are also held by the build cache: they stay on disk until the build cache is pruned too.';
@@ -144,7 +155,8 @@ function finish(plan: Omit<DockerPlan, 'confirmation'>, question: string): Docke
   for (const w of plan.warnings) lines.push(w);
   if (plan.refused.length) lines.push(`Not included: ${plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')}.`);
   lines.push(PERMANENT);
-  return { ...plan, confirmation: lines.join('\n') };
+  // Shown in a dialog: labels come from the engine, so each line is escaped (displayText.ts).
+  return { ...plan, confirmation: displayLines(lines) };
 }
 
 function base(du: DockerDiskUsage, action: DockerActionId, title: string): Omit<DockerPlan, 'confirmation'> {
@@ -217,6 +229,7 @@ export function planPruneBuildCache(du: DockerDiskUsage): DockerPlan {
   plan.bytes = plan.bytesUpTo = dockerTotals(du).buildCache.reclaimableBytes;
   const inUse = du.buildCache.length - idle.length;
   if (inUse > 0) plan.warnings.push(`${formatCount(inUse, 'record')} in use by a running build will be kept.`);
+  if (idle.length) plan.warnings.push(ENGINE_DECIDES_BUILD_CACHE);
   return finish(plan, `Remove ${formatCount(idle.length, 'build-cache record')} not in use?`);
 }
 
@@ -419,7 +432,7 @@ export async function executeDockerPlan(client: DockerClient, plan: DockerPlan, 
 }
 
 /** Actions the engine carries out in one call (the others go target by target). */
-const ENGINE_PRUNES: DockerActionId[] = ['prune-dangling-images', 'prune-unused-images', 'prune-build-cache'];
+const ENGINE_PRUNES: DockerActionId[] = ['prune-build-cache'];
 
 const UNKNOWN_OUTCOME = 'stopped waiting while the engine was working on it; it may be gone: scan again to see';
 
@@ -441,25 +454,79 @@ function errorCode(error: unknown): string {
   return 'error';
 }
 
+/**
+ * Image prunes, done as removals by id: each planned image, children before their parents, is
+ * re-checked on a fresh disk usage (still there, unused, still dangling for a dangling prune)
+ * and removed without force. Nothing the plan did not list is asked for; parent layers the
+ * engine drops with an image are its own hidden layers; a listed image it drops too is reported.
+ */
 async function runImagePrune(client: DockerClient, plan: DockerPlan, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
-  const newest = Math.max(...plan.targets.map((t) => t.createdMs ?? 0));
-  const result = await client.pruneImages({
-    danglingOnly: plan.action === 'prune-dangling-images',
-    // `until` is exclusive and in whole seconds: one second past the newest planned image.
-    createdBefore: newest + 1000,
-    signal: options.signal,
+  const before = await client.diskUsage({ signal: options.signal });
+  const byId = new Map(before.images.map((i) => [i.id, i]));
+  const depth = (id: string): number => {
+    let d = 0;
+    for (let p = byId.get(id)?.parentId; p && d < 1000; p = byId.get(p)?.parentId) d++;
+    return d;
+  };
+  const ordered = [...plan.targets].sort((a, b) => depth(b.id) - depth(a.id));
+  const planned = new Set(plan.targets.map((t) => t.id));
+  const removedByEngine = new Set<string>();
+  await eachTarget(ordered, report, options, async (t) => {
+    if (removedByEngine.has(t.id)) return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
+    const image = byId.get(t.id);
+    if (!image) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: 'no longer exists' };
+    if (isImageInUse(before, image)) return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: 'now used by a container' };
+    if (plan.action === 'prune-dangling-images' && !image.dangling) {
+      return { ...outcomeBase(t), status: 'skipped', code: 'changed', message: 'tagged since the scan' };
+    }
+    const result = await removeImageWithoutForce(client, image, options);
+    report.engineDeleted.push(...result.deleted, ...result.untagged.map((u) => `untagged ${u}`));
+    for (const id of result.deleted) removedByEngine.add(id);
+    if (result.deleted.includes(t.id)) return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
+    return { ...outcomeBase(t), status: 'untagged', bytes: 0, message: 'untagged only: other images are built on it' };
   });
-  const deleted = new Set(result.deleted);
-  report.engineDeleted = [...result.deleted, ...(result.untagged ?? []).map((u) => `untagged ${u}`)];
-  report.engineSpaceReclaimed = result.spaceReclaimed;
-  report.bytesFreed = result.spaceReclaimed;
-  report.bytesSource = 'engine';
-  for (const t of plan.targets) {
-    report.outcomes.push(
-      deleted.has(t.id)
-        ? { ...outcomeBase(t), status: 'removed', bytes: t.bytes }
-        : { ...outcomeBase(t), status: 'skipped', code: 'kept-by-engine', message: 'the engine kept it (used by a container created since the scan?)' },
-    );
+  // Hidden intermediates of legacy builds go with their image (they are its layers, `docker rmi`
+  // removes them too); an image the engine listed and the plan did not is named.
+  report.engineAlsoRemoved = [...removedByEngine]
+    .filter((id) => !planned.has(id) && byId.has(id))
+    .map((id) => ({ type: 'image' as const, id, label: imageLabelOf(byId.get(id)!), note: 'removed with an image it was the parent of' }));
+  await measureFreed(client, before, report, options);
+}
+
+/**
+ * DELETE /images/{id} without force: extra tags are removed by name first (force is what lets
+ * the engine delete an image a container uses, so it is never sent); the engine then refuses,
+ * by itself and at the last moment, an image a container started using since the check.
+ */
+async function removeImageWithoutForce(client: DockerClient, image: DockerImage, options: ExecuteDockerPlanOptions): Promise<{ deleted: string[]; untagged: string[] }> {
+  const untagged: string[] = [];
+  for (const tag of image.tags.slice(1)) {
+    const r = await client.removeImage(tag, { signal: options.signal });
+    untagged.push(...r.untagged);
+  }
+  const r = await client.removeImage(image.id, { signal: options.signal });
+  return { deleted: r.deleted, untagged: [...untagged, ...r.untagged] };
+}
+
+/** bytesFreed as the drop of the engine's whole total (layers shared with the build cache move there and are not freed). */
+async function measureFreed(client: DockerClient, before: DockerDiskUsage, report: DockerExecutionReport, options: ExecuteDockerPlanOptions) {
+  try {
+    const after = await client.diskUsage({ signal: options.signal });
+    report.bytesFreed = Math.max(0, dockerTotals(before).bytes - dockerTotals(after).bytes);
+    report.bytesSource = 'measured';
+    // A removal whose answer was lost (connection dropped, timeout) but whose image the engine no
+    // longer lists did happen: say so, so the items match the bytes measured.
+    const listed = new Set(after.images.map((i) => i.id));
+    for (const o of report.outcomes) {
+      if (o.type === 'image' && o.status === 'failed' && before.images.some((i) => i.id === o.id) && !listed.has(o.id)) {
+        o.status = 'removed';
+        o.message = `the engine's answer was lost (${o.code ?? 'error'}), but it no longer lists the image`;
+        o.code = 'gone-after-error';
+      }
+    }
+  } catch {
+    report.bytesFreed = sumRemoved(report);
+    report.bytesSource = 'planned';
   }
 }
 
@@ -467,6 +534,9 @@ async function runBuildCachePrune(client: DockerClient, plan: DockerPlan, report
   const result = await client.pruneBuildCache({ all: true, signal: options.signal });
   const deleted = new Set(result.deleted);
   report.engineDeleted = result.deleted;
+  // The engine decided: every record it removed that the plan did not list is named in the report.
+  const planned = new Set(plan.targets.map((t) => t.id));
+  report.engineAlsoRemoved = result.deleted.filter((id) => !planned.has(id)).map((id) => ({ type: 'build-cache' as const, id, label: id.slice(0, 12), note: 'not in the plan' }));
   report.engineSpaceReclaimed = result.spaceReclaimed;
   // The engine's SpaceReclaimed also counts records shared with image layers, whose data stays
   // on disk with the images; we count only the records' own data.
@@ -576,15 +646,7 @@ async function runImageRemoval(client: DockerClient, plan: DockerPlan, report: D
 
   // Measured as the drop of the engine's whole total: layers an image shared with the build cache
   // move there instead of being freed, and must not count as reclaimed.
-  try {
-    const after = await client.diskUsage({ signal: options.signal });
-    report.bytesFreed = Math.max(0, dockerTotals(before).bytes - dockerTotals(after).bytes);
-    report.bytesSource = 'measured';
-  } catch {
-    // The removals are done and reported; without a second look, count what the plan said they hold.
-    report.bytesFreed = sumRemoved(report);
-    report.bytesSource = 'planned';
-  }
+  await measureFreed(client, before, report, options);
 }
 
 function sumRemoved(report: DockerExecutionReport): number {
@@ -600,6 +662,9 @@ export function summarizeDockerReport(report: DockerExecutionReport): string {
   if (report.cancelled) parts.push('cancelled before the end');
   let text = parts.join('; ') + '.';
   if (problems.length) text += ` Not removed: ${problems.map((p) => `${p.label} (${p.message ?? p.code})`).join('; ')}.`;
+  const also = report.engineAlsoRemoved ?? [];
+  if (also.length) text += ` The engine also removed ${formatCount(also.length, also[0].type === 'build-cache' ? 'record' : 'object')} not in the plan: ${also.map((a) => `${a.label} (${a.note})`).join(', ')}.`;
   if (report.platformNote) text += ` ${report.platformNote}`;
-  return text;
+  // One line for a terminal or a notification; names and engine messages cannot break it.
+  return displayText(text);
 }

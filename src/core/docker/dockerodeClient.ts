@@ -7,7 +7,7 @@
 // also means one place for timeouts, cancellation and error wording.
 
 import type Dockerode from 'dockerode';
-import * as fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import {
   apiVersionAtLeast,
@@ -19,10 +19,13 @@ import {
 } from './apiMapping';
 import { DEFAULT_DOCKER_TIMEOUTS, type CallOptions, type DockerClient, type DockerTimeouts, type RemoveImageResult } from './client';
 import { parseDockerHost, type DockerEndpoint } from './connection';
+import { readErrorCode, safeReadFileSync } from '../safeRead';
 import { DockerEngineError, type DockerDiskUsage, type DockerImageHistoryEntry, type PruneResult } from './types';
 
 export interface DockerodeClientOptions {
   timeouts?: Partial<DockerTimeouts>;
+  /** The most bytes read of one success answer (default DEFAULT_MAX_RESPONSE_BYTES); image exports are streams, not capped. */
+  maxResponseBytes?: number;
   /** SSH_AUTH_SOCK for ssh:// hosts (passed in: the core reads no process.env). */
   sshAuthSock?: string;
 }
@@ -61,6 +64,7 @@ class DockerodeClient implements DockerClient {
   private readonly timeouts: DockerTimeouts;
   private docker: Dockerode | undefined;
   private version: string | undefined;
+  private readonly maxResponseBytes: number;
 
   constructor(
     private readonly target: DockerEndpoint,
@@ -68,6 +72,7 @@ class DockerodeClient implements DockerClient {
   ) {
     this.endpoint = target.host;
     this.timeouts = { ...DEFAULT_DOCKER_TIMEOUTS, ...options.timeouts };
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   async ping(options?: CallOptions): Promise<void> {
@@ -242,7 +247,16 @@ class DockerodeClient implements DockerClient {
         const useTls = parsed.protocol === 'https' || (tls !== undefined && (tls.verify || !!tls.certFile));
         opts = { ...base, host: parsed.hostname, port: parsed.port, protocol: useTls ? 'https' : 'http' };
         if (useTls && tls) {
-          const read = (file: string | undefined) => (file && fs.existsSync(file) ? fs.readFileSync(file) : undefined);
+          // Certificates are a few KB: read without blocking and capped, like every config file.
+          const read = (file: string | undefined) => {
+            if (!file) return undefined;
+            try {
+              return safeReadFileSync(file, { maxBytes: MAX_TLS_FILE_BYTES }).data;
+            } catch (error) {
+              if (readErrorCode(error) === 'ENOENT') return undefined;
+              throw new DockerEngineError('unreachable', `Docker engine not reachable: TLS file ${(error as Error).message}`, { endpoint: this.endpoint });
+            }
+          };
           opts.ca = read(tls.caFile);
           opts.cert = read(tls.certFile);
           opts.key = read(tls.keyFile);
@@ -266,24 +280,51 @@ class DockerodeClient implements DockerClient {
     return this.docker;
   }
 
-  private async dial<T>(req: DialRequest, signal: AbortSignal): Promise<T> {
+  /**
+   * One HTTP exchange. The modem is told every status is fine, so it hands over the raw response
+   * stream instead of buffering the body without limit (a 2 GB answer would end Node with a fatal
+   * out-of-memory error): we read at most `maxResponseBytes` of a success body (more fails with one
+   * line) and MAX_ERROR_BODY_BYTES of an error body (the rest is dropped).
+   */
+  private async dial<T>(req: DialRequest, signal: AbortSignal, label: string): Promise<T> {
     const docker = await this.getDocker();
-    const statusCodes: Record<number, true | string> = {};
-    for (const code of req.ok) statusCodes[code] = true;
-    return new Promise<T>((resolve, reject) => {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
       docker.modem.dial(
         {
           path: req.path,
           method: req.method,
           // `_body: {}` keeps the modem from also sending the query as a JSON body.
           options: req.query ? { _query: req.query, _body: {} } : undefined,
-          isStream: req.isStream === true,
-          statusCodes,
+          isStream: true,
+          statusCodes: ANY_STATUS,
           abortSignal: signal,
         } as never,
-        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as T)),
+        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as IncomingMessage)),
       );
     });
+    const status = res.statusCode ?? 0;
+    const ok = req.ok.includes(status);
+    if (ok && req.isStream) return res as unknown as T;
+    const limit = ok ? this.maxResponseBytes : MAX_ERROR_BODY_BYTES;
+    const { body, cut } = await readCapped(res, limit, signal);
+    if (ok && cut) {
+      throw new DockerEngineError(
+        'api',
+        `Docker engine at ${this.endpoint} answered ${label} with more than ${formatMegabytes(limit)}: not read (the limit keeps a broken or hostile engine from exhausting memory).`,
+        { endpoint: this.endpoint },
+      );
+    }
+    // As the modem would have given it: the parsed JSON, else the raw bytes.
+    let json: unknown = null;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      json = null;
+    }
+    const value = json || body;
+    if (ok) return value as T;
+    const cause = (value as { message?: unknown })?.message ?? body.toString('utf8');
+    throw Object.assign(new Error(`(HTTP code ${status}) ${String(cause)}`), { statusCode: status, json: value });
   }
 
   /** Runs one API call under a timeout and the caller's signal, and words any failure for the user. */
@@ -301,7 +342,7 @@ class DockerodeClient implements DockerClient {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([this.dial<T>(req, signal), aborted]);
+      return await Promise.race([this.dial<T>(req, signal, label), aborted]);
     } catch (error) {
       if (outer?.aborted) throw abortError(outer);
       if (timeout.signal.aborted) {
@@ -365,6 +406,61 @@ function engineText(json: unknown): string | undefined {
 }
 
 const DF_BUSY_RETRY_MS = 250;
+const MAX_TLS_FILE_BYTES = 1024 * 1024;
+
+/**
+ * A /system/df answer is ~1.5 KB per object: 256 MiB is far past any real engine (over 100,000
+ * images, containers and volumes) and far below what Node can hold.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** Error answers carry one message; the rest of a long one is dropped. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+const ANY_STATUS: Record<number, true> = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [i + 100, true]));
+
+/** Reads a response body up to `limit` bytes; past it, stops reading (destroys the stream) and says so. */
+function readCapped(res: IncomingMessage, limit: number, signal: AbortSignal): Promise<{ body: Buffer; cut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      res.destroy();
+      return resolve({ body: Buffer.alloc(0), cut: true });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const done = (result: { body: Buffer; cut: boolean } | Error) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onAbort = () => {
+      res.destroy();
+      done(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    res.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) {
+        chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
+        res.destroy();
+        done({ body: Buffer.concat(chunks), cut: true });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on('end', () => done({ body: Buffer.concat(chunks), cut: false }));
+    res.on('error', (err) => done(err));
+    res.on('close', () => done(new Error('the connection closed before the answer was complete')));
+  });
+}
+
+function formatMegabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HF_FILES_TO_IGNORE, MAX_REF_BYTES } from './names';
+import { safeReadFile, safeReadFileSync } from '../safeRead';
 
 export type EntryKind = 'dir' | 'file' | 'symlink' | 'other';
 
@@ -68,7 +69,8 @@ export interface ListingOps {
 const code = (err: unknown) => (err as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN';
 const kindOf = (s: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }): EntryKind =>
   s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : s.isFile() ? 'file' : 'other';
-const NOFOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+/** Refs and manifests: the first MAX_REF_BYTES of a regular file, no symlink followed, never waiting on a FIFO. */
+const REF_READ = { maxBytes: MAX_REF_BYTES, followSymlinks: false, overCap: 'truncate' } as const;
 
 export const syncOps: ListingOps = {
   lstat: (p) => fs.lstatSync(p),
@@ -76,16 +78,8 @@ export const syncOps: ListingOps = {
   readlink: (p) => fs.readlinkSync(p),
   realpath: (p) => fs.realpathSync(p),
   readSmall: (p) => {
-    const fd = fs.openSync(p, NOFOLLOW);
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
-      const buf = Buffer.alloc(MAX_REF_BYTES);
-      const n = fs.readSync(fd, buf, 0, MAX_REF_BYTES, 0);
-      return { text: buf.subarray(0, n).toString('utf8'), bytes: st.blocks * 512 };
-    } finally {
-      fs.closeSync(fd);
-    }
+    const { data, stat } = safeReadFileSync(p, REF_READ);
+    return { text: data.toString('utf8'), bytes: stat.blocks * 512 };
   },
 };
 
@@ -96,16 +90,8 @@ export function asyncOps(limit: <T>(task: () => Promise<T>) => Promise<T>): List
     readlink: (p) => limit(() => fs.promises.readlink(p)),
     realpath: (p) => limit(() => fs.promises.realpath(p)),
     readSmall: (p) => limit(async () => {
-      const handle = await fs.promises.open(p, NOFOLLOW);
-      try {
-        const st = await handle.stat();
-        if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
-        const buf = Buffer.alloc(MAX_REF_BYTES);
-        const { bytesRead } = await handle.read(buf, 0, MAX_REF_BYTES, 0);
-        return { text: buf.subarray(0, bytesRead).toString('utf8'), bytes: st.blocks * 512 };
-      } finally {
-        await handle.close();
-      }
+      const { data, stat } = await safeReadFile(p, REF_READ);
+      return { text: data.toString('utf8'), bytes: stat.blocks * 512 };
     }),
   };
 }

@@ -5,6 +5,7 @@ import { formatBytes, formatCount } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
 import { CONDA_CATEGORY_ID } from '../../core/scanners/conda';
 import type { HostServices } from '../services';
+import { displayPick, displayText } from '../../core/displayText';
 
 export interface CacheSelection {
   /** Selected items that pass the filter. */
@@ -68,7 +69,7 @@ export async function pickCacheItems(
       detail: item.path,
     }));
   s.log.info(`${texts.title}: asking which of ${formatCount(picks.length, 'item')}`);
-  const chosen = await vscode.window.showQuickPick(picks, { title: texts.title, placeHolder: texts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+  const chosen = await vscode.window.showQuickPick(picks.map(displayPick), { title: displayText(texts.title), placeHolder: texts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
   return chosen?.length ? chosen.map((p) => p.id) : undefined;
 }
 

@@ -6,6 +6,7 @@ import { checkpointPlanFromModel, type RetentionPlan } from '../../core/checkpoi
 import { formatBytes, formatCount } from '../../core/format';
 import type { ScanModel } from '../../core/model';
 import type { HostServices } from '../services';
+import { displayPick, displayText } from '../../core/displayText';
 
 export interface RetentionChoice {
   keepBest: number;
@@ -57,8 +58,8 @@ export async function pickRetention(s: HostServices, model: ScanModel, ids: stri
     });
   }
   s.log.info(`Apply Retention Policy: asking which policy for ${scope}`);
-  const picked = await vscode.window.showQuickPick(picks, {
-    title: `Apply Retention Policy to ${scope}`,
+  const picked = await vscode.window.showQuickPick(picks.map(displayPick), {
+    title: displayText(`Apply Retention Policy to ${scope}`),
     placeHolder: 'Keep the newest and the best checkpoints of each run; the next step shows exactly what is deleted and kept',
     matchOnDetail: true,
   });

@@ -7,6 +7,7 @@ import { formatBytes, formatCount } from '../../core/format';
 import type { Item, ScanModel } from '../../core/model';
 import { itemsOf } from '../caches/selection';
 import type { HostServices } from '../services';
+import { displayPick, displayText } from '../../core/displayText';
 
 /** Item kinds of the checkpoints category that commands act on. */
 export const RUN_KIND = 'run';
@@ -65,8 +66,8 @@ export async function pickCheckpoints(s: HostServices, model: ScanModel, title: 
       detail: parents[0]?.kind === RUN_KIND ? `${parents[0].label} · ${item.description ?? ''}` : item.path,
     }));
   s.log.info(`${title}: asking which of ${formatCount(picks.length, 'checkpoint')}`);
-  const chosen = await vscode.window.showQuickPick(picks, {
-    title,
+  const chosen = await vscode.window.showQuickPick(picks.map(displayPick), {
+    title: displayText(title),
     placeHolder: 'Checkpoints to delete (largest first; type to filter by name or run)',
     canPickMany: true,
     matchOnDescription: true,

@@ -13,6 +13,7 @@ import { imageRefFor } from '../docker/imageTreeProvider';
 import { engineUnreachable } from '../docker/runPlan';
 import type { CommandSpec, HostServices } from '../services';
 import { showBreakdown } from '../webview/chartPanel';
+import { displayText } from '../../core/displayText';
 
 export interface AnalyzeImageResult {
   /** The chart panel's key (`breakdown:<root id>`). */
@@ -77,7 +78,7 @@ async function pickImage(s: HostServices): Promise<ImageRef | undefined> {
     .sort((a, b) => b.bytes - a.bytes)
     .map((i) => ({ id: i.id, label: imageLabelOf(i), description: `${formatBytes(i.bytes)} · ${formatBytes(i.uniqueBytes)} unique` }));
   if (!picks.length) {
-    void vscode.window.showInformationMessage(`ML Disk Space: the Docker engine at ${client.endpoint} has no images.`);
+    void vscode.window.showInformationMessage(displayText(`ML Disk Space: the Docker engine at ${client.endpoint} has no images.`));
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(picks, { title: 'Analyze Image', placeHolder: 'Image to analyze (largest first)', matchOnDescription: true });

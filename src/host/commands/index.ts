@@ -40,6 +40,7 @@ import { revealInOSCommand } from './revealInOS';
 import { scanCommand } from './scan';
 import { showLogCommand } from './showLog';
 import { showMemoryCommand } from './showMemory';
+import { displayText } from '../../core/displayText';
 
 export const COMMANDS: CommandSpec[] = [
   scanCommand,
@@ -89,7 +90,7 @@ export function registerCommands(services: HostServices, commands: CommandSpec[]
         // A failing command tells the user and the log; it never leaves an unhandled rejection.
         if (!(err instanceof ReportedError)) {
           services.log.error(`${spec.id} failed`, err);
-          void vscode.window.showErrorMessage(`ML Disk Space: ${errorText(err)}`);
+          void vscode.window.showErrorMessage(displayText(`ML Disk Space: ${errorText(err)}`));
         }
         return undefined;
       }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandSpec } from '../services';
 import { pathsOf } from './pathsOf';
+import { displayText } from '../../core/displayText';
 
 export const revealInExplorerCommand: CommandSpec = {
   id: 'mlDiskSpace.revealInExplorer',
@@ -16,7 +17,7 @@ export const revealInExplorerCommand: CommandSpec = {
       await vscode.commands.executeCommand('revealInExplorer', uri);
       return true;
     }
-    const choice = await vscode.window.showInformationMessage(`${first} is outside the workspace folders, so the Explorer view cannot show it.`, 'Reveal in File Manager', 'Copy Path');
+    const choice = await vscode.window.showInformationMessage(displayText(`${first} is outside the workspace folders, so the Explorer view cannot show it.`), 'Reveal in File Manager', 'Copy Path');
     if (choice === 'Reveal in File Manager') await vscode.commands.executeCommand('revealFileInOS', uri);
     if (choice === 'Copy Path') await vscode.env.clipboard.writeText(first);
     return false;

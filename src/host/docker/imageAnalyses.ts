@@ -9,6 +9,7 @@ import { analyzeImageCached, imageLayers, type ImageAnatomy, type ImageLayer } f
 import { isAbortError } from '../../core/docker/types';
 import { formatBytes } from '../../core/format';
 import type { Log } from '../log';
+import { displayText } from '../../core/displayText';
 
 /** What to analyze. */
 export interface ImageRef {
@@ -89,7 +90,7 @@ export class ImageAnalyses implements vscode.Disposable {
     this.log.info(`Analyzing image ${ref.label} (${ref.imageId}) at ${ref.client.endpoint}`);
     const promise = Promise.resolve(
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `ML Disk Space: analyzing image ${ref.label}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: analyzing image ${ref.label}`), cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let lastReport = 0;

@@ -107,6 +107,10 @@ export function reclaimActionFor(client: DockerClient, plan: DockerPlan, onRepor
       if (report.engineSpaceReclaimed !== undefined && report.engineSpaceReclaimed !== report.bytesFreed) {
         notes.push(`The engine reported SpaceReclaimed ${formatBytes(report.engineSpaceReclaimed)}, which also counts data image layers still hold`);
       }
+      // The engine decided (build-cache prune) or dropped parent layers with an image: every object
+      // it removed that the plan did not list is named in the summary.
+      const also = report.engineAlsoRemoved ?? [];
+      if (also.length) notes.push(`The engine also removed ${formatCount(also.length, 'object')} not in the plan: ${also.map((a) => `${TARGET_NOUNS[a.type]} ${a.label} (${a.note})`).join(', ')}`);
       if (report.platformNote) notes.push(report.platformNote);
       return {
         reclaimedBytes: report.bytesFreed,
@@ -121,4 +125,5 @@ export function reclaimActionFor(client: DockerClient, plan: DockerPlan, onRepor
 function logOutcomes(s: HostServices, report: DockerExecutionReport): void {
   s.log.info(`${report.title} at ${report.endpoint}: ${report.summary} (bytes: ${report.bytesSource}${report.engineSpaceReclaimed !== undefined ? `, SpaceReclaimed ${report.engineSpaceReclaimed}` : ''})`);
   for (const o of report.outcomes) s.log.info(`  ${o.status}${o.code ? ` (${o.code})` : ''}: ${o.type} ${o.label}${o.message ? ` — ${o.message}` : ''}`);
+  for (const a of report.engineAlsoRemoved ?? []) s.log.info(`  removed by the engine, not in the plan: ${a.type} ${a.id} (${a.note})`);
 }

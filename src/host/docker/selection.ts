@@ -6,6 +6,7 @@ import { isActiveContainer } from '../../core/docker/diskUsageMath';
 import { imageLabelOf, shortDockerId } from '../../core/docker/labels';
 import { formatBytes, formatCount } from '../../core/format';
 import type { HostServices } from '../services';
+import { displayPick, displayText } from '../../core/displayText';
 
 export type DockerObjectKind = 'docker-image' | 'docker-container' | 'docker-volume';
 
@@ -23,10 +24,10 @@ interface Pick extends vscode.QuickPickItem {
 
 async function pickMany(title: string, placeHolder: string, picks: Pick[]): Promise<string[] | undefined> {
   if (!picks.length) {
-    void vscode.window.showInformationMessage(`ML Disk Space: ${title}: there is nothing to choose from.`);
+    void vscode.window.showInformationMessage(displayText(`ML Disk Space: ${title}: there is nothing to choose from.`));
     return undefined;
   }
-  const chosen = await vscode.window.showQuickPick(picks, { title, placeHolder, canPickMany: true, matchOnDescription: true });
+  const chosen = await vscode.window.showQuickPick(picks.map(displayPick), { title, placeHolder, canPickMany: true, matchOnDescription: true });
   return chosen?.length ? chosen.map((p) => p.id) : undefined;
 }
 

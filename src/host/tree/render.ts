@@ -5,6 +5,7 @@ import { formatAge, formatBytes } from '../../core/format';
 import type { Category, Item } from '../../core/model';
 import type { SortBy } from '../configRead';
 import type { CategoryNode, ErrorNode, ExtraNode, ItemNode, TreeNode } from './nodes';
+import { displayLines, displayText } from '../../core/displayText';
 
 /**
  * contextValue tokens, matched in package.json menus with `viewItem =~ /\btoken\b/`:
@@ -86,13 +87,13 @@ export function renderNode(node: TreeNode, sortBy: SortBy, now = Date.now()): vs
 
 function renderCategory(node: CategoryNode): vscode.TreeItem {
   const c = node.category;
-  const t = new vscode.TreeItem(c.label, vscode.TreeItemCollapsibleState.Expanded);
+  const t = new vscode.TreeItem(displayText(c.label), vscode.TreeItemCollapsibleState.Expanded);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
   t.iconPath = new vscode.ThemeIcon(CATEGORY_ICONS[c.id] ?? 'symbol-folder');
   if (c.error) {
     t.description = 'not available';
-    t.tooltip = new vscode.MarkdownString().appendMarkdown(`**${md(c.label)}** could not be scanned:\n\n`).appendText(c.error);
+    t.tooltip = new vscode.MarkdownString().appendMarkdown(`**${md(c.label)}** could not be scanned:\n\n`).appendText(displayText(c.error));
     return t;
   }
   const parts = [formatBytes(c.bytes)];
@@ -107,21 +108,21 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
 }
 
 function renderError(node: ErrorNode): vscode.TreeItem {
-  const t = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+  const t = new vscode.TreeItem(displayText(node.message), vscode.TreeItemCollapsibleState.None);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
   t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  t.tooltip = new vscode.MarkdownString().appendText(node.message).appendMarkdown('\n\nUse **Retry** to scan it again.');
+  t.tooltip = new vscode.MarkdownString().appendText(displayText(node.message)).appendMarkdown('\n\nUse **Retry** to scan it again.');
   return t;
 }
 
 function renderExtra(node: ExtraNode): vscode.TreeItem {
   const row = node.row;
-  const t = new vscode.TreeItem(row.label, row.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const t = new vscode.TreeItem(displayText(row.label), row.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
-  t.description = row.description;
-  if (row.tooltip) t.tooltip = new vscode.MarkdownString(row.tooltip);
+  t.description = row.description === undefined ? undefined : displayText(row.description);
+  if (row.tooltip) t.tooltip = new vscode.MarkdownString(displayLines(row.tooltip.split('\n')));
   if (row.icon) t.iconPath = new vscode.ThemeIcon(row.icon);
   if (row.command) t.command = row.command;
   return t;
@@ -134,7 +135,7 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   const state = !node.children.length
     ? vscode.TreeItemCollapsibleState.None
     : openByDefault ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-  const t = new vscode.TreeItem(item.label, state);
+  const t = new vscode.TreeItem(displayText(item.label), state);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
   const parts = [formatBytes(item.bytes)];
@@ -142,7 +143,7 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   const description = descriptionWithoutBadges(item);
   if (description) parts.push(description);
   if (sortBy === 'age' && item.modifiedMs) parts.push(`modified ${formatAge(item.modifiedMs, now)}`);
-  t.description = parts.join(' · ');
+  t.description = displayText(parts.join(' · '));
   if (item.path && (item.kind === 'folder' || item.kind === 'file')) {
     // The file icon theme picks the icon for a file by its name.
     t.resourceUri = vscode.Uri.file(item.path);
@@ -161,11 +162,11 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   // The row's description in full (the row cuts it off): e.g. a run's forecast, a checkpoint's metric.
   const description = descriptionWithoutBadges(item);
   if (description) {
-    tip.appendText(description);
+    tip.appendText(displayText(description));
     tip.appendMarkdown('\n\n');
   }
   if (item.path) {
-    tip.appendText(item.path);
+    tip.appendText(displayText(item.path));
     tip.appendMarkdown('\n\n');
   }
   tip.appendMarkdown(sizeLines(item.bytes, item.apparentBytes));
@@ -211,5 +212,5 @@ function sizeLines(bytes: number, apparentBytes: number): string {
 
 /** Escapes text for a Markdown context (labels and messages come from the disk). */
 function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
+  return displayText(text).replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }
