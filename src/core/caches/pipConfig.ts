@@ -11,6 +11,7 @@
 // macOS and Windows use their own user folders (~/Library/Application Support/pip, %APPDATA%\pip).
 
 import * as fs from 'fs';
+import { safeReadTextSync } from '../safeRead';
 import * as path from 'path';
 import { expandHome, pipCache, type Env } from '../locations';
 
@@ -66,16 +67,7 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
 
 function readSmallFile(p: string): string | undefined {
   try {
-    const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) return undefined;
-      const buf = Buffer.alloc(Math.min(st.size, MAX_CONFIG_BYTES));
-      const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      return buf.subarray(0, n).toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
+    return safeReadTextSync(p, { maxBytes: MAX_CONFIG_BYTES, overCap: 'truncate' });
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@
 // UV_NO_CONFIG reads none. UV_NO_CACHE makes uv use a throwaway cache: the folder stays, and the
 // scan says uv does not use it now.
 
-import * as fs from 'fs';
+import { safeReadTextSync } from '../safeRead';
 import * as path from 'path';
 import { expandHome, uvCache, type Env } from '../locations';
 
@@ -28,17 +28,7 @@ function envValue(env: Env, name: string): string | undefined {
 
 function readSmall(p: string): string | undefined {
   try {
-    const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) return undefined;
-      const buf = Buffer.alloc(Math.min(st.size, MAX_CONFIG_BYTES));
-      return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    } catch {
-      return undefined;
-    } finally {
-      fs.closeSync(fd);
-    }
+    return safeReadTextSync(p, { maxBytes: MAX_CONFIG_BYTES, overCap: 'truncate' });
   } catch {
     return undefined;
   }

@@ -183,16 +183,7 @@ export async function softlinkedPackages(prefixes: string[]): Promise<Map<string
     for (const name of names) {
       let text: string;
       try {
-        const fh = await fs.promises.open(path.join(meta, name), fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
-        try {
-          const st = await fh.stat();
-          if (!st.isFile() || st.size > MAX_META_BYTES) continue;
-          const buf = Buffer.alloc(st.size);
-          const { bytesRead } = await fh.read(buf, 0, st.size, 0);
-          text = buf.subarray(0, bytesRead).toString('utf8');
-        } finally {
-          await fh.close();
-        }
+        text = await safeReadText(path.join(meta, name), { maxBytes: MAX_META_BYTES, followSymlinks: false });
       } catch {
         continue;
       }

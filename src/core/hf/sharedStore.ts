@@ -10,6 +10,7 @@
 // payload whose manifest is missing or unreadable: we do the same).
 
 import * as fs from 'fs';
+import { safeReadText } from '../safeRead';
 import * as path from 'path';
 import { createLimiter, type Limiter } from '../limit';
 
@@ -165,16 +166,7 @@ export async function storeReferences(hubRoot: string, store: SharedStore, limit
 export async function readManifest(manifestPath: string, hubRoot: string): Promise<{ entries: string[]; raw: string[]; json: boolean } | undefined> {
   let text: string;
   try {
-    const fh = await fs.promises.open(manifestPath, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
-    try {
-      const st = await fh.stat();
-      if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return undefined;
-      const buf = Buffer.alloc(st.size);
-      const { bytesRead } = await fh.read(buf, 0, st.size, 0);
-      text = buf.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await fh.close();
-    }
+    text = await safeReadText(manifestPath, { maxBytes: MAX_MANIFEST_BYTES, followSymlinks: false });
   } catch {
     return undefined;
   }
