@@ -19,14 +19,22 @@ export function planText(plan: DeletionPlan): string {
   return lines.join('\n');
 }
 
-export function planJson(plan: DeletionPlan) {
+export function planJson(plan: DeletionPlan, includeActive = false) {
   return {
     title: plan.title,
     delete: plan.targets.map((t) => ({ path: t.path, bytes: t.bytes })),
     keep: plan.keep ?? [],
     bytes: plan.bytes,
     warnings: plan.warnings ?? [],
+    // Runs in progress: the plan touches one only with --include-active, and says so here.
+    includeActive,
+    inProgress: plan.needsSecondConfirmation ?? null,
   };
+}
+
+/** Why `--yes` alone does not delete from a run in progress (the editor asks a second time; the CLI wants the flag). */
+export function activeRunRefusal(plan: DeletionPlan): string {
+  return `${plan.needsSecondConfirmation} Nothing was deleted: add --include-active to go ahead.`;
 }
 
 export function reportText(report: ExecutorReport): string {

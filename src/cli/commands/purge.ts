@@ -9,7 +9,7 @@ import { scan } from '../../core/scan/scan';
 import { defaultSettings } from '../../core/settings';
 import { CACHE_PURGE_IDS } from '../../core/caches/planProvider';
 import { parseArgs, UsageError } from '../args';
-import { NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
+import { activeRunRefusal, NOT_DELETED, planJson, planText, print, printJson, reportText } from '../output';
 
 export const PURGE_IDS: Record<string, string> = {
   ...CACHE_PURGE_IDS,
@@ -31,13 +31,14 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
 }
 
 export async function purgeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [], ['yes', 'json']);
+  const args = parseArgs(argv, [], ['yes', 'json', 'include-active']);
   const [id, ...extra] = args.positionals;
   if (!id || extra.length) {
     throw new UsageError(`purge takes one id: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json'`);
   }
   const yes = args.flags.has('yes');
   const json = args.flags.has('json');
+  const includeActive = args.flags.has('include-active');
   if (id.startsWith('docker:')) return purgeDocker(id, yes, json);
 
   const categoryId = id.slice(0, id.indexOf(':') > 0 ? id.indexOf(':') : undefined);
@@ -47,13 +48,17 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   const model = await scan({ roots: [process.cwd()], env, only: [categoryId], settings: { docker: false } });
   let plan;
   try {
-    plan = await planFor(id, model, { env, homeDir, settings, now: Date.now() });
+    plan = await planFor(id, model, { env, homeDir, settings, now: Date.now(), includeInProgress: includeActive });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (!plan) throw new UsageError(`nothing to purge for '${id}' (known: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json')`);
-  if (json && !yes) { printJson(planJson(plan)); return 0; }
+  if (json && !yes) { printJson(planJson(plan, includeActive)); return 0; }
   print(planText(plan));
+  if (plan.needsSecondConfirmation && !includeActive) {
+    print(activeRunRefusal(plan));
+    return yes ? 1 : 0;
+  }
   if (!yes) { print(NOT_DELETED); return 0; }
   const report = await executePlan(plan, { protectedPaths: [homeDir, process.cwd()] });
   if (json) printJson(report); else print(reportText(report));
