@@ -305,7 +305,7 @@ describe('checkpoints: in the scan model, the CLI JSON and plan ids', function (
     const live = cat.items.find((i) => i.path === scene.inProgress.runPath);
     // "in progress" is said once, on the run row; its checkpoints are all kept and carry no copy of it.
     assert.deepStrictEqual(live.badges, ['in progress']);
-    assert.ok(live.children.every((c: any) => c.keep && !c.badges.includes('in progress')));
+    assert.ok(live.children.every((c: any) => c.keep && !(c.badges ?? []).includes('in progress')));
     const looseGroup = cat.items.find((i) => i.kind === 'loose-weights');
     assert.deepStrictEqual(looseGroup.children.map((c: any) => c.path), [scene.looseWeight]);
   });

@@ -11,6 +11,8 @@ import {
   checkpointCategory, planRetention, planSlim, scanCheckpointPaths, type Run,
 } from '../../src/core/checkpoints';
 import { executePlan } from '../../src/core/executor';
+import type { ScanModel } from '../../src/core/model';
+import { buildNodeIndex } from '../../src/host/tree/nodes';
 import { makeHfRun, setTreeTimes } from '../support/checkpointFixtures';
 import { diskBytes, makeSandbox, type Sandbox } from '../support/deletionFixtures';
 import { loadCkpt, writeLightningRun, writeSafetensors, writeTorchBin } from '../support/torchFixtures';
@@ -270,5 +272,28 @@ describe('checkpoints: the CLI and a run in progress', function () {
     const { scan, scannedAt } = await scanCheckpointPaths([box.root], { env: {} });
     const plan = planSlim(only(scan.runs).checkpoints, scan.runs, scannedAt);
     assert.match(plan.warnings!.join('\n'), /silently with a fresh optimizer and learning-rate schedule/);
+  });
+});
+
+describe('checkpoints: readable run rows in the tree', function () {
+  this.timeout(120_000);
+  it('a run\'s checkpoints stay in step order whatever the sort (the largest is not first); runs still sort by size', async () => {
+    const box = makeSandbox('mlds-tree-');
+    try {
+      const runPath = path.join(box.root, 'run');
+      makeHfRun(runPath, { steps: [10, 20, 30], saveSteps: 10, maxSteps: 100, evals: new Map(), newestMs: old() });
+      fs.writeFileSync(path.join(runPath, 'checkpoint-10', 'extra.bin'), Buffer.alloc(1024 * 1024, 1)); // the oldest is now the largest
+      setTreeTimes(runPath, old());
+      const { scan, scannedAt } = await scanCheckpointPaths([box.root], { env: {} });
+      const category = checkpointCategory(scan, { keepBest: 0, now: Date.now(), scannedAt });
+      const model = { categories: [category] } as unknown as ScanModel;
+      for (const sortBy of ['size', 'name', 'age'] as const) {
+        const index = buildNodeIndex(model, sortBy);
+        const runNode = index.roots[0].children[0];
+        assert.deepStrictEqual(runNode.children.map((n) => (n.type === 'item' ? n.item.label : '')), ['checkpoint-10', 'checkpoint-20', 'checkpoint-30'], sortBy);
+      }
+    } finally {
+      box.cleanup();
+    }
   });
 });

@@ -81,7 +81,7 @@ async function inspectFolder(dir: string): Promise<Listing> {
     let st;
     try { st = await fsp.lstat(p); } catch { continue; }
     if (!st.isFile()) continue;
-    if (isWeightName(name) || name === 'trainer_state.json') {
+    if (isWeightName(name)) {
       if (st.size === 0) { problems.push(`${name} is empty`); continue; }
       const problem = await weightFileProblem(p);
       if (problem) problems.push(`${name}: ${problem}`);
