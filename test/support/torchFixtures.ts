@@ -9,7 +9,6 @@ import * as path from 'path';
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve(__dirname, '..', '..', '..', 'test', 'support', 'torch', 'lightning_run.py');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function torchRun(spec: Record<string, unknown>): any {
   const r = spawnSync(SYSTEM_PYTHON, [SCRIPT, JSON.stringify(spec)], { encoding: 'utf8', timeout: 180_000 });
   if (r.status !== 0) throw new Error(`${SYSTEM_PYTHON} with torch failed (is python3-torch installed?): ${r.error?.message ?? ''} ${r.stderr}`);

@@ -5,12 +5,16 @@
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
   checkpointCategory, planRetention, planSlim, scanCheckpointPaths, type Run,
 } from '../../src/core/checkpoints';
 import { executePlan } from '../../src/core/executor';
+import { weightFileProblem } from '../../src/core/checkpoints/incomplete';
+import { readLightningCkpt } from '../../src/core/checkpoints/lightningState';
+import { dictGet, PickleError, readPickle } from '../../src/core/checkpoints/pickle';
 import type { ScanModel } from '../../src/core/model';
 import { buildNodeIndex } from '../../src/host/tree/nodes';
 import { makeHfRun, setTreeTimes } from '../support/checkpointFixtures';
@@ -277,12 +281,12 @@ describe('checkpoints: the CLI and a run in progress', function () {
 
 describe('checkpoints: readable run rows in the tree', function () {
   this.timeout(120_000);
-  it('a run\'s checkpoints stay in step order whatever the sort (the largest is not first); runs still sort by size', async () => {
+  it('a run\'s checkpoints stay in step order whatever the sort (the largest, checkpoint-20, is not first); runs still sort by size', async () => {
     const box = makeSandbox('mlds-tree-');
     try {
       const runPath = path.join(box.root, 'run');
       makeHfRun(runPath, { steps: [10, 20, 30], saveSteps: 10, maxSteps: 100, evals: new Map(), newestMs: old() });
-      fs.writeFileSync(path.join(runPath, 'checkpoint-10', 'extra.bin'), Buffer.alloc(1024 * 1024, 1)); // the oldest is now the largest
+      fs.writeFileSync(path.join(runPath, 'checkpoint-20', 'extra.bin'), Buffer.alloc(1024 * 1024, 1)); // the middle one is now the largest
       setTreeTimes(runPath, old());
       const { scan, scannedAt } = await scanCheckpointPaths([box.root], { env: {} });
       const category = checkpointCategory(scan, { keepBest: 0, now: Date.now(), scannedAt });
@@ -291,6 +295,47 @@ describe('checkpoints: readable run rows in the tree', function () {
         const index = buildNodeIndex(model, sortBy);
         const runNode = index.roots[0].children[0];
         assert.deepStrictEqual(runNode.children.map((n) => (n.type === 'item' ? n.item.label : '')), ['checkpoint-10', 'checkpoint-20', 'checkpoint-30'], sortBy);
+      }
+    } finally {
+      box.cleanup();
+    }
+  });
+});
+
+describe('checkpoints: the .ckpt readers on hostile bytes (fuzzed, fixed seed)', function () {
+  this.timeout(120_000);
+  // pickle.dumps({'callbacks': {'k': {'best_model_path': 'a', 'best_k_models': OrderedDict(a=1.5)}}, 'x': [1, 2.5, None, True, 10**20, b'xy', (1, 2, 3), -7]}, protocol=2)
+  const sample = Buffer.from('80027d710028580900000063616c6c6261636b7371017d710258010000006b71037d710428580f000000626573745f6d6f64656c5f7061746871055801000000617106580d000000626573745f6b5f6d6f64656c73710763636f6c6c656374696f6e730a4f726465726564446963740a7108295271096806473ff8000000000000737573580100000078710a5d710b284b014740040000000000004e888a09000010632d5ec76b05635f636f646563730a656e636f64650a710c58020000007879710d58060000006c6174696e31710e86710f5271104b014b024b038771114af9ffffff65752e', 'hex');
+
+  it('readPickle reads a real protocol-2 pickle as data', () => {
+    const v = readPickle(sample);
+    assert.strictEqual(dictGet(dictGet(dictGet(v, 'callbacks'), 'k'), 'best_model_path'), 'a');
+    assert.strictEqual(dictGet(dictGet(dictGet(dictGet(v, 'callbacks'), 'k'), 'best_k_models'), 'a'), 1.5);
+  });
+
+  it('readPickle returns data or throws PickleError — never another error, never hangs — on random and mutated input', () => {
+    const check = (buf: Buffer) => {
+      try { readPickle(buf, { maxOps: 100_000, maxMemo: 10_000, maxStack: 10_000 }); } catch (err) { assert.ok(err instanceof PickleError, `${(err as Error).stack}`); }
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), (a) => check(Buffer.from(a))), { seed: 15, numRuns: 2000 });
+    fc.assert(fc.property(fc.nat(sample.length - 1), fc.integer({ min: 0, max: 255 }), (i, v) => {
+      const b = Buffer.from(sample); b[i] = v; check(b);
+    }), { seed: 16, numRuns: 2000 });
+  });
+
+  it('readLightningCkpt and weightFileProblem answer (never throw) for random, empty, FIFO and fake-zip files', async () => {
+    const box = makeSandbox('mlds-fz-');
+    try {
+      const files: string[] = [];
+      const rnd = fc.sample(fc.uint8Array({ minLength: 0, maxLength: 4096 }), { seed: 17, numRuns: 40 });
+      rnd.forEach((a, i) => { const f = path.join(box.root, `r${i}.ckpt`); fs.writeFileSync(f, Buffer.concat([i % 2 ? Buffer.from('PK\x03\x04') : Buffer.alloc(0), Buffer.from(a)])); files.push(f); });
+      const fifo = path.join(box.root, 'fifo.ckpt');
+      execFileSync('mkfifo', [fifo]);
+      files.push(fifo);
+      for (const f of files) {
+        const r = await readLightningCkpt(f);
+        assert.strictEqual(r.ok, false, f);
+        await weightFileProblem(f);
       }
     } finally {
       box.cleanup();
