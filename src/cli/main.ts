@@ -14,14 +14,15 @@ const COMMAND_USAGE: Record<string, string> = {
   scan: `  ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N]
       Sizes PATHs (default: the current folder) and the ML caches found from the environment
       (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, conda, Docker).`,
-  purge: `  ml-disk-space purge ID [--yes] [--json]
+  purge: `  ml-disk-space purge ID [--yes] [--include-active] [--json]
       Prints what purging a cache or an item (an id from 'scan --json') would delete and free;
-      deletes only with --yes. IDs: huggingface:prune, conda:tarballs, conda:unused-packages,
+      deletes only with --yes (and, for a training run in progress, only with --include-active). IDs: huggingface:prune, conda:tarballs, conda:unused-packages,
       conda:clean, pip:purge, uv:clean, torch:clean, docker:dangling-images, docker:unused-images,
       docker:stopped-containers, docker:unused-volumes, docker:build-cache, shm:leftovers.`,
-  plan: `  ml-disk-space plan retention [--keep-best K] PATH... [--json]
-      The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.`,
-  apply: `  ml-disk-space apply retention [--keep-best K] PATH... [--yes] [--json]
+  plan: `  ml-disk-space plan retention [--keep-best K] [--include-active] PATH... [--json]
+      The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.
+      Runs in progress are left alone unless --include-active.`,
+  apply: `  ml-disk-space apply retention [--keep-best K] [--include-active] PATH... [--yes] [--json]
       Executes that plan (only with --yes).`,
   image: `  ml-disk-space image IMAGE [--compare OTHER] [--json] [--top N]
       Why a Docker image is big: its layers, the largest folders inside it, what it is made of

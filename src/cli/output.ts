@@ -71,7 +71,7 @@ export function planText(plan: DeletionPlan): string {
   return displayLines(lines);
 }
 
-export function planJson(plan: DeletionPlan) {
+export function planJson(plan: DeletionPlan, includeActive = false) {
   return {
     title: plan.title,
     delete: plan.targets.map((t) => ({ path: t.path, bytes: t.bytes })),
@@ -79,12 +79,20 @@ export function planJson(plan: DeletionPlan) {
     bytes: plan.bytes,
     warnings: plan.warnings ?? [],
     scanWarnings: plan.scanWarnings ?? [],
+    // Runs in progress: the plan touches one only with --include-active, and says so here.
+    includeActive,
+    inProgress: plan.needsSecondConfirmation ?? null,
   };
 }
 
 /** The scan warnings that touch a plan's targets, one `  ! ` line each (text output). */
 export function scanWarningLines(plan: DeletionPlan): string[] {
   return (plan.scanWarnings ?? []).map((w) => `  ! ${scanWarningLine(w)}`);
+}
+
+/** Why `--yes` alone does not delete from a run in progress (the editor asks a second time; the CLI wants the flag). */
+export function activeRunRefusal(plan: DeletionPlan): string {
+  return displayText(`${plan.needsSecondConfirmation} Nothing was deleted: add --include-active to go ahead.`);
 }
 
 export function reportText(report: ExecutorReport): string {

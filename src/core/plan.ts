@@ -32,6 +32,8 @@ export interface DeletionPlan {
   targets: DeletionTarget[];
   /** Exact bytes the plan frees: the sum of target bytes. */
   bytes: number;
+  /** Target bytes were measured as freed bytes (hard links outside the plan count for nothing): see withFreedBytes. */
+  bytesMeasured?: boolean;
   /** Paths that must survive the plan and why (shown as "kept"). */
   keep?: { path: string; reason: string }[];
   /** Set only by "purge cache" plans: allows a target equal to its root (the cache folder itself). */

@@ -12,6 +12,8 @@ export interface PlanContext {
   homeDir: string;
   settings: ScanSettings;
   now: number;
+  /** Checkpoints: runs in progress are included (CLI --include-active); the plan then needs a second confirmation. */
+  includeInProgress?: boolean;
 }
 
 export interface PlanProvider {

@@ -8,6 +8,7 @@
 // re-validates each target; engine-side removals (Docker) pass a ReclaimAction.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { withFreedBytes } from '../core/caches/freedBytes';
 import { executePlan, type ExecutorOutcome, type ExecutorReport } from '../core/executor';
 import { formatBytes, formatCount } from '../core/format';
 import type { DeleteMode, DeletionPlan } from '../core/plan';
@@ -82,6 +83,8 @@ export class Reclaimer {
   /** Confirms, executes (re-validating every target), reports and rescans. */
   async executePlan(plan: DeletionPlan): Promise<ReclaimResult> {
     const none: ReclaimResult = { confirmed: false, reclaimedBytes: 0, items: 0, failures: [], cancelled: false };
+    // The bytes asked about are what deleting frees: hard links outside the plan count for nothing.
+    if (plan.targets.length && !this.busy) plan = await withFreedBytes(plan).catch(() => plan);
     if (!plan.targets.length) {
       void this.deps.prompts.notifier.info(`${plan.title}: nothing to delete.`);
       return none;

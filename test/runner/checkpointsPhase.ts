@@ -53,7 +53,7 @@ export const uiCheckpointsPhase: Phase = {
     await expectIn(hf.label, '5 checkpoints', 'needs ~', 'more to finish');
     await expectIn(path.basename(hf.best!), 'best');
     await expectIn(path.basename(hf.last!), 'last');
-    await expectIn('checkpoint-600', 'kept by policy');
+    await expectIn(path.basename(hf.retentionDeletes['2'][0]), 'would delete');
     await expectIn(path.basename(lightning.best!), 'best');
     await expectIn('last.ckpt', 'last', '→');
     await expectIn(inProgress.label, 'in progress');

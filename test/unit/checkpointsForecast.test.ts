@@ -30,21 +30,21 @@ describe('checkpoint forecast', function () {
     assert.strictEqual(f.fits, false);
     // 43 / 6.9 = 6.2: saves at 24000 … 26500 fit (6), the 7th at 27000 does not.
     assert.strictEqual(f.runsOutAtStep, 27000);
-    assert.strictEqual(f.message, 'needs ~138 GB more to finish; 43.0 GB free — runs out near step 27000');
+    assert.strictEqual(f.message, 'needs ~138 GB more to finish; 43.0 GB free — runs out near step 27000 (high confidence: 47 saves 500 steps apart)');
     assert.strictEqual(f.saveIntervalSource, 'save_steps');
   });
 
   it('fits: no run-out step; the message says so', () => {
     const f = forecastRun(run({ globalStep: 1000, maxSteps: 2000, saveSteps: 500 }, [500, 1000], 2 * GB), 100 * GB)!;
     assert.deepStrictEqual([f.savesLeft, f.bytesNeeded, f.fits, f.runsOutAtStep], [2, 4 * GB, true, null]);
-    assert.strictEqual(f.message, 'needs ~4.0 GB more to finish; 100 GB free');
+    assert.strictEqual(f.message, 'needs ~4.0 GB more to finish; 100 GB free (medium confidence: 2 saves 500 steps apart)');
   });
 
   it('max_steps off the save grid: one more save at the end of training', () => {
     // Saves at 800, 1000, then the final save at 1050.
     const f = forecastRun(run({ globalStep: 600, maxSteps: 1050, saveSteps: 200 }, [200, 400, 600], 10), null)!;
     assert.deepStrictEqual([f.savesLeft, f.bytesNeeded, f.stepsLeft, f.availableBytes, f.fits], [3, 30, 450, null, null]);
-    assert.strictEqual(f.message, 'needs ~30 B more to finish');
+    assert.strictEqual(f.message, 'needs ~30 B more to finish (high confidence: 3 saves 200 steps apart)');
     // Out of space only for the final save: it runs out at max_steps.
     assert.strictEqual(forecastRun(run({ globalStep: 600, maxSteps: 1050, saveSteps: 200 }, [200, 400, 600], 10), 25)!.runsOutAtStep, 1050);
   });

@@ -163,7 +163,7 @@ describe('malformed and missing trainer_state.json in real runs', function () {
     assert.ok(result.warnings.some((w) => /no usable trainer_state\.json/.test(w.message)));
     // keep-best 1 without a metric: the newest plus the next newest.
     assert.deepStrictEqual(result.json.delete.map((d) => path.basename(d.path)), ['checkpoint-10']);
-    assert.match(result.json.keep.find((k) => k.path.endsWith('checkpoint-20'))!.reason, /among the 1 newest \(no metric to rank by\)/);
+    assert.match(result.json.keep.find((k) => k.path.endsWith('checkpoint-20'))!.reason, /among the 1 newest \(no metric found\)/);
   });
 
   it('a recorded best that no longer exists: the best remaining by the metric is kept, and says so', async () => {

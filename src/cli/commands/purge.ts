@@ -14,7 +14,7 @@ import { scanShm, shmDir } from '../../core/headroom/shm';
 import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
 import { parseArgs, UsageError } from '../args';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
-import { NOT_DELETED, planJson, planText, print, printError, printJson, reportText } from '../output';
+import { activeRunRefusal, NOT_DELETED, planJson, planText, print, printError, printJson, reportText } from '../output';
 
 export const PURGE_IDS: Record<string, string> = {
   ...CACHE_PURGE_IDS,
@@ -58,13 +58,14 @@ async function purgeShm(yes: boolean, json: boolean): Promise<number> {
 }
 
 export async function purgeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [], ['yes', 'json']);
+  const args = parseArgs(argv, [], ['yes', 'json', 'include-active']);
   const [id, ...extra] = args.positionals;
   if (!id || extra.length) {
     throw new UsageError(`purge takes one id: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json'`);
   }
   const yes = args.flags.has('yes');
   const json = args.flags.has('json');
+  const includeActive = args.flags.has('include-active');
   if (id.startsWith('docker:')) return purgeDocker(id, yes, json);
   if (id === SHM_PURGE_ID) return purgeShm(yes, json);
 
@@ -75,14 +76,18 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   const model = await scan({ roots: [process.cwd()], env, only: [categoryId], settings: { docker: false } });
   let plan;
   try {
-    plan = await planFor(id, model, { env, homeDir, settings, now: Date.now() });
+    plan = await planFor(id, model, { env, homeDir, settings, now: Date.now(), includeInProgress: includeActive });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (!plan) throw new UsageError(`nothing to purge for '${id}' (known: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json')`);
-  if (json && !yes) { printJson(planJson(plan)); return 0; }
+  if (json && !yes) { printJson(planJson(plan, includeActive)); return 0; }
   // With --json, stdout carries one JSON document and nothing else.
   if (!json) print(planText(plan));
+  if (plan.needsSecondConfirmation && !includeActive) {
+    if (json) printError(activeRunRefusal(plan)); else print(activeRunRefusal(plan));
+    return yes ? 1 : 0;
+  }
   if (!yes) { print(NOT_DELETED); return 0; }
   const ctrlC = stopOnCtrlC();
   let report;

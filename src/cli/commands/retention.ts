@@ -10,13 +10,15 @@ import { NOT_DELETED, planText, scanWarningLines, print, printJson, reportText }
 export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (what === '--help' || what === '-h') throw new HelpRequested();
-  if (what !== 'retention') throw new UsageError(`usage: ml-disk-space ${verb} retention [--keep-best K] PATH...${verb === 'apply' ? ' [--yes]' : ''} [--json]`);
-  const args = parseArgs(rest, ['keep-best'], verb === 'apply' ? ['json', 'yes'] : ['json']);
+  if (what !== 'retention') throw new UsageError(`usage: ml-disk-space ${verb} retention [--keep-best K] [--include-active] PATH...${verb === 'apply' ? ' [--yes]' : ''} [--json]`);
+  const args = parseArgs(rest, ['keep-best'], verb === 'apply' ? ['json', 'yes', 'include-active'] : ['json', 'include-active']);
   if (!args.positionals.length) throw new UsageError(`${verb} retention needs at least one PATH (a run folder or a folder above runs)`);
   const keepBest = intFlag(args, 'keep-best', defaultSettings().keepBest, 0);
+  // Runs that may still be training are left alone unless asked for by name: --include-active.
+  const includeActive = args.flags.has('include-active');
   let result;
   try {
-    result = await planRetention(args.positionals, keepBest, { env: process.env });
+    result = await planRetention(args.positionals, keepBest, { env: process.env, includeInProgress: includeActive });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

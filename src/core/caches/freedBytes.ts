@@ -11,7 +11,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import type { TargetType } from '../plan';
+import { formatBytes, formatCount } from '../format';
+import { planBytes, type DeletionPlan, type TargetType } from '../plan';
 import { isStrictlyInside } from '../safety/pathGuards';
 
 export interface MeasuredTarget {
@@ -145,4 +146,29 @@ export async function measureTargets(paths: string[], options: MeasureOptions = 
     }
   }
   return results;
+}
+
+/**
+ * The plan with each target's bytes (and the plan's total) set to what deleting it frees now: a
+ * file hard-linked from outside the plan (a `cp -al` backup, a conda env) counts for nothing, and
+ * a warning says how much stays on disk. Every category's plans go through this (cache plans are
+ * measured when built and carry `bytesMeasured`); the plan's title, when it names the old total,
+ * names the new one. A target that cannot be read now keeps 0 bytes (the executor skips it).
+ */
+export async function withFreedBytes<T extends DeletionPlan>(plan: T, options: MeasureOptions = {}): Promise<T> {
+  if (plan.bytesMeasured || !plan.targets.length) return plan;
+  const measured = await measureTargets(plan.targets.map((t) => t.path), options);
+  const targets = plan.targets.map((t, i) => ({ ...t, bytes: measured[i].error ? 0 : measured[i].bytes }));
+  const bytes = planBytes(targets);
+  const keptBytes = measured.reduce((s, m) => s + m.keptByLinksBytes, 0);
+  const keptFiles = measured.reduce((s, m) => s + m.keptByLinksFiles, 0);
+  const warnings = [...(plan.warnings ?? [])];
+  if (keptFiles > 0) {
+    warnings.push(
+      `${formatBytes(keptBytes)} in ${formatCount(keptFiles, 'file')} ${bytes === 0 ? 'are shared with hard links outside this plan: deleting frees nothing' : 'stay on disk: they are hard-linked from outside this plan (a backup made with cp -al, an environment), so deleting frees nothing there'}.`,
+    );
+  }
+  const oldText = formatBytes(plan.bytes);
+  const title = plan.bytes !== bytes && plan.title.includes(oldText) ? plan.title.replace(oldText, formatBytes(bytes)) : plan.title;
+  return { ...plan, title, targets, bytes, warnings, bytesMeasured: true };
 }

@@ -105,6 +105,7 @@ export async function buildPlan(request: PlanRequest): Promise<DeletionPlan> {
     scannedAt: request.scannedAt,
     targets,
     bytes: planBytes(targets),
+    bytesMeasured: true,
   };
   if (keep.length) plan.keep = keep;
   if (warnings.length) plan.warnings = warnings;

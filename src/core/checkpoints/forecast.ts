@@ -2,7 +2,7 @@
 // where it runs out. Every save adds one checkpoint the size of the newest one. Whether the
 // Trainer rotates checkpoints (save_total_limit) is not recorded in trainer_state.json, so the
 // forecast assumes none: it is the space needed if every checkpoint stays, an upper bound.
-import { formatBytes } from '../format';
+import { formatBytes, formatCount } from '../format';
 import type { Forecast, Run } from './types';
 
 interface Schedule {
@@ -23,22 +23,52 @@ function schedule(current: number, maxSteps: number, interval: number, base: num
   return { first, interval, regular, final: lastRegular < maxSteps };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+interface SavePolicy {
+  interval: number;
+  source: Forecast['saveIntervalSource'];
+  /** Saves fall on base + k x interval. */
+  base: number;
+  confidence: Forecast['confidence'];
+  basis: string;
 }
 
-/** The steps between saves: `save_steps` when the checkpoints sit on its grid, else their spacing. */
-function saveInterval(saveSteps: number | null, maxSteps: number, steps: number[]): { interval: number; source: Forecast['saveIntervalSource']; base: number } | null {
+/**
+ * The steps between saves, from what the run really did. HF writes `save_steps` (500 by default)
+ * into trainer_state.json even when it saves every epoch, so save_steps is only believed where the
+ * checkpoints agree with it. Two or more checkpoints: their smallest spacing (rotation only removes
+ * checkpoints, it never brings two saves closer). One checkpoint: an epoch end (steps per epoch =
+ * max_steps / num_train_epochs) or the save_steps grid, whichever it fits; a guess either way.
+ */
+export function savePolicy(saveSteps: number | null, maxSteps: number, numTrainEpochs: number | null, steps: number[]): SavePolicy | null {
   let fromState: number | null = null;
-  if (saveSteps !== null) fromState = saveSteps < 1 ? Math.ceil(maxSteps * saveSteps) : Math.round(saveSteps);
-  const onGrid = (s: number) => fromState !== null && (s % fromState === 0 || s === maxSteps);
-  if (fromState && fromState > 0 && (steps.length === 0 || steps.every(onGrid))) return { interval: fromState, source: 'save_steps', base: 0 };
-  if (steps.length >= 2) {
-    const gaps = steps.slice(1).map((s, i) => s - steps[i]).filter((g) => g > 0);
-    if (gaps.length) return { interval: median(gaps), source: 'checkpoint spacing', base: steps[steps.length - 1] };
+  if (saveSteps !== null && saveSteps > 0) fromState = saveSteps < 1 ? Math.ceil(maxSteps * saveSteps) : Math.round(saveSteps);
+  const perEpoch = numTrainEpochs && numTrainEpochs > 0 && maxSteps / numTrainEpochs >= 1 ? maxSteps / numTrainEpochs : null;
+  const epochEnd = (s: number) => perEpoch !== null && s > 0 && Math.abs(s / perEpoch - Math.round(s / perEpoch)) * perEpoch < 1;
+  const onSaveGrid = (s: number) => fromState !== null && s % fromState === 0;
+  const unique = [...new Set(steps)].sort((a, b) => a - b);
+  const gaps = unique.slice(1).map((s, i) => s - unique[i]).filter((g) => g > 0);
+  if (gaps.length) {
+    const interval = Math.min(...gaps);
+    const alike = gaps.filter((g) => g === interval).length;
+    const confidence = alike >= 2 ? 'high' : 'medium';
+    const basis = `${formatCount(alike + 1, 'save')} ${interval} steps apart`;
+    if (interval === fromState && unique.every(onSaveGrid)) return { interval, source: 'save_steps', base: 0, confidence, basis };
+    if (perEpoch !== null && Math.abs(interval - perEpoch) < 1 && unique.every(epochEnd)) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence, basis: `${basis} (every epoch)` };
+    return { interval, source: 'checkpoint spacing', base: unique[unique.length - 1], confidence, basis };
   }
-  if (fromState && fromState > 0) return { interval: fromState, source: 'save_steps', base: 0 };
+  if (unique.length === 1) {
+    const s0 = unique[0];
+    const grid = onSaveGrid(s0);
+    if (epochEnd(s0) && perEpoch !== null) {
+      // On the save_steps grid too: only an earlier save missing (s0 past the first grid step) hints at epochs.
+      if (!grid) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence: 'medium', basis: `one checkpoint, at the end of an epoch (save_steps ${fromState ?? 'unset'} does not fit it)` };
+      if (s0 > fromState!) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence: 'low', basis: `one checkpoint, at the end of an epoch; none at step ${fromState}` };
+      return { interval: fromState!, source: 'save_steps', base: 0, confidence: 'low', basis: `one checkpoint, at both an epoch end and save_steps ${fromState}` };
+    }
+    if (grid) return { interval: fromState!, source: 'save_steps', base: 0, confidence: s0 === fromState ? 'medium' : 'low', basis: `one checkpoint, on the save_steps ${fromState} grid` };
+    return { interval: s0, source: 'checkpoint spacing', base: 0, confidence: 'low', basis: `one checkpoint, at step ${s0}` };
+  }
+  if (fromState) return { interval: fromState, source: 'save_steps', base: 0, confidence: 'low', basis: `save_steps ${fromState}, no checkpoint yet` };
   return null;
 }
 
@@ -49,13 +79,14 @@ function saveInterval(saveSteps: number | null, maxSteps: number, steps: number[
 export function forecastRun(run: Pick<Run, 'trainerState' | 'checkpoints'>, availableBytes: number | null): Forecast | null {
   const ts = run.trainerState;
   if (!ts || ts.maxSteps === null || ts.maxSteps <= 0) return null;
-  const hf = run.checkpoints.filter((c) => c.format === 'hf' && c.step !== null && c.type === 'dir');
+  // Half-written checkpoints are neither a save that happened nor a checkpoint's size.
+  const hf = run.checkpoints.filter((c) => c.format === 'hf' && c.step !== null && c.type === 'dir' && !c.incomplete);
   if (!hf.length) return null;
   const steps = hf.map((c) => c.step!).sort((a, b) => a - b);
   const newest = hf.reduce((a, b) => (b.step! > a.step! ? b : a));
   const current = Math.max(ts.globalStep ?? 0, newest.step!);
   if (current >= ts.maxSteps) return null;
-  const policy = saveInterval(ts.saveSteps, ts.maxSteps, steps);
+  const policy = savePolicy(ts.saveSteps, ts.maxSteps, ts.numTrainEpochs, steps);
   if (!policy || newest.bytes <= 0) return null;
   const plan = schedule(current, ts.maxSteps, policy.interval, policy.base);
   const savesLeft = plan.regular + (plan.final ? 1 : 0);
@@ -73,9 +104,11 @@ export function forecastRun(run: Pick<Run, 'trainerState' | 'checkpoints'>, avai
   let message = `needs ~${formatBytes(bytesNeeded)} more to finish`;
   if (availableBytes !== null) message += `; ${formatBytes(availableBytes)} free`;
   if (runsOutAtStep !== null) message += ` — runs out near step ${runsOutAtStep}`;
+  const confidence = ts.partial && policy.confidence === 'high' ? 'medium' : policy.confidence;
+  message += ` (${confidence} confidence: ${policy.basis})`;
   return {
     bytesNeeded, stepsLeft, savesLeft,
-    saveInterval: policy.interval, saveIntervalSource: policy.source,
+    saveInterval: policy.interval, saveIntervalSource: policy.source, confidence, basis: policy.basis,
     checkpointBytes: newest.bytes, availableBytes, fits, runsOutAtStep, message,
   };
 }

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Category, ScanModel, ScanWarning } from '../model';
 import { formatBytes, formatCount } from '../format';
+import { withFreedBytes } from '../caches/freedBytes';
 import { planBytes, type DeletionPlan } from '../plan';
 import { withScanWarnings } from '../planWarnings';
 import { defaultSettings, type ScanSettings } from '../settings';
@@ -23,7 +24,7 @@ export {
   checkpointItemId, looseItemId, runItemId, planDeleteCheckpoints, planDeleteLooseWeights, planRetentionForRuns, planSlim, planSlimRuns,
   retentionJson, slimRefusal, type RetentionJson, type RetentionPlan, type RunDecisions,
 } from './plans';
-export { decideRetention, BADGE_BEST, BADGE_IN_PROGRESS, BADGE_LAST, BADGE_POLICY, type CheckpointDecision, type RetentionOptions } from './retention';
+export { decideRetention, BADGE_BEST, BADGE_IN_PROGRESS, BADGE_LAST, BADGE_DELETE, BADGE_INCOMPLETE, retentionRuleText, type CheckpointDecision, type RetentionOptions } from './retention';
 export { forecastRun } from './forecast';
 export { readTrainerState, parseTrainerState, MAX_TRAINER_STATE_BYTES } from './trainerState';
 export { parseLightningName, metricDirection, DEFAULT_GREATER_IS_BETTER } from './names';
@@ -100,10 +101,11 @@ export interface RetentionResult {
 export async function planRetention(paths: string[], keepBest: number, options: PathsOptions = {}): Promise<RetentionResult> {
   const { scan, warnings, scannedAt } = await scanCheckpointPaths(paths, options);
   if (scan.cancelled) throw new Error('cancelled');
+  // Bytes are what deleting frees: a checkpoint file hard-linked from a backup frees nothing.
   // The scan's warnings inside a planned checkpoint (an unreadable or too-deep tree) travel
   // with the plan: its bytes for that checkpoint are a lower bound.
-  const plan = withScanWarnings(planRetentionForRuns(scan.runs, { keepBest, includeInProgress: options.includeInProgress, scannedAt, now: options.now }), warnings);
-  return { plan, json: retentionJson(plan), runs: scan.runs, warnings };
+  const plan = withScanWarnings(await withFreedBytes(planRetentionForRuns(scan.runs, { keepBest, includeInProgress: options.includeInProgress, scannedAt, now: options.now })), warnings);
+  return { plan, json: retentionJson(plan, options.includeInProgress === true), runs: scan.runs, warnings };
 }
 
 // ---- plans from a scan model (host commands, plan providers) ------------------------------------

@@ -6,7 +6,7 @@ import type { Category, Item } from '../model';
 import { formatAge, formatCount } from '../format';
 import { CHECKPOINTS_CATEGORY_ID } from './discover';
 import { checkpointItemId, looseItemId, planRetentionForRuns, runItemId } from './plans';
-import { BADGE_IN_PROGRESS, describeMetric } from './retention';
+import { BADGE_IN_PROGRESS, describeMetric, retentionRuleText } from './retention';
 import type { Checkpoint, CheckpointScan, Forecast, LooseWeight, Run, TrainerStateSummary } from './types';
 
 export const LOOSE_GROUP_ITEM_ID = 'checkpoints:loose';
@@ -48,16 +48,20 @@ function checkpointItem(run: Run, c: Checkpoint, keep: boolean, reason: string, 
       ...(c.type === 'symlink' ? { linkTarget: c.linkTarget ?? null } : {}),
       ...(c.linkedFrom?.length ? { linkedFrom: c.linkedFrom } : {}),
       hasWeights: c.hasWeights, deepspeed: c.deepspeed,
+      ...(c.incomplete ? { incomplete: c.incomplete } : {}),
       slimBytes: c.slimParts.reduce((s, p) => s + p.bytes, 0),
       slimParts: c.slimParts,
     },
   };
 }
 
-function runDescription(run: Run, now: number): string {
+function runDescription(run: Run, keepBest: number, now: number): string {
   const real = run.checkpoints.filter((c) => c.type !== 'symlink');
   const bits = [formatCount(real.length, 'checkpoint')];
   if (run.inProgress) bits.push(BADGE_IN_PROGRESS);
+  const incomplete = real.filter((c) => c.incomplete).length;
+  if (incomplete) bits.push(`${incomplete} incomplete`);
+  if (!run.metricName) bits.push(retentionRuleText(run, keepBest));
   // Before the ages: the row may be cut off, and whether the run will fit matters more.
   if (run.forecast) bits.push(run.forecast.message);
   if (run.newestMs) bits.push(`newest ${formatAge(run.newestMs, now)}`);
@@ -80,7 +84,7 @@ export function checkpointCategory(scan: CheckpointScan, options: CategoryOption
       apparentBytes: run.apparentBytes,
       modifiedMs: run.newestMs || undefined,
       reclaimable: true,
-      description: runDescription(run, options.now),
+      description: runDescription(run, options.keepBest, options.now),
       badges: run.inProgress ? [BADGE_IN_PROGRESS] : [],
       fields: {
         format: run.format, count: run.checkpoints.filter((c) => c.type !== 'symlink').length,
@@ -159,6 +163,7 @@ function checkpointFromItem(item: Item, run: { path: string; root: string }): Ch
     ...(Array.isArray(f.linkedFrom) ? { linkedFrom: f.linkedFrom as string[] } : {}),
     slimParts: Array.isArray(f.slimParts) ? (f.slimParts as Checkpoint['slimParts']) : [],
     hasWeights: f.hasWeights === true, deepspeed: f.deepspeed === true,
+    ...(typeof f.incomplete === 'string' ? { incomplete: f.incomplete } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { formatAge, formatBytes, formatCount } from '../format';
 import { planBytes, type DeletionPlan, type DeletionTarget } from '../plan';
 import type { PlanScanWarning } from '../planWarnings';
-import { decideRetention, describeMetric, type CheckpointDecision, type RetentionOptions } from './retention';
+import { decideRetention, describeMetric, retentionRuleText, type CheckpointDecision, type RetentionOptions } from './retention';
 import type { Checkpoint, LooseWeight, Run, ScannedEntry, SlimPart } from './types';
 
 export const checkpointItemId = (p: string) => `checkpoints:checkpoint:${p}`;
@@ -99,40 +99,58 @@ export function planRetentionForRuns(runs: Run[], options: RetentionOptions & { 
       else targets.push(target(d.checkpoint, checkpointLabel(run, d.checkpoint), checkpointItemId(d.checkpoint.path)));
     }
     if (doomed.length && run.problems.length) warnings.push(`${run.label}: ${run.problems.join('; ')}`);
+    if (doomed.length && !run.metricName && runs.some((r) => r.metricName)) warnings.push(`${run.label}: ${retentionRuleText(run, k)}.`);
   }
   const bytes = planBytes(targets);
   const scope = runs.length === 1 ? runs[0].label : formatCount(runs.length, 'run');
+  // Never "best" where no metric ranks the checkpoints: then it is the newest k + 1.
+  const rule = runs.some((r) => r.metricName) ? `keep best ${k} + last` : retentionRuleText({ metricName: null }, k);
   return {
-    title: `Apply retention (keep best ${k} + last) to ${scope}: delete ${formatCount(targets.length, 'checkpoint')} (${formatBytes(bytes)})`,
+    title: `Apply retention (${rule}) to ${scope}: delete ${formatCount(targets.length, 'checkpoint')} (${formatBytes(bytes)})`,
     scannedAt: options.scannedAt, targets, bytes, keep, warnings, runs: perRun,
     needsSecondConfirmation: secondConfirmation(busy, now, 'Checkpoints would be deleted from it while it may be writing new ones.'),
   };
 }
 
 export interface RetentionJson {
+  title: string;
   delete: { path: string; bytes: number }[];
   keep: { path: string; reason: string }[];
   bytes: number;
+  warnings: string[];
+  /** Runs in progress were included (--include-active). */
+  includeActive: boolean;
+  /** What the plan does to runs in progress (null when it touches none). */
+  inProgress: string | null;
   /** Scan warnings inside (or above) a checkpoint to delete: its bytes are a lower bound. */
   scanWarnings: PlanScanWarning[];
 }
 
 /** The CLI's `plan retention --json` shape. */
-export function retentionJson(plan: DeletionPlan): RetentionJson {
+export function retentionJson(plan: DeletionPlan, includeActive = false): RetentionJson {
   return {
+    title: plan.title,
     delete: plan.targets.map((t) => ({ path: t.path, bytes: t.bytes })),
     keep: (plan.keep ?? []).map((k) => ({ path: k.path, reason: k.reason })),
     bytes: plan.bytes,
+    warnings: plan.warnings ?? [],
+    includeActive,
+    inProgress: plan.needsSecondConfirmation ?? null,
     scanWarnings: plan.scanWarnings ?? [],
   };
 }
 
 // ---- slim -------------------------------------------------------------------------------------
 
+export const SLIM_RESUME_WARNING =
+  'Training resumed from a slimmed checkpoint starts silently with a fresh optimizer and learning-rate schedule ' +
+  '(no error, no warning): the loss curve and the learning rate will not continue where they were.';
+
 /** Why a checkpoint cannot be slimmed, or undefined when it can. */
 export function slimRefusal(c: Checkpoint): string | undefined {
   if (c.type === 'symlink') return 'a link';
-  if (c.format === 'lightning') return 'a Lightning .ckpt holds weights and optimizer state in one file (slimming would mean rewriting it)';
+  if (c.format === 'lightning') return 'a Lightning .ckpt holds weights and optimizer state in one file; slimming it would mean rewriting the file, which this tool never does';
+  if (c.incomplete) return `it is incomplete (${c.incomplete})`;
   if (!c.hasWeights) return c.deepspeed
     ? 'its weights exist only in DeepSpeed shards (zero_to_fp32.py needs the optimizer states)'
     : 'no weights that load without the training state were found';
@@ -161,10 +179,12 @@ export function planSlim(selected: Checkpoint[], runs: Run[], scannedAt: number,
     }
     slimmed++;
     if (run?.inProgress) busy.add(run);
-    if (c.last) warnings.push(`${label} is the newest checkpoint: training can no longer resume from it.`);
+    if (c.last) warnings.push(`${label} is the newest checkpoint: training can no longer resume from it as it was.`);
     for (const p of c.slimParts) targets.push(target({ ...p, root: c.root }, `${label}/${path.basename(p.path)}`));
     keep.push({ path: c.path, reason: 'weights and config stay loadable' });
   }
+  // HF Trainer resumes from a slimmed checkpoint without a word, with a new optimizer and lr schedule.
+  if (slimmed) warnings.push(SLIM_RESUME_WARNING);
   const bytes = planBytes(targets);
   return {
     title: `Slim ${formatCount(slimmed, 'checkpoint')}: remove optimizer and training state (${formatBytes(bytes)})`,

@@ -63,6 +63,8 @@ export interface Checkpoint extends ScannedEntry {
   hasWeights: boolean;
   /** DeepSpeed `global_step*` state inside (or it is one). */
   deepspeed: boolean;
+  /** Why it is half-written (a crash while saving): never best or last, offered for deletion. */
+  incomplete?: string;
 }
 
 /** The facts read from the newest usable trainer_state.json of an HF run. */
@@ -88,7 +90,11 @@ export interface Forecast {
   savesLeft: number;
   /** Steps between saves used for the forecast, and where it came from. */
   saveInterval: number;
-  saveIntervalSource: 'save_steps' | 'checkpoint spacing';
+  saveIntervalSource: 'save_steps' | 'checkpoint spacing' | 'epoch';
+  /** How sure the forecast is: 'high' = several saves spaced alike; 'low' = one checkpoint and a guess. */
+  confidence: 'high' | 'medium' | 'low';
+  /** What the save interval rests on, in words ("spacing of 3 saves", "one checkpoint, at an epoch end"). */
+  basis: string;
   /** Size of the newest checkpoint, the unit of the forecast. */
   checkpointBytes: number;
   /** Free space for an unprivileged user on the run's volume (statfs f_bavail), when known. */

@@ -2,7 +2,10 @@
 // extra roots (core/checkpoints does the work). Its folders and files are claimed, so the
 // workspace category never counts the same bytes again.
 import type { CategoryScanner } from '../scan/types';
-import type { PlanProvider } from '../planProviders';
+import { withFreedBytes } from '../caches/freedBytes';
+import type { ScanModel } from '../model';
+import type { DeletionPlan } from '../plan';
+import type { PlanContext, PlanProvider } from '../planProviders';
 import { CHECKPOINTS_CATEGORY_ID, checkpointCategory, checkpointPlanFromModel, discoverCheckpoints, type CheckpointSettings } from '../checkpoints';
 import { CHECKPOINTS_CATEGORY_LABEL } from '../checkpoints/items';
 
@@ -38,17 +41,23 @@ export const checkpointScanner: CategoryScanner = {
  */
 export const checkpointPlanProvider: PlanProvider = {
   async planFor(id, model, ctx) {
-    if (id !== CHECKPOINTS_CATEGORY_ID && !id.startsWith(`${CHECKPOINTS_CATEGORY_ID}:`)) return undefined;
-    const base = { keepBest: ctx.settings.keepBest, now: ctx.now };
-    const rest = (prefix: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : undefined);
-    if (id === 'checkpoints' || id === 'checkpoints:retention') return checkpointPlanFromModel(model, { ...base, action: 'retention' });
-    if (id === 'checkpoints:slim') return checkpointPlanFromModel(model, { ...base, action: 'slim' });
-    const retentionOf = rest('checkpoints:retention:');
-    if (retentionOf) return checkpointPlanFromModel(model, { ...base, action: 'retention', ids: [`checkpoints:run:${retentionOf}`] });
-    if (id.startsWith('checkpoints:run:')) return checkpointPlanFromModel(model, { ...base, action: 'retention', ids: [id] });
-    const slimOf = rest('checkpoints:slim:');
-    if (slimOf) return checkpointPlanFromModel(model, { ...base, action: 'slim', ids: [`checkpoints:run:${slimOf}`, `checkpoints:checkpoint:${slimOf}`] });
-    if (id.startsWith('checkpoints:checkpoint:') || id.startsWith('checkpoints:weight:')) return checkpointPlanFromModel(model, { ...base, action: 'delete', ids: [id] });
-    return undefined;
+    const plan = checkpointPlanFor(id, model, ctx);
+    // Bytes are what deleting frees: a file hard-linked from a backup outside the plan frees nothing.
+    return plan ? withFreedBytes(plan) : undefined;
   },
 };
+
+function checkpointPlanFor(id: string, model: ScanModel, ctx: PlanContext): DeletionPlan | undefined {
+  if (id !== CHECKPOINTS_CATEGORY_ID && !id.startsWith(`${CHECKPOINTS_CATEGORY_ID}:`)) return undefined;
+  const base = { keepBest: ctx.settings.keepBest, now: ctx.now, includeInProgress: ctx.includeInProgress };
+  const rest = (prefix: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : undefined);
+  if (id === 'checkpoints' || id === 'checkpoints:retention') return checkpointPlanFromModel(model, { ...base, action: 'retention' });
+  if (id === 'checkpoints:slim') return checkpointPlanFromModel(model, { ...base, action: 'slim' });
+  const retentionOf = rest('checkpoints:retention:');
+  if (retentionOf) return checkpointPlanFromModel(model, { ...base, action: 'retention', ids: [`checkpoints:run:${retentionOf}`] });
+  if (id.startsWith('checkpoints:run:')) return checkpointPlanFromModel(model, { ...base, action: 'retention', ids: [id] });
+  const slimOf = rest('checkpoints:slim:');
+  if (slimOf) return checkpointPlanFromModel(model, { ...base, action: 'slim', ids: [`checkpoints:run:${slimOf}`, `checkpoints:checkpoint:${slimOf}`] });
+  if (id.startsWith('checkpoints:checkpoint:') || id.startsWith('checkpoints:weight:')) return checkpointPlanFromModel(model, { ...base, action: 'delete', ids: [id] });
+  return undefined;
+}

@@ -149,10 +149,19 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
     t.resourceUri = vscode.Uri.file(item.path);
     t.iconPath = item.kind === 'folder' ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
   } else {
-    t.iconPath = new vscode.ThemeIcon(KIND_ICONS[item.kind] ?? 'circle-outline');
+    t.iconPath = new vscode.ThemeIcon(checkpointIcon(item) ?? KIND_ICONS[item.kind] ?? 'circle-outline');
   }
   t.tooltip = itemTooltip(item, node.category, now);
   return t;
+}
+
+/** A checkpoint's own icon for what the retention rule makes of it (its badges say it in words). */
+const CHECKPOINT_BADGE_ICONS: [string, string][] = [['incomplete', 'warning'], ['best', 'star-full'], ['last', 'debug-step-over'], ['would delete', 'trash']];
+
+function checkpointIcon(item: Item): string | undefined {
+  if (item.kind !== 'checkpoint') return undefined;
+  const badges = item.badges ?? [];
+  return CHECKPOINT_BADGE_ICONS.find(([badge]) => badges.includes(badge))?.[1];
 }
 
 export function itemTooltip(item: Item, category: Category, now = Date.now()): vscode.MarkdownString {

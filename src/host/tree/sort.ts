@@ -30,3 +30,10 @@ export function sortForTree<T extends Sortable>(list: readonly T[], sortBy: Sort
       return out.sort(bySize);
   }
 }
+
+/** Kinds listed in the order their scanner gave (a run's checkpoints: by step), whatever sortBy is. */
+const OWN_ORDER_KINDS = new Set(['checkpoint', 'checkpoint-link']);
+
+export function keepsOwnOrder(list: readonly { kind?: string }[]): boolean {
+  return list.length > 0 && list.every((i) => i.kind !== undefined && OWN_ORDER_KINDS.has(i.kind));
+}
