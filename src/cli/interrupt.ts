@@ -2,6 +2,7 @@
 // half-deleted and no word about it. Instead the first Ctrl-C asks the executor to stop between
 // two entries (its AbortSignal); the command then prints what was removed and what is left and
 // exits 130. A second Ctrl-C quits at once, and says that the report is missing.
+import { displayLines } from '../core/displayText';
 import { formatBytes } from '../core/format';
 import type { ExecutorReport } from '../core/executor';
 
@@ -46,5 +47,6 @@ export function interruptedText(report: ExecutorReport): string {
     lines.push('Left as it was:');
     for (const o of untouched) lines.push(`  ${o.path}${o.code && o.code !== 'cancelled' ? `  (${o.code}: ${o.message ?? ''})` : ''}`);
   }
-  return lines.join('\n');
+  // Each line escaped on its own: a name holding a newline or ESC cannot forge another line.
+  return displayLines(lines);
 }

@@ -4,6 +4,7 @@ import { planRetention } from '../../core/checkpoints';
 import { executePlan } from '../../core/executor';
 import { defaultSettings } from '../../core/settings';
 import { HelpRequested, intFlag, parseArgs, UsageError } from '../args';
+import { displayLines } from '../../core/displayText';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
 import { NOT_DELETED, planText, scanWarningLines, print, printJson, reportText } from '../output';
 
@@ -37,7 +38,7 @@ export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): 
   }
   // The plan is not printed with --yes: what the scan could not count is still said.
   if (json) printJson({ ...report, scanWarnings: result.plan.scanWarnings ?? [] });
-  else print([...scanWarningLines(result.plan), report.cancelled ? interruptedText(report) : reportText(report)].join('\n'));
+  else print([displayLines(scanWarningLines(result.plan)), report.cancelled ? interruptedText(report) : reportText(report)].filter(Boolean).join('\n'));
   if (report.cancelled) return EXIT_INTERRUPTED;
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }
