@@ -72,6 +72,19 @@ integration_tests() {
   return "$rc"
 }
 
+# The extension-host phase again, on engines.vscode's minimum VS Code (test/min-vscode.sh).
+min_vscode_tests() {
+  local summary_json="$ARTIFACTS/code-server-4.90.3/integration-summary.json" rc
+  rm -f "$summary_json"
+  bash test/min-vscode.sh
+  rc=$?
+  if [ -f "$summary_json" ]; then
+    HOST_PASSED=$((HOST_PASSED + $(node -e 'console.log(require(process.argv[1]).mocha.passes)' "$PWD/$summary_json")))
+    HOST_FAILED=$((HOST_FAILED + $(node -e 'console.log(require(process.argv[1]).mocha.failures)' "$PWD/$summary_json")))
+  fi
+  return "$rc"
+}
+
 summary() {
   local secs=$(($(date +%s) - T0))
   printf '\n===== summary\n'
@@ -89,6 +102,7 @@ run_step lint 0 npm run lint
 run_step compile-tests 0 npm run compile-tests
 run_step unit 0 unit_tests
 run_step integration 0 integration_tests
+run_step min-vscode 0 min_vscode_tests
 
 summary
 [ "${#FAILED_STEPS[@]}" -eq 0 ]

