@@ -24,7 +24,7 @@ while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_
 
 CODE_SERVER_VERSION="${MLDS_CODE_SERVER_VERSION:-4.139.1}"
 NODE_VERSION="${MLDS_NODE_VERSION:-24.21.0}" # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
-APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap)
+APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap ripgrep)
 
 TOOLS_ROOT="${MLDS_TOOLS_DIR:-$HOME/.cache/ml-disk-space-test}"
 DIR="$TOOLS_ROOT/code-server-$CODE_SERVER_VERSION"
@@ -129,6 +129,10 @@ verify_code_server() {
 verify_native_modules() {
   local node_bin="$1" cs="$DIR/cs/node_modules/code-server" m
   for m in node-pty @vscode/spdlog kerberos @vscode/sqlite3 @parcel/watcher @vscode/native-watchdog; do
+    # Only those this release's VS Code depends on (4.90 has no sqlite3 or native-watchdog).
+    if ! (cd "$cs/lib/vscode" && "$node_bin" -e "process.exit(require('./package.json').dependencies['$m'] ? 0 : 1)"); then
+      continue
+    fi
     if ! (cd "$cs/lib/vscode" && "$node_bin" -e "require('$m')"); then
       log "native module does not load: $m (in $cs/lib/vscode)"
       return 1
@@ -138,6 +142,18 @@ verify_native_modules() {
     log "native module does not load: argon2 (in $cs)"
     return 1
   fi
+}
+
+# Older code-server releases (4.90) carry @vscode/ripgrep 1.15.9, whose postinstall downloads rg
+# v13.0.0-10 from GitHub (no network here, and none needed): it first looks in its download cache,
+# $TMPDIR/vscode-ripgrep-cache-<its version>/, so that is seeded with Debian's rg, the same ripgrep
+# 13.0.0. Newer releases ship rg in an npm package and never look there.
+seed_ripgrep_cache() {
+  local tmp="$1" cache
+  cache="$tmp/vscode-ripgrep-cache-1.15.9"
+  mkdir -p "$cache/rg"
+  cp /usr/bin/rg "$cache/rg/rg"
+  tar -czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$cache/rg" rg
 }
 
 install_tools() {
@@ -172,8 +188,11 @@ EOF
 { "private": true, "dependencies": { "code-server": "$CODE_SERVER_VERSION" },
   "allowScripts": { "code-server@$CODE_SERVER_VERSION": true, "argon2": true } }
 EOF
+  mkdir -p "$DIR/tmp"
+  seed_ripgrep_cache "$DIR/tmp"
   (
     cd "$DIR/cs"
+    export TMPDIR="$DIR/tmp"
     export PATH="$node_dir/bin:$PATH"
     export npm_config_nodedir="$node_dir"
     # Older releases' postinstall (4.90) refuses root unless npm says --unsafe-perm; npm 7+ dropped
