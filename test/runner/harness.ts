@@ -126,7 +126,8 @@ export class PhaseContext {
     });
     const payload = [...(opts.payload ?? [])];
     if (!payload.some(([key]) => key === 'extensionEnvironment')) payload.push(['extensionEnvironment', JSON.stringify(this.extensionEnv())]);
-    await page.goto(server.workbenchUrl(opts.folder ?? this.fixture.workspace, payload));
+    // The workbench loads a few MB of scripts: on a busy 2-core machine that took over Playwright's default 30 s.
+    await page.goto(server.workbenchUrl(opts.folder ?? this.fixture.workspace, payload), { timeout: 120_000 });
     return page;
   }
 
