@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# code-server 4.90.3 ships VS Code 1.90 and needs Node 20 (`npm view code-server@4.90.3 engines`); a
-# Node 20 of its time: the native modules it builds (kerberos 2.0) do not compile against 20.20's headers.
+# code-server 4.90.3 ships VS Code 1.90 and needs Node 20 (`npm view code-server@4.90.3 engines`):
+# 20.19 or later, because mocha 12 (the in-host suite) is an ES module that only those require().
 export MLDS_CODE_SERVER_VERSION=4.90.3
-export MLDS_NODE_VERSION=20.11.1
+export MLDS_NODE_VERSION=20.20.2
 
 bash test/setup/install-test-deps.sh
 

@@ -12,7 +12,7 @@
 #
 # Env: MLDS_TOOLS_DIR (default ~/.cache/ml-disk-space-test), CI,
 #   MLDS_CODE_SERVER_VERSION + MLDS_NODE_VERSION: another code-server release beside the default one,
-#   e.g. the one whose VS Code is engines.vscode's minimum (4.90.3 = VS Code 1.90, Node 20.11.1:
+#   e.g. the one whose VS Code is engines.vscode's minimum (4.90.3 = VS Code 1.90, Node 20.20.2:
 #   `npm view code-server@4.90.3 engines`); `npm run test:min-vscode` uses it.
 #
 # Under `npm test` / `npm run`, npm exports npm_config_* (npm_config_user_agent names the OUTER
@@ -198,6 +198,9 @@ EOF
     # Older releases' postinstall (4.90) refuses root unless npm says --unsafe-perm; npm 7+ dropped
     # that option, so the variable is only what the check reads.
     export npm_config_unsafe_perm=true
+    # Older releases build kerberos 2.0, whose node-addon-api predates the const napi_env finalizer
+    # type of Node 20.19+'s headers: g++ calls that conversion an error unless -fpermissive.
+    export CXXFLAGS="${CXXFLAGS:-} -fpermissive"
     quietly npm install --no-audit --no-fund --foreground-scripts
   )
   local entry="$DIR/cs/node_modules/code-server/out/node/entry.js"
@@ -238,7 +241,10 @@ main() {
   # One installer at a time per cache (two CI runs on one machine share it).
   exec 9>"$TOOLS_ROOT/code-server-$CODE_SERVER_VERSION.lock"
   flock 9
-  if [ -f "$MARKER" ]; then
+  if [ -f "$MARKER" ] && ! grep -q "\"nodeVersion\": \"$NODE_VERSION\"" "$MARKER"; then
+    log "code-server $CODE_SERVER_VERSION is installed with another Node than $NODE_VERSION: installing again"
+    install_tools
+  elif [ -f "$MARKER" ]; then
     log "code-server $CODE_SERVER_VERSION already installed ($MARKER)"
   else
     install_tools
