@@ -234,8 +234,9 @@ export function tail(file: string, lines = 40): string {
   }
 }
 
-/** Whether this code-server passes `--vscode-option` on to VS Code (its CLI parser lists the option). */
-function takesVscodeOptions(entry: string): boolean {
+/** Whether this code-server passes `--vscode-option` on to VS Code (its CLI parser lists the option).
+ * Releases without it (4.90 = VS Code 1.90) also ignore the payload's extensionEnvironment. */
+export function takesVscodeOptions(entry: string): boolean {
   const cli = path.join(path.dirname(entry), 'cli.js');
   return fs.readFileSync(cli, 'utf8').includes('"vscode-option"');
 }

@@ -84,7 +84,7 @@ export class PhaseContext {
   }
 
   /** A fresh code-server (own dirs, own port), stopped when the phase ends; `vsix` is installed before it starts. */
-  async startServer(opts: { vsix?: string; settings?: Record<string, unknown> } = {}): Promise<CodeServer> {
+  async startServer(opts: { vsix?: string; settings?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<CodeServer> {
     const n = ++this.serverCount;
     const server = new CodeServer({
       tools: this.tools,
@@ -92,6 +92,7 @@ export class PhaseContext {
       unsetEnv: MACHINE_ENV,
       logFile: path.join(this.artifactsDir, `code-server-${n}.log`),
       settings: opts.settings,
+      env: opts.env,
     });
     this.servers.push(server);
     if (opts.vsix) {

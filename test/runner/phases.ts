@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import { formatBytes } from '../../src/core/format';
 import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo } from '../integration/fixture';
 import { Phase } from './harness';
+import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 
@@ -22,7 +23,10 @@ export const extensionTestsPhase: Phase = {
   // Training runs and ML caches for checkpoints.test.ts and caches.test.ts.
   fixtureParts: [...Object.keys(FIXTURE_PARTS), 'checkpointScene', 'mlCaches', 'dockerEngine'],
   async run(ctx) {
-    const server = await ctx.startServer();
+    // VS Code 1.90's workbench (`npm run test:min-vscode`) ignores the payload's extensionEnvironment;
+    // its extension host inherits the server's environment, so the fixture's goes there instead.
+    const legacy = !takesVscodeOptions(ctx.tools.codeServerEntry);
+    const server = await ctx.startServer(legacy ? { env: ctx.extensionEnv() } : {});
     const mocha = await ctx.runExtensionTests(server);
     // Which VS Code this was: `npm run test:min-vscode` runs this phase on engines.vscode's minimum.
     return { mocha, checks: [`code-server ${codeServerVersionLine(ctx.tools, ctx.tmpDir)}`] };
