@@ -4,12 +4,15 @@
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
+// Source maps are written beside the bundles for local debugging, but the .vsix does not ship them
+// (.vscodeignore), so no bundle carries a `//# sourceMappingURL` comment pointing at a missing file.
+const sourcemap = 'external';
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
+  sourcemap,
   logLevel: 'warning',
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
@@ -32,7 +35,7 @@ const builds = [
   // Lists Hugging Face cache repos off the main thread (src/core/hf/listPool.ts looks for it next to the bundle).
   { ...common, entryPoints: { hfListWorker: 'src/core/hf/listWorker.ts' }, outdir: 'dist' },
   {
-    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning',
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap, logLevel: 'warning',
     minify: true, // ECharts is most of it: 1.3 MB as written, under 0.5 MB minified
     entryPoints: { chart: 'src/webview/main.ts' }, outdir: 'dist/webview',
   },

@@ -142,7 +142,10 @@ export class CodeServer {
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      ...(this.opts.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
+      // Newer releases read the payload (see workbenchUrl) only with enable-smoke-test-driver; older
+      // ones (4.90 = VS Code 1.90, `npm run test:min-vscode`) read it always and know no --vscode-option.
+      // Phases that must see toasts start without it (smokeTestDriver: false).
+      ...(this.opts.smokeTestDriver !== false && takesVscodeOptions(this.opts.tools.codeServerEntry) ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ];
     // detached: the child calls setsid(), so it leads a new process group we can kill whole.
     const child = spawn(this.opts.tools.nodeBin, args, { env: this.env(), detached: true, stdio: ['ignore', log, log] });
@@ -237,4 +240,11 @@ export function tail(file: string, lines = 40): string {
   } catch {
     return '(no log)';
   }
+}
+
+/** Whether this code-server passes `--vscode-option` on to VS Code (its CLI parser lists the option).
+ * Releases without it (4.90 = VS Code 1.90) also ignore the payload's extensionEnvironment. */
+export function takesVscodeOptions(entry: string): boolean {
+  const cli = path.join(path.dirname(entry), 'cli.js');
+  return fs.readFileSync(cli, 'utf8').includes('"vscode-option"');
 }

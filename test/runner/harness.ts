@@ -117,7 +117,8 @@ export class PhaseContext {
     if (!this.browser) {
       this.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: BROWSER_ARGS });
     }
-    const page = await this.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Clipboard permission: VS Code 1.90's web workbench reads the real browser clipboard (env.clipboard.readText).
+    const page = await this.browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const consoleLog = fs.createWriteStream(path.join(this.artifactsDir, 'browser-console.log'), { flags: 'a' });
     page.on('console', (msg) => this.onConsole(msg, consoleLog));
     page.on('pageerror', (err) => consoleLog.write(`[pageerror] ${err.message}\n`));

@@ -7,6 +7,8 @@ import { execFileSync } from 'child_process';
 import { formatBytes } from '../../src/core/format';
 import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo } from '../integration/fixture';
 import { Phase } from './harness';
+import { takesVscodeOptions } from './codeServer';
+import { codeServerVersionLine } from './tools';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
@@ -21,22 +23,28 @@ export const extensionTestsPhase: Phase = {
   // Training runs and ML caches for checkpoints.test.ts and caches.test.ts.
   fixtureParts: [...Object.keys(FIXTURE_PARTS), 'checkpointScene', 'mlCaches', 'dockerEngine'],
   async run(ctx) {
-    const server = await ctx.startServer();
+    // VS Code 1.90's workbench (`npm run test:min-vscode`) ignores the payload's extensionEnvironment;
+    // its extension host inherits the server's environment, so the fixture's goes there instead.
+    const legacy = !takesVscodeOptions(ctx.tools.codeServerEntry);
+    const server = await ctx.startServer(legacy ? { env: ctx.extensionEnv() } : {});
     const mocha = await ctx.runExtensionTests(server);
-    return { mocha, checks: [] };
+    // Which VS Code this was: `npm run test:min-vscode` runs this phase on engines.vscode's minimum.
+    return { mocha, checks: [`code-server ${codeServerVersionLine(ctx.tools, ctx.tmpDir)}`] };
   },
 };
 
 /** Phase 2: the packaged .vsix, installed with --install-extension, activates in a plain window (no dev path). */
 export const vsixPhase: Phase = {
   name: 'vsix',
-  description: 'npm run package, install the .vsix into a fresh extensions dir, check it activates',
+  description: 'npm run vsix (the bundles built before this run), install the .vsix into a fresh extensions dir, check it activates',
   timeoutMs: 5 * 60_000,
   async run(ctx) {
     const started = Date.now();
-    await ctx.exec('npm', ['run', 'package'], 'package.log');
-    const vsix = path.join(ctx.extensionRoot, 'ml-disk-space.vsix'); // where package.json's "package" script writes it
-    if (!fs.existsSync(vsix) || fs.statSync(vsix).mtimeMs < started - 1000) throw new Error(`npm run package did not write a new ${vsix}`);
+    // Packs dist/ as the build before this run left it, without rebuilding: the unit suite may be
+    // running the same bundles side by side (npm test), and must never see one half-written.
+    await ctx.exec('npm', ['run', 'vsix'], 'package.log');
+    const vsix = path.join(ctx.extensionRoot, 'ml-disk-space.vsix'); // where package.json's "vsix" script writes it
+    if (!fs.existsSync(vsix) || fs.statSync(vsix).mtimeMs < started - 1000) throw new Error(`npm run vsix did not write a new ${vsix}`);
     const contents = execFileSync('python3', ['-m', 'zipfile', '-l', vsix], { encoding: 'utf8' });
     fs.writeFileSync(path.join(ctx.artifactsDir, 'vsix-contents.txt'), contents);
     ctx.log(`packaged ${vsix} (${formatBytes(fs.statSync(vsix).size)})`);

@@ -30,7 +30,10 @@ interface PhaseReport {
 }
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const artifactsRoot = path.join(repoRoot, '.test-artifacts');
+// Another code-server release (MLDS_CODE_SERVER_VERSION, `npm run test:min-vscode`) keeps its artifacts apart.
+const artifactsRoot = process.env.MLDS_CODE_SERVER_VERSION
+  ? path.join(repoRoot, '.test-artifacts', `code-server-${process.env.MLDS_CODE_SERVER_VERSION}`)
+  : path.join(repoRoot, '.test-artifacts');
 
 function selectPhases(argv: string[]): Phase[] {
   const names = argv.length ? argv : (process.env.MLDS_PHASES ?? '').split(',').map((s) => s.trim()).filter(Boolean);

