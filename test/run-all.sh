@@ -46,7 +46,7 @@ mocha_count() { grep -Eo "^ *[0-9]+ $1" "$2" | tail -1 | grep -Eo '[0-9]+' || ec
 # The unit + adversarial suite, inside the sandbox (read-only system, private /tmp, canary HOME:
 # test/sandbox/run-sandboxed.sh). Its counts are read from the log afterwards (unit_counts).
 unit_tests() {
-  bash test/sandbox/run-sandboxed.sh npx mocha 'out/test/unit/**/*.test.js' 'out/test/adversarial/**/*.test.js' >"$ARTIFACTS/unit-tests.log" 2>&1
+  bash test/sandbox/run-sandboxed.sh node_modules/.bin/mocha 'out/test/unit/**/*.test.js' 'out/test/adversarial/**/*.test.js' >"$ARTIFACTS/unit-tests.log" 2>&1
 }
 
 # Sets UNIT_PASSED / UNIT_FAILED from the unit log; a pending (skipped) test or no test at all fails.

@@ -3,6 +3,7 @@
 // of these and check that a scan still ends: a new reader must add its files here.
 import * as path from 'path';
 import { dockerConfigFilesRead } from './docker/connection';
+import { condarcFiles } from './conda/condarc';
 import { condaLocations, type Env } from './locations';
 
 export interface ConfigFileRead {
@@ -15,6 +16,8 @@ export interface ConfigFileRead {
 export function configFilesRead(env: Env, homeDir: string, platform: NodeJS.Platform = process.platform, dockerContext?: string): ConfigFileRead[] {
   return [
     { path: condaLocations(env, homeDir, platform).environmentsTxt, readBy: 'conda scanner' },
+    // The .condarc files a user writes (in HOME, or named by $CONDARC); system ones are read too.
+    ...condarcFiles(env, homeDir).filter((p) => p.startsWith(homeDir + path.sep) || p === env.CONDARC?.trim()).map((p) => ({ path: p, readBy: 'conda scanner (pkgs_dirs)' })),
     ...dockerConfigFilesRead(env, homeDir, dockerContext).map((p) => ({ path: p, readBy: 'Docker endpoint (scan, purge docker:*)' })),
   ];
 }

@@ -143,7 +143,7 @@ function unique(list: string[]): string[] {
 /**
  * conda / mamba / micromamba locations. conda reads CONDA_ENVS_PATH / CONDA_ENVS_DIRS split on
  * the path separator and CONDA_PKGS_DIRS split on commas (its SequenceParameter defaults);
- * ~/.condarc is not read (a YAML file), its envs are still found through environments.txt.
+ * .condarc (YAML) is read from the disk by conda/condarc.ts for pkgs_dirs; envs are found through environments.txt.
  */
 export function condaLocations(env: Env, homeDir: string, platform: NodeJS.Platform): CondaLocations {
   const api = pathApi(platform);

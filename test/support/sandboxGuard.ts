@@ -23,7 +23,7 @@ export const mochaHooks = {
     const problem = sandboxProblem();
     if (problem) {
       throw new Error(`these tests run deleting code and must run inside the sandbox (${problem}). ` +
-        'Run them with `npm run test:unit` (bash test/sandbox/run-sandboxed.sh npx mocha ...), never plain mocha.');
+        'Run them with `npm run test:unit` (bash test/sandbox/run-sandboxed.sh node_modules/.bin/mocha ...), never plain mocha.');
     }
   },
 };

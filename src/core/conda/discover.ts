@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { existingDir } from '../caches/common';
 import { condaLocations, type Env } from '../locations';
+import { condarcPkgsDirs } from './condarc';
 import { readErrorCode, safeReadText, SafeReadError } from '../safeRead';
 
 export interface CondaEnv {
@@ -131,7 +132,10 @@ export async function discoverConda(env: Env, homeDir: string, platform: NodeJS.
     e.isActive = e.prefix === activePrefix;
   }
 
-  const pkgsCandidates = new Set(loc.pkgsDirs);
+  // pkgs_dirs the user set in .condarc (a cache moved to a data disk) come first, as conda orders them.
+  const condarc = condarcPkgsDirs(env, homeDir, [...roots]);
+  problems.push(...condarc.problems);
+  const pkgsCandidates = new Set([...condarc.pkgsDirs, ...loc.pkgsDirs]);
   for (const root of roots) pkgsCandidates.add(path.join(root, 'pkgs'));
   const pkgsDirs = new Set<string>();
   for (const p of pkgsCandidates) {
