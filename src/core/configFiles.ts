@@ -16,9 +16,9 @@ export interface ConfigFileRead {
 export function configFilesRead(env: Env, homeDir: string, platform: NodeJS.Platform = process.platform, dockerContext?: string): ConfigFileRead[] {
   return [
     { path: condaLocations(env, homeDir, platform).environmentsTxt, readBy: 'conda scanner' },
+    ...dockerConfigFilesRead(env, homeDir, dockerContext).map((p) => ({ path: p, readBy: 'Docker endpoint (scan, purge docker:*)' })),
     // The .condarc files a user writes (in HOME, or named by $CONDARC); system ones are read too.
     ...condarcFiles(env, homeDir).filter((p) => p.startsWith(homeDir + path.sep) || p === env.CONDARC?.trim()).map((p) => ({ path: p, readBy: 'conda scanner (pkgs_dirs)' })),
-    ...dockerConfigFilesRead(env, homeDir, dockerContext).map((p) => ({ path: p, readBy: 'Docker endpoint (scan, purge docker:*)' })),
   ];
 }
 

@@ -174,6 +174,18 @@ export async function openRegularFile(file: string, options: Pick<SafeReadOption
   }
 }
 
+/** Reads up to `length` bytes at `position` (fewer at the end of the file): for readers that cap their own reads. */
+export async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(Math.max(0, length));
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
 /** The errno-like code of any error (SafeReadError or Node's). */
 export function readErrorCode(err: unknown): string {
   return (err as { code?: unknown })?.code ? String((err as { code: unknown }).code) : 'EIO';

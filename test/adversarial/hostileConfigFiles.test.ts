@@ -129,7 +129,8 @@ describe('adversarial: FIFOs, /dev/zero links and huge files at every file the s
           const mentions = (p: string) => warnings.filter((w) => w.message.includes(p) || w.path === p || w.message.includes(path.basename(p)) && w.path && p.startsWith(w.path));
           // Files the scan reads in this setting (the context's TLS files are read only for a context that resolves).
           const dockerFile = read.find((c) => c.path.endsWith(label === 'DOCKER_CONTEXT' ? 'meta.json' : 'config.json'))!.path;
-          const expected = [read[0].path, dockerFile, ...f.itemFiles.filter((p) => !p.endsWith(`${path.sep}latest`))];
+          const condarcs = read.filter((c) => c.readBy.startsWith('conda scanner (pkgs_dirs)')).map((c) => c.path);
+          const expected = [read[0].path, dockerFile, ...condarcs, ...f.itemFiles.filter((p) => !p.endsWith(`${path.sep}latest`))];
           for (const p of expected) assert.ok(mentions(p).length >= 1, `${label}: no warning for ${p}: ${JSON.stringify(warnings, null, 1)}`);
           const text = await runCli(['scan', f.work], { env: runEnv, cwd: f.work, timeoutMs: 90_000 });
           assert.strictEqual(text.status, 0, text.stderr);

@@ -11,16 +11,8 @@ import { walk } from '../../src/core/walker/walker';
 import { makeSandbox, planOf, targetOf, writeFile, type Sandbox } from '../support/deletionFixtures';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 import { findNode, planFromWalk } from '../support/walkPlans';
+import { mount } from '../support/mounts';
 
-function mount(args: string[]): void {
-  try {
-    execFileSync('mount', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`cannot mount (${args.join(' ')}): ${e.stderr?.toString().trim() || e.message}. ` +
-      'This suite needs root with CAP_SYS_ADMIN (as CI has); it does not skip.');
-  }
-}
 
 describe('adversarial: mounts under a root', () => {
   let box: Sandbox;

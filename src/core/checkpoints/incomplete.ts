@@ -11,7 +11,8 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { deepspeedStep, isTrainingStateName, isWeightName } from './names';
-import { openRegularFile, readAt, readZipIndex } from './torchZip';
+import { readAt, safeReadText } from '../safeRead';
+import { openRegularFile, readZipIndex } from './torchZip';
 import type { Checkpoint } from './types';
 
 const MAX_ENTRIES = 512;
@@ -87,7 +88,7 @@ async function inspectFolder(dir: string): Promise<Listing> {
       if (problem) problems.push(`${name}: ${problem}`);
     }
     if (name === 'latest' && st.size <= 256) {
-      const tag = (await fsp.readFile(p, 'utf8').catch(() => '')).trim();
+      const tag = (await safeReadText(p, { maxBytes: 256, followSymlinks: false }).catch(() => '')).trim();
       if (tag && !tag.includes('/') && !entries.includes(tag)) problems.push(`DeepSpeed latest names ${tag}, which is not there`);
     }
   }

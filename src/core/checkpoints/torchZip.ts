@@ -3,7 +3,8 @@
 // stored (uncompressed), so a member is a byte range of the file. Bounded: only the file's tail
 // and the members asked for are read, each under a size limit; a file that is not a regular file
 // (FIFO, device, symlink) is never opened for reading. Nothing here throws: errors are values.
-import * as fs from 'fs';
+import type * as fs from 'fs';
+import { openRegularFile as openRegular, readAt, readErrorCode, SafeReadError } from '../safeRead';
 
 /** End-of-central-directory search window: the record (22 bytes) plus the longest zip comment. */
 const EOCD_WINDOW = 22 + 0xffff;
@@ -20,31 +21,15 @@ export interface ZipMember {
 
 export type ZipIndex = { ok: true; members: Map<string, ZipMember>; fileBytes: number } | { ok: false; reason: string; notZip?: boolean };
 
+/** The file opened for reading (O_NONBLOCK, a symlink not followed, regular files only), or why not. */
 export async function openRegularFile(file: string): Promise<fs.promises.FileHandle | string> {
   try {
-    const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
-    const handle = await fs.promises.open(file, flags);
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      await handle.close();
-      return 'not a regular file';
-    }
-    return handle;
+    return (await openRegular(file, { followSymlinks: false })).handle;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return err instanceof SafeReadError ? err.reason : readErrorCode(err);
   }
 }
 
-export async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(Math.max(0, length));
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
 
 /** Reads the zip's central directory (zip64 included). */
 export async function readZipIndex(handle: fs.promises.FileHandle): Promise<ZipIndex> {

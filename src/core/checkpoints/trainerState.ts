@@ -2,7 +2,7 @@
 // missing, truncated (written while we read), malformed, enormous, deeply nested, a FIFO or a
 // symlink, or have fields of the wrong type. Every such case yields facts we can use (possibly
 // none) and a clear problem message; nothing here throws.
-import { openRegularFile, readErrorCode } from '../safeRead';
+import { openRegularFile, readAt, readErrorCode } from '../safeRead';
 import * as fs from 'fs';
 import type { TrainerStateSummary } from './types';
 
@@ -74,16 +74,6 @@ export async function readTrainerState(file: string, maxBytes = MAX_TRAINER_STAT
   }
 }
 
-async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
 
 // ---- parsing --------------------------------------------------------------------------------
 
