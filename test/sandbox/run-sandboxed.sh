@@ -58,6 +58,8 @@ args=(
   --bind /sys/fs/cgroup /sys/fs/cgroup
   --bind "$home" "$home"
   --bind "$canary" "$canary"
+  # The checkout, read-only, on top of the private /tmp: a clone under /tmp (as CI may make) stays visible.
+  --ro-bind "$repo" "$repo"
   --bind "$artifacts" "$artifacts"
   --setenv HOME "$home"
   --setenv MLDS_SANDBOX 1
