@@ -18,7 +18,9 @@ const MAX_SHOWN_PATH = 160;
 export function warningsTouching(plan: Pick<DeletionPlan, 'targets'>, warnings: readonly ScanWarning[]): PlanScanWarning[] {
   const out: PlanScanWarning[] = [];
   for (const w of warnings) {
-    if (!w.path) continue;
+    // Only what the walk could not read (an errno: EACCES, ENAMETOOLONG, ...) makes a size a lower
+    // bound; a fact about a run (its metadata, an incomplete checkpoint) is not a read failure.
+    if (!w.path || !/^E[A-Z0-9]+$/.test(w.code ?? '')) continue;
     // Inside a target first (the usual case); else a folder above one, inside its root.
     const hit = plan.targets.find((t) => isSameOrInside(w.path!, t.path))
       ?? plan.targets.find((t) => isSameOrInside(t.path, w.path!) && isSameOrInside(w.path!, t.root));

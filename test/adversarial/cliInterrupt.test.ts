@@ -6,6 +6,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { setTreeTimes } from '../support/checkpointFixtures';
+import { writeSafetensors } from '../support/torchFixtures';
 import { makeSandbox, writeFile, type Sandbox } from '../support/deletionFixtures';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 
@@ -67,13 +68,16 @@ describe('adversarial: Ctrl-C during a confirmed deletion (real CLI, real SIGINT
     const run = path.join(box.root, 'run');
     const ck = [100, 200, 300, 400].map((s) => path.join(run, `checkpoint-${s}`));
     for (const c of ck) {
-      writeFile(path.join(c, 'model.safetensors'), 4096);
+      writeSafetensors(path.join(c, 'model.safetensors'), 4096); // valid weights: a complete checkpoint
       writeFile(path.join(c, 'trainer_state.json'), JSON.stringify({ global_step: Number(c.split('-').pop()), log_history: [] }));
     }
     for (const c of ck.slice(0, 3)) {
       fs.mkdirSync(path.join(c, 'shards'));
       for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(c, 'shards', `part-${i}`), 'x');
     }
+    // The kept checkpoint has shards/ too (a few files): a checkpoint lacking what its siblings have is incomplete.
+    fs.mkdirSync(path.join(ck[3], 'shards'));
+    for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(ck[3], 'shards', `part-${i}`), 'x');
     setTreeTimes(run, Date.now() - 2 * DAY);
     return { run, ck };
   }

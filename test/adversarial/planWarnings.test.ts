@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { setTreeTimes } from '../support/checkpointFixtures';
+import { writeSafetensors } from '../support/torchFixtures';
 import { makeSandbox, writeFile, type Sandbox } from '../support/deletionFixtures';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -54,7 +55,7 @@ describe('adversarial: plans show the scan warnings that touch their targets', f
     const run = path.join(box.root, 'run');
     const ck = [100, 200, 300].map((s) => path.join(run, `checkpoint-${s}`));
     for (const c of ck) {
-      writeFile(path.join(c, 'model.safetensors'), 4096);
+      writeSafetensors(path.join(c, 'model.safetensors'), 4096); // valid weights: a complete checkpoint
       writeFile(path.join(c, 'trainer_state.json'), JSON.stringify({ global_step: Number(c.split('-').pop()), log_history: [] }));
     }
     setTreeTimes(run, OLD);
@@ -109,7 +110,7 @@ describe('adversarial: plans show the scan warnings that touch their targets', f
   /** After the first apply: a new deep checkpoint-50 older than checkpoint-300 (deleted by keep-best 0). */
   function makeRunAgain(run: string): string {
     const c = path.join(run, 'checkpoint-50');
-    writeFile(path.join(c, 'model.safetensors'), 4096);
+    writeSafetensors(path.join(c, 'model.safetensors'), 4096); // valid weights: a complete checkpoint
     setTreeTimes(c, OLD);
     deepChain(c, 6000);
     return c;
