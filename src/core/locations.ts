@@ -1,5 +1,5 @@
 // Where each ML tool keeps its cache, from the environment and the platform, exactly as the tools
-// themselves decide it (DESIGN.md section 1). Pure functions of (env, homeDir, platform): nothing
+// themselves decide it (docs/CACHES.md). Pure functions of (env, homeDir, platform): nothing
 // here touches the disk, so the rules are unit-tested without any cache present; the scanners
 // check which of these paths exist.
 

@@ -1,5 +1,5 @@
 // Fixture part `dockerEngine`: a real dockerd for one integration phase (test/support/dockerd.ts,
-// recipe in TESTING.md), filled offline with a small scene, and DOCKER_HOST for the extension host.
+// recipe in test/support/dockerd.ts), filled offline with a small scene, and DOCKER_HOST for the extension host.
 // The runner stops it when the phase ends (disposeFixture), passed or failed; an exit hook kills
 // it if the runner itself dies first. Phases ask for it by name (it is not in the default parts).
 //

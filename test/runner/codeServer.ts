@@ -1,6 +1,6 @@
 // A real VS Code server (code-server) for the integration tests: its own process group, temp
 // user-data/extensions/config/XDG dirs, a free port, readiness by /healthz, and a stop() that ends
-// the whole group (extension host and pty host included). See /work/shared/TESTING.md.
+// the whole group (extension host and pty host included). See docs/TESTING.md.
 import { ChildProcess, execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';

@@ -1,6 +1,6 @@
 // Real ML caches on disk for the cache tests (unit and extension host): a fake HOME holding a
 // Hugging Face hub cache (shared blobs, nested snapshot folders, nested refs, a detached revision,
-// `.incomplete` blobs, every corruption kind of DESIGN.md), a datasets and a xet cache, a conda
+// `.incomplete` blobs, every corruption kind of docs/CACHES.md), a datasets and a xet cache, a conda
 // install (envs hard-linked from pkgs/, tarballs, an unused package, an env registered only in
 // environments.txt), a pip cache, a uv cache with a venv hard-linked from it, and a torch hub.
 //

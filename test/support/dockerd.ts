@@ -1,4 +1,4 @@
-// A real Docker engine for tests (recipe in ../shared/TESTING.md): dockerd from Debian's docker.io,
+// A real Docker engine for tests (how it runs offline: docs/TESTING.md): dockerd from Debian's docker.io,
 // started in a short temporary directory, in its own process group, with no network setup, ready
 // when /_ping answers. If it cannot start, startDockerd THROWS with the reason and the daemon's log:
 // the tests that need it fail, they never skip.

@@ -1,4 +1,4 @@
-// Cache locations from the environment, per platform, as each tool decides them (DESIGN.md
+// Cache locations from the environment, per platform, as each tool decides them (docs/CACHES.md
 // section 1). Pure functions; the pip rules are also checked against pip itself (`pip cache dir`).
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';

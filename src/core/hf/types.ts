@@ -1,4 +1,4 @@
-// The Hugging Face hub cache as we read it (layout: DESIGN.md section 2, huggingface_hub
+// The Hugging Face hub cache as we read it (layout: docs/CACHES.md, huggingface_hub
 // utils/_cache_manager.py). Sizes are disk usage (st_blocks x 512); apparent sizes (st_size,
 // what huggingface_hub reports as size_on_disk) are kept beside them.
 
