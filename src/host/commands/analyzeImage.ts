@@ -10,7 +10,7 @@ import { dockerServices } from '../docker/dockerServices';
 import type { ImageRef } from '../docker/imageAnalyses';
 import { anatomyBreakdown } from '../docker/imageRows';
 import { imageRefFor } from '../docker/imageTreeProvider';
-import { engineUnreachable } from '../docker/runPlan';
+import { readUsageOrTell } from '../docker/runPlan';
 import type { CommandSpec, HostServices } from '../services';
 import { showBreakdown } from '../webview/chartPanel';
 import { displayText } from '../../core/displayText';
@@ -67,13 +67,8 @@ interface ImagePick extends vscode.QuickPickItem {
 async function pickImage(s: HostServices): Promise<ImageRef | undefined> {
   const docker = dockerServices(s);
   const client = docker.engines.current();
-  let du;
-  try {
-    du = await docker.engines.readUsage(client);
-  } catch (err) {
-    await engineUnreachable(s, err);
-    return undefined;
-  }
+  const du = await readUsageOrTell(s, client);
+  if (!du) return undefined;
   const picks: ImagePick[] = [...du.images]
     .sort((a, b) => b.bytes - a.bytes)
     .map((i) => ({ id: i.id, label: imageLabelOf(i), description: `${formatBytes(i.bytes)} · ${formatBytes(i.uniqueBytes)} unique` }));

@@ -10,7 +10,7 @@ import { formatBytes } from '../../core/format';
 import { dockerServices } from '../docker/dockerServices';
 import type { ImageRef } from '../docker/imageAnalyses';
 import { imageRefFor } from '../docker/imageTreeProvider';
-import { engineUnreachable } from '../docker/runPlan';
+import { readUsageOrTell } from '../docker/runPlan';
 import type { CommandSpec, HostServices } from '../services';
 
 export interface CompareImageResult {
@@ -94,13 +94,8 @@ interface ImagePick extends vscode.QuickPickItem {
 async function pickImage(s: HostServices, not: ImageRef | undefined, title: string, preset?: string): Promise<ImageRef | undefined> {
   const docker = dockerServices(s);
   const client = not?.client ?? docker.engines.current();
-  let du;
-  try {
-    du = await docker.engines.readUsage(client);
-  } catch (err) {
-    await engineUnreachable(s, err);
-    return undefined;
-  }
+  const du = await readUsageOrTell(s, client);
+  if (!du) return undefined;
   const images = du.images.filter((i) => i.id !== not?.imageId);
   let id = preset;
   if (id === undefined) {

@@ -55,6 +55,16 @@ export async function runDockerCommand(
   return { ...result, plan, report };
 }
 
+/** The engine's disk usage, or undefined after telling the user it is unreachable (engineUnreachable). */
+export async function readUsageOrTell(s: HostServices, client: DockerClient): Promise<DockerDiskUsage | undefined> {
+  try {
+    return await dockerServices(s).engines.readUsage(client);
+  } catch (err) {
+    await engineUnreachable(s, err);
+    return undefined;
+  }
+}
+
 /** Tells the user once, logs, and refreshes the Docker category so the tree shows the error and Retry. */
 export async function engineUnreachable(s: HostServices, err: unknown): Promise<string> {
   const message = isDockerEngineError(err) ? err.message : `Docker: ${errorText(err)}`;
