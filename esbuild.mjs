@@ -32,8 +32,8 @@ const builds = [
   { ...withDockerodeApart, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { dockerode: 'node_modules/dockerode/lib/docker.js' }, outdir: 'dist' },
   { ...common, entryPoints: { walkerWorker: 'src/core/walker/walkerWorker.ts' }, outdir: 'dist' },
-  // Lists Hugging Face cache repos off the main thread (src/core/hf/listPool.ts looks for it next to the bundle).
-  { ...common, entryPoints: { hfListWorker: 'src/core/hf/listWorker.ts' }, outdir: 'dist' },
+  // Lists Hugging Face cache repos off the main thread (src/core/categories/huggingface/listPool.ts looks for it next to the bundle).
+  { ...common, entryPoints: { hfListWorker: 'src/core/categories/huggingface/listWorker.ts' }, outdir: 'dist' },
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap, logLevel: 'warning',
     minify: true, // ECharts is most of it: 1.3 MB as written, under 0.5 MB minified

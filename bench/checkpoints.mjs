@@ -21,7 +21,7 @@ if (!fs.existsSync(path.join(out, 'src', 'core', 'checkpoints', 'index.js'))) {
   console.error('compile first: npm run compile-tests');
   process.exit(2);
 }
-const { scanCheckpointPaths } = require(path.join(out, 'src/core/checkpoints/index.js'));
+const { scanCheckpointPaths } = require(path.join(out, 'src/core/categories/checkpoints/index.js'));
 const { makeHfRun, makeLightningRun } = require(path.join(out, 'test/support/checkpointFixtures.js'));
 
 const argv = process.argv.slice(2);

@@ -1,8 +1,8 @@
 // Printing helpers shared by the CLI commands.
 import { displayLines, displayText } from '../core/displayText';
 import { formatBytes } from '../core/format';
-import type { DeletionPlan } from '../core/plan';
-import { scanWarningLine } from '../core/planWarnings';
+import type { DeletionPlan } from '../core/plan/types';
+import { scanWarningLine } from '../core/plan/scanWarnings';
 import type { ExecutorReport } from '../core/executor';
 
 // Output that cannot be written (stdout on a full disk: ENOSPC; a closed pipe: EPIPE; EIO) must

@@ -2,8 +2,8 @@
 // the same functions the readers use. Tests put FIFOs, links to /dev/zero and huge files at each
 // of these and check that a scan still ends: a new reader must add its files here.
 import * as path from 'path';
-import { dockerConfigFilesRead } from './docker/connection';
-import { condarcFiles } from './conda/condarc';
+import { dockerConfigFilesRead } from './categories/docker/connection';
+import { condarcFiles } from './categories/conda/condarc';
 import { condaLocations, type Env } from './locations';
 
 export interface ConfigFileRead {

@@ -4,7 +4,7 @@
 // Folders are removed by our own lstat-based remover (safety/removeTree.ts): it never follows a
 // symlink, never leaves the root's filesystem, and collects per-entry errors. Everything is
 // asynchronous (fs.promises), so running it in the extension host does not block the editor.
-import type { DeleteMode, DeletionPlan, DeletionTarget, ExecutionReport, TargetOutcome } from './plan';
+import type { DeleteMode, DeletionPlan, DeletionTarget, ExecutionReport, TargetOutcome } from './plan/types';
 import { mountIdsAvailable } from './safety/mountId';
 import { readMountPoints } from './safety/mountPoints';
 import { resolveProtectedPaths } from './safety/pathGuards';

@@ -3,7 +3,7 @@
 import type { Item, ScanModel } from './model';
 import { displayLines } from './displayText';
 import { formatBytes } from './format';
-import { hfReportLines } from './hf/reportText';
+import { hfReportLines } from './categories/huggingface/reportText';
 import { percentUsed } from './volume';
 import { describeBinding } from './headroom/describe';
 

@@ -2,10 +2,10 @@
 // interface (no `vscode` import, unit-tested). In an untrusted workspace, settings that add scan
 // roots or change the Docker host are taken from the user's own settings only: a cloned repo
 // must not be able to point the scanner (or a later delete) at folders of its choosing.
-import type { CheckpointSettings } from '../core/checkpoints';
-import { DEFAULT_GREATER_IS_BETTER } from '../core/checkpoints/names';
+import type { CheckpointSettings } from '../core/categories/checkpoints';
+import { DEFAULT_GREATER_IS_BETTER } from '../core/categories/checkpoints/names';
 import { defaultSettings, type ScanSettings } from '../core/settings';
-import type { DeleteMode } from '../core/plan';
+import type { DeleteMode } from '../core/plan/types';
 
 export const CONFIG_SECTION = 'mlDiskSpace';
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ActivationTimings, MlDiskSpaceApi } from './api';
-import { condaProtectedPaths } from '../core/conda/plans';
+import { condaProtectedPaths } from '../core/categories/conda/plans';
 import { CheckpointWatcher } from './checkpointWatcher';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';

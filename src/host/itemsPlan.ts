@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { formatCount } from '../core/format';
 import type { Item, ScanModel } from '../core/model';
-import { planBytes, type DeletionPlan, type DeletionTarget, type TargetType } from '../core/plan';
+import { planBytes, type DeletionPlan, type DeletionTarget, type TargetType } from '../core/plan/types';
 import { isSameOrInside } from '../core/safety/pathGuards';
 
 export interface RefusedItem {

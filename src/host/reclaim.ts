@@ -4,17 +4,17 @@
 //   -> progress with Cancel while the executor (or a Docker action) runs
 //   -> "Reclaimed 42.3 GB (3 items)" plus every failure, item by item (also in the log)
 //   -> a rescan, so the tree and the next plan see the disk as it is now.
-// Filesystem deletions take a DeletionPlan (src/core/plan.ts) and run src/core/executor.ts, which
+// Filesystem deletions take a DeletionPlan (src/core/plan/types.ts) and run src/core/executor.ts, which
 // re-validates each target; engine-side removals (Docker) pass a ReclaimAction.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { withFreedBytes } from '../core/caches/freedBytes';
+import { withFreedBytes } from '../core/plan/freedBytes';
 import { executePlan, type ExecutorOutcome, type ExecutorReport } from '../core/executor';
 import { formatBytes, formatCount } from '../core/format';
-import type { DeleteMode, DeletionPlan } from '../core/plan';
-import { finishHfManifestEdits } from '../core/hf/manifestEdits';
+import type { DeleteMode, DeletionPlan } from '../core/plan/types';
+import { finishHfManifestEdits } from '../core/categories/huggingface/manifestEdits';
 import type { HostConfig } from './configRead';
-import { scanWarningLine } from '../core/planWarnings';
+import { scanWarningLine } from '../core/plan/scanWarnings';
 import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
 import type { ScanService } from './scanService';

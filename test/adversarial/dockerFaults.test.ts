@@ -6,10 +6,10 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import * as path from 'path';
-import type { DockerClient } from '../../src/core/docker/client';
-import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
-import { executeDockerPlan, planPruneDanglingImages, planRemoveVolumes } from '../../src/core/docker/dockerPlans';
-import { scanDocker } from '../../src/core/scanners/docker';
+import type { DockerClient } from '../../src/core/categories/docker/client';
+import { createDockerodeClient } from '../../src/core/categories/docker/dockerodeClient';
+import { executeDockerPlan, planPruneDanglingImages, planRemoveVolumes } from '../../src/core/categories/docker/dockerPlans';
+import { scanDocker } from '../../src/core/categories/docker/category';
 import { buildImage, busyboxRootfsTar, createVolume, importImage, inventory, rawDiskUsage, runContainer, startDockerd, type Dockerd, type EngineInventory } from '../support/dockerd';
 
 type Fault = 'ok' | '500' | 'hang' | 'drop' | 'kill-engine';

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { createDockerodeClient, DEFAULT_MAX_RESPONSE_BYTES } from '../../src/core/docker/dockerodeClient';
+import { createDockerodeClient, DEFAULT_MAX_RESPONSE_BYTES } from '../../src/core/categories/docker/dockerodeClient';
 import { hasStackTrace, runCli } from '../support/runCli';
 
 /** Answers /_ping and /version like an engine; /system/df with a never-ending JSON body; errors with a huge message. */

@@ -6,11 +6,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { executePlan } from '../../src/core/executor';
-import { planHfDeleteRepos, planHfDeleteRevisions, planHfPrune } from '../../src/core/hf/plans';
+import { planHfDeleteRepos, planHfDeleteRevisions, planHfPrune } from '../../src/core/categories/huggingface/plans';
 import { findItem, type ScanModel } from '../../src/core/model';
 import { scan } from '../../src/core/scan/scan';
 import { defaultSettings } from '../../src/core/settings';
-import { hfRepoItemId, hfRevisionItemId } from '../../src/core/scanners/huggingface';
+import { hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/scanner';
 import { makeSandbox, writeFile, type Sandbox } from '../support/deletionFixtures';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 

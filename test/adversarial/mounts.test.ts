@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { executePlan } from '../../src/core/executor';
-import type { DeletionTarget } from '../../src/core/plan';
+import type { DeletionTarget } from '../../src/core/plan/types';
 import { walk } from '../../src/core/walker/walker';
 import { makeSandbox, planOf, targetOf, writeFile, type Sandbox } from '../support/deletionFixtures';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';

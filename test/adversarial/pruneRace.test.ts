@@ -6,8 +6,8 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import * as path from 'path';
-import { executeDockerPlan, planPruneBuildCache, summarizeDockerReport, ENGINE_DECIDES_BUILD_CACHE, type DockerExecutionReport } from '../../src/core/docker/dockerPlans';
-import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
+import { executeDockerPlan, planPruneBuildCache, summarizeDockerReport, ENGINE_DECIDES_BUILD_CACHE, type DockerExecutionReport } from '../../src/core/categories/docker/dockerPlans';
+import { createDockerodeClient } from '../../src/core/categories/docker/dockerodeClient';
 import { busyboxRootfsTar, buildImage, engineCall, importImage, inventory, runContainer, startDockerd, type Dockerd } from '../support/dockerd';
 import { runCli } from '../support/runCli';
 

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { planRetention } from '../../src/core/checkpoints';
+import { planRetention } from '../../src/core/categories/checkpoints';
 import { executePlan } from '../../src/core/executor';
 import { makeSandbox, writeFile, type Sandbox } from '../support/deletionFixtures';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';

@@ -8,11 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findItem, type Category, type Item, type ScanModel } from '../../src/core/model';
-import type { DeletionPlan } from '../../src/core/plan';
-import { planFor, type PlanContext } from '../../src/core/planProviders';
+import type { DeletionPlan } from '../../src/core/plan/types';
+import { planFor, type PlanContext } from '../../src/core/categories/plans';
 import { scan } from '../../src/core/scan/scan';
 import { defaultSettings } from '../../src/core/settings';
-import { cachePlanForIds } from '../../src/core/caches/planProvider';
+import { cachePlanForIds } from '../../src/core/categories/cachePlans';
 
 export { diskUsage, listTree } from './checkpointFixtures';
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { DeletionPlan, DeletionTarget, TargetType } from '../../src/core/plan';
+import type { DeletionPlan, DeletionTarget, TargetType } from '../../src/core/plan/types';
 
 export interface Sandbox {
   /** The temp folder holding everything (snapshot this). */

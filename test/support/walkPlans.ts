@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { DeletionPlan, DeletionTarget } from '../../src/core/plan';
+import type { DeletionPlan, DeletionTarget } from '../../src/core/plan/types';
 import type { WalkNode, WalkResult } from '../../src/core/walker/types';
 import { UNPRIVILEGED_GID, UNPRIVILEGED_UID, runNodeAsNobody } from './unprivileged';
 import type { ExecuteOptions, ExecutorReport } from '../../src/core/executor';

@@ -4,7 +4,7 @@
 // expectations by hand from the file names.
 import * as assert from 'assert';
 import * as path from 'path';
-import { DEFAULT_GREATER_IS_BETTER } from '../../src/core/checkpoints';
+import { DEFAULT_GREATER_IS_BETTER } from '../../src/core/categories/checkpoints';
 import type { Item } from '../../src/core/model';
 import { scan } from '../../src/core/scan/scan';
 import { readHostConfig, type ConfigSource } from '../../src/host/configRead';

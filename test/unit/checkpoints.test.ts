@@ -8,9 +8,9 @@ import * as path from 'path';
 import {
   checkpointPlanFromModel, forecastWarnings, planDeleteCheckpoints, planRetention, planRetentionForRuns, planSlim, planSlimRuns,
   retentionJson, runsFromCategory, scanCheckpointPaths, type Checkpoint, type Run,
-} from '../../src/core/checkpoints';
+} from '../../src/core/categories/checkpoints';
 import { executePlan } from '../../src/core/executor';
-import { planFor } from '../../src/core/planProviders';
+import { planFor } from '../../src/core/categories/plans';
 import { toJson } from '../../src/core/report';
 import { scan } from '../../src/core/scan/scan';
 import { defaultSettings } from '../../src/core/settings';

@@ -2,7 +2,7 @@
 // Numbers are worked out by hand in each case.
 import * as assert from 'assert';
 import * as path from 'path';
-import { forecastRun, scanCheckpointPaths, type Checkpoint, type Run, type TrainerStateSummary } from '../../src/core/checkpoints';
+import { forecastRun, scanCheckpointPaths, type Checkpoint, type Run, type TrainerStateSummary } from '../../src/core/categories/checkpoints';
 import { volumeOf } from '../../src/core/volume';
 import { makeHfRun } from '../support/checkpointFixtures';
 import { diskBytes, makeSandbox } from '../support/deletionFixtures';

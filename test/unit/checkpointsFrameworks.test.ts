@@ -10,11 +10,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   checkpointCategory, planRetention, planSlim, scanCheckpointPaths, type Run,
-} from '../../src/core/checkpoints';
+} from '../../src/core/categories/checkpoints';
 import { executePlan } from '../../src/core/executor';
-import { weightFileProblem } from '../../src/core/checkpoints/incomplete';
-import { readLightningCkpt } from '../../src/core/checkpoints/lightningState';
-import { dictGet, PickleError, readPickle } from '../../src/core/checkpoints/pickle';
+import { weightFileProblem } from '../../src/core/categories/checkpoints/incomplete';
+import { readLightningCkpt } from '../../src/core/categories/checkpoints/lightningState';
+import { dictGet, PickleError, readPickle } from '../../src/core/categories/checkpoints/pickle';
 import type { ScanModel } from '../../src/core/model';
 import { buildNodeIndex } from '../../src/host/tree/nodes';
 import { makeHfRun, setTreeTimes } from '../support/checkpointFixtures';

@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
-import { parseLightningName, parseTrainerState, planRetention, readTrainerState, scanCheckpointPaths, metricDirection, MAX_TRAINER_STATE_BYTES } from '../../src/core/checkpoints';
+import { parseLightningName, parseTrainerState, planRetention, readTrainerState, scanCheckpointPaths, metricDirection, MAX_TRAINER_STATE_BYTES } from '../../src/core/categories/checkpoints';
 import { makeHfRun, trainerStateJson, setTreeTimes } from '../support/checkpointFixtures';
 import { makeSandbox, type Sandbox } from '../support/deletionFixtures';
 

@@ -6,14 +6,14 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { discoverConda, parseEnvironmentsTxt, pythonVersionFromMetaName } from '../../src/core/conda/discover';
-import { condaProtectedPaths } from '../../src/core/conda/plans';
+import { discoverConda, parseEnvironmentsTxt, pythonVersionFromMetaName } from '../../src/core/categories/conda/discover';
+import { condaProtectedPaths } from '../../src/core/categories/conda/plans';
 import { executePlan } from '../../src/core/executor';
 import type { Item, ScanModel } from '../../src/core/model';
-import type { DeletionPlan } from '../../src/core/plan';
+import type { DeletionPlan } from '../../src/core/plan/types';
 import {
   CONDA_CLEAN_PACKAGES_ID, CONDA_CLEAN_TARBALLS_ID, condaEnvItemId, condaPkgsItemId, CONDA_SHARED_WITH,
-} from '../../src/core/scanners/conda';
+} from '../../src/core/categories/conda/scanner';
 import { addSoftlinkedPackage, buildConda, KiB, type CondaFixture } from '../support/cacheFixtures';
 import { categoryOf, diskUsage, duTotal, itemById, planById, planForItems, scanCaches, sha256, tempDir } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';

@@ -4,8 +4,8 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { condarcPkgsDirs } from '../../src/core/conda/condarc';
-import { discoverConda } from '../../src/core/conda/discover';
+import { condarcPkgsDirs } from '../../src/core/categories/conda/condarc';
+import { discoverConda } from '../../src/core/categories/conda/discover';
 import { tempDir } from '../support/cacheScan';
 
 describe('conda: pkgs_dirs from .condarc', () => {

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
-import type { DockerClient } from '../../src/core/docker/client';
-import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
+import type { DockerClient } from '../../src/core/categories/docker/client';
+import { createDockerodeClient } from '../../src/core/categories/docker/dockerodeClient';
 import {
   executeDockerPlan,
   planPruneBuildCache,
@@ -21,9 +21,9 @@ import {
   planRemoveImages,
   planRemoveVolumes,
   VM_DISK_IMAGE_NOTE,
-} from '../../src/core/docker/dockerPlans';
-import { DockerEngineError } from '../../src/core/docker/types';
-import { DOCKER_ITEM_IDS, dockerImageItemId, scanDocker } from '../../src/core/scanners/docker';
+} from '../../src/core/categories/docker/dockerPlans';
+import { DockerEngineError } from '../../src/core/categories/docker/types';
+import { DOCKER_ITEM_IDS, dockerImageItemId, scanDocker } from '../../src/core/categories/docker/category';
 import type { Category, Item } from '../../src/core/model';
 import { engineCall, inventory, rawDiskUsage, startDockerd, type Dockerd, type RawDiskUsage } from '../support/dockerd';
 import { buildDockerScene, emptyEngine, SCENE_BYTES, type DockerScene } from '../support/dockerFixtures';
@@ -562,8 +562,8 @@ describe('Docker against a real dockerd', function () {
       fs.chmodSync(engine.socketPath, 0o600);
       try {
         const script = `
-          const { createDockerodeClient } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/docker/dockerodeClient.js'))});
-          const { scanDocker } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/scanners/docker.js'))});
+          const { createDockerodeClient } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/categories/docker/dockerodeClient.js'))});
+          const { scanDocker } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/categories/docker/category.js'))});
           scanDocker(createDockerodeClient({ host: ${JSON.stringify(engine.host)}, source: 'setting' }))
             .then((c) => process.stdout.write(JSON.stringify(c)));`;
         const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], {

@@ -3,8 +3,8 @@
 // that is not what the API documents. The same mapping is exercised end to end in docker.test.ts.
 
 import * as assert from 'node:assert/strict';
-import { apiVersionAtLeast, diskUsageFromApi, imagePruneFromApi, isRealTag, pruneFromApi } from '../../src/core/docker/apiMapping';
-import { dockerTotals, imageRemovalBounds } from '../../src/core/docker/diskUsageMath';
+import { apiVersionAtLeast, diskUsageFromApi, imagePruneFromApi, isRealTag, pruneFromApi } from '../../src/core/categories/docker/apiMapping';
+import { dockerTotals, imageRemovalBounds } from '../../src/core/categories/docker/diskUsageMath';
 
 const DOCKERD_DF = {
   LayersSize: 2289505,

@@ -14,9 +14,9 @@ import {
   parseDockerHost,
   resolveDockerEndpoint,
   type ResolveDockerEndpointInput,
-} from '../../src/core/docker/connection';
-import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
-import { scanDocker } from '../../src/core/scanners/docker';
+} from '../../src/core/categories/docker/connection';
+import { createDockerodeClient } from '../../src/core/categories/docker/dockerodeClient';
+import { scanDocker } from '../../src/core/categories/docker/category';
 import { startDockerd, type Dockerd } from '../support/dockerd';
 
 /** A context store as the docker CLI writes it: meta/<sha256(name)>/meta.json. */

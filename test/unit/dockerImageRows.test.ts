@@ -3,10 +3,10 @@
 // layers are left out. The anatomy is written by hand here, as folderTotals() would give it; the
 // real thing (from a real engine) is checked in test/integration/docker.test.ts.
 import * as assert from 'assert';
-import type { ImageAnatomy, ImageLayer } from '../../src/core/docker/imageAnatomy';
-import { folderTotals } from '../../src/core/docker/imageAnatomy';
-import { CompositionCounter } from '../../src/core/docker/imageComposition';
-import type { WasteFinding } from '../../src/core/docker/imageWaste';
+import type { ImageAnatomy, ImageLayer } from '../../src/core/categories/docker/imageAnatomy';
+import { folderTotals } from '../../src/core/categories/docker/imageAnatomy';
+import { CompositionCounter } from '../../src/core/categories/docker/imageComposition';
+import type { WasteFinding } from '../../src/core/categories/docker/imageWaste';
 import { formatBytes } from '../../src/core/format';
 import { anatomyBreakdown, compositionKindRows, compositionRows, compositionSummary, entriesIn, folderRows, layerRows, layersSummary, wasteFindingRows, wasteRows, wasteSummary } from '../../src/host/docker/imageRows';
 

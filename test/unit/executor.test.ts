@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { executePlan, type ExecuteOptions, type ExecutorReport } from '../../src/core/executor';
-import type { DeletionPlan } from '../../src/core/plan';
+import type { DeletionPlan } from '../../src/core/plan/types';
 import { exists, makeSandbox, planOf, targetOf, writeFile, type Sandbox } from '../support/deletionFixtures';
 import { assertOnlyRemoved, snapshotTree, type TreeSnapshot } from '../support/treeSnapshot';
 import { runNodeAsNobody, UNPRIVILEGED_GID, UNPRIVILEGED_UID } from '../support/unprivileged';

@@ -3,8 +3,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { measureTargets } from '../../src/core/caches/freedBytes';
-import { buildPlan } from '../../src/core/caches/planBuilder';
+import { measureTargets } from '../../src/core/plan/freedBytes';
+import { buildPlan } from '../../src/core/plan/builder';
 import { writeRealFile } from '../integration/fixture';
 import { KiB } from '../support/cacheFixtures';
 import { ownBlocks, tempDir } from '../support/cacheScan';

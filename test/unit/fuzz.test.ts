@@ -7,11 +7,11 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseLightningName, metricDirection } from '../../src/core/checkpoints/names';
-import { parseTrainerState, recoverTopLevelNumbers } from '../../src/core/checkpoints/trainerState';
-import { parseEnvironmentsTxt, pythonVersionFromMetaName } from '../../src/core/conda/discover';
-import { normaliseHost, parseDockerHost, resolveDockerEndpoint } from '../../src/core/docker/connection';
-import { parseRefContent, parseRepoFolderName, repoFolderName } from '../../src/core/hf/names';
+import { parseLightningName, metricDirection } from '../../src/core/categories/checkpoints/names';
+import { parseTrainerState, recoverTopLevelNumbers } from '../../src/core/categories/checkpoints/trainerState';
+import { parseEnvironmentsTxt, pythonVersionFromMetaName } from '../../src/core/categories/conda/discover';
+import { normaliseHost, parseDockerHost, resolveDockerEndpoint } from '../../src/core/categories/docker/connection';
+import { parseRefContent, parseRepoFolderName, repoFolderName } from '../../src/core/categories/huggingface/names';
 import { parseMountInfo } from '../../src/core/safety/mountPoints';
 
 const SEED = 20240611;

@@ -8,16 +8,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { scanCacheDir } from '@huggingface/hub';
 import { executePlan } from '../../src/core/executor';
-import { parseRefContent, parseRepoFolderName } from '../../src/core/hf/names';
-import { parseHfRepo } from '../../src/core/hf/parseRepo';
-import { asyncOps, blobOfLink, listRepo, syncOps } from '../../src/core/hf/repoListing';
-import { listRepos, listWorkerPath } from '../../src/core/hf/listPool';
+import { parseRefContent, parseRepoFolderName } from '../../src/core/categories/huggingface/names';
+import { parseHfRepo } from '../../src/core/categories/huggingface/parseRepo';
+import { asyncOps, blobOfLink, listRepo, syncOps } from '../../src/core/categories/huggingface/repoListing';
+import { listRepos, listWorkerPath } from '../../src/core/categories/huggingface/listPool';
 import { createLimiter } from '../../src/core/limit';
 import type { ScanModel } from '../../src/core/model';
-import type { DeletionPlan } from '../../src/core/plan';
+import type { DeletionPlan } from '../../src/core/plan/types';
 import {
   HF_PRUNE_ID, hfDatasetsDownloadsItemId, hfIncompleteItemId, hfRepoItemId, hfRevisionItemId,
-} from '../../src/core/scanners/huggingface';
+} from '../../src/core/categories/huggingface/scanner';
 import {
   buildHfDatasets, buildHfHub, buildHfXet, KiB, writeHfRepo, type HfHubFixture, type HfRepoFixture,
 } from '../support/cacheFixtures';

@@ -8,12 +8,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { finishHfManifestEdits } from '../../src/core/hf/manifestEdits';
+import { finishHfManifestEdits } from '../../src/core/categories/huggingface/manifestEdits';
 import { executePlan } from '../../src/core/executor';
 import type { Item, ScanModel } from '../../src/core/model';
-import type { DeletionPlan } from '../../src/core/plan';
-import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/scanners/huggingface';
-import { hfStoreItemId } from '../../src/core/hf/storeItems';
+import type { DeletionPlan } from '../../src/core/plan/types';
+import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/scanner';
+import { hfStoreItemId } from '../../src/core/categories/huggingface/storeItems';
 import { buildSharedStoreHub, type SharedStoreFixture } from '../support/cacheFixtures';
 import {
   brokenLinks, categoryOf, duTotal, itemById, planById, planForItems, scanCaches, tempDir,

@@ -3,9 +3,9 @@
 // fixtures wrote on purpose; the file deleted by a later layer (a whiteout) must not count.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { analyzeImage, shortInstruction, withoutPassThroughFolders } from '../../src/core/docker/imageAnatomy';
-import type { DockerClient } from '../../src/core/docker/client';
-import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
+import { analyzeImage, shortInstruction, withoutPassThroughFolders } from '../../src/core/categories/docker/imageAnatomy';
+import type { DockerClient } from '../../src/core/categories/docker/client';
+import { createDockerodeClient } from '../../src/core/categories/docker/dockerodeClient';
 import { buildImage, busyboxRootfsTar, engineCall, importImage, startDockerd, tarBuffer, type Dockerd } from '../support/dockerd';
 import * as tar from 'tar-stream';
 

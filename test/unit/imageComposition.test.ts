@@ -10,11 +10,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
-import { analyzeImage, type ImageAnatomy } from '../../src/core/docker/imageAnatomy';
-import { compareAnatomies } from '../../src/core/docker/imageCompare';
-import { kindOf, type CompositionKind } from '../../src/core/docker/imageComposition';
-import type { DockerClient } from '../../src/core/docker/client';
-import { createDockerodeClient } from '../../src/core/docker/dockerodeClient';
+import { analyzeImage, type ImageAnatomy } from '../../src/core/categories/docker/imageAnatomy';
+import { compareAnatomies } from '../../src/core/categories/docker/imageCompare';
+import { kindOf, type CompositionKind } from '../../src/core/categories/docker/imageComposition';
+import type { DockerClient } from '../../src/core/categories/docker/client';
+import { createDockerodeClient } from '../../src/core/categories/docker/dockerodeClient';
 import { buildImage, busyboxRootfsTar, importImage, startDockerd, type Dockerd } from '../support/dockerd';
 
 const SITE = 'usr/local/lib/python3.11/site-packages';
@@ -254,8 +254,8 @@ describe('readSaveArchive, OCI layout (docker 25+ `docker save`)', () => {
   // layout: the config and a small layer are blobs of a few bytes (buffered, then told apart by
   // content), the config names which build step made no layer.
   it('finds the config among the blobs and maps each layer to its build step', async () => {
-    const { readSaveArchive, applyLayers } = await import('../../src/core/docker/imageFilesystem');
-    const { archiveToHistory } = await import('../../src/core/docker/imageAnatomy');
+    const { readSaveArchive, applyLayers } = await import('../../src/core/categories/docker/imageFilesystem');
+    const { archiveToHistory } = await import('../../src/core/categories/docker/imageAnatomy');
     const layerTar = async (files: Record<string, Buffer>) => {
       const pack = tar.pack();
       for (const [name, body] of Object.entries(files)) pack.entry({ name }, body);

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { executePlan } from '../../src/core/executor';
 import type { ScanModel } from '../../src/core/model';
-import { TORCH_CLEAN_ID, torchCheckpointItemId, torchRepoItemId } from '../../src/core/scanners/torch';
+import { TORCH_CLEAN_ID, torchCheckpointItemId, torchRepoItemId } from '../../src/core/categories/torch/scanner';
 import { buildTorch, type TorchFixture } from '../support/cacheFixtures';
 import { categoryOf, diskUsage, duTotal, itemById, planById, planForItems, scanCaches, tempDir } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';

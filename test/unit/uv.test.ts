@@ -5,10 +5,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { uvCacheSetting } from '../../src/core/caches/uvConfig';
+import { uvCacheSetting } from '../../src/core/categories/uv/config';
 import { executePlan } from '../../src/core/executor';
 import type { ScanModel } from '../../src/core/model';
-import { UV_CLEAN_ID, uvEntryItemId } from '../../src/core/scanners/uv';
+import { UV_CLEAN_ID, uvEntryItemId } from '../../src/core/categories/uv/scanner';
 import { buildUv, type UvFixture } from '../support/cacheFixtures';
 import { categoryOf, diskUsage, duTotal, itemById, ownBlocks, planById, scanCaches, sha256, tempDir } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';

@@ -1,10 +1,10 @@
 // `ml-disk-space image IMAGE [--json] [--compare OTHER]`: why an image is big (layers, largest
 // folders, composition by kind, waste with the layer that caused it), and how it differs from another.
 import * as os from 'os';
-import { analyzeImage, withoutPassThroughFolders, type ImageAnatomy } from '../../core/docker/imageAnatomy';
-import { compareAnatomies, diffLines } from '../../core/docker/imageCompare';
-import { KIND_LABELS, kindsBySize, type Composition } from '../../core/docker/imageComposition';
-import { dockerClientFor } from '../../core/docker/fromEnvironment';
+import { analyzeImage, withoutPassThroughFolders, type ImageAnatomy } from '../../core/categories/docker/imageAnatomy';
+import { compareAnatomies, diffLines } from '../../core/categories/docker/imageCompare';
+import { KIND_LABELS, kindsBySize, type Composition } from '../../core/categories/docker/imageComposition';
+import { dockerClientFor } from '../../core/categories/docker/fromEnvironment';
 import { displayLines } from '../../core/displayText';
 import { formatBytes } from '../../core/format';
 import { intFlag, parseArgs, UsageError } from '../args';

@@ -1,15 +1,15 @@
 // `ml-disk-space purge <category-or-item-id> [--yes] [--json]`: prints the plan; deletes only with --yes.
 import * as os from 'os';
 import { executePlan } from '../../core/executor';
-import { dockerClientFor } from '../../core/docker/fromEnvironment';
-import { executeDockerPlan, isDockerPurgeTarget, planDockerPurge, summarizeDockerReport, DOCKER_PURGE_TARGETS } from '../../core/docker/dockerPlans';
+import { dockerClientFor } from '../../core/categories/docker/fromEnvironment';
+import { executeDockerPlan, isDockerPurgeTarget, planDockerPurge, summarizeDockerReport, DOCKER_PURGE_TARGETS } from '../../core/categories/docker/dockerPlans';
 import { displayLines } from '../../core/displayText';
 import { formatBytes } from '../../core/format';
-import { planFor } from '../../core/planProviders';
+import { planFor } from '../../core/categories/plans';
 import { scan } from '../../core/scan/scan';
 import { defaultSettings } from '../../core/settings';
-import { CACHE_PURGE_IDS } from '../../core/caches/planProvider';
-import { finishHfManifestEdits } from '../../core/hf/manifestEdits';
+import { CACHE_PURGE_IDS } from '../../core/categories/cachePlans';
+import { finishHfManifestEdits } from '../../core/categories/huggingface/manifestEdits';
 import { scanShm, shmDir } from '../../core/headroom/shm';
 import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
 import { parseArgs, UsageError } from '../args';

@@ -1,6 +1,6 @@
 // `ml-disk-space plan retention [--keep-best K] PATH... [--json]` (deletes nothing) and
 // `ml-disk-space apply retention [--keep-best K] PATH... --yes` (executes the same plan).
-import { planRetention } from '../../core/checkpoints';
+import { planRetention } from '../../core/categories/checkpoints';
 import { executePlan } from '../../core/executor';
 import { defaultSettings } from '../../core/settings';
 import { HelpRequested, intFlag, parseArgs, UsageError } from '../args';

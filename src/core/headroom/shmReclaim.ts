@@ -2,7 +2,7 @@
 // after a fresh look at /proc right before each removal (a process that mapped or opened a
 // segment since the scan keeps it: skipped 'in-use', never deleted).
 import { executePlan, type ExecuteOptions, type ExecutorReport } from '../executor';
-import type { DeletionPlan } from '../plan';
+import type { DeletionPlan } from '../plan/types';
 import { fileKey, findFileUsers } from './procUsage';
 import type { ShmReport } from './shm';
 

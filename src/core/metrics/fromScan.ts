@@ -4,8 +4,8 @@
 // will not fit first, then by what they still need, then by size) and only the top ones get
 // series: one series per run folder would otherwise grow without bound on a busy box.
 import type { Category, Item, ScanModel } from '../model';
-import { CHECKPOINTS_CATEGORY_ID } from '../checkpoints/discover';
-import type { Forecast } from '../checkpoints/types';
+import { CHECKPOINTS_CATEGORY_ID } from '../categories/checkpoints/discover';
+import type { Forecast } from '../categories/checkpoints/types';
 import type { MetricFamily, Sample } from './exposition';
 import { METRICS, type MetricKey } from './names';
 import { noVolumeLimits, type VolumeLimitSource, type VolumeResolver } from './volumes';

@@ -6,7 +6,7 @@
 // a same-device bind mount) is refused at the moment of acting, not looked up in a list.
 import * as path from 'path';
 import { promises as fsp, type Stats } from 'fs';
-import type { DeletionTarget, TargetType } from '../plan';
+import type { DeletionTarget, TargetType } from '../plan/types';
 import { DirHandle } from './dirHandle';
 import { withPath } from './removeTree';
 import { cleanAbsolute, isSameOrInside, protectedBy, relativeInside } from './pathGuards';

@@ -3,15 +3,15 @@
 import * as os from 'os';
 import * as path from 'path';
 import type { Category, ScanModel, ScanWarning } from '../model';
-import { categoryScanners } from '../scanners';
-import { reportWalkErrors } from '../caches/common';
+import { categoryScanners } from '../categories';
+import { reportWalkErrors } from './walkHelpers';
 import { isStrictlyInside } from '../safety/pathGuards';
-import { scanWorkspace, WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../scanners/workspace';
+import { scanWorkspace, WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../categories/workspace/scanner';
 import { defaultSettings, type ScanSettings } from '../settings';
 import { volumeWithQuotas } from '../volume';
 import { Walker, type WalkerOptions } from '../walker/walker';
 import type { WalkProgress } from '../walker/types';
-import { checkpointCollectOption } from '../checkpoints/find';
+import { checkpointCollectOption } from '../categories/checkpoints/find';
 import type { CategoryScanner, WorkspaceWalk } from './types';
 
 export interface ScanRequest {

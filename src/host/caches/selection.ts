@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { formatBytes, formatCount } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
-import { CONDA_CATEGORY_ID } from '../../core/scanners/conda';
+import { CONDA_CATEGORY_ID } from '../../core/categories/conda/scanner';
 import type { HostServices } from '../services';
 import { displayPick, displayText } from '../../core/displayText';
 

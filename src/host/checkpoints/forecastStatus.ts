@@ -2,7 +2,7 @@
 // of space turn the free-space status item to warning, with the runs in its tooltip; cleared when
 // no run is short any more. The forecast itself is on the run's row (description and tooltip).
 import * as vscode from 'vscode';
-import { forecastWarnings, type RunForecast } from '../../core/checkpoints';
+import { forecastWarnings, type RunForecast } from '../../core/categories/checkpoints';
 import type { ScanModel } from '../../core/model';
 import type { HostFeature } from '../features';
 

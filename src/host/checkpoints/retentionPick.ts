@@ -2,7 +2,7 @@
 // first, each choice showing what it would delete and free in the chosen runs. Runs in progress
 // are left out unless the user picks the last, explicit choice (the plan then asks again).
 import * as vscode from 'vscode';
-import { checkpointPlanFromModel, type RetentionPlan } from '../../core/checkpoints';
+import { checkpointPlanFromModel, type RetentionPlan } from '../../core/categories/checkpoints';
 import { formatBytes, formatCount } from '../../core/format';
 import type { ScanModel } from '../../core/model';
 import type { HostServices } from '../services';

@@ -2,7 +2,7 @@
 // for its checkpoints, the category row for every run), item ids passed by a caller, or, from the
 // palette, a quick pick over the last scan's checkpoints.
 import * as vscode from 'vscode';
-import { CHECKPOINTS_CATEGORY_ID } from '../../core/checkpoints';
+import { CHECKPOINTS_CATEGORY_ID } from '../../core/categories/checkpoints';
 import { formatBytes, formatCount } from '../../core/format';
 import type { Item, ScanModel } from '../../core/model';
 import { itemsOf } from '../caches/selection';

@@ -3,8 +3,8 @@
 // menu, or from the palette with a quick pick of the engine's images. The analysis is shared with
 // the tree's (cached per image id, cancellable).
 import * as vscode from 'vscode';
-import { imageLabelOf } from '../../core/docker/labels';
-import { isAbortError } from '../../core/docker/types';
+import { imageLabelOf } from '../../core/categories/docker/labels';
+import { isAbortError } from '../../core/categories/docker/types';
 import { formatBytes } from '../../core/format';
 import { dockerServices } from '../docker/dockerServices';
 import type { ImageRef } from '../docker/imageAnalyses';

@@ -1,8 +1,8 @@
 // ML Disk Space: Delete from Cache… (tree only) — the selected reclaimable rows of the cache
 // categories that have no command of their own: HF interrupted downloads and unreferenced blobs,
 // the datasets and xet caches, single conda tarballs and unused packages, pip and uv cache
-// folders. Each plan comes from src/core/caches/planProvider.ts (re-measured, identity checked).
-import { cachePlanForIds, isCacheId } from '../../core/caches/planProvider';
+// folders. Each plan comes from src/core/categories/cachePlans.ts (re-measured, identity checked).
+import { cachePlanForIds, isCacheId } from '../../core/categories/cachePlans';
 import { lastScanWith } from '../caches/lastScan';
 import { planContextOf, runCachePlan } from '../caches/runCachePlan';
 import { selectedCacheItems } from '../caches/selection';

@@ -1,6 +1,6 @@
 // ML Disk Space: torch hub: Delete Item(s)… — downloaded hub repos and checkpoint files of
 // $TORCH_HOME/hub: the selected ones, or a quick pick from the palette.
-import { TORCH_CATEGORY_ID } from '../../core/scanners/torch';
+import { TORCH_CATEGORY_ID } from '../../core/categories/torch/scanner';
 import { lastScanWith } from '../caches/lastScan';
 import { runCacheIds } from '../caches/runCachePlan';
 import { pickCacheItems, selectedCacheItems } from '../caches/selection';

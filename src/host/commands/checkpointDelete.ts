@@ -2,7 +2,7 @@
 // checkpoint of the selected runs (multi-select), or a quick pick from the palette. One modal
 // confirmation with the exact bytes, naming the best/newest checkpoints it would take; a run in
 // progress asks a second time. `last.ckpt` links to a deleted checkpoint go with it.
-import { CHECKPOINTS_CATEGORY_ID, checkpointPlanFromModel } from '../../core/checkpoints';
+import { CHECKPOINTS_CATEGORY_ID, checkpointPlanFromModel } from '../../core/categories/checkpoints';
 import { lastScanWith } from '../caches/lastScan';
 import { pickCheckpoints, selectedCheckpointIds } from '../checkpoints/selection';
 import type { ReclaimResult } from '../reclaim';

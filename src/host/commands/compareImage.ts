@@ -3,9 +3,9 @@
 // image row's context menu (that image is A; B is picked), or from the palette (both picked). Both
 // analyses are the tree's (cached per image id, cancellable); the result opens in an editor.
 import * as vscode from 'vscode';
-import { compareAnatomies, formatDelta, type ImageDiff } from '../../core/docker/imageCompare';
-import { imageLabelOf } from '../../core/docker/labels';
-import { isAbortError } from '../../core/docker/types';
+import { compareAnatomies, formatDelta, type ImageDiff } from '../../core/categories/docker/imageCompare';
+import { imageLabelOf } from '../../core/categories/docker/labels';
+import { isAbortError } from '../../core/categories/docker/types';
 import { formatBytes } from '../../core/format';
 import { dockerServices } from '../docker/dockerServices';
 import type { ImageRef } from '../docker/imageAnalyses';

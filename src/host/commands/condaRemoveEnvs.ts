@@ -2,8 +2,8 @@
 // palette. Never base nor the active env (CONDA_PREFIX): the plan refuses them and says so.
 // Files an env hard-links from pkgs/ stay (the package cache holds them); the plan counts only
 // what is freed.
-import { planCondaRemoveEnvs } from '../../core/conda/plans';
-import { CONDA_CATEGORY_ID } from '../../core/scanners/conda';
+import { planCondaRemoveEnvs } from '../../core/categories/conda/plans';
+import { CONDA_CATEGORY_ID } from '../../core/categories/conda/scanner';
 import { lastScanWith } from '../caches/lastScan';
 import { planContextOf, runCachePlan } from '../caches/runCachePlan';
 import { pickCacheItems, selectedCacheItems } from '../caches/selection';

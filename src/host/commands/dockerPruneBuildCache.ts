@@ -1,5 +1,5 @@
 // ML Disk Space: Prune Build Cache — `docker builder prune -a`: every build-cache record not in use.
-import { planPruneBuildCache } from '../../core/docker/dockerPlans';
+import { planPruneBuildCache } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import type { CommandSpec } from '../services';
 

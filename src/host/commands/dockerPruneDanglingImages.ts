@@ -1,5 +1,5 @@
 // ML Disk Space: Prune Dangling Images — `docker image prune`: untagged images no container uses.
-import { planPruneDanglingImages } from '../../core/docker/dockerPlans';
+import { planPruneDanglingImages } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import type { CommandSpec } from '../services';
 

@@ -1,5 +1,5 @@
 // ML Disk Space: Prune Stopped Containers — `docker container prune`, one container at a time, each re-checked by the engine.
-import { planPruneStoppedContainers } from '../../core/docker/dockerPlans';
+import { planPruneStoppedContainers } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import type { CommandSpec } from '../services';
 

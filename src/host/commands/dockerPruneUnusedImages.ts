@@ -1,5 +1,5 @@
 // ML Disk Space: Prune All Unused Images — `docker image prune -a`: every image no container uses, tagged or not.
-import { planPruneUnusedImages } from '../../core/docker/dockerPlans';
+import { planPruneUnusedImages } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import type { CommandSpec } from '../services';
 

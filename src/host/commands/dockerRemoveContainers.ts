@@ -1,5 +1,5 @@
 // ML Disk Space: Remove Container(s) — stopped ones only (the plan leaves running ones out and says so).
-import { planRemoveContainers } from '../../core/docker/dockerPlans';
+import { planRemoveContainers } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import { pickStoppedContainers, selectedDockerIds } from '../docker/selection';
 import type { CommandSpec } from '../services';

@@ -1,5 +1,5 @@
 // ML Disk Space: Remove Volume(s) — unused ones only, with the data-loss warning in the confirmation.
-import { planRemoveVolumes } from '../../core/docker/dockerPlans';
+import { planRemoveVolumes } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import { pickUnusedVolumes, selectedDockerIds } from '../docker/selection';
 import type { CommandSpec } from '../services';

@@ -1,8 +1,8 @@
 // ML Disk Space: Hugging Face: Delete Revision(s)… — the selected revisions (multi-select, across
 // repos), or a quick pick from the palette. Frees only the blobs no remaining revision links to;
 // every revision of a repo selected -> the whole repo. Deletion order as huggingface_hub does it.
-import { planHfDeleteRevisions } from '../../core/hf/plans';
-import { HF_CATEGORY_ID } from '../../core/scanners/huggingface';
+import { planHfDeleteRevisions } from '../../core/categories/huggingface/plans';
+import { HF_CATEGORY_ID } from '../../core/categories/huggingface/scanner';
 import { lastScanWith } from '../caches/lastScan';
 import { runCachePlan } from '../caches/runCachePlan';
 import { pickCacheItems, selectedCacheItems } from '../caches/selection';

@@ -2,8 +2,8 @@
 // (blobs/*.incomplete) and unreferenced blobs, in every repo or in the selected repos (the
 // `hf cache prune` selection). A blob written within mlDiskSpace.activeRunMinutes is kept: a
 // download may be writing it.
-import { planHfPrune } from '../../core/hf/plans';
-import { HF_CATEGORY_ID } from '../../core/scanners/huggingface';
+import { planHfPrune } from '../../core/categories/huggingface/plans';
+import { HF_CATEGORY_ID } from '../../core/categories/huggingface/scanner';
 import { lastScanWith } from '../caches/lastScan';
 import { planContextOf, runCachePlan } from '../caches/runCachePlan';
 import { selectedCacheItems } from '../caches/selection';

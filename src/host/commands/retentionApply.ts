@@ -5,7 +5,7 @@
 // chosen explicitly, and then asked about a second time.
 // Programmatic callers (keybindings, tests) may pass { keepBest, includeInProgress } as the third
 // argument instead of answering the quick pick.
-import { CHECKPOINTS_CATEGORY_ID } from '../../core/checkpoints';
+import { CHECKPOINTS_CATEGORY_ID } from '../../core/categories/checkpoints';
 import { formatCount } from '../../core/format';
 import { lastScanWith } from '../caches/lastScan';
 import { pickRetention, retentionPlanFor, type RetentionChoice } from '../checkpoints/retentionPick';

@@ -3,7 +3,7 @@
 // retention policy keeps for their weights in the selected runs / every run (the newest stays
 // whole so training can resume). Weights and configs stay loadable. Checkpoints that cannot be
 // slimmed (Lightning files, ZeRO shards without consolidated weights) are named, not touched.
-import { CHECKPOINTS_CATEGORY_ID, checkpointPlanFromModel } from '../../core/checkpoints';
+import { CHECKPOINTS_CATEGORY_ID, checkpointPlanFromModel } from '../../core/categories/checkpoints';
 import { lastScanWith } from '../caches/lastScan';
 import { selectedCheckpointIds } from '../checkpoints/selection';
 import type { ReclaimResult } from '../reclaim';

@@ -3,9 +3,9 @@
 // One client per endpoint, reused.
 import * as os from 'os';
 import * as vscode from 'vscode';
-import type { DockerClient } from '../../core/docker/client';
-import { dockerClientFor } from '../../core/docker/fromEnvironment';
-import type { DockerDiskUsage } from '../../core/docker/types';
+import type { DockerClient } from '../../core/categories/docker/client';
+import { dockerClientFor } from '../../core/categories/docker/fromEnvironment';
+import type { DockerDiskUsage } from '../../core/categories/docker/types';
 import type { HostServices } from '../services';
 
 export class DockerEngines {

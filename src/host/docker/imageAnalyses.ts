@@ -4,9 +4,9 @@
 // id (an id names immutable content); one analysis per image runs at a time, later askers share it.
 import { createHash } from 'crypto';
 import * as vscode from 'vscode';
-import type { DockerClient } from '../../core/docker/client';
-import { analyzeImageCached, imageLayers, type ImageAnatomy, type ImageLayer } from '../../core/docker/imageAnatomy';
-import { isAbortError } from '../../core/docker/types';
+import type { DockerClient } from '../../core/categories/docker/client';
+import { analyzeImageCached, imageLayers, type ImageAnatomy, type ImageLayer } from '../../core/categories/docker/imageAnatomy';
+import { isAbortError } from '../../core/categories/docker/types';
 import { formatBytes } from '../../core/format';
 import type { Log } from '../log';
 import { displayText } from '../../core/displayText';

@@ -2,10 +2,10 @@
 // containers, the user is asked (once, for all of them) whether to remove those containers too;
 // the plan then says so in its confirmation. Declining leaves those images out; images used by a
 // running container are always left out (the plan names them).
-import { containersUsing, isActiveContainer, isImageInUse } from '../../core/docker/diskUsageMath';
-import { planRemoveImages, type DockerPlan } from '../../core/docker/dockerPlans';
-import { imageLabelOf } from '../../core/docker/labels';
-import type { DockerDiskUsage, DockerImage } from '../../core/docker/types';
+import { containersUsing, isActiveContainer, isImageInUse } from '../../core/categories/docker/diskUsageMath';
+import { planRemoveImages, type DockerPlan } from '../../core/categories/docker/dockerPlans';
+import { imageLabelOf } from '../../core/categories/docker/labels';
+import type { DockerDiskUsage, DockerImage } from '../../core/categories/docker/types';
 import { formatBytes, formatCount } from '../../core/format';
 import type { HostServices } from '../services';
 

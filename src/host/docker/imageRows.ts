@@ -6,9 +6,9 @@
 // the total of the files below it) and `largestFiles`; what they leave out of a folder is shown as
 // one "not listed" row, so a folder's rows always add up to the folder.
 import { formatBytes, formatCount } from '../../core/format';
-import type { ImageAnatomy, ImageLayer, ImagePath } from '../../core/docker/imageAnatomy';
-import { KIND_DESCRIPTIONS, KIND_LABELS, kindsBySize, type Composition, type CompositionKind } from '../../core/docker/imageComposition';
-import type { WasteFinding } from '../../core/docker/imageWaste';
+import type { ImageAnatomy, ImageLayer, ImagePath } from '../../core/categories/docker/imageAnatomy';
+import { KIND_DESCRIPTIONS, KIND_LABELS, kindsBySize, type Composition, type CompositionKind } from '../../core/categories/docker/imageComposition';
+import type { WasteFinding } from '../../core/categories/docker/imageWaste';
 import type { Item } from '../../core/model';
 import type { ExtraRow } from '../tree/nodes';
 

@@ -4,14 +4,14 @@
 // The last three need the whole image read: done only when the user expands one of them, with
 // cancellable progress, and kept per image id. Nothing here runs before the user expands something.
 import { formatBytes } from '../../core/format';
-import { DOCKER_CATEGORY_ID, DOCKER_ITEM_IDS } from '../../core/scanners/docker';
-import { isAbortError } from '../../core/docker/types';
+import { DOCKER_CATEGORY_ID, DOCKER_ITEM_IDS } from '../../core/categories/docker/category';
+import { isAbortError } from '../../core/categories/docker/types';
 import { errorText } from '../log';
 import type { ChildProvider, ItemsTree } from '../tree/itemsTree';
 import type { ExtraNode, ExtraRow, ItemNode } from '../tree/nodes';
 import type { DockerServices } from './dockerServices';
 import { ImageAnalyses, type ImageRef } from './imageAnalyses';
-import type { ImageAnatomy } from '../../core/docker/imageAnatomy';
+import type { ImageAnatomy } from '../../core/categories/docker/imageAnatomy';
 import {
   compositionKindRows, compositionRows, compositionSummary, entriesIn, folderRows, layerRows, layersSummary, wasteFindingRows, wasteRows, wasteSummary, type ImageRowData,
 } from './imageRows';

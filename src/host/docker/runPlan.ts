@@ -3,11 +3,11 @@
 // plan's own text and bytes, progress with Cancel, "Reclaimed … (n items)", a rescan of Docker).
 // An engine that cannot be reached is said once, and the Docker category is rescanned so the tree
 // shows the error row with its Retry action.
-import type { DockerClient } from '../../core/docker/client';
-import { executeDockerPlan, type DockerExecutionReport, type DockerPlan, type DockerPlanTarget } from '../../core/docker/dockerPlans';
-import type { DockerDiskUsage } from '../../core/docker/types';
-import { isDockerEngineError } from '../../core/docker/types';
-import { DOCKER_CATEGORY_ID } from '../../core/scanners/docker';
+import type { DockerClient } from '../../core/categories/docker/client';
+import { executeDockerPlan, type DockerExecutionReport, type DockerPlan, type DockerPlanTarget } from '../../core/categories/docker/dockerPlans';
+import type { DockerDiskUsage } from '../../core/categories/docker/types';
+import { isDockerEngineError } from '../../core/categories/docker/types';
+import { DOCKER_CATEGORY_ID } from '../../core/categories/docker/category';
 import { formatBytes, formatCount } from '../../core/format';
 import { errorText } from '../log';
 import type { ReclaimAction, ReclaimFailure, ReclaimResult } from '../reclaim';

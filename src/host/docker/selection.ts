@@ -1,9 +1,9 @@
 // Which Docker objects a command acts on: the rows it was invoked on in the tree (multi-select),
 // item ids passed by a caller, or, from the command palette, a quick pick over a fresh disk usage.
 import * as vscode from 'vscode';
-import type { DockerDiskUsage } from '../../core/docker/types';
-import { isActiveContainer } from '../../core/docker/diskUsageMath';
-import { imageLabelOf, shortDockerId } from '../../core/docker/labels';
+import type { DockerDiskUsage } from '../../core/categories/docker/types';
+import { isActiveContainer } from '../../core/categories/docker/diskUsageMath';
+import { imageLabelOf, shortDockerId } from '../../core/categories/docker/labels';
 import { formatBytes, formatCount } from '../../core/format';
 import type { HostServices } from '../services';
 import { displayPick, displayText } from '../../core/displayText';
