@@ -3,7 +3,7 @@
 import type { Item, ScanModel } from './model';
 import { displayLines } from './displayText';
 import { formatBytes } from './format';
-import { hfReportLines } from './categories/huggingface/reportText';
+import { categoryById } from './categories';
 import { percentUsed } from './volume';
 import { describeBinding } from './headroom/describe';
 
@@ -77,7 +77,8 @@ export function toText(model: ScanModel, top: number): string {
     const extra = c.reclaimableBytes ? `  (${formatBytes(c.reclaimableBytes)} reclaimable)` : '';
     lines.push(`${pad(formatBytes(c.bytes), 9)}  ${c.label}${extra}`);
     if (c.error) { lines.push(`           ! ${c.error}`); continue; }
-    if (c.id === 'huggingface') { lines.push(...hfReportLines(c, top)); continue; }
+    const ownLines = categoryById(c.id)?.reportLines;
+    if (ownLines) { lines.push(...ownLines(c, top)); continue; }
     // One level below the category (workspace folders are flattened to their largest items).
     const items = c.items.length === 1 && c.items[0].children?.length ? c.items[0].children : c.items;
     for (const item of [...items].sort((a, b) => b.bytes - a.bytes).slice(0, top)) {

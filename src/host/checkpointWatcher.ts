@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { HostConfig } from './configRead';
 import type { Log } from './log';
 import type { ScanService } from './scanService';
+import { REFRESH } from './refreshTriggers';
 
 export interface CheckpointWatcherDeps {
   scans: ScanService;
@@ -103,6 +104,6 @@ export class CheckpointWatcher implements vscode.Disposable {
     if (model && model.scannedAt - model.durationMs > this.lastEventAt) return;
     this.lastRefreshAt = Date.now();
     this.deps.log.info(`Checkpoint folder changed (${this.lastEventPath}); refreshing`);
-    this.deps.scans.refreshWhenVisible('a checkpoint folder changed');
+    this.deps.scans.refreshWhenVisible(REFRESH.checkpointFolderChanged);
   }
 }

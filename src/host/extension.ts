@@ -8,6 +8,7 @@ import { condaProtectedPaths } from '../core/categories/conda/plans';
 import { CheckpointWatcher } from './checkpointWatcher';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';
+import { REFRESH, registerRefreshTriggers } from './refreshTriggers';
 import type { HostConfig } from './configRead';
 import { FEATURES } from './features';
 import { Log } from './log';
@@ -55,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     volumePath: () => workspaceRoots()[0] ?? homeDir,
     showWhatUsesSpace: () => {
       void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-      if (!scans.model) void scans.scan({ reason: 'Show What Uses Space', notify: true });
+      if (!scans.model) void scans.scan({ reason: REFRESH.showWhatUsesSpace, notify: true });
     },
   });
   subs.push(status);
@@ -91,7 +92,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
   subs.push(
     tree.view.onDidChangeVisibility((e) => {
       if (e.visible && timings.viewVisibleMs === undefined) timings.viewVisibleMs = since();
-      if (e.visible) scans.onViewVisible();
     }),
     scans.onDidChangeModel((state) => {
       if (state?.source === 'scan' && timings.firstScanMs === undefined) timings.firstScanMs = since();
@@ -102,16 +102,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
       if (change.affects('sortBy')) tree.rebuild();
       if (change.affects('statusBar.refreshSeconds')) status.restartTimer();
       if (change.affects('warnAtPercentUsed') || change.affects('criticalAtPercentUsed')) void status.refresh();
-      if (change.affectsScan) {
-        watcher.update();
-        scans.refreshWhenVisible('settings changed', true);
-      }
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      watcher.update();
-      void status.refresh();
-      scans.refreshWhenVisible('workspace folders changed', true);
-    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void status.refresh()),
+    ...registerRefreshTriggers({ scans, watcher, view: tree.view, onDidChangeConfig }),
   );
 
   const restore = async (): Promise<void> => {
@@ -135,7 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     getModel: () => scans.model,
     getModelSource: () => scans.state?.source,
     onDidChangeModel: (listener, thisArgs, disposables) => scans.onDidChangeModel((s) => listener.call(thisArgs, s?.model), undefined, disposables),
-    scanNow: () => scans.scan({ reason: 'API scanNow' }),
+    scanNow: () => scans.scan({ reason: REFRESH.apiScanNow }),
     isScanning: () => scans.scanning,
     revealItem: (id) => tree.revealItem(id),
     treeRows: (parent) => tree.rendered(parent),

@@ -19,6 +19,7 @@ import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
 import type { ScanService } from './scanService';
 import { displayText } from '../core/displayText';
+import { REFRESH } from './refreshTriggers';
 
 export interface ReclaimFailure {
   label: string;
@@ -101,7 +102,7 @@ export class Reclaimer {
       void this.deps.prompts.notifier
         .warn(`The sizes shown are from a scan ${Math.round(ageMinutes)} min ago, older than mlDiskSpace.planMaxAgeMinutes (${config.planMaxAgeMinutes}). Scan again, then delete.`, 'Scan Now')
         .then((c) => {
-          if (c) void this.deps.scans.scan({ reason: 'before deleting', notify: true }).catch(() => undefined);
+          if (c) void this.deps.scans.scan({ reason: REFRESH.beforeDeleting, notify: true }).catch(() => undefined);
         });
       return none;
     }
@@ -302,8 +303,8 @@ export class Reclaimer {
   private async rescanAfter(touched: boolean, categories: string[] | undefined): Promise<void> {
     if (!touched) return;
     try {
-      if (categories?.length) await this.deps.scans.rescanCategories(categories, 'after removal');
-      else await this.deps.scans.scan({ reason: 'after deletion', restart: true });
+      if (categories?.length) await this.deps.scans.rescanCategories(categories, REFRESH.afterEngineRemoval);
+      else await this.deps.scans.scan({ reason: REFRESH.afterDeletion, restart: true });
     } catch (err) {
       this.deps.log.error('Rescan after deletion failed', err);
     }

@@ -5,7 +5,7 @@
 // reaches this activation's scan service through a command.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import type { HostFeature } from './features';
+import type { HostFeature } from './services';
 
 export const SCAN_PROBE_COMMAND = 'mlDiskSpace.test.scanProbe';
 

@@ -10,6 +10,13 @@ import type { ScanService } from './scanService';
 import type { FreeSpaceStatus } from './statusBar/freeSpaceStatus';
 import type { ItemsTree } from './tree/itemsTree';
 
+/**
+ * A part of the extension beyond the core tree/status/commands that needs the services at
+ * startup (the chart webview, category-specific watchers, ...), listed in features.ts. Called
+ * once during activation; what it returns is disposed on deactivation.
+ */
+export type HostFeature = (services: HostServices) => vscode.Disposable | vscode.Disposable[] | void;
+
 export interface HostServices {
   context: vscode.ExtensionContext;
   log: Log;

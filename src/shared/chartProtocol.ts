@@ -13,6 +13,8 @@ export interface ChartNode {
   label: string;
   /** What it is: 'category', the item's kind ('folder', 'hf-repo', 'docker-image', …), or 'other-used' / 'free' / 'rest'. */
   kind: string;
+  /** The kind in words ("Hugging Face repo"), from the category registry; absent for synthetic kinds. */
+  kindLabel?: string;
   path?: string;
   /** Disk usage (st_blocks x 512), counted once across the model. */
   bytes: number;

@@ -3,31 +3,10 @@
 import { formatBytes } from '../core/format';
 import type { ChartNode } from '../shared/chartProtocol';
 
-const KIND_NAMES: Record<string, string> = {
+// Kinds of items come with their words from the host (ChartNode.kindLabel, from the category
+// registry); these are the chart's own boxes.
+const SYNTHETIC_KIND_NAMES: Record<string, string> = {
   category: 'Category',
-  folder: 'Folder',
-  file: 'File',
-  symlink: 'Symbolic link',
-  'workspace-folder': 'Workspace folder',
-  run: 'Training run',
-  checkpoint: 'Checkpoint',
-  'loose-weights': 'Loose weight files',
-  'weight-file': 'Weight file',
-  'hf-repo': 'Hugging Face repo',
-  'hf-revision': 'Hugging Face revision',
-  'hf-file': 'Hugging Face file',
-  'hf-datasets-cache': 'Hugging Face datasets cache',
-  'hf-other': 'Hugging Face cache (other)',
-  blob: 'Blob',
-  'conda-env': 'conda environment',
-  'conda-pkgs': 'conda package cache',
-  'conda-pkgs-other': 'conda package cache (other)',
-  'docker-image': 'Docker image',
-  'docker-container': 'Docker container',
-  'docker-volume': 'Docker volume',
-  'docker-build-cache-type': 'Docker build cache',
-  'docker-layer': 'Image layer',
-  'torch-other': 'torch hub (other)',
   rest: 'Smaller items together',
   'other-used': 'Used, not in any category',
   free: 'Free space (what you can still write)',
@@ -37,8 +16,8 @@ const KIND_NAMES: Record<string, string> = {
 
 const SYNTHETIC_VOLUME_KINDS = new Set(['free', 'other-used', 'reserved']);
 
-export function kindName(kind: string): string {
-  return KIND_NAMES[kind] ?? kind.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
+export function kindName(node: Pick<ChartNode, 'kind' | 'kindLabel'>): string {
+  return node.kindLabel ?? SYNTHETIC_KIND_NAMES[node.kind] ?? node.kind.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
 
 export function escapeHtml(text: string): string {
@@ -60,7 +39,7 @@ function reclaimText(node: ChartNode): string | undefined {
 
 /** The detail line under a name in the list: what it is, where, what it frees. */
 export function detailLine(node: ChartNode): string {
-  const parts = [kindName(node.kind)];
+  const parts = [kindName(node)];
   if (node.error) parts.push(`not available: ${node.error}`);
   if (node.path) parts.push(node.path);
   if (formatBytes(node.apparentBytes) !== formatBytes(node.bytes) && node.bytes > 0) parts.push(`apparent ${formatBytes(node.apparentBytes)}`);
@@ -74,7 +53,7 @@ export function detailLine(node: ChartNode): string {
 export function tooltipHtml(node: ChartNode, context: { category?: string; whole?: number; wholeLabel?: string; hint?: string }): string {
   const rows: string[] = [];
   rows.push(`<div class="tt-title">${escapeHtml(node.label)}</div>`);
-  const what = kindName(node.kind) + (context.category && node.kind !== 'category' ? ` in ${context.category}` : '');
+  const what = kindName(node) + (context.category && node.kind !== 'category' ? ` in ${context.category}` : '');
   rows.push(`<div class="tt-kind">${escapeHtml(what)}</div>`);
   if (node.path) rows.push(`<div class="tt-path">${escapeHtml(node.path)}</div>`);
   if (node.error) rows.push(`<div class="tt-error">Not available: ${escapeHtml(node.error)}</div>`);

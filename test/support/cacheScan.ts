@@ -1,5 +1,5 @@
 // Helpers for the cache unit tests: scan a fake HOME with the real orchestrator and walker, find
-// items, make plans through the registered plan providers, and measure trees independently of
+// items, make plans through the category registry, and measure trees independently of
 // the code under test.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
@@ -9,10 +9,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { findItem, type Category, type Item, type ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan/types';
-import { planFor, type PlanContext } from '../../src/core/categories/plans';
+import { planFor, planForIds } from '../../src/core/categories/planFor';
+import type { PlanContext } from '../../src/core/plan/context';
 import { scan } from '../../src/core/scan/scan';
 import { defaultSettings } from '../../src/core/settings';
-import { cachePlanForIds } from '../../src/core/categories/cachePlans';
 
 export { diskUsage, listTree } from './checkpointFixtures';
 
@@ -51,7 +51,7 @@ export async function planById(model: ScanModel, id: string, env: Record<string,
 
 /** A plan for several item ids at once (multi-select). */
 export async function planForItems(model: ScanModel, ids: string[], env: Record<string, string>): Promise<DeletionPlan> {
-  const plan = await cachePlanForIds(ids, model, planContext(env));
+  const plan = await planForIds(ids, model, planContext(env));
   assert.ok(plan, `no plan for ${ids.join(', ')}`);
   return plan;
 }

@@ -10,7 +10,7 @@ import {
   retentionJson, runsFromCategory, scanCheckpointPaths, type Checkpoint, type Run,
 } from '../../src/core/categories/checkpoints';
 import { executePlan } from '../../src/core/executor';
-import { planFor } from '../../src/core/categories/plans';
+import { planFor } from '../../src/core/categories/planFor';
 import { toJson } from '../../src/core/report';
 import { scan } from '../../src/core/scan/scan';
 import { defaultSettings } from '../../src/core/settings';

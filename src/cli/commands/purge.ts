@@ -5,10 +5,10 @@ import { dockerClientFor } from '../../core/categories/docker/fromEnvironment';
 import { executeDockerPlan, isDockerPurgeTarget, planDockerPurge, summarizeDockerReport, DOCKER_PURGE_TARGETS } from '../../core/categories/docker/dockerPlans';
 import { displayLines } from '../../core/displayText';
 import { formatBytes } from '../../core/format';
-import { planFor } from '../../core/categories/plans';
+import { planFor } from '../../core/categories/planFor';
 import { scan } from '../../core/scan/scan';
 import { defaultSettings } from '../../core/settings';
-import { CACHE_PURGE_IDS } from '../../core/categories/cachePlans';
+import { purgeIds } from '../../core/categories';
 import { finishHfManifestEdits } from '../../core/categories/huggingface/manifestEdits';
 import { scanShm, shmDir } from '../../core/headroom/shm';
 import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
@@ -17,9 +17,8 @@ import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
 import { activeRunRefusal, NOT_DELETED, planJson, planText, print, printError, printJson, reportText } from '../output';
 
 export const PURGE_IDS: Record<string, string> = {
-  ...CACHE_PURGE_IDS,
+  ...purgeIds(),
   [SHM_PURGE_ID]: '/dev/shm segments left by processes that have exited (none mapped or open)',
-  ...Object.fromEntries(Object.keys(DOCKER_PURGE_TARGETS).map((id) => [id, `Docker: ${id.slice('docker:'.length).replace(/-/g, ' ')} (docker * prune)`])),
 };
 
 async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<number> {

@@ -1,14 +1,53 @@
-// Every category scanner, in the order they run (see CategoryScanner.order). The workspace
-// category is not listed: the orchestrator runs it last, skipping what these claimed.
-import type { CategoryScanner } from '../scan/types';
-import { checkpointScanner } from './checkpoints/scanner';
-import { condaScanner } from './conda/scanner';
-import { huggingfaceScanner } from './huggingface/scanner';
-import { pipScanner } from './pip/scanner';
-import { torchScanner } from './torch/scanner';
-import { uvScanner } from './uv/scanner';
-import { dockerScanner } from './docker/fromEnvironment';
+// THE registry: every category, once. The scan orchestrator runs their scanners in `order`, the
+// CLI lists their purge ids and plans through them, the extension host takes icons, kinds and
+// "is this a cache" from here, and the chart gets their labels through the host. To add a
+// category: one folder with a descriptor, one line below (docs/ARCHITECTURE.md).
+import type { CategoryDescriptor, ItemKindInfo } from './descriptor';
+import { idBelongsTo } from './descriptor';
+import { checkpointsCategory } from './checkpoints/descriptor';
+import { condaCategory } from './conda/descriptor';
+import { dockerCategory } from './docker/descriptor';
+import { huggingfaceCategory } from './huggingface/descriptor';
+import { pipCategory } from './pip/descriptor';
+import { torchCategory } from './torch/descriptor';
+import { uvCategory } from './uv/descriptor';
+import { workspaceCategory } from './workspace/descriptor';
 
-// Caches that own hard-link originals run first (conda pkgs/ inside the conda scanner, then the uv
-// cache), so envs and venvs linked from them show those bytes as shared, counted once.
-export const categoryScanners: CategoryScanner[] = [condaScanner, uvScanner, pipScanner, huggingfaceScanner, torchScanner, checkpointScanner, dockerScanner];
+export const CATEGORIES: readonly CategoryDescriptor[] = [
+  condaCategory,
+  uvCategory,
+  pipCategory,
+  huggingfaceCategory,
+  torchCategory,
+  checkpointsCategory,
+  dockerCategory,
+  workspaceCategory,
+].sort((a, b) => a.order - b.order);
+
+export function categoryById(id: string): CategoryDescriptor | undefined {
+  return CATEGORIES.find((c) => c.id === id);
+}
+
+/** The category an item id or purge id belongs to (`<category>:…`). */
+export function categoryOfId(id: string): CategoryDescriptor | undefined {
+  return CATEGORIES.find((c) => idBelongsTo(id, c.id));
+}
+
+/** True for ids of a cache category (deleted through the generic cache "Delete"). */
+export function isCacheId(id: string): boolean {
+  return id.includes(':') && categoryOfId(id)?.cache === true;
+}
+
+/** Every purge id with what it does. */
+export function purgeIds(): Record<string, string> {
+  return Object.assign({}, ...CATEGORIES.map((c) => c.purgeIds ?? {}));
+}
+
+/** How an item kind looks, from the category that produces it. */
+export function kindInfo(kind: string): ItemKindInfo | undefined {
+  for (const c of CATEGORIES) {
+    const info = c.kinds?.[kind];
+    if (info) return info;
+  }
+  return undefined;
+}

@@ -3,14 +3,11 @@
 // bytes planned for that target are a lower bound; one on a folder that holds a target means the
 // scan did not see all of it. Plans carry them so every confirmation and report shows them.
 import type { ScanWarning } from '../model';
-import type { DeletionPlan } from './types';
+import type { DeletionPlan, PlanScanWarning } from './types';
+
+export type { PlanScanWarning } from './types';
 import { isSameOrInside } from '../safety/pathGuards';
 
-/** A scan warning and the plan target it touches. */
-export interface PlanScanWarning extends ScanWarning {
-  /** The target path the warning lies in (or above). */
-  target: string;
-}
 
 /** Long paths (a tree deeper than PATH_MAX has 4,000+ characters) are cut in the middle for text. */
 const MAX_SHOWN_PATH = 160;

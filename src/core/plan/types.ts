@@ -2,7 +2,13 @@
 // to the user before anything happens. The executor (executor.ts) re-validates every target
 // right before acting on it.
 
-import type { PlanScanWarning } from './scanWarnings';
+import type { ScanWarning } from '../model';
+
+/** A scan warning and the plan target it touches. */
+export interface PlanScanWarning extends ScanWarning {
+  /** The target path the warning lies in (or above). */
+  target: string;
+}
 
 export type TargetType = 'file' | 'dir' | 'symlink';
 

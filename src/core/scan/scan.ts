@@ -1,18 +1,20 @@
-// The scan orchestrator: runs every category scanner with one shared walker (hard links counted
-// once across categories), then the workspace category without what the others claimed.
+// The scan orchestrator: runs every category of the registry in order with one shared walker
+// (hard links counted once across categories); the workspace category, last, shows what the
+// others did not claim.
 import * as os from 'os';
 import * as path from 'path';
 import type { Category, ScanModel, ScanWarning } from '../model';
-import { categoryScanners } from '../categories';
+import { CATEGORIES } from '../categories';
+import type { CategoryDescriptor } from '../categories/descriptor';
 import { reportWalkErrors } from './walkHelpers';
 import { isStrictlyInside } from '../safety/pathGuards';
-import { scanWorkspace, WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../categories/workspace/scanner';
+import { WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../categories/workspace/scanner';
 import { defaultSettings, type ScanSettings } from '../settings';
 import { volumeWithQuotas } from '../volume';
 import { Walker, type WalkerOptions } from '../walker/walker';
 import type { WalkProgress } from '../walker/types';
 import { checkpointCollectOption } from '../categories/checkpoints/find';
-import type { CategoryScanner, WorkspaceWalk } from './types';
+import type { ScanContext, WorkspaceWalk } from './types';
 
 export interface ScanRequest {
   /** Workspace folders (and extra roots); the first one's volume is reported. */
@@ -23,8 +25,8 @@ export interface ScanRequest {
   onProgress?: (message: string, walk?: WalkProgress) => void;
   /** Restrict to these category ids (default: all). */
   only?: string[];
-  /** Override the scanner list (tests). */
-  scanners?: CategoryScanner[];
+  /** Override the category list (tests). */
+  categories?: readonly CategoryDescriptor[];
   walker?: WalkerOptions;
 }
 
@@ -38,7 +40,7 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   const claimed: string[] = [];
   const signal = request.signal ?? new AbortController().signal;
   const walker = new Walker({ workers: settings.workers || undefined, ...request.walker });
-  const ctx = {
+  const ctx: ScanContext = {
     env,
     homeDir: env.HOME || env.USERPROFILE || os.homedir(),
     platform: process.platform,
@@ -50,6 +52,7 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
     warn: (w: ScanWarning) => { if (warnings.length < 2000) warnings.push(w); },
     now: started,
     workspaceWalk: () => (workspaceWalk ??= walkWorkspace()),
+    claimedPaths: claimed,
   };
   // One walk of the roots serves two categories: checkpoint discovery collects checkpoint folders
   // and weight files by name on the way, the workspace category shows what is left. What the
@@ -71,23 +74,22 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   };
   const wanted = (id: string) => !request.only || request.only.includes(id);
   try {
-    const scanners = [...(request.scanners ?? categoryScanners)].sort((a, b) => a.order - b.order);
-    for (const scanner of scanners) {
+    const categoryList = [...(request.categories ?? CATEGORIES)].sort((a, b) => a.order - b.order);
+    for (const descriptor of categoryList) {
       if (signal.aborted) break;
-      if (!wanted(scanner.id)) continue;
+      if (!wanted(descriptor.id)) continue;
       try {
-        const result = await scanner.scan(ctx);
+        const result = await descriptor.scan(ctx);
         if (!result) continue;
         categories.push(result.category);
         claimed.push(...(result.claimedPaths ?? []));
       } catch (err) {
-        // One broken scanner never takes the others down.
-        const message = `${scanner.label}: ${(err as Error)?.message ?? String(err)}`;
-        warnings.push({ message, category: scanner.id, code: 'scanner-failed' });
-        categories.push({ id: scanner.id, label: scanner.label, bytes: 0, apparentBytes: 0, items: [], error: message });
+        // One broken category never takes the others down.
+        const message = `${descriptor.label}: ${(err as Error)?.message ?? String(err)}`;
+        warnings.push({ message, category: descriptor.id, code: 'scanner-failed' });
+        categories.push({ id: descriptor.id, label: descriptor.label, bytes: 0, apparentBytes: 0, items: [], error: message });
       }
     }
-    if (wanted('workspace') && roots.length && !signal.aborted) categories.push(await scanWorkspace(ctx, claimed));
   } finally {
     await walker.close();
   }

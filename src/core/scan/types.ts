@@ -25,6 +25,8 @@ export interface ScanContext {
    * the checkpoints it collected by name on the way, the workspace category shows the rest.
    */
   workspaceWalk(): Promise<WorkspaceWalk>;
+  /** Paths the categories scanned so far account for (the workspace category, last, leaves them out). */
+  claimedPaths: readonly string[];
 }
 
 export interface WorkspaceWalk {
@@ -40,13 +42,4 @@ export interface CategoryResult {
    * the same bytes never appear in two category totals.
    */
   claimedPaths?: string[];
-}
-
-export interface CategoryScanner {
-  id: string;
-  label: string;
-  /** Scanners run one after another in this order; the one that owns hard-linked originals (conda pkgs, uv cache) first. */
-  order: number;
-  /** Returns undefined when there is nothing of this kind on this machine (the category is hidden). */
-  scan(ctx: ScanContext): Promise<CategoryResult | undefined>;
 }

@@ -2,6 +2,7 @@
 // message saying why nothing can be done (and, before any scan, an offer to scan first).
 import type { ScanModel } from '../../core/model';
 import type { HostServices } from '../services';
+import { REFRESH } from '../refreshTriggers';
 
 /**
  * The last scan's model when it holds category `categoryId` (scanned without error); otherwise
@@ -12,7 +13,7 @@ export async function lastScanWith(s: HostServices, categoryId: string, missing:
   if (!model) {
     const choice = await s.prompts.notifier.info('Nothing scanned yet: scan first, then choose what to reclaim.', 'Scan Now');
     if (!choice) return undefined;
-    model = await s.scans.scan({ reason: 'before reclaiming', notify: true });
+    model = await s.scans.scan({ reason: REFRESH.beforeReclaiming, notify: true });
     if (model.cancelled) return undefined;
   }
   const category = model.categories.find((c) => c.id === categoryId);

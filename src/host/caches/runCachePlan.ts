@@ -1,15 +1,15 @@
 // The cache commands' way to the shared destructive flow: make the plan for cache ids (purge ids
-// or items of the last scan; src/core/categories/cachePlans.ts), which re-measures the targets on
+// or items of the last scan; src/core/categories/planFor.ts), which re-measures the targets on
 // disk, with a cancellable progress while it measures; say plainly why a plan is refused (base or
 // active conda env, an item the scan no longer has); then hand it to the Reclaimer (one modal
 // confirmation with the exact bytes -> progress -> summary -> rescan).
 import * as os from 'os';
 import * as vscode from 'vscode';
 import { PlanRefusedError } from '../../core/plan/builder';
-import { cachePlanForIds } from '../../core/categories/cachePlans';
+import { planForIds } from '../../core/categories/planFor';
 import type { ScanModel } from '../../core/model';
 import type { DeletionPlan } from '../../core/plan/types';
-import type { PlanContext } from '../../core/categories/plans';
+import type { PlanContext } from '../../core/plan/context';
 import type { ReclaimResult } from '../reclaim';
 import type { HostServices } from '../services';
 
@@ -58,5 +58,5 @@ export async function runCachePlan(
 
 /** runCachePlan for cache ids of the last scan (purge ids such as `pip:purge`, or item ids). */
 export function runCacheIds(s: HostServices, what: string, model: ScanModel, ids: string[]): Promise<ReclaimResult | undefined> {
-  return runCachePlan(s, what, (signal) => cachePlanForIds(ids, model, planContextOf(s), signal));
+  return runCachePlan(s, what, (signal) => planForIds(ids, model, { ...planContextOf(s), signal }));
 }

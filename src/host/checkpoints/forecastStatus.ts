@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { forecastWarnings, type RunForecast } from '../../core/categories/checkpoints';
 import type { ScanModel } from '../../core/model';
-import type { HostFeature } from '../features';
+import type { HostFeature } from '../services';
 
 /** "training/run-a needs ~138 GB more to finish; 43 GB free — runs out near step 5600" (several: counted, each listed). */
 export function forecastWarningText(runs: RunForecast[]): string | undefined {

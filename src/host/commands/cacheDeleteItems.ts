@@ -1,8 +1,10 @@
 // ML Disk Space: Delete from Cache… (tree only) — the selected reclaimable rows of the cache
 // categories that have no command of their own: HF interrupted downloads and unreferenced blobs,
 // the datasets and xet caches, single conda tarballs and unused packages, pip and uv cache
-// folders. Each plan comes from src/core/categories/cachePlans.ts (re-measured, identity checked).
-import { cachePlanForIds, isCacheId } from '../../core/categories/cachePlans';
+// folders. Each plan comes from the
+// category's descriptor through src/core/categories/planFor.ts (re-measured, identity checked).
+import { isCacheId } from '../../core/categories';
+import { planForIds } from '../../core/categories/planFor';
 import { lastScanWith } from '../caches/lastScan';
 import { planContextOf, runCachePlan } from '../caches/runCachePlan';
 import { selectedCacheItems } from '../caches/selection';
@@ -21,6 +23,6 @@ export const cacheDeleteItemsCommand: CommandSpec = {
     const model = await lastScanWith(s, categoryId, `no ${categoryId} cache`);
     if (!model) return undefined;
     const ids = items.map((i) => i.id);
-    return runCachePlan(s, items.length === 1 ? `Delete ${items[0].label}` : `Delete ${items.length} cache items`, (signal) => cachePlanForIds(ids, model, planContextOf(s), signal));
+    return runCachePlan(s, items.length === 1 ? `Delete ${items[0].label}` : `Delete ${items.length} cache items`, (signal) => planForIds(ids, model, { ...planContextOf(s), signal }));
   },
 };

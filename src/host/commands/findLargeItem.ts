@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
 import type { CommandSpec } from '../services';
+import { REFRESH } from '../refreshTriggers';
 
 const MAX_PICKS = 2000;
 
@@ -15,7 +16,7 @@ export const findLargeItemCommand: CommandSpec = {
   async run(s) {
     if (!s.scans.model) {
       const choice = await vscode.window.showInformationMessage('Nothing scanned yet.', 'Scan Now');
-      if (choice) await s.scans.scan({ reason: 'Find Large Item', notify: true });
+      if (choice) await s.scans.scan({ reason: REFRESH.findLargeItem, notify: true });
       if (!s.scans.model) return undefined;
     }
     const picks: ItemPick[] = s.tree

@@ -38,6 +38,7 @@ import { retryCategoryCommand } from './retryCategory';
 import { revealInExplorerCommand } from './revealInExplorer';
 import { revealInOSCommand } from './revealInOS';
 import { scanCommand } from './scan';
+import { showChartCommand } from './showChart';
 import { showLogCommand } from './showLog';
 import { showMemoryCommand } from './showMemory';
 import { displayText } from '../../core/displayText';
@@ -48,6 +49,7 @@ export const COMMANDS: CommandSpec[] = [
   findLargeItemCommand,
   showLogCommand,
   showMemoryCommand,
+  showChartCommand,
   revealInOSCommand,
   revealInExplorerCommand,
   copyPathCommand,

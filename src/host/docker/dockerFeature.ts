@@ -1,7 +1,7 @@
 // Docker in the tree beyond the scan's own rows: an image expands to its Layers and Largest
 // folders (src/host/docker/imageTreeProvider.ts). Listed in src/host/features.ts.
 import * as vscode from 'vscode';
-import type { HostFeature } from '../features';
+import type { HostFeature } from '../services';
 import { dockerServices } from './dockerServices';
 import { ImageTreeProvider } from './imageTreeProvider';
 

@@ -13,6 +13,7 @@ import { errorText } from '../log';
 import type { ReclaimAction, ReclaimFailure, ReclaimResult } from '../reclaim';
 import type { HostServices } from '../services';
 import { dockerServices } from './dockerServices';
+import { REFRESH } from '../refreshTriggers';
 
 /** What a Docker command resolves with (the integration tests read it). */
 export interface DockerCommandResult extends ReclaimResult {
@@ -70,7 +71,7 @@ export async function engineUnreachable(s: HostServices, err: unknown): Promise<
   const message = isDockerEngineError(err) ? err.message : `Docker: ${errorText(err)}`;
   s.log.warn(message);
   void s.prompts.notifier.warn(message);
-  if (s.scans.model && !s.scans.scanning) await s.scans.rescanCategories([DOCKER_CATEGORY_ID], 'Docker engine unreachable').catch(() => undefined);
+  if (s.scans.model && !s.scans.scanning) await s.scans.rescanCategories([DOCKER_CATEGORY_ID], REFRESH.dockerUnreachable).catch(() => undefined);
   return message;
 }
 

@@ -6,6 +6,7 @@ import type { Category, Item } from '../../core/model';
 import type { SortBy } from '../configRead';
 import type { CategoryNode, ErrorNode, ExtraNode, ItemNode, TreeNode } from './nodes';
 import { displayLines, displayText } from '../../core/displayText';
+import { categoryById, kindInfo } from '../../core/categories';
 
 /**
  * contextValue tokens, matched in package.json menus with `viewItem =~ /\btoken\b/`:
@@ -42,36 +43,6 @@ export function isGenericallyDeletable(item: Item): boolean {
   return item.reclaimable === true && !!item.path && WALKED_KINDS.has(item.kind) && typeof f.dev === 'number' && typeof f.ino === 'number';
 }
 
-const CATEGORY_ICONS: Record<string, string> = {
-  workspace: 'folder-library',
-  checkpoints: 'history',
-  huggingface: 'hubot',
-  'hf-datasets': 'database',
-  conda: 'package',
-  pip: 'package',
-  uv: 'zap',
-  torch: 'flame',
-  docker: 'vm',
-};
-
-const KIND_ICONS: Record<string, string> = {
-  'workspace-folder': 'root-folder',
-  folder: 'folder',
-  file: 'file',
-  symlink: 'file-symlink-file',
-  run: 'graph-line',
-  checkpoint: 'save',
-  'checkpoint-link': 'file-symlink-file',
-  'loose-weights': 'files',
-  'weight-file': 'file-binary',
-  'hf-repo': 'repo',
-  'hf-revision': 'git-commit',
-  'conda-env': 'symbol-namespace',
-  'docker-image': 'file-binary',
-  'docker-container': 'server-process',
-  'docker-volume': 'database',
-};
-
 export function renderNode(node: TreeNode, sortBy: SortBy, now = Date.now()): vscode.TreeItem {
   switch (node.type) {
     case 'category':
@@ -90,7 +61,7 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
   const t = new vscode.TreeItem(displayText(c.label), vscode.TreeItemCollapsibleState.Expanded);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
-  t.iconPath = new vscode.ThemeIcon(CATEGORY_ICONS[c.id] ?? 'symbol-folder');
+  t.iconPath = new vscode.ThemeIcon(categoryById(c.id)?.icon ?? 'symbol-folder');
   if (c.error) {
     t.description = 'not available';
     t.tooltip = new vscode.MarkdownString().appendMarkdown(`**${md(c.label)}** could not be scanned:\n\n`).appendText(displayText(c.error));
@@ -149,7 +120,7 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
     t.resourceUri = vscode.Uri.file(item.path);
     t.iconPath = item.kind === 'folder' ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
   } else {
-    t.iconPath = new vscode.ThemeIcon(checkpointIcon(item) ?? KIND_ICONS[item.kind] ?? 'circle-outline');
+    t.iconPath = new vscode.ThemeIcon(checkpointIcon(item) ?? kindInfo(item.kind)?.icon ?? 'circle-outline');
   }
   t.tooltip = itemTooltip(item, node.category, now);
   return t;

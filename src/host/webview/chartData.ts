@@ -1,6 +1,7 @@
 // What the chart is sent: the scan model cut down to what a picture can show (the largest children
 // per level, a few levels deep, the rest folded into one box each), with the volume's slices.
 // No `vscode` import: unit-tested in plain Node.
+import { kindInfo } from '../../core/categories';
 import { formatBytes } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { ChartData, ChartNode, ChartVolume } from '../../shared/chartProtocol';
@@ -93,6 +94,7 @@ function itemNode(item: Item, levelsLeft: number, limits: ChartLimits, isReveala
     id: item.id,
     label: item.label,
     kind: item.kind,
+    kindLabel: kindInfo(item.kind)?.label,
     path: item.path,
     bytes: item.bytes,
     apparentBytes: item.apparentBytes,

@@ -1,5 +1,5 @@
 // Wires the chart panel to the extension's services (src/host/features.ts lists it).
-import type { HostFeature } from '../features';
+import type { HostFeature } from '../services';
 import { registerChart } from './chartPanel';
 
 export const chartFeature: HostFeature = (s) => {

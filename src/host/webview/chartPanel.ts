@@ -50,12 +50,17 @@ export function registerChart(context: vscode.ExtensionContext, deps: ChartDeps)
   context.subscriptions.push(
     ctl,
     { dispose: () => (controller = controller === ctl ? undefined : controller) },
-    vscode.commands.registerCommand(SHOW_CHART_COMMAND, () => ctl.showVolume()),
     vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => ctl.restore(panel, state),
     }),
   );
   if (context.extensionMode === vscode.ExtensionMode.Test) context.subscriptions.push(...registerTestCommands(ctl));
+}
+
+/** Opens (or brings forward) the chart of the last scan (the Show Chart command). */
+export function showVolumeChart(): void {
+  if (!controller) throw new Error('showVolumeChart called before registerChart');
+  controller.showVolume();
 }
 
 /**

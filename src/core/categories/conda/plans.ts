@@ -8,7 +8,7 @@ import { buildPlan, PlanRefusedError, type PlannedPath } from '../../plan/builde
 import { formatCount } from '../../format';
 import { findItem, type Item, type ScanModel } from '../../model';
 import type { DeletionPlan } from '../../plan/types';
-import type { PlanContext } from '../plans';
+import type { PlanContext } from '../../plan/context';
 import { CONDA_CATEGORY_ID } from './scanner';
 import { isCondaPrefix, looksLikeInstallRoot, softlinkedPackages } from './discover';
 

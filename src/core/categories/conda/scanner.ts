@@ -14,7 +14,7 @@ import { splitPkgs } from './pkgs';
 import { formatAge, formatBytes, formatCount } from '../../format';
 import type { Category, Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
-import type { CategoryScanner, ScanContext } from '../../scan/types';
+import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
 
@@ -228,10 +228,3 @@ export async function scanConda(ctx: ScanContext): Promise<{ category: Category;
   };
   return { category, claimedPaths: [...install.roots, ...install.envs.map((e) => e.prefix), ...install.pkgsDirs] };
 }
-
-export const condaScanner: CategoryScanner = {
-  id: CONDA_CATEGORY_ID,
-  label: 'conda',
-  order: 10,
-  scan: scanConda,
-};

@@ -8,7 +8,7 @@ import { createLimiter } from '../../limit';
 import { formatCount } from '../../format';
 import { findItem, type Item, type ScanModel } from '../../model';
 import type { DeletionPlan } from '../../plan/types';
-import type { PlanContext } from '../plans';
+import type { PlanContext } from '../../plan/context';
 import { recentDownloadMs, HF_CATEGORY_ID } from './scanner';
 import { parseHfRepo } from './parseRepo';
 import { readManifest, readSharedStore, storeReferences, type SharedStore } from './sharedStore';

@@ -27,7 +27,7 @@ import type { HfEntryStat, HfRepo, HfRevision } from './types';
 import { cacheLocations } from '../../locations';
 import type { Category, Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
-import type { CategoryScanner, ScanContext } from '../../scan/types';
+import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
 
@@ -464,10 +464,3 @@ export async function scanHuggingface(ctx: ScanContext): Promise<{ category: Cat
   };
   return { category, claimedPaths: [hub, datasets, xet].filter((p): p is string => !!p) };
 }
-
-export const huggingfaceScanner: CategoryScanner = {
-  id: HF_CATEGORY_ID,
-  label: HF_CATEGORY_LABEL,
-  order: 40,
-  scan: scanHuggingface,
-};

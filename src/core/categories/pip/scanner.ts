@@ -9,7 +9,7 @@ import { formatCount } from '../../format';
 import { pipCacheSetting } from './config';
 import type { Category, Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
-import type { CategoryScanner, ScanContext } from '../../scan/types';
+import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 
 export const PIP_CATEGORY_ID = 'pip';
@@ -86,10 +86,3 @@ export async function scanPip(ctx: ScanContext): Promise<{ category: Category; c
   };
   return { category, claimedPaths: [root] };
 }
-
-export const pipScanner: CategoryScanner = {
-  id: PIP_CATEGORY_ID,
-  label: 'pip',
-  order: 30,
-  scan: scanPip,
-};

@@ -7,7 +7,7 @@ import { formatAge } from '../../format';
 import { torchHome } from '../../locations';
 import type { Category, Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
-import type { CategoryScanner, ScanContext } from '../../scan/types';
+import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
 import * as path from 'path';
@@ -94,10 +94,3 @@ export async function scanTorch(ctx: ScanContext): Promise<{ category: Category;
   };
   return { category, claimedPaths: [hub] };
 }
-
-export const torchScanner: CategoryScanner = {
-  id: TORCH_CATEGORY_ID,
-  label: 'torch hub',
-  order: 45,
-  scan: scanTorch,
-};

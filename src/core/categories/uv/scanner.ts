@@ -8,7 +8,7 @@ import { formatCount } from '../../format';
 import { uvCacheSetting } from './config';
 import type { Category, Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
-import type { CategoryScanner, ScanContext } from '../../scan/types';
+import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
 
@@ -66,10 +66,3 @@ export async function scanUv(ctx: ScanContext): Promise<{ category: Category; cl
   };
   return { category, claimedPaths: [root] };
 }
-
-export const uvScanner: CategoryScanner = {
-  id: UV_CATEGORY_ID,
-  label: 'uv',
-  order: 20,
-  scan: scanUv,
-};

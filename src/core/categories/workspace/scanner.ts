@@ -11,7 +11,8 @@ export const WORKSPACE_CATEGORY_ID = 'workspace';
 /** Levels below a workspace folder that keep their largest children. */
 export const WORKSPACE_DETAIL_DEPTH = 4;
 
-export async function scanWorkspace(ctx: ScanContext, claimedPaths: string[]): Promise<Category> {
+export async function scanWorkspace(ctx: ScanContext): Promise<Category> {
+  const claimedPaths = [...ctx.claimedPaths];
   const { result: walk, excludedPaths } = await ctx.workspaceWalk();
   ctx.progress('Workspace folders: largest items');
   const realRoots = walk.roots.map((n) => n.path).filter(Boolean);

@@ -1,19 +1,21 @@
 // The Checkpoints category: training runs and their checkpoints in the workspace folders and
-// extra roots (core/checkpoints does the work). Its folders and files are claimed, so the
+// extra roots (the other files of this folder do the work). Its folders and files are claimed, so the
 // workspace category never counts the same bytes again.
-import type { CategoryScanner } from '../../scan/types';
+import type { CategoryDescriptor } from '../descriptor';
 import { withFreedBytes } from '../../plan/freedBytes';
 import type { ScanModel } from '../../model';
 import type { DeletionPlan } from '../../plan/types';
-import type { PlanContext, PlanProvider } from '../plans';
+import type { PlanContext } from '../../plan/context';
+import { PlanRefusedError } from '../../plan/builder';
 import { CHECKPOINTS_CATEGORY_ID, checkpointCategory, checkpointPlanFromModel, discoverCheckpoints, type CheckpointSettings } from './index';
 import { CHECKPOINTS_CATEGORY_LABEL } from './items';
 
-export const checkpointScanner: CategoryScanner = {
+export const checkpointsCategory: CategoryDescriptor = {
   id: CHECKPOINTS_CATEGORY_ID,
   label: CHECKPOINTS_CATEGORY_LABEL,
   // After the caches (they own hard-linked originals), before the workspace category.
   order: 50,
+  icon: 'history',
   async scan(ctx) {
     if (!ctx.roots.length) return undefined;
     const settings = ctx.settings as CheckpointSettings;
@@ -27,6 +29,19 @@ export const checkpointScanner: CategoryScanner = {
     const category = checkpointCategory(scan, { keepBest: settings.keepBest, now: ctx.now, scannedAt: ctx.now });
     return { category, claimedPaths: scan.claimedPaths };
   },
+  async planFor(ids, model, ctx) {
+    if (ids.length !== 1) throw new PlanRefusedError('checkpoint plans take one id at a time');
+    const plan = checkpointPlanFor(ids[0], model, ctx);
+    // Bytes are what deleting frees: a file hard-linked from a backup outside the plan frees nothing.
+    return plan ? withFreedBytes(plan) : undefined;
+  },
+  kinds: {
+    run: { label: 'Training run', icon: 'graph-line' },
+    checkpoint: { label: 'Checkpoint', icon: 'save' },
+    'checkpoint-link': { label: 'Link to a checkpoint', icon: 'file-symlink-file' },
+    'loose-weights': { label: 'Loose weight files', icon: 'files' },
+    'weight-file': { label: 'Weight file', icon: 'file-binary' },
+  },
 };
 
 /**
@@ -39,14 +54,6 @@ export const checkpointScanner: CategoryScanner = {
  *   checkpoints:slim                                slim the kept-for-weights checkpoints of every run
  *   checkpoints:slim:<run or checkpoint path>       slim one run's kept checkpoints, or one checkpoint
  */
-export const checkpointPlanProvider: PlanProvider = {
-  async planFor(id, model, ctx) {
-    const plan = checkpointPlanFor(id, model, ctx);
-    // Bytes are what deleting frees: a file hard-linked from a backup outside the plan frees nothing.
-    return plan ? withFreedBytes(plan) : undefined;
-  },
-};
-
 function checkpointPlanFor(id: string, model: ScanModel, ctx: PlanContext): DeletionPlan | undefined {
   if (id !== CHECKPOINTS_CATEGORY_ID && !id.startsWith(`${CHECKPOINTS_CATEGORY_ID}:`)) return undefined;
   const base = { keepBest: ctx.settings.keepBest, now: ctx.now, includeInProgress: ctx.includeInProgress };
