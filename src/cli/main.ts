@@ -1,6 +1,7 @@
 // `ml-disk-space`: the scanning core on the command line, for headless GPU servers.
 import * as v8 from 'v8';
 import { HelpRequested, UsageError } from './args';
+import { installCliTranslation } from './l10n';
 import { flushOutput, guardOutput, outputFailure, print, printError } from './output';
 import { imageCommand } from './commands/image';
 import { metricsCommand } from './commands/metrics';
@@ -95,5 +96,6 @@ if (require.main === module) {
   // A scan makes much short-lived garbage (walk results, JSON); V8's size-over-speed heuristics
   // keep the CLI's peak memory ~25% lower at no measurable cost in time (bench/run.mjs).
   v8.setFlagsFromString('--optimize-for-size');
+  installCliTranslation(process.env);
   main(process.argv.slice(2)).then(finishOutput).then((code) => { process.exitCode = code; });
 }

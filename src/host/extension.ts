@@ -9,6 +9,7 @@ import { CheckpointWatcher } from './checkpointWatcher';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';
 import { REFRESH, registerRefreshTriggers } from './refreshTriggers';
+import { installHostTranslation } from './l10n';
 import type { HostConfig } from './configRead';
 import { FEATURES } from './features';
 import { Log } from './log';
@@ -25,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
   const since = () => Math.round(performance.now() - t0);
   const timings: ActivationTimings = { activateMs: 0, hostUptimeAtActivationMs: Math.round(process.uptime() * 1000) };
   const subs = context.subscriptions;
+  subs.push(installHostTranslation());
 
   const log = new Log();
   subs.push(log);
