@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { executePlan } from '../../src/core/executor';
-import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/scanner';
+import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/ids';
 import { hfStoreItemId } from '../../src/core/categories/huggingface/storeItems';
 import { buildSharedStoreHub, KiB, writeHfRepo } from '../support/cacheFixtures';
 import { brokenLinks, itemById, planById, scanCaches, sha256 } from '../support/cacheScan';

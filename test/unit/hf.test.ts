@@ -15,9 +15,7 @@ import { listRepos, listWorkerPath } from '../../src/core/categories/huggingface
 import { createLimiter } from '../../src/core/limit';
 import type { ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan/types';
-import {
-  HF_PRUNE_ID, hfDatasetsDownloadsItemId, hfIncompleteItemId, hfRepoItemId, hfRevisionItemId,
-} from '../../src/core/categories/huggingface/scanner';
+import { HF_PRUNE_ID, hfDatasetsDownloadsItemId, hfIncompleteItemId, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/ids';
 import {
   buildHfDatasets, buildHfHub, buildHfXet, KiB, writeHfRepo, type HfHubFixture, type HfRepoFixture,
 } from '../support/cacheFixtures';

@@ -12,7 +12,7 @@ import { finishHfManifestEdits } from '../../src/core/categories/huggingface/man
 import { executePlan } from '../../src/core/executor';
 import type { Item, ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan/types';
-import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/scanner';
+import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/ids';
 import { hfStoreItemId } from '../../src/core/categories/huggingface/storeItems';
 import { buildSharedStoreHub, type SharedStoreFixture } from '../support/cacheFixtures';
 import { brokenLinks, categoryOf, itemById, planById, planForItems, scanCaches } from '../support/cacheScan';
