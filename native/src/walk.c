@@ -611,9 +611,13 @@ static napi_value walk(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+napi_value mlds_list_folder(napi_env env, napi_callback_info info); // list.c
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value fn;
   if (napi_create_function(env, "walk", NAPI_AUTO_LENGTH, walk, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "walk", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "listFolder", NAPI_AUTO_LENGTH, mlds_list_folder, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "listFolder", fn) != napi_ok) return NULL;
   return exports;
 }
