@@ -38,6 +38,8 @@ const CLI = path.join(repo, 'dist', 'cli.js');
 const TIME = '/usr/bin/time';
 /** The native walker experiment (native/README.md): timed when built (npm run native:build). */
 const NATIVE_ADDON = path.join(repo, 'native', 'build', 'Release', 'mlds_walk.node');
+/** The JS walker reading folders through the addon: only with native/walker-hook.patch applied. */
+const NATIVE_HOOK = fs.existsSync(path.join(repo, 'src', 'core', 'walker', 'nativeLister.ts'));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ function standardTools(root) {
       env: { ...env, MLDS_BENCH_WALKER: path.join(CACHE, 'walker.cjs') },
       totals: (out) => JSON.parse(out),
     })),
-    ...(fs.existsSync(NATIVE_ADDON) ? [{
+    ...(fs.existsSync(NATIVE_ADDON) && NATIVE_HOOK ? [{
       id: 'hybrid', label: 'walker + native folder lister',
       argv: [process.execPath, path.join(repo, 'bench', 'walk.mjs'), root, ...workers],
       env: { ...env, MLDS_BENCH_WALKER: path.join(CACHE, 'walker.cjs'), MLDS_NATIVE_ADDON: NATIVE_ADDON },

@@ -10,7 +10,6 @@
 import * as fs from 'fs';
 import type { SharedInodeSet } from './inodeSet';
 import { entryStat, F_BLOCKS, F_DEV, F_INO, F_MODE, F_NLINK, F_SIZE, lstatFields, type EntryStat, type Lstat } from './lstatFields';
-import type { Listing, NativeLister } from './nativeLister';
 import type { NodeType, WalkError, WalkNode } from './types';
 
 /** A path as the fs functions take it: a Buffer where a name on the way is not valid UTF-8. */
@@ -28,8 +27,6 @@ export interface UnitSettings {
   resolveRoot?: boolean;
   /** Entries whose names match are returned apart, folders with their own totals and detail. */
   collect?: CollectSettings;
-  /** Reads folders natively where it can (an experiment: native/README.md). */
-  lister?: NativeLister;
 }
 
 export interface CollectSettings {
@@ -178,7 +175,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const e = err as NodeJS.ErrnoException;
     fail(p, e?.code ?? 'EUNKNOWN', e?.message ?? String(err));
   };
-  const { topN, detailDepth, excludeNames, excludePaths, oneFileSystem, collect, lister } = settings;
+  const { topN, detailDepth, excludeNames, excludePaths, oneFileSystem, collect } = settings;
   const collected: RawNode[] = [];
   const checkNames = excludeNames.size !== 0;
   const checkPaths = excludePaths.size !== 0;
@@ -246,10 +243,8 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   const readFolder = (frame: Frame): void => {
     const dirPath = frame.path;
     let names: string[];
-    let listing: Listing | undefined;
     try {
-      if (lister !== undefined && typeof dirPath === 'string') listing = lister.list(dirPath);
-      names = listing !== undefined ? listing.names : fs.readdirSync(dirPath);
+      names = fs.readdirSync(dirPath);
     } catch (err) {
       failWith(dirPath, err);
       return;
@@ -257,7 +252,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     // Names that are not valid UTF-8 come back lossy ('\ufffd'); such a folder is read again as
     // raw bytes, and those entries are reached through Buffer paths.
     let raw: Buffer[] | undefined;
-    for (let i = 0; listing === undefined && i < names.length; i++) {
+    for (let i = 0; i < names.length; i++) {
       if (names[i].includes('\ufffd')) {
         try { raw = fs.readdirSync(dirPath, { encoding: 'buffer' }); } catch { /* vanished: use the lossy names */ }
         break;
@@ -270,7 +265,6 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const keep = acc.topN;
     const collectHere = collect !== undefined && (collect.nested || !frame.sealed);
     const count = raw ? raw.length : names.length;
-    const ls = listing !== undefined ? lister!.lstat : lstat;
     let lFiles = 0, lBytes = 0, lApparent = 0, lShared = 0, lHard = 0;
     let lMtime = node.mtimeMs, lAtime = node.atimeMs;
     for (let i = 0; i < count; i++) {
@@ -292,18 +286,11 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
         hooks.onTick(files, dirs, bytesSeen, dirPath);
       }
       let a: Float64Array | undefined;
-      if (listing !== undefined) {
-        const got = listing.fieldsAt(i);
-        if (typeof got === 'string') {
-          if (got !== 'ENOENT') { fail(p, got, `${got}: lstat '${asString(p)}'`); continue; }
-        } else a = got;
-      } else {
-        try {
-          a = lstat.fields(p);
-        } catch (err) {
-          failWith(p, err);
-          continue;
-        }
+      try {
+        a = lstat.fields(p);
+      } catch (err) {
+        failWith(p, err);
+        continue;
       }
       if (a === undefined) {
         fail(p, 'ENOENT', `ENOENT: vanished during the scan, lstat '${asString(p)}'`);
@@ -316,7 +303,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
           continue;
         }
         frame.subPaths.push(p);
-        frame.subStats.push(entryStat(ls, a));
+        frame.subStats.push(entryStat(lstat, a));
         continue;
       }
       lFiles++;
@@ -329,15 +316,15 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
         if (!inodes.add(a[F_DEV], a[F_INO])) { counted = false; lShared += disk; }
       }
       if (counted) { lBytes += disk; lApparent += size; }
-      const mtimeMs = ls.mtimeMs(a);
-      const atimeMs = ls.atimeMs(a);
+      const mtimeMs = lstat.mtimeMs(a);
+      const atimeMs = lstat.atimeMs(a);
       if (mtimeMs > lMtime) lMtime = mtimeMs;
       if (atimeMs > lAtime) lAtime = atimeMs;
       const wanted = collectHere && ((mode & S_IFMT) === S_IFREG ? collect!.file : collect!.any).test(name);
       if (kids !== undefined || wanted) {
         const bytes = counted ? disk : 0;
         if (wanted || bytes >= acc.floor || kids!.length < keep) {
-          const leaf = blankNode(name, asString(p), typeOf(mode), entryStat(ls, a));
+          const leaf = blankNode(name, asString(p), typeOf(mode), entryStat(lstat, a));
           leaf.files = 1;
           if (counted) { leaf.bytes = disk; leaf.apparentBytes = size; } else leaf.sharedBytes = disk;
           if (nlink > 1) leaf.hardLinkedFiles = 1;

@@ -5,7 +5,6 @@ import { parentPort, workerData } from 'worker_threads';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WorkerInit } from './protocol';
 import { namesToRegExp } from './nameGlob';
-import { nativeLister } from './nativeLister';
 import { walkUnit, blankNode, nameOf, type UnitSettings } from './walkUnit';
 import { CTL_DONE_GEN, CTL_GEN, CTL_IDLE, CTL_OUTSTANDING, CTL_UNITS, CTL_WAKE, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, WorkQueue } from './workQueue';
 
@@ -14,7 +13,6 @@ const inodes = new SharedInodeSet(init.inodeBuffer);
 const queue = new WorkQueue(init.controlBuffer, init.arenaBuffer);
 const control = queue.control;
 const post = (message: FromWorker) => parentPort!.postMessage(message);
-const lister = nativeLister();
 
 function runWalk(message: WalkMessage): void {
   const generation = message.generation;
@@ -25,7 +23,6 @@ function runWalk(message: WalkMessage): void {
     excludeNames: new Set(s.excludeNames),
     excludePaths: new Set(s.excludePaths),
     oneFileSystem: s.oneFileSystem,
-    lister,
     collect: s.collect && {
       any: namesToRegExp(s.collect.names),
       dir: namesToRegExp([...s.collect.names, ...s.collect.dirNames]),
