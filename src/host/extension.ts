@@ -53,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     context, prompts, log,
     config: getConfig,
     volumePath: () => workspaceRoots()[0] ?? homeDir,
+    model: () => scans.model,
     showWhatUsesSpace: () => {
       void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
       if (!scans.model) void scans.scan({ reason: 'Show What Uses Space', notify: true });

@@ -6,9 +6,10 @@ import type { HostServices } from './services';
 import { checkpointForecastFeature } from './checkpoints/forecastStatus';
 import { dockerFeature } from './docker/dockerFeature';
 import { chartFeature } from './webview/chartFeature';
+import { memoryWatchFeature } from './memoryWatchFeature';
 import { scanProbeFeature } from './scanProbe';
 
 /** Called once during activation, after the services exist; what it returns is disposed on deactivation. */
 export type HostFeature = (services: HostServices) => vscode.Disposable | vscode.Disposable[] | void;
 
-export const FEATURES: HostFeature[] = [chartFeature, dockerFeature, checkpointForecastFeature, scanProbeFeature];
+export const FEATURES: HostFeature[] = [chartFeature, dockerFeature, checkpointForecastFeature, scanProbeFeature, memoryWatchFeature];
