@@ -216,7 +216,7 @@ export function forecastGrowth(points: readonly GrowthPoint[], totals: { totalBy
   const bytes = currentDecline(points.map((p) => ({ t: p.t, v: p.freeBytes })), totals.totalBytes, 'bytes');
   if (bytes) {
     growth.bytesPerHour = Math.round(bytes.perHour);
-    growth.fullInHours = round(bytes.msToZero / 3600_000, 1);
+    growth.fullInHours = round(bytes.msToZero / 3600_000, 2);
     growth.bytesTrend = { from: bytes.from, to: bytes.to };
   }
   const withInodes = points.filter((p) => p.freeInodes !== undefined);
@@ -225,7 +225,7 @@ export function forecastGrowth(points: readonly GrowthPoint[], totals: { totalBy
     const inodes = currentDecline(withInodes.map((p) => ({ t: p.t, v: p.freeInodes! })), totals.totalInodes, 'inodes');
     if (inodes) {
       growth.inodesPerHour = Math.round(inodes.perHour);
-      growth.inodesFullInHours = round(inodes.msToZero / 3600_000, 1);
+      growth.inodesFullInHours = round(inodes.msToZero / 3600_000, 2);
     }
   }
   return growth;
