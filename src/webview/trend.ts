@@ -43,7 +43,7 @@ export function trendCaption(g: ChartGrowth): string {
   const span = formatTimeLeft(last[0] - first[0]).replace(/^~/, '');
   let text = `Free space over the last ${span}: ${formatBytes(first[1])} → ${formatBytes(last[1])}`;
   if (g.fullInHours !== undefined && g.bytesPerHour !== undefined) {
-    text += ` · full in ${formatTimeLeft(g.fullInHours * 3600_000)} at the current rate (~${formatBytes(g.bytesPerHour)}/h)`;
+    text += ` · full in ${formatTimeLeft(g.fullInHours * 3600_000)} at the current rate (~${formatBytes(g.bytesPerHour)}/h, dashed)`;
   } else {
     text += ' · no clear fill rate';
   }

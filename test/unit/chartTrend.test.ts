@@ -47,7 +47,7 @@ describe('chart: free-space trend line', () => {
   });
 
   it('caption: the span, the change, and the forecast when there is one', () => {
-    assert.equal(trendCaption(data), `Free space over the last 40 min: 50.0 GB → 46.0 GB · full in ~8 h at the current rate (~6.0 GB/h)`);
+    assert.equal(trendCaption(data), `Free space over the last 40 min: 50.0 GB → 46.0 GB · full in ~8 h at the current rate (~6.0 GB/h, dashed)`);
     assert.equal(trendCaption({ path: '/d', points: [[now - 3 * 3600_000, GB], [now, GB]] }), 'Free space over the last 3 h: 1.0 GB → 1.0 GB · no clear fill rate');
   });
 });
