@@ -7,8 +7,13 @@ import {
   GROWTH_FILE_NAME, loadGrowthFile, mergeHistories, saveGrowthFile, withReading,
   type GrowthHistory, type Reading, type VolumeHistory,
 } from '../../core/headroom/growthFile';
-import { errorText, type Log } from '../log';
 import * as path from 'path';
+import { readErrorCode } from '../../core/safeRead';
+
+/** Where problems go (the extension's log); an interface so this file needs no `vscode` and is unit-tested. */
+export interface ProblemLog {
+  warn(message: string): void;
+}
 
 export class GrowthRecorder {
   private history?: GrowthHistory;
@@ -20,7 +25,7 @@ export class GrowthRecorder {
 
   constructor(
     private readonly storageDir: string,
-    private readonly log: Log,
+    private readonly log: ProblemLog,
     /** Quiet time before a save, so readings close together are written once. */
     private readonly saveDelayMs = 2_000,
   ) {}
@@ -90,7 +95,8 @@ export class GrowthRecorder {
         await saveGrowthFile(this.file, history);
         this.report(undefined);
       } catch (err) {
-        this.report(`cannot save the free-space history to ${this.file}: ${errorText(err)}`);
+        // The errno, not the message: it names a fresh temporary file each time, and the same problem is logged once.
+        this.report(`cannot save the free-space history to ${this.file} (${readErrorCode(err)})`);
       }
     })().finally(() => (this.saving = undefined));
     return this.saving;
