@@ -12,9 +12,12 @@ import { scanCommand } from './commands/scan';
 
 /** Each command's usage, printed by `ml-disk-space COMMAND --help` and (all of them) by `help`. */
 const COMMAND_USAGE: Record<string, string> = {
-  scan: `  ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N]
+  scan: `  ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N] [--no-history]
       Sizes PATHs (default: the current folder) and the ML caches found from the environment
-      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, conda, Docker).`,
+      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, conda, Docker).
+      Adds the volume's free space to a 7-day history ($XDG_STATE_HOME/ml-disk-space/, else
+      ~/.local/state/ml-disk-space/) and says how soon it is full at the current rate;
+      --no-history leaves the history alone.`,
   purge: `  ml-disk-space purge ID [--yes] [--include-active] [--json]
       Prints what purging a cache or an item (an id from 'scan --json') would delete and free;
       deletes only with --yes (and, for a training run in progress, only with --include-active). IDs: huggingface:prune, conda:tarballs, conda:unused-packages,

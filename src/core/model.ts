@@ -1,6 +1,7 @@
 // The scan model: categories -> items -> children. Everything the tree, the chart, the status bar
 // and the CLI show comes from here. Sizes are disk usage (st_blocks x 512) unless a field says
 // "apparent" (st_size); bytes shared with another category are counted once, in the first.
+import type { VolumeGrowth } from './headroom/growth';
 import type { BindingLimit, VolumeLimit } from './headroom/limits';
 
 /** A fact shown to the user (tooltip, description, JSON). */
@@ -70,6 +71,8 @@ export interface VolumeInfo {
   binding?: BindingLimit;
   /** Why some limits could not be read (no quota tools, a tool's error). */
   limitNotes?: string[];
+  /** How fast it fills, from the persisted free-space history (headroom/growth.ts); set by the CLI and the status bar. */
+  growth?: VolumeGrowth & { problem?: string };
 }
 
 export interface ScanModel {

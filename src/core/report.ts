@@ -6,6 +6,8 @@ import { formatBytes } from './format';
 import { categoryById } from './categories';
 import { percentUsed } from './volume';
 import { describeBinding } from './headroom/describe';
+import { growthJson, growthLines } from './headroom/growthText';
+import { inodeSummaryLine } from './headroom/mostEntries';
 
 export interface ItemJson {
   id: string;
@@ -42,6 +44,7 @@ export function toJson(model: ScanModel): unknown {
       path: model.volume.path, totalBytes: model.volume.totalBytes, freeBytes: model.volume.freeBytes, availableBytes: model.volume.availableBytes,
       limits: model.volume.limits ?? [], binding: model.volume.binding ?? null,
       ...(model.volume.limitNotes ? { limitNotes: model.volume.limitNotes } : {}),
+      ...(model.volume.growth ? { growth: growthJson(model.volume.growth) } : {}),
     } : null,
     scannedAt: new Date(model.scannedAt).toISOString(),
     durationMs: model.durationMs,
@@ -70,6 +73,9 @@ export function toText(model: ScanModel, top: number): string {
     lines.push(`Volume of ${v.path}: ${formatBytes(v.availableBytes)} free of ${formatBytes(v.totalBytes)} (${percentUsed(v).toFixed(0)}% used)`);
     // Say so when something other than the disk's bytes runs out first (inodes, a quota).
     if (v.binding && !(v.binding.kind === 'filesystem')) lines.push(`Runs out first: ${describeBinding(v.binding)}`);
+    lines.push(...growthLines(v.growth));
+    const most = inodeSummaryLine(model);
+    if (most) lines.push(most);
     lines.push('');
   }
   const categories = [...model.categories].sort((a, b) => b.bytes - a.bytes);

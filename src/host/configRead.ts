@@ -12,7 +12,7 @@ export const CONFIG_SECTION = 'mlDiskSpace';
 /** Keys (below `mlDiskSpace.`) not read from workspace settings in an untrusted workspace. Mirrors package.json restrictedConfigurations. */
 export const RESTRICTED_KEYS = ['extraRoots', 'docker.host'] as const;
 
-export type SortBy = 'size' | 'name' | 'age';
+export type SortBy = 'size' | 'name' | 'age' | 'files';
 
 export interface HostConfig {
   /** Scan settings, plus the checkpoint scanner's own (greaterIsBetter). */
@@ -23,6 +23,10 @@ export interface HostConfig {
   deleteMode: DeleteMode;
   planMaxAgeMinutes: number;
   sortBy: SortBy;
+  /** A time-to-full at the current rate under this many hours turns the status bar to warning (0: never). */
+  warnWhenFullWithinHours: number;
+  /** While a training run is active, warn once when available memory falls under this % of RAM (0: never). */
+  memoryWarnBelowPercent: number;
   /** Restricted settings whose workspace value was ignored (untrusted workspace), for the log. */
   ignoredWorkspaceValues: string[];
 }
@@ -87,7 +91,9 @@ export function readHostConfig(source: ConfigSource): HostConfig {
     statusBarRefreshSeconds: num(source.get('statusBar.refreshSeconds'), 60, 5, 24 * 3600),
     deleteMode: source.get<string>('deleteMode') === 'trash' ? 'trash' : 'permanent',
     planMaxAgeMinutes: num(source.get('planMaxAgeMinutes'), 60, 1),
-    sortBy: sortBy === 'name' || sortBy === 'age' ? sortBy : 'size',
+    sortBy: sortBy === 'name' || sortBy === 'age' || sortBy === 'files' ? sortBy : 'size',
+    warnWhenFullWithinHours: num(source.get('warnWhenFullWithinHours'), 24, 0, 24 * 365),
+    memoryWarnBelowPercent: num(source.get('memory.warnBelowPercentAvailable'), 10, 0, 100),
     ignoredWorkspaceValues: ignored,
   };
 }

@@ -56,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     context, prompts, log,
     config: getConfig,
     volumePath: () => workspaceRoots()[0] ?? homeDir,
+    model: () => scans.model,
     showWhatUsesSpace: () => {
       void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
       if (!scans.model) void scans.scan({ reason: REFRESH.showWhatUsesSpace, notify: true });

@@ -5,6 +5,7 @@ import type { HostFeature } from './services';
 import { checkpointForecastFeature } from './checkpoints/forecastStatus';
 import { dockerFeature } from './docker/dockerFeature';
 import { chartFeature } from './webview/chartFeature';
+import { memoryWatchFeature } from './memoryWatchFeature';
 import { scanProbeFeature } from './scanProbe';
 
-export const FEATURES: HostFeature[] = [chartFeature, dockerFeature, checkpointForecastFeature, scanProbeFeature];
+export const FEATURES: HostFeature[] = [chartFeature, dockerFeature, checkpointForecastFeature, scanProbeFeature, memoryWatchFeature];

@@ -43,6 +43,19 @@ export interface ChartVolume {
   otherUsedBytes: number;
 }
 
+/** The free-space history of the volume (the status bar's), for the trend line under the donut. */
+export interface ChartGrowth {
+  /** [ms since epoch, free bytes], oldest first. */
+  points: [number, number][];
+  /** The volume the history is of. */
+  path: string;
+  /** Fitted rate (positive = filling) and time to full, when the trend is clear. */
+  bytesPerHour?: number;
+  fullInHours?: number;
+  /** The fitted line, [ms, bytes] at its two ends. */
+  trend?: { from: [number, number]; to: [number, number] };
+}
+
 export interface ChartData {
   /** 'volume': the scan model (donut of the volume + treemap of categories); 'breakdown': one item's tree (e.g. a Docker image). */
   mode: 'volume' | 'breakdown';
@@ -53,6 +66,8 @@ export interface ChartData {
   volume?: ChartVolume;
   /** ms since epoch, volume mode. */
   scannedAt?: number;
+  /** Volume mode: how free space moved (absent until the status bar has a history). */
+  growth?: ChartGrowth;
   /** One line shown under the title, e.g. which figure the sizes are. */
   note: string;
 }

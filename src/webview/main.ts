@@ -16,6 +16,7 @@ import { escapeHtml, share, tooltipHtml } from './describe';
 import { NodeList, type ListKey } from './list';
 import { focusChain, hasChildren, indexNodes, isSynthetic, validFocusPath, type NodeIndex } from './nodes';
 import { observeTheme, readTheme, type Theme } from './theme';
+import { renderTrend } from './trend';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -165,6 +166,7 @@ function draw(activeRow?: string): void {
     $('donut-center').innerHTML = `<span class="big">${escapeHtml(formatBytes(data.volume.freeBytes))}</span><span>free of ${escapeHtml(formatBytes(data.volume.totalBytes))}</span>`;
     renderLegend(slices, data.volume.totalBytes);
   }
+  renderTrend($('trend'), data.mode === 'volume' ? data.growth : undefined);
   renderCrumbs(chain);
   const colors = colorOf(focus);
   charts.renderTreemap(focus, colors, theme);

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { writeRealFile, writeTextFile, type FixtureDescription } from '../integration/fixture';
+import { seedGrowthHistory } from './growthSeed';
 import type { Phase, PhaseContext } from './harness';
 import { EXTENSION_ID } from './phases';
 import { chartFrame, runCommand, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
@@ -37,6 +38,7 @@ export const uiChartPhase: Phase = {
     };
     checks.push(`fixture for the picture: ${addMlFolders(ctx.fixture)}`);
     const server = await ctx.startServer({ settings: { 'workbench.colorTheme': DARK, 'workbench.reduceMotion': 'on' } });
+    checks.push(await seedGrowthHistory(server.userDataDir, ctx.fixture.workspace, 10));
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
     await page.locator(themeClass(DARK)).waitFor({ state: 'attached', timeout: 30_000 }); // the user setting took effect
@@ -51,6 +53,13 @@ export const uiChartPhase: Phase = {
     const categories = await frame.locator('#rows tr').count();
     checks.push(`theme colors (dark): ${await themeVars(frame)}`);
     checks.push(`chart drawn in ${DARK}: ${categories} categories in the list, legend: ${(await frame.locator('#legend li').allInnerTexts()).map(oneLine).join(' | ')}`);
+
+    // The free-space trend under the donut, fitted by the extension from its history file.
+    const trend = oneLine(await frame.locator('#trend .trend-caption').innerText({ timeout: 10_000 }));
+    checks.push(`trend line: ${await frame.locator('#trend polyline').count()} line(s), fit ${await frame.locator('#trend line.trend-fit').count()}, caption "${trend}"`);
+    if (!/full in ~\d+ h at the current rate/.test(trend)) throw new Error(`the trend caption gives no time to full: "${trend}"`);
+    await frame.locator('#donut-figure').screenshot({ path: path.join(shots, 'chart-trend.png') });
+    checks.push(`screenshot ${path.join(shots, 'chart-trend.png')}`);
 
     // Hover the largest box of the treemap: the tooltip names path, sizes, kind, reclaimable.
     await shoot(ctx, page, path.join(shots, 'chart-dark.png'), checks);

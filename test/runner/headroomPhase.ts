@@ -1,7 +1,9 @@
 // Phase ui-headroom: the status bar on a nearly inode-full volume names inodes as the binding
 // limit (workspace = a real tmpfs with nr_inodes=64, nearly used up), and after a real OOM kill
 // (a Python child in a cgroup v1 memory cgroup with a 64 MiB limit) "ML Disk Space: Show Memory
-// and OOM Kills" explains it in an editor tab. Needs root (mount, cgroup); screenshots of both.
+// and OOM Kills" explains it in an editor tab. After a scan the status bar's tooltip names the
+// folder holding most files; while a real PyTorch process runs, the memory warning appears (with
+// the threshold at 100 %, so any reading is low). Needs root (mount, cgroup); screenshots.
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -36,11 +38,16 @@ export const uiHeadroomPhase: Phase = {
     const mnt = path.join(ctx.tmpDir, 'inodes');
     fs.mkdirSync(mnt);
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=16m,nr_inodes=${NR_INODES}`, 'tmpfs', mnt]);
+    let mostFiles = '';
+    let inodesShot = '';
+    let memoryWarning = '';
+    let memoryShot = '';
     try {
       const free = Number(execFileSync('stat', ['-f', '-c', '%d', mnt], { encoding: 'utf8' }).trim());
       fs.mkdirSync(path.join(mnt, 'dataset'));
       for (let i = 0; i < free - 1 - LEFT; i++) fs.writeFileSync(path.join(mnt, 'dataset', `sample-${i}.txt`), `${i}\n`);
-      const server = await ctx.startServer();
+      // A threshold of 100 % makes any reading "low": the warning shows as soon as the run is seen.
+      const server = await ctx.startServer({ settings: { 'mlDiskSpace.memory.warnBelowPercentAvailable': 100 } });
       const page = await ctx.openWorkbench(server, { folder: mnt, payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
       await waitForWorkbench(page);
       const item = statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: /inodes left/ }).first();
@@ -48,9 +55,40 @@ export const uiHeadroomPhase: Phase = {
       const text = (await item.innerText()).trim();
       const background = await item.evaluate((el) => getComputedStyle(el).backgroundColor);
       if (!text.includes(`${LEFT} inodes left`)) throw new Error(`status bar says "${text}", expected "${LEFT} inodes left"`);
-      await item.hover();
-      await page.waitForTimeout(1500); // the tooltip lists every limit
-      const inodesShot = await ctx.screenshot(page, 'headroom-inodes.png');
+      // A real PyTorch process (a training run) while the scan runs: the scan's new model makes the memory watch look.
+      const torch = spawn('/usr/bin/python3', ['-c', 'import torch, sys; print("ready", flush=True); sys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          torch.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+          torch.once('exit', (code) => reject(new Error(`python3 with torch exited (${code}) before it was ready`)));
+        });
+        // After a scan the tooltip also names the folder holding most files.
+        await runCommand(page, 'View: Show ML Disk Space');
+        await runCommand(page, 'ML Disk Space: Scan');
+        const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /Most files/ }).first();
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          await page.mouse.move(0, 0);
+          await item.hover();
+          if (await hover.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
+          if (Date.now() > deadline) throw new Error('the status-bar tooltip never named the folder with most files after a scan');
+        }
+        mostFiles = ((await hover.innerText()).split('\n').find((l) => l.includes('Most files')) ?? '').trim();
+        if (!mostFiles.includes(path.join(mnt, 'dataset'))) throw new Error(`tooltip line "${mostFiles}" does not name ${path.join(mnt, 'dataset')}`);
+        await page.waitForTimeout(500);
+        inodesShot = await ctx.screenshot(page, 'headroom-inodes.png');
+        await page.mouse.move(0, 0);
+
+        await runCommand(page, 'Notifications: Show Notifications');
+        const note = page.locator('.notifications-center .notification-list-item').filter({ hasText: /memory is available/ }).first();
+        await note.waitFor({ state: 'visible', timeout: 90_000 });
+        memoryWarning = (await note.innerText()).replace(/\s+/g, ' ').trim();
+        if (!memoryWarning.includes(`(pid ${torch.pid})`) || !/Show Memory/.test(memoryWarning)) throw new Error(`memory warning "${memoryWarning}" does not name pid ${torch.pid} or lacks Show Memory`);
+        memoryShot = await ctx.screenshot(page, 'headroom-memory-warning.png');
+        await runCommand(page, 'Notifications: Clear All Notifications');
+      } finally {
+        torch.kill('SIGKILL');
+      }
 
       const name = `mlds-ui-oom-${process.pid}-${Date.now()}`;
       await oomKillInCgroup(ctx.repoRoot, name);
@@ -65,7 +103,13 @@ export const uiHeadroomPhase: Phase = {
       }
       const oomShot = await ctx.screenshot(page, 'headroom-oom.png');
       const line = shown.split('\n').find((l) => l.includes('was killed by the OOM killer') && l.includes(name)) ?? '';
-      return { checks: [`status bar: "${text}" (background ${background})`, `screenshot ${inodesShot}`, `memory report: "${line.trim()}"`, `screenshot ${oomShot}`] };
+      return {
+        checks: [
+          `status bar: "${text}" (background ${background})`, `tooltip after a scan: "${mostFiles}"`, `screenshot ${inodesShot}`,
+          `memory warning while a PyTorch process ran (threshold 100 %): "${memoryWarning}"`, `screenshot ${memoryShot}`,
+          `memory report: "${line.trim()}"`, `screenshot ${oomShot}`,
+        ],
+      };
     } finally {
       spawnSync('umount', ['-l', mnt]);
     }

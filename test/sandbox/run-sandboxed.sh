@@ -66,6 +66,8 @@ args=(
   --setenv MLDS_SANDBOX_HOME "$home"
   --setenv MLDS_SANDBOX_CANARY_TREE "$canary"
   --unsetenv XDG_CACHE_HOME --unsetenv XDG_CONFIG_HOME --unsetenv XDG_DATA_HOME
+  # `ml-disk-space scan` keeps a free-space history in $XDG_STATE_HOME: in the private /tmp, not the canary HOME.
+  --setenv XDG_STATE_HOME /tmp/xdg-state
   --chdir "$PWD"
 )
 # dockerd writes its key into /etc/docker (present once docker.io is installed).

@@ -61,6 +61,9 @@ describe('headroom: a nearly inode-full tmpfs', function () {
     const r = spawnSync(process.execPath, [CLI, 'scan', '--no-docker', mnt], { encoding: 'utf8', timeout: 60_000 });
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`Runs out first: the file system's inodes: ${LEFT} of ${NR_INODES} inodes left`));
+    // The folder holding most of them, with the count find(1) gives.
+    const files = execFileSync('find', [path.join(mnt, 'dataset'), '-not', '-type', 'd'], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+    assert.ok(r.stdout.includes(`Most files: ${path.join(mnt, 'dataset')} (${files} files, in Large workspace items)`), r.stdout);
   });
 
   it('the status bar shows the inodes left and colours by them (bytes alone would be "ok")', async () => {

@@ -172,5 +172,28 @@ describe('status bar logic', () => {
       assert.ok(w.text.endsWith('$(warning)'));
       assert.ok(w.tooltipLines.includes('Warning: run-a needs ~138 GB more'));
     });
+
+    it('the persisted history\'s trend: "full in" from the sooner of bytes and inodes, a short time-to-full turns it to warning', () => {
+      const growth = { points: 60, spanHours: 1, bytesPerHour: 4 * GB, fullInHours: 10.75, inodesPerHour: 90_000, inodesFullInHours: 0.5 };
+      const v = buildStatusView({ ...base, percentUsed: 50, growth, warnWhenFullWithinHours: 24 });
+      assert.equal(v.text, '$(database) 43.0 GB free · out of inodes in ~30 min');
+      assert.equal(v.level, 'ok');
+      assert.equal(v.background, 'warning');
+      assert.ok(v.tooltipLines.includes('Full in ~11 h at the current rate (filling at ~4.0 GB/h)'), v.tooltipLines.join('\n'));
+      assert.ok(v.tooltipLines.includes('Out of inodes in ~30 min at the current rate (~90,000 files/h)'), v.tooltipLines.join('\n'));
+      assert.ok(v.tooltipLines.includes('Warning: full within 24 h at this rate (mlDiskSpace.warnWhenFullWithinHours)'));
+      const later = buildStatusView({ ...base, percentUsed: 50, growth: { points: 60, spanHours: 1, bytesPerHour: GB, fullInHours: 43 }, warnWhenFullWithinHours: 24 });
+      assert.equal(later.text, '$(database) 43.0 GB free · full in ~43 h');
+      assert.equal(later.background, undefined, '43 h is not within 24 h');
+      const off = buildStatusView({ ...base, percentUsed: 50, growth, warnWhenFullWithinHours: 0 });
+      assert.equal(off.background, undefined, '0 turns the colour off');
+      const steady = buildStatusView({ ...base, percentUsed: 50, growth: { points: 60, spanHours: 1 }, warnWhenFullWithinHours: 24 });
+      assert.equal(steady.text, '$(database) 43.0 GB free');
+    });
+
+    it('names the folder with most files when given', () => {
+      const v = buildStatusView({ ...base, percentUsed: 50, mostEntries: 'Most files (last scan): /data/shards, 1,204,311 files' });
+      assert.ok(v.tooltipLines.includes('Most files (last scan): /data/shards, 1,204,311 files'));
+    });
   });
 });

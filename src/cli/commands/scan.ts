@@ -1,14 +1,15 @@
-// `ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N]`
+// `ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N] [--no-history]`
 import * as fs from 'fs';
 import * as path from 'path';
 import { displayText } from '../../core/displayText';
 import { toJson, toText } from '../../core/report';
+import { recordGrowth } from '../../core/headroom/growthRecord';
 import { scan } from '../../core/scan/scan';
 import { intFlag, parseArgs, UsageError } from '../args';
 import { print, printJson } from '../output';
 
 export async function scanCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['top', 'workers'], ['json', 'no-docker']);
+  const args = parseArgs(argv, ['top', 'workers'], ['json', 'no-docker', 'no-history']);
   const top = intFlag(args, 'top', 10, 1);
   const roots = args.positionals.length ? args.positionals : [process.cwd()];
   for (const root of roots) {
@@ -27,6 +28,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       : undefined,
   });
   if (interactive) process.stderr.write('\r\x1b[K');
+  if (model.volume && !model.cancelled && !args.flags.has('no-history')) model.volume.growth = await recordGrowth(model.volume, process.env);
   if (args.flags.has('json')) printJson(toJson(model));
   else print(toText(model, top));
   return model.cancelled ? 130 : 0;

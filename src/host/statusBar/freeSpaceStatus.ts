@@ -1,5 +1,6 @@
 // The status-bar item for the volume of the first workspace folder: "$(database) 43 GB free",
-// threshold colors, a time-to-full estimate from a short persisted history, a hook for
+// threshold colors, a time-to-full estimate from the persisted free-space history (7 days, in the
+// extension's global storage: growthRecorder.ts), a hook for
 // checkpoint-run forecasts, and one notification per threshold crossing. The decisions are in
 // statusLogic.ts (no vscode, unit-tested); this file does the I/O.
 import * as fs from 'fs';
@@ -12,16 +13,21 @@ import type { BindingLimit, VolumeLimit } from '../../core/headroom/limits';
 import type { HostConfig } from '../configRead';
 import { errorText, type Log } from '../log';
 import type { Prompts } from '../prompts';
+import { forecastGrowth, type GrowthPoint, type VolumeGrowth } from '../../core/headroom/growth';
+import { growthKeyOf } from '../../core/headroom/growthFile';
+import { readingOf } from '../../core/headroom/growthRecord';
+import { folderWithMostEntries, inodesArePressing } from '../../core/headroom/mostEntries';
+import type { ScanModel, VolumeInfo } from '../../core/model';
+import { GrowthRecorder } from './growthRecorder';
 import {
-  addSample, buildStatusView, defaultForecastOptions, effectivePercentUsed, estimateTimeToFull, nextAlert,
-  type FreeSample, type FullForecast, type SpaceLevel, type StatusView,
+  buildStatusView, effectivePercentUsed, nextAlert,
+  type FullForecast, type SpaceLevel, type StatusView,
 } from './statusLogic';
 
 export const STATUS_ITEM_ID = 'mlDiskSpace.freeSpace';
 export const SHOW_WHAT_USES_SPACE = 'Show What Uses Space';
 export const DONT_WARN_AGAIN = "Don't Warn Again for This Volume";
 
-const HISTORY_KEY = 'mlDiskSpace.freeSpaceHistory';
 const ALERT_KEY = 'mlDiskSpace.alertedLevels';
 const MUTED_KEY = 'mlDiskSpace.mutedVolumes';
 
@@ -38,6 +44,8 @@ export interface StatusState {
   tooltip: string;
   background: 'error' | 'warning' | undefined;
   forecast?: FullForecast;
+  /** The trend of free bytes and inodes from the persisted history. */
+  growth?: VolumeGrowth;
   forecastWarning?: string;
   /** Every limit on the volume (bytes, inodes, quotas) and the one that runs out first. */
   limits: VolumeLimit[];
@@ -61,6 +69,16 @@ export interface FreeSpaceStatusDeps {
   log: Log;
   /** "Show What Uses Space": focus the view (and scan if nothing is shown). */
   showWhatUsesSpace(): void;
+  /** The last scan (names the folder with most files when inodes run short). */
+  model?(): ScanModel | undefined;
+}
+
+/** The history behind the last refresh, for the chart's trend line. */
+export interface GrowthSnapshot {
+  path: string;
+  totalBytes: number;
+  points: GrowthPoint[];
+  growth: VolumeGrowth;
 }
 
 export class FreeSpaceStatus implements vscode.Disposable {
@@ -70,9 +88,14 @@ export class FreeSpaceStatus implements vscode.Disposable {
   private forecastWarning?: string;
   private refreshing?: Promise<StatusState | undefined>;
   private lastError?: string;
+  private lastGrowth?: GrowthSnapshot;
+  private readonly growth: GrowthRecorder;
   readonly notifications: ThresholdNotification[] = [];
 
   constructor(private readonly deps: FreeSpaceStatusDeps) {
+    this.growth = new GrowthRecorder(deps.context.globalStorageUri.fsPath, deps.log);
+    // The 6-hour history earlier versions kept in globalState; the file above replaces it.
+    void deps.context.globalState.update('mlDiskSpace.freeSpaceHistory', undefined);
     this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
     this.item.name = 'ML Disk Space: Free Space';
     this.item.command = 'mlDiskSpace.items.focus';
@@ -83,6 +106,23 @@ export class FreeSpaceStatus implements vscode.Disposable {
 
   get state(): StatusState | undefined {
     return this.current;
+  }
+
+  /** The free-space history of the volume shown, as of the last refresh. */
+  get growthSnapshot(): GrowthSnapshot | undefined {
+    return this.lastGrowth;
+  }
+
+  /** Saves the history now (tests; deactivation saves too). */
+  flushHistory(): Promise<void> {
+    return this.growth.flush();
+  }
+
+  private mostEntriesLine(volume: VolumeInfo, warnAtPercentUsed: number): string | undefined {
+    const model = this.deps.model?.();
+    if (!model || !inodesArePressing(volume, warnAtPercentUsed)) return undefined;
+    const most = folderWithMostEntries(model);
+    return most && `Most files (last scan): ${most.path}, ${most.files.toLocaleString('en-US')} files`;
   }
 
   /** Restarts the refresh interval (mlDiskSpace.statusBar.refreshSeconds changed). */
@@ -112,6 +152,7 @@ export class FreeSpaceStatus implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    this.growth.dispose();
     this.item.dispose();
   }
 
@@ -134,10 +175,14 @@ export class FreeSpaceStatus implements vscode.Disposable {
     }
     this.lastError = undefined;
     const now = Date.now();
-    const histories = this.deps.context.globalState.get<Record<string, FreeSample[]>>(HISTORY_KEY, {});
-    const history = addSample(histories[volumeKey] ?? [], { t: now, availableBytes: volume.availableBytes });
-    await this.deps.context.globalState.update(HISTORY_KEY, { ...histories, [volumeKey]: history });
-    const forecast = estimateTimeToFull(history, defaultForecastOptions(volume.totalBytes));
+    // The history is keyed by mount point (stable across reboots, shared with other windows).
+    const reading = readingOf(volume, await growthKeyOf(volumePath).catch(() => volumeKey), now);
+    const history = await this.growth.add(reading);
+    const growth = forecastGrowth(history.points, { totalBytes: reading.totalBytes, totalInodes: reading.totalInodes });
+    this.lastGrowth = { points: history.points, growth, totalBytes: volume.totalBytes, path: volumePath };
+    const forecast: FullForecast | undefined = growth.fullInHours !== undefined && growth.bytesPerHour !== undefined
+      ? { msToFull: growth.fullInHours * 3600_000, bytesPerHour: growth.bytesPerHour, samples: growth.points }
+      : undefined;
     // Thresholds apply to whatever runs out first: the disk's bytes, its inodes or a quota.
     const bytesPercent = percentUsed(volume);
     const pct = effectivePercentUsed(bytesPercent, volume.binding);
@@ -153,6 +198,9 @@ export class FreeSpaceStatus implements vscode.Disposable {
       forecastWarning: this.forecastWarning,
       limits: volume.limits,
       binding: volume.binding,
+      growth,
+      warnWhenFullWithinHours: config.warnWhenFullWithinHours,
+      mostEntries: this.mostEntriesLine(volume, config.warnAtPercentUsed),
     });
     this.item.text = view.text;
     this.item.tooltip = view.tooltipLines.join('\n');
@@ -161,7 +209,7 @@ export class FreeSpaceStatus implements vscode.Disposable {
       volumePath, volumeKey,
       totalBytes: volume.totalBytes, freeBytes: volume.freeBytes, availableBytes: volume.availableBytes,
       percentUsed: pct, level: view.level, text: view.text, tooltip: view.tooltipLines.join('\n'), background: view.background,
-      forecast, forecastWarning: this.forecastWarning, limits: volume.limits ?? [], binding: volume.binding, refreshedAt: now,
+      forecast, growth, forecastWarning: this.forecastWarning, limits: volume.limits ?? [], binding: volume.binding, refreshedAt: now,
     };
     await this.checkThreshold(this.current, thresholds);
     return this.current;

@@ -3,6 +3,8 @@
 // volume fills at the current rate.
 import { formatBytes } from '../../core/format';
 import { bindingStatusText, describeBinding, describeLimit } from '../../core/headroom/describe';
+import { fitDecline, soonestFull, type VolumeGrowth } from '../../core/headroom/growth';
+import { formatTimeLeft, growthSentences } from '../../core/headroom/growthText';
 import type { BindingLimit, VolumeLimit } from '../../core/headroom/limits';
 
 export type SpaceLevel = 'ok' | 'warn' | 'critical';
@@ -100,50 +102,16 @@ export interface FullForecast {
  * down (enough samples over enough time, a good fit, a real drop), else undefined.
  */
 export function estimateTimeToFull(history: FreeSample[], options: ForecastOptions): FullForecast | undefined {
-  if (!history.length) return undefined;
-  const newest = history[history.length - 1];
-  let start = 0;
-  for (let i = 1; i < history.length; i++) {
-    if (history[i].availableBytes - history[i - 1].availableBytes > options.resetOnRiseBytes) start = i;
-  }
-  const recent = history.slice(start).filter((s) => newest.t - s.t <= options.windowMs);
-  if (recent.length < options.minSamples) return undefined;
-  const span = newest.t - recent[0].t;
-  if (span < options.minSpanMs) return undefined;
-
-  const n = recent.length;
-  const t0 = recent[0].t;
-  const xs = recent.map((s) => (s.t - t0) / 1000);
-  const ys = recent.map((s) => s.availableBytes);
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (xs[i] - mx) ** 2;
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    syy += (ys[i] - my) ** 2;
-  }
-  if (sxx === 0 || syy === 0) return undefined;
-  const slope = sxy / sxx; // bytes per second
-  if (slope >= 0) return undefined;
-  const r2 = (sxy * sxy) / (sxx * syy);
-  if (r2 < options.minR2) return undefined;
-  if (-slope * (span / 1000) < options.minDropBytes) return undefined;
-  const msToFull = (newest.availableBytes / -slope) * 1000;
-  if (msToFull > options.maxHorizonMs) return undefined;
-  return { msToFull, bytesPerHour: -slope * 3600, samples: n };
+  const fit = fitDecline(history.map((s) => ({ t: s.t, v: s.availableBytes })), {
+    windowMs: options.windowMs, minSamples: options.minSamples, minSpanMs: options.minSpanMs, minR2: options.minR2,
+    minDrop: options.minDropBytes, resetOnRise: options.resetOnRiseBytes, maxHorizonMs: options.maxHorizonMs,
+  });
+  return fit && { msToFull: fit.msToZero, bytesPerHour: fit.perHour, samples: fit.samples };
 }
 
-/** "~45 min", "~3 h", "~2 days": rough on purpose, the rate is an estimate. */
+/** "~45 min", "~3 h", "~2 days" (core/headroom/growthText.ts). */
 export function formatDuration(ms: number): string {
-  const minutes = ms / 60_000;
-  if (minutes < 1) return '< 1 min';
-  if (minutes < 90) return `~${Math.round(minutes)} min`;
-  const hours = minutes / 60;
-  if (hours < 48) return `~${Math.round(hours)} h`;
-  return `~${Math.round(hours / 24)} days`;
+  return formatTimeLeft(ms);
 }
 
 export interface StatusInput {
@@ -159,6 +127,12 @@ export interface StatusInput {
   /** Every limit on the volume (bytes, inodes, quotas) and the one that runs out first. */
   limits?: VolumeLimit[];
   binding?: BindingLimit;
+  /** The trend from the persisted history (bytes and inodes); takes the place of `forecast` when given. */
+  growth?: VolumeGrowth;
+  /** A time-to-full under this many hours turns the item to warning (0 or absent: never). */
+  warnWhenFullWithinHours?: number;
+  /** "Most files: …" from the last scan, shown when inodes are pressing. */
+  mostEntries?: string;
 }
 
 /** How used the volume is for the thresholds: the disk's bytes, or the binding limit (inodes, a quota) when that is fuller. */
@@ -178,9 +152,11 @@ export function buildStatusView(input: StatusInput): StatusView {
   const binding = input.binding && input.binding.kind !== 'filesystem' ? input.binding : undefined;
   const level = levelFor(effectivePercentUsed(input.percentUsed, binding), input.thresholds);
   let text = binding ? `$(database) ${bindingStatusText(binding)}` : `$(database) ${formatBytes(input.availableBytes)} free`;
-  if (input.forecast) text += ` · full in ${formatDuration(input.forecast.msToFull)}`;
+  const soonest = input.growth ? soonestFull(input.growth) : input.forecast && { hours: input.forecast.msToFull / 3600_000, resource: 'bytes' as const };
+  if (soonest) text += ` · ${soonest.resource === 'inodes' ? 'out of inodes' : 'full'} in ${formatDuration(soonest.hours * 3600_000)}`;
+  const fullSoon = !!soonest && !!input.warnWhenFullWithinHours && soonest.hours <= input.warnWhenFullWithinHours;
   if (input.forecastWarning) text += ' $(warning)';
-  const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning ? 'warning' : undefined;
+  const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning || fullSoon ? 'warning' : undefined;
   const used = input.totalBytes - input.freeBytes;
   const lines = [
     `Volume of ${input.volumePath}`,
@@ -189,11 +165,15 @@ export function buildStatusView(input: StatusInput): StatusView {
     `Free: ${formatBytes(input.availableBytes)} available to you` +
       (input.freeBytes !== input.availableBytes ? ` (${formatBytes(input.freeBytes)} including blocks reserved for root)` : ''),
   ];
-  if (input.forecast) {
+  if (input.growth) {
+    lines.push(...growthSentences(input.growth));
+    if (fullSoon) lines.push(`Warning: full within ${input.warnWhenFullWithinHours} h at this rate (mlDiskSpace.warnWhenFullWithinHours)`);
+  } else if (input.forecast) {
     lines.push(`Filling at ~${formatBytes(input.forecast.bytesPerHour)}/h: full in ${formatDuration(input.forecast.msToFull)} at this rate`);
   }
   if (input.forecastWarning) lines.push(`Warning: ${input.forecastWarning}`);
   if (binding) lines.push(`Runs out first: ${describeBinding(binding)}`);
+  if (input.mostEntries) lines.push(input.mostEntries);
   if (input.limits && input.limits.length > 1) {
     lines.push('Limits on this volume:');
     for (const l of input.limits) lines.push(`  ${describeLimit(l)}`);

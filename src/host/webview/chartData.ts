@@ -4,7 +4,8 @@
 import { kindInfo } from '../../core/categories';
 import { formatBytes } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
-import type { ChartData, ChartNode, ChartVolume } from '../../shared/chartProtocol';
+import type { GrowthPoint, VolumeGrowth } from '../../core/headroom/growth';
+import type { ChartData, ChartGrowth, ChartNode, ChartVolume } from '../../shared/chartProtocol';
 
 export interface ChartLimits {
   /** Children kept per node; the rest become one "N smaller items" box. */
@@ -126,4 +127,17 @@ function keptChildren(items: Item[], parentId: string, levelsLeft: number, limit
     });
   }
   return kept;
+}
+
+/** The status bar's history as the chart draws it: points as [t, free bytes], the fitted line's ends. */
+export function growthChartData(history: { path: string; points: readonly GrowthPoint[]; growth: VolumeGrowth }): ChartGrowth | undefined {
+  if (history.points.length < 2) return undefined;
+  const g = history.growth;
+  return {
+    path: history.path,
+    points: history.points.map((p) => [p.t, p.freeBytes]),
+    ...(g.bytesPerHour !== undefined ? { bytesPerHour: g.bytesPerHour } : {}),
+    ...(g.fullInHours !== undefined ? { fullInHours: g.fullInHours } : {}),
+    ...(g.bytesTrend ? { trend: { from: [g.bytesTrend.from.t, g.bytesTrend.from.v], to: [g.bytesTrend.to.t, g.bytesTrend.to.v] } } : {}),
+  };
 }

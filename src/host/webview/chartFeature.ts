@@ -1,5 +1,6 @@
 // Wires the chart panel to the extension's services (src/host/features.ts lists it).
 import type { HostFeature } from '../services';
+import { growthChartData } from './chartData';
 import { registerChart } from './chartPanel';
 
 export const chartFeature: HostFeature = (s) => {
@@ -7,5 +8,9 @@ export const chartFeature: HostFeature = (s) => {
     getModel: () => s.scans.model,
     onDidChangeModel: (listener, thisArgs, disposables) => s.scans.onDidChangeModel((state) => listener.call(thisArgs, state?.model), undefined, disposables),
     revealItem: (id) => s.tree.revealItem(id),
+    getGrowth: () => {
+      const snapshot = s.status.growthSnapshot;
+      return snapshot && growthChartData(snapshot);
+    },
   });
 };

@@ -55,6 +55,7 @@ export function chartHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
         <div id="donut-center" class="donut-center" aria-hidden="true"></div>
       </div>
       <ul id="legend" class="legend" aria-label="Volume breakdown"></ul>
+      <div id="trend" class="trend" hidden></div>
     </figure>
     <figure class="figure treemap-figure">
       <figcaption class="caption">

@@ -25,6 +25,8 @@ export interface ChartDeps {
   onDidChangeModel: vscode.Event<ScanModel | undefined>;
   /** Shows and selects the row of this model id (item id or `category:<id>`) in the tree. */
   revealItem(id: string): Promise<unknown>;
+  /** The free-space history for the trend line, when there is one. */
+  getGrowth?(): ChartData['growth'];
 }
 
 export type RenderedAck = Extract<WebviewToHost, { type: 'rendered' }>;
@@ -144,7 +146,8 @@ class ChartController implements vscode.Disposable {
   private volumeContent(): HostToWebview {
     const model = this.deps.getModel();
     if (!model) return { type: 'empty', message: 'No scan yet. Scan to see what fills the disk.' };
-    return { type: 'data', data: volumeChartData(model) };
+    const growth = this.deps.getGrowth?.();
+    return { type: 'data', data: growth ? { ...volumeChartData(model), growth } : volumeChartData(model) };
   }
 
   private inModel(id: string): boolean {
