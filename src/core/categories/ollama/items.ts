@@ -10,7 +10,7 @@ import type { Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
 import type { WalkNode } from '../../walker/types';
 import {
-  OLLAMA_CATEGORY_ID, ollamaBrokenManifestItemId, ollamaModelItemId, ollamaOtherItemId, ollamaPartialItemId,
+  ollamaBrokenManifestItemId, ollamaModelItemId, ollamaOtherItemId, ollamaPartialItemId,
   ollamaSharedBlobItemId, ollamaSharedItemId, ollamaUnreferencedBlobItemId, ollamaUnreferencedItemId,
 } from './ids';
 import type { OllamaManifest } from './manifests';
