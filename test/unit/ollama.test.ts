@@ -4,7 +4,7 @@
 // executor ran); prune; and hostile manifests (FIFO, link to /dev/zero, half-written JSON, a
 // digest that would climb out of blobs/, a huge file) that end in warnings, never a hang.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ollamaCategory } from '../../src/core/categories/ollama/descriptor';
@@ -256,6 +256,44 @@ describe('Ollama: where the models are', () => {
       const gemma = itemById(model, ollamaModelItemId(tag.manifest));
       assert.strictEqual(gemma.label, `gemma:2b — ${service}`);
       assert.strictEqual(gemma.fields!.cacheRoot, service);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('Ollama: CLI', function () {
+  this.timeout(120_000);
+  const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  it('scan --json shows the category; purge ollama:prune prints the plan; purge ollama:<tag> --yes deletes it', () => {
+    const { dir, cleanup } = tempDir('mlds-ollama-cli-');
+    try {
+      const fx = buildOllama(path.join(dir, 'models'));
+      fs.mkdirSync(path.join(dir, 'work'));
+      const env = { PATH: process.env.PATH ?? '', HOME: path.join(dir, 'home'), OLLAMA_MODELS: fx.modelsDir };
+      const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, cwd: path.join(dir, 'work'), timeout: 100_000 });
+      const scanned = cli('scan', '--json', '--no-docker');
+      assert.strictEqual(scanned.status, 0, scanned.stderr);
+      const category = (JSON.parse(scanned.stdout) as { categories: { id: string; bytes: number; items: { label: string; kind: string }[] }[] }).categories.find((c) => c.id === 'ollama');
+      assert.ok(category, 'the ollama category is in scan --json');
+      assert.strictEqual(category.bytes, duTotal([fx.modelsDir]));
+      assert.deepStrictEqual(category.items.filter((i) => i.kind === 'ollama-model').map((i) => i.label).sort(), Object.values(fx.tags).map((x) => x.label).sort());
+      const text = cli('scan', '--no-docker');
+      assert.match(text.stdout, /llama3\.1:8b .*purge ollama:llama3\.1:8b/);
+      const help = cli('purge', '--help');
+      assert.match(help.stdout, /ollama:prune/);
+      const plan = cli('purge', 'ollama:prune', '--json');
+      assert.strictEqual(plan.status, 0, plan.stderr);
+      const planned = (JSON.parse(plan.stdout) as { delete: { path: string }[] }).delete.map((d) => d.path).sort();
+      assert.deepStrictEqual(planned, [fx.blobs.unreferenced.path, ...fx.oldPartial.files].sort());
+      assert.ok(fs.existsSync(fx.blobs.unreferenced.path), 'without --yes nothing is deleted');
+      const removed = cli('purge', 'ollama:jmorgan/custom:latest', '--yes', '--json');
+      assert.strictEqual(removed.status, 0, removed.stderr);
+      assert.ok(!fs.existsSync(fx.tags.custom.manifest) && !fs.existsSync(fx.blobs.system.path), 'its manifest and own blob are gone');
+      assert.ok(fs.existsSync(fx.blobs.weights.path), 'the weights llama3.1:8b uses stay');
+      const unknown = cli('purge', 'ollama:nope:latest');
+      assert.strictEqual(unknown.status, 2);
+      assert.match(unknown.stderr, /not in the last scan/);
     } finally {
       cleanup();
     }

@@ -3,6 +3,7 @@
 import type { CategoryDescriptor } from '../descriptor';
 import { OLLAMA_CATEGORY_ID, OLLAMA_CATEGORY_LABEL, OLLAMA_PRUNE_ID } from './ids';
 import { planOllama } from './plans';
+import { ollamaReportLines } from './reportText';
 import { scanOllama } from './scanner';
 
 export const ollamaCategory: CategoryDescriptor = {
@@ -26,4 +27,5 @@ export const ollamaCategory: CategoryDescriptor = {
     'ollama-broken-manifest': { label: 'Unreadable manifest', icon: 'warning' },
     'ollama-other': { label: 'Ollama (other)' },
   },
+  reportLines: ollamaReportLines,
 };

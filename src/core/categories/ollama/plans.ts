@@ -9,7 +9,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { formatCount } from '../../format';
 import { t } from '../../l10n';
-import type { Item, ScanModel } from '../../model';
+import { findItem, type Item, type ScanModel } from '../../model';
 import { buildPlan, PlanRefusedError, type PlannedPath } from '../../plan/builder';
 import type { PlanContext } from '../../plan/context';
 import { cacheRootOf, categoryOf, itemOf } from '../../plan/fromModel';
@@ -148,10 +148,19 @@ function pruneRequest(model: ScanModel): Map<string, Request> {
   return byDir;
 }
 
+/** An item id of the last scan, or `ollama:<name as ollama list shows it>` for a tag. */
+function resolveId(model: ScanModel, id: string): ReturnType<typeof itemOf> {
+  if (findItem(model, id)) return itemOf(model, id, OLLAMA_CATEGORY_ID);
+  const name = id.slice(OLLAMA_CATEGORY_ID.length + 1);
+  const tags = categoryOf(model, OLLAMA_CATEGORY_ID).items.filter((i) => i.kind === 'ollama-model' && i.fields?.tag !== undefined && i.label === name);
+  if (tags.length === 1) return { item: tags[0], parents: [] };
+  throw new PlanRefusedError(tags.length ? t('{0} names tags in several models folders; use the item id from scan --json', name) : t('not in the last scan: {0}', id));
+}
+
 function requestFor(ids: string[], model: ScanModel): Map<string, Request> {
   const byDir = new Map<string, Request>();
   for (const id of ids) {
-    const { item, parents } = itemOf(model, id, OLLAMA_CATEGORY_ID);
+    const { item, parents } = resolveId(model, id);
     if (!item.reclaimable || !item.path) throw new PlanRefusedError(t('{0} cannot be deleted from here', item.label));
     const r = addTo(byDir, cacheRootOf(item, parents));
     if (item.kind === 'ollama-model') r.tags.push(item.path);
@@ -181,7 +190,7 @@ export async function planOllama(ids: string[], model: ScanModel, ctx: PlanConte
   const title = prune
     ? t('Prune Ollama: blobs no model uses and interrupted downloads')
     : tags === ids.length && tags === 1
-      ? t('Delete Ollama model {0}', String(itemOf(model, ids[0], OLLAMA_CATEGORY_ID).item.label))
+      ? t('Delete Ollama model {0}', resolveId(model, ids[0]).item.label)
       : tags === ids.length ? t('Delete {0} Ollama models', tags) : t('Delete {0} Ollama items', ids.length);
   return buildPlan({ title, scannedAt: model.scannedAt, paths, keep, warnings, signal: ctx.signal });
 }
