@@ -19,6 +19,7 @@ import { scan } from '../../src/core/scan/scan';
 import { buildOllama, writeBlob, writeManifest, type OllamaFixture } from '../support/ollamaFixtures';
 import { categoryOf, duTotal, itemById, planById, planForItems, tempDir } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { runNodeAsNobody } from '../support/unprivileged';
 
 /** The real orchestrator and walker, with only the given models folders (no service install of this machine). */
 function scanFolders(env: Record<string, string>, serviceDirs: string[] = []): Promise<ScanModel> {
@@ -237,6 +238,23 @@ describe('Ollama: where the models are', () => {
     assert.strictEqual(displayName('hf.co', 'bartowski', 'Foo-GGUF', 'Q4_K_M'), 'hf.co/bartowski/Foo-GGUF:Q4_K_M');
     const parsed = parseManifest('/m/manifests/registry.ollama.ai/library/x/1b', JSON.stringify({ layers: [{ digest: 'sha256:' + 'a'.repeat(64) }, { digest: 'sha256:' + 'a'.repeat(64) }] }));
     assert.ok(!('reason' in parsed) && parsed.layers.length === 1, 'a blob named twice counts once');
+  });
+
+  it('a service folder the user cannot read is left out with one warning (run as nobody)', () => {
+    const { dir, cleanup } = tempDir('mlds-ollama-perm-');
+    try {
+      fs.chmodSync(dir, 0o755);
+      const service = path.join(dir, 'service-models');
+      buildOllama(service);
+      fs.chmodSync(service, 0o700); // as the install script's `ollama` user would own it
+      const child = require.resolve('../support/ollamaFindChild');
+      const { found, warnings } = runNodeAsNobody<{ uid: number; found: string[]; warnings: { message: string; path: string; code: string }[] }>(child, [service]);
+      assert.deepStrictEqual(found, []);
+      assert.deepStrictEqual(warnings.map((w) => [w.path, w.code]), [[service, 'EACCES']]);
+      assert.match(warnings[0].message, /cannot read the Ollama models folder/);
+    } finally {
+      cleanup();
+    }
   });
 
   it('a second models folder (the service install) is scanned too, each blob counted once, labels say where', async () => {
