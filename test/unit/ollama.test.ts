@@ -144,6 +144,22 @@ describe('Ollama', function () {
     assert.ok(plan.warnings!.some((w) => /may still be writing/.test(w)), 'chosen by hand, a running download is deleted with a warning');
   });
 
+  it('the tree offers "Delete from Cache…" on every reclaimable row and on no other (package.json when-clause)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when: string }[]> } };
+    const entry = pkg.contributes.menus['view/item/context'].find((m) => m.command === 'mlDiskSpace.caches.deleteItems')!;
+    const clauses = [...entry.when.matchAll(/viewItem =~ \/(.*?)\/(?= &&|$)/g)].map((m) => new RegExp(m[1]));
+    assert.ok(clauses.length >= 3, entry.when);
+    const rows: Item[] = [];
+    const visit = (items: Item[]) => { for (const i of items) { rows.push(i); visit(i.children ?? []); } };
+    visit(categoryOf(model, 'ollama').items);
+    for (const row of rows) {
+      // The tokens src/host/tree/render.ts (contextValueOf) gives an item row.
+      const tokens = ['mldsItem', 'cat-ollama', `kind-${row.kind}`, row.path ? 'hasPath' : '', row.reclaimable ? 'reclaimable' : '', ...(row.badges ?? []).map((b) => `badge-${b.replace(/\s+/g, '-')}`)].filter(Boolean).join(' ');
+      assert.strictEqual(clauses.every((re) => re.test(tokens)), row.reclaimable === true, `${row.kind} "${tokens}"`);
+    }
+    assert.ok(rows.some((r) => r.reclaimable) && rows.some((r) => !r.reclaimable));
+  });
+
   it('rows that are not deletable are refused', async () => {
     const shared = categoryOf(model, 'ollama').items.find((i) => i.kind === 'ollama-shared')!;
     await assert.rejects(planForItems(model, [shared.id], env), /cannot be deleted/);

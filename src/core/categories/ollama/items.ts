@@ -152,7 +152,7 @@ function partialRows(store: OllamaStore, now: number): Item[] {
       fields: { cacheRoot: store.modelsDir, blob, files: files.map((f) => f.path).join('\n'), mayBeActive: active },
     };
     if (newest) item.modifiedMs = newest;
-    if (active) item.badges = [t('in progress?')];
+    if (active) item.badges = [t('may be downloading')];
     return item;
   });
 }
