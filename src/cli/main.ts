@@ -26,7 +26,7 @@ function wrapList(words: string[], indent: string): string {
 const COMMAND_USAGE: Record<string, string> = {
   scan: `  ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N]
       Sizes PATHs (default: the current folder) and the ML caches found from the environment
-      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, conda, Docker).`,
+      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, OLLAMA_MODELS, conda, Docker).`,
   purge: `  ml-disk-space purge ID [--yes] [--include-active] [--json]
       Prints what purging a cache or an item (an id from 'scan --json') would delete and free;
       deletes only with --yes (and, for a training run in progress, only with --include-active). IDs:
