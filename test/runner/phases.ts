@@ -10,8 +10,9 @@ import { Phase } from './harness';
 import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { EXTENSION_ID } from '../support/extensionId';
+export { EXTENSION_ID } from '../support/extensionId';
 
-export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const VIEW_CONTAINER_TITLE = 'ML Disk Space';
 
 /** Phase 1: the mocha suite out/test/integration/**\/*.test.js inside the extension host, extension loaded from the repo. */
