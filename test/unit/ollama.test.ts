@@ -17,7 +17,9 @@ import type { Item, ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan/types';
 import { scan } from '../../src/core/scan/scan';
 import { buildOllama, writeBlob, writeManifest, type OllamaFixture } from '../support/ollamaFixtures';
-import { categoryOf, duTotal, itemById, planById, planForItems, tempDir } from '../support/cacheScan';
+import { categoryOf, itemById, planById, planForItems } from '../support/cacheScan';
+import { duBytes } from '../support/diskUsage';
+import { tempFolder } from '../support/tempFolder';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 import { runNodeAsNobody } from '../support/unprivileged';
 
@@ -37,7 +39,7 @@ describe('Ollama', function () {
   let env: Record<string, string>;
   let model: ScanModel;
   beforeEach(async () => {
-    ({ dir, cleanup } = tempDir('mlds-ollama-'));
+    ({ dir, cleanup } = tempFolder('mlds-ollama-'));
     fx = buildOllama(path.join(dir, 'models'));
     env = { HOME: path.join(dir, 'home'), OLLAMA_MODELS: fx.modelsDir };
     model = await scanFolders(env);
@@ -46,8 +48,8 @@ describe('Ollama', function () {
 
   it('shows each tag with the blobs only it uses; shared layers once; the rows add up to du', () => {
     const category = categoryOf(model, 'ollama');
-    assert.strictEqual(category.bytes, duTotal([fx.modelsDir]), 'category = du -sB1 of the models folder');
-    assert.strictEqual(category.apparentBytes, duTotal([fx.modelsDir], true), 'apparent = du -sb');
+    assert.strictEqual(category.bytes, duBytes([fx.modelsDir]), 'category = du -sB1 of the models folder');
+    assert.strictEqual(category.apparentBytes, duBytes([fx.modelsDir], true), 'apparent = du -sb');
     assert.strictEqual(category.items.reduce((s, i) => s + i.bytes, 0), category.bytes, 'rows add up: nothing counted twice');
     const { llama, custom, hf } = fx.tags;
     const b = fx.blobs;
@@ -60,26 +62,26 @@ describe('Ollama', function () {
       const item = itemById(model, ollamaModelItemId(e.tag.manifest));
       assert.strictEqual(item.label, e.tag.label);
       assert.strictEqual(item.kind, 'ollama-model');
-      assert.strictEqual(item.bytes, duTotal([e.tag.manifest, ...e.own.map((x) => x.path)]), `${e.tag.label}: manifest + own blobs`);
-      assert.strictEqual(item.sharedBytes, duTotal(e.shared.map((x) => x.path)), `${e.tag.label}: shared bytes`);
+      assert.strictEqual(item.bytes, duBytes([e.tag.manifest, ...e.own.map((x) => x.path)]), `${e.tag.label}: manifest + own blobs`);
+      assert.strictEqual(item.sharedBytes, duBytes(e.shared.map((x) => x.path)), `${e.tag.label}: shared bytes`);
       assert.match(item.sharedWith!, new RegExp(e.others.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(', ')));
-      assert.strictEqual(item.fields!.sizeWithSharedBytes, duTotal([e.tag.manifest, ...e.own.map((x) => x.path), ...e.shared.map((x) => x.path)]));
+      assert.strictEqual(item.fields!.sizeWithSharedBytes, duBytes([e.tag.manifest, ...e.own.map((x) => x.path), ...e.shared.map((x) => x.path)]));
       assert.strictEqual(item.fields!.statedSizeBytes, [e.tag.config, ...e.tag.layers].reduce((s, x) => s + x.size, 0), 'the sizes the manifest states');
       assert.strictEqual(item.reclaimable, true);
     }
     const shared = category.items.find((i) => i.kind === 'ollama-shared')!;
-    assert.strictEqual(shared.bytes, duTotal([b.weights.path, b.license.path]));
+    assert.strictEqual(shared.bytes, duBytes([b.weights.path, b.license.path]));
     assert.strictEqual(shared.reclaimable, false);
     const unreferenced = itemById(model, ollamaUnreferencedItemId(fx.modelsDir));
-    assert.deepStrictEqual([unreferenced.bytes, unreferenced.reclaimable], [duTotal([b.unreferenced.path]), true]);
+    assert.deepStrictEqual([unreferenced.bytes, unreferenced.reclaimable], [duBytes([b.unreferenced.path]), true]);
     assert.deepStrictEqual(unreferenced.children!.map((c) => c.path), [b.unreferenced.path]);
     const oldPartial = itemById(model, ollamaPartialItemId(path.join(fx.blobsDir, fx.oldPartial.blob)));
     assert.strictEqual(oldPartial.kind, 'ollama-partial');
     assert.match(oldPartial.label, /incomplete download/);
-    assert.strictEqual(oldPartial.bytes, duTotal(fx.oldPartial.files), 'data file + part sidecars');
+    assert.strictEqual(oldPartial.bytes, duBytes(fx.oldPartial.files), 'data file + part sidecars');
     const recent = itemById(model, ollamaPartialItemId(path.join(fx.blobsDir, fx.recentPartial.blob)));
     assert.match(recent.description!, /may still be downloading/);
-    assert.strictEqual(category.reclaimableBytes, duTotal([b.unreferenced.path, ...fx.oldPartial.files]), 'prune: unreferenced + interrupted (not the running one)');
+    assert.strictEqual(category.reclaimableBytes, duBytes([b.unreferenced.path, ...fx.oldPartial.files]), 'prune: unreferenced + interrupted (not the running one)');
     assert.deepStrictEqual(model.warnings, []);
   });
 
@@ -91,7 +93,7 @@ describe('Ollama', function () {
     assert.strictEqual(plan.targets[0].path, llama.manifest, 'the manifest goes first, as ollama rm does');
     assert.deepStrictEqual(plan.keep!.map((k) => k.path).sort(), [fx.blobs.weights.path, fx.blobs.license.path].sort());
     assert.match(plan.keep!.find((k) => k.path === fx.blobs.weights.path)!.reason, /jmorgan\/custom:latest/);
-    const expectedBytes = duTotal(gone);
+    const expectedBytes = duBytes(gone);
     assert.strictEqual(plan.bytes, expectedBytes);
     const before = snapshotTree(dir);
     const report = await executePlan(plan);
@@ -170,7 +172,7 @@ describe('Ollama', function () {
 describe('Ollama: hostile manifests', function () {
   this.timeout(30_000);
   it('a FIFO, a link to /dev/zero, half-written JSON, a digest climbing out of blobs/ and a huge file: warnings, and no blob is guessed unused', async () => {
-    const { dir, cleanup } = tempDir('mlds-ollama-hostile-');
+    const { dir, cleanup } = tempFolder('mlds-ollama-hostile-');
     try {
       const fx = buildOllama(path.join(dir, 'models'));
       const lib = path.join(fx.modelsDir, 'manifests', 'registry.ollama.ai', 'library');
@@ -196,7 +198,7 @@ describe('Ollama: hostile manifests', function () {
       assert.match(warned('half')!.message, /not valid JSON/);
       assert.match(warned('escape')!.message, /not a sha256 digest/);
       assert.match(warned('huge')!.message, /read limit/);
-      assert.strictEqual(category.bytes, duTotal([fx.modelsDir]), 'sizes still right');
+      assert.strictEqual(category.bytes, duBytes([fx.modelsDir]), 'sizes still right');
       assert.strictEqual(category.items.reduce((s, i) => s + i.bytes, 0), category.bytes);
       // The good tags are still listed; the unreadable manifests are under Other.
       assert.strictEqual(category.items.filter((i) => i.kind === 'ollama-model').length, 3);
@@ -205,7 +207,7 @@ describe('Ollama: hostile manifests', function () {
       // An unreadable manifest might name any blob: none is offered as unused, prune keeps it.
       const unreferenced = itemById(model, ollamaUnreferencedItemId(fx.modelsDir));
       assert.strictEqual(unreferenced.reclaimable, false);
-      assert.strictEqual(category.reclaimableBytes, duTotal(fx.oldPartial.files));
+      assert.strictEqual(category.reclaimableBytes, duBytes(fx.oldPartial.files));
       const prune = await planById(model, OLLAMA_PRUNE_ID, env);
       assert.deepStrictEqual(targetPaths(prune), [...fx.oldPartial.files].sort());
       assert.match(prune.keep!.find((k) => k.path === fx.blobs.unreferenced.path)!.reason, /cannot be read/);
@@ -222,7 +224,7 @@ describe('Ollama: hostile manifests', function () {
   });
 
   it('a tag whose blob is missing is listed as incomplete, with a warning', async () => {
-    const { dir, cleanup } = tempDir('mlds-ollama-missing-');
+    const { dir, cleanup } = tempFolder('mlds-ollama-missing-');
     try {
       const fx = buildOllama(path.join(dir, 'models'));
       fs.rmSync(fx.blobs.hfWeights.path);
@@ -230,7 +232,7 @@ describe('Ollama: hostile manifests', function () {
       const item = itemById(model, ollamaModelItemId(fx.tags.hf.manifest));
       assert.deepStrictEqual(item.badges, ['incomplete']);
       assert.ok(model.warnings.some((w) => w.code === 'missing-blob' && w.path === fx.tags.hf.manifest));
-      assert.strictEqual(categoryOf(model, 'ollama').bytes, duTotal([fx.modelsDir]));
+      assert.strictEqual(categoryOf(model, 'ollama').bytes, duBytes([fx.modelsDir]));
     } finally {
       cleanup();
     }
@@ -257,7 +259,7 @@ describe('Ollama: where the models are', () => {
   });
 
   it('a service folder the user cannot read is left out with one warning (run as nobody)', () => {
-    const { dir, cleanup } = tempDir('mlds-ollama-perm-');
+    const { dir, cleanup } = tempFolder('mlds-ollama-perm-');
     try {
       fs.chmodSync(dir, 0o755);
       const service = path.join(dir, 'service-models');
@@ -274,7 +276,7 @@ describe('Ollama: where the models are', () => {
   });
 
   it('a second models folder (the service install) is scanned too, each blob counted once, labels say where', async () => {
-    const { dir, cleanup } = tempDir('mlds-ollama-two-');
+    const { dir, cleanup } = tempFolder('mlds-ollama-two-');
     try {
       const user = buildOllama(path.join(dir, 'user-models'));
       const service = path.join(dir, 'service-models');
@@ -286,7 +288,7 @@ describe('Ollama: where the models are', () => {
       fs.symlinkSync(user.modelsDir, path.join(dir, 'link-to-user'));
       const model = await scanFolders({ HOME: path.join(dir, 'home'), OLLAMA_MODELS: user.modelsDir }, [service, path.join(dir, 'link-to-user')]);
       const category = categoryOf(model, 'ollama');
-      assert.strictEqual(category.bytes, duTotal([user.modelsDir, service]));
+      assert.strictEqual(category.bytes, duBytes([user.modelsDir, service]));
       const gemma = itemById(model, ollamaModelItemId(tag.manifest));
       assert.strictEqual(gemma.label, `gemma:2b — ${service}`);
       assert.strictEqual(gemma.fields!.cacheRoot, service);
@@ -300,7 +302,7 @@ describe('Ollama: CLI', function () {
   this.timeout(120_000);
   const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
   it('scan --json shows the category; purge ollama:prune prints the plan; purge ollama:<tag> --yes deletes it', () => {
-    const { dir, cleanup } = tempDir('mlds-ollama-cli-');
+    const { dir, cleanup } = tempFolder('mlds-ollama-cli-');
     try {
       const fx = buildOllama(path.join(dir, 'models'));
       fs.mkdirSync(path.join(dir, 'work'));
@@ -310,7 +312,7 @@ describe('Ollama: CLI', function () {
       assert.strictEqual(scanned.status, 0, scanned.stderr);
       const category = (JSON.parse(scanned.stdout) as { categories: { id: string; bytes: number; items: { label: string; kind: string }[] }[] }).categories.find((c) => c.id === 'ollama');
       assert.ok(category, 'the ollama category is in scan --json');
-      assert.strictEqual(category.bytes, duTotal([fx.modelsDir]));
+      assert.strictEqual(category.bytes, duBytes([fx.modelsDir]));
       assert.deepStrictEqual(category.items.filter((i) => i.kind === 'ollama-model').map((i) => i.label).sort(), Object.values(fx.tags).map((x) => x.label).sort());
       const text = cli('scan', '--no-docker');
       assert.match(text.stdout, /llama3\.1:8b .*purge ollama:llama3\.1:8b/);
