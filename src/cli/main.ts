@@ -6,23 +6,34 @@ import { flushOutput, guardOutput, outputFailure, print, printError } from './ou
 import { imageCommand } from './commands/image';
 import { metricsCommand } from './commands/metrics';
 import { memoryCommand } from './commands/memory';
-import { purgeCommand } from './commands/purge';
+import { purgeCommand, PURGE_IDS } from './commands/purge';
 import { retentionCommand } from './commands/retention';
 import { scanCommand } from './commands/scan';
+
+/** Words joined by ', ' in lines of at most 96 characters, each starting with `indent`. */
+function wrapList(words: string[], indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of [...new Set(words)]) {
+    const next = line ? `${line}, ${w}` : w;
+    if (line && indent.length + next.length > 95) { lines.push(`${indent}${line},`); line = w; } else line = next;
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines.join('\n');
+}
 
 /** Each command's usage, printed by `ml-disk-space COMMAND --help` and (all of them) by `help`. */
 const COMMAND_USAGE: Record<string, string> = {
   scan: `  ml-disk-space scan [PATH...] [--json] [--top N] [--no-docker] [--workers N] [--no-history]
       Sizes PATHs (default: the current folder) and the ML caches found from the environment
-      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, conda, Docker).
+      (HOME, XDG_CACHE_HOME, HF_HOME, PIP_CACHE_DIR, UV_CACHE_DIR, TORCH_HOME, OLLAMA_MODELS, conda, Docker).
       Adds the volume's free space to a 7-day history ($XDG_STATE_HOME/ml-disk-space/, else
       ~/.local/state/ml-disk-space/) and says how soon it is full at the current rate;
       --no-history leaves the history alone.`,
   purge: `  ml-disk-space purge ID [--yes] [--include-active] [--json]
       Prints what purging a cache or an item (an id from 'scan --json') would delete and free;
-      deletes only with --yes (and, for a training run in progress, only with --include-active). IDs: huggingface:prune, conda:tarballs, conda:unused-packages,
-      conda:clean, pip:purge, uv:clean, torch:clean, docker:dangling-images, docker:unused-images,
-      docker:stopped-containers, docker:unused-volumes, docker:build-cache, shm:leftovers.`,
+      deletes only with --yes (and, for a training run in progress, only with --include-active). IDs:
+${wrapList(Object.keys(PURGE_IDS), '      ')}.`,
   plan: `  ml-disk-space plan retention [--keep-best K] [--include-active] PATH... [--json]
       The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.
       Runs in progress are left alone unless --include-active.`,

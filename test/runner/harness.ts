@@ -46,7 +46,7 @@ export class ExtensionHostExit extends Error {
  * Variables that would point the extension at the machine's own caches, engines or envs; the
  * server (and so the extension host) never inherits them, the fixture sets what a test needs.
  */
-const MACHINE_ENV = /^(HF_|HUGGINGFACE_|TRANSFORMERS_CACHE$|CONDA|MAMBA|_CE_|PIP_|UV_|TORCH_HOME$|DOCKER_|CONTAINER_HOST$|VIRTUAL_ENV$|XDG_)/;
+const MACHINE_ENV = /^(HF_|HUGGINGFACE_|TRANSFORMERS_CACHE$|CONDA|MAMBA|_CE_|PIP_|UV_|TORCH_HOME$|OLLAMA_MODELS$|DOCKER_|CONTAINER_HOST$|VIRTUAL_ENV$|XDG_)/;
 
 const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 

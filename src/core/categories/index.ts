@@ -8,6 +8,7 @@ import { checkpointsCategory } from './checkpoints/descriptor';
 import { condaCategory } from './conda/descriptor';
 import { dockerCategory } from './docker/descriptor';
 import { huggingfaceCategory } from './huggingface/descriptor';
+import { ollamaCategory } from './ollama/descriptor';
 import { pipCategory } from './pip/descriptor';
 import { torchCategory } from './torch/descriptor';
 import { uvCategory } from './uv/descriptor';
@@ -19,6 +20,7 @@ export const CATEGORIES: readonly CategoryDescriptor[] = [
   pipCategory,
   huggingfaceCategory,
   torchCategory,
+  ollamaCategory,
   checkpointsCategory,
   dockerCategory,
   workspaceCategory,
