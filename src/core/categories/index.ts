@@ -11,6 +11,7 @@ import { huggingfaceCategory } from './huggingface/descriptor';
 import { pipCategory } from './pip/descriptor';
 import { torchCategory } from './torch/descriptor';
 import { uvCategory } from './uv/descriptor';
+import { vscodeServerCategory } from './vscode-server/descriptor';
 import { workspaceCategory } from './workspace/descriptor';
 
 export const CATEGORIES: readonly CategoryDescriptor[] = [
@@ -19,6 +20,7 @@ export const CATEGORIES: readonly CategoryDescriptor[] = [
   pipCategory,
   huggingfaceCategory,
   torchCategory,
+  vscodeServerCategory,
   checkpointsCategory,
   dockerCategory,
   workspaceCategory,
