@@ -1,6 +1,7 @@
 // The VS Code Server category: old server builds, superseded extension versions and other
 // leftovers of VS Code's remote server (and Insiders, Cursor, Windsurf) on this machine.
 import type { CategoryDescriptor } from '../descriptor';
+import { reportLines } from './report';
 import { planVscodeServer } from './plans';
 import { KIND, VSCODE_SERVER_CATEGORY_ID, VSCODE_SERVER_CLEAN_ID, VSCODE_SERVER_LABEL, scanVscodeServer } from './scanner';
 
@@ -15,6 +16,7 @@ export const vscodeServerCategory: CategoryDescriptor = {
   purgeIds: {
     [VSCODE_SERVER_CLEAN_ID]: 'VS Code Server: delete old server builds, superseded extension versions, downloaded extension packages, old logs and the storage of deleted folders (never a build or folder in use)',
   },
+  reportLines,
   kinds: {
     [KIND.install]: { label: 'VS Code Server folder', icon: 'remote' },
     [KIND.builds]: { label: 'Server builds', icon: 'server-environment' },
