@@ -4,7 +4,7 @@
 // old logs (the newest kept), workspace storage of deleted folders (live and remote ones kept);
 // sizes equal to `du -sB1`; executing the plan removes exactly the offered folders.
 import * as assert from 'assert';
-import { spawn, type ChildProcess } from 'child_process';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -346,5 +346,41 @@ describe('VS Code Server: names and URIs', () => {
     assert.strictEqual(localPathOfUri('vscode-remote://ssh-remote%2Bbox/home/me'), undefined);
     assert.strictEqual(localPathOfUri('file://server/share/x'), undefined);
     assert.strictEqual(localPathOfUri('file:///home/%00x'), undefined);
+  });
+});
+
+describe('VS Code Server: hostile files', () => {
+  it('a FIFO, a link to /dev/zero or a huge file among its JSON files is a warning, never a hang', async function () {
+    this.timeout(30000);
+    const { dir, cleanup } = tempDir('mlds-vscs-hostile-');
+    try {
+      const f = buildFixture(dir);
+      const ext = path.join(f.server, 'extensions');
+      fs.rmSync(path.join(ext, 'extensions.json'));
+      execFileSync('mkfifo', [path.join(ext, 'extensions.json')]);
+      fs.rmSync(path.join(ext, '.obsolete'));
+      fs.symlinkSync('/dev/zero', path.join(ext, '.obsolete'));
+      fs.rmSync(path.join(f.oldBuild, 'package.json'));
+      fs.symlinkSync('/dev/zero', path.join(f.oldBuild, 'package.json'));
+      const ws = path.join(f.keptStorage[0], 'workspace.json');
+      fs.rmSync(ws);
+      execFileSync('mkfifo', [ws]);
+      const huge = path.join(f.goneStorage[0], 'workspace.json');
+      fs.truncateSync(huge, 64 * 1024 * 1024 * 1024);
+      const started = Date.now();
+      const model = await scanCaches({ HOME: f.home, [CURRENT_APP_ROOT_VAR]: f.appRoot }, ['vscode-server']);
+      assert.ok(Date.now() - started < 20000);
+      assert.ok(model.warnings.some((w) => w.path === path.join(ext, 'extensions.json') && /FIFO/.test(w.message)), JSON.stringify(model.warnings));
+      const offered = leaves(categoryOf(model, 'vscode-server').items).filter((i) => i.reclaimable).map((i) => i.path!);
+      // Unreadable extension lists: no extension version is called superseded.
+      assert.ok(!offered.some((p) => p.startsWith(ext + path.sep)));
+      // Unreadable workspace.json (FIFO, 64 GiB sparse): that storage is kept, not guessed at.
+      assert.ok(!offered.includes(f.keptStorage[0]) && !offered.includes(f.goneStorage[0]));
+      assert.ok(offered.includes(f.goneStorage[1]));
+      // A build whose package.json is unreadable is still a build, just without a version.
+      assert.strictEqual(itemById(model, vscodeServerItemId(KIND.build, f.oldBuild)).label, `Server ${commit(1).slice(0, 7)}`);
+    } finally {
+      cleanup();
+    }
   });
 });
