@@ -384,3 +384,34 @@ describe('VS Code Server: hostile files', () => {
     }
   });
 });
+
+describe('VS Code Server: where it is', () => {
+  it('finds the folder VSCODE_AGENT_FOLDER names, and counts ~/.vscode-server once when it names that', async () => {
+    const { dir, cleanup } = tempDir('mlds-vscs-agent-');
+    try {
+      const home = path.join(dir, 'home');
+      const agent = path.join(dir, 'scratch', 'vscs');
+      const agentBuild = build(path.join(agent, 'bin', commit(7)), '1.97.0', 7);
+      const homeBuild = build(path.join(home, '.vscode-server', 'bin', commit(8)), '1.97.1', 8);
+      const model = await scanCaches({ HOME: home, VSCODE_AGENT_FOLDER: agent }, ['vscode-server']);
+      const c = categoryOf(model, 'vscode-server');
+      assert.deepStrictEqual(c.items.map((i) => i.path), [agent, path.join(home, '.vscode-server')]);
+      assert.strictEqual(c.bytes, duTotal([agent, path.join(home, '.vscode-server')]));
+      for (const b of [agentBuild, homeBuild]) assert.strictEqual(itemById(model, vscodeServerItemId(KIND.build, b)).reclaimable, true);
+      const same = await scanCaches({ HOME: home, VSCODE_AGENT_FOLDER: path.join(home, '.vscode-server') }, ['vscode-server']);
+      assert.deepStrictEqual(categoryOf(same, 'vscode-server').items.map((i) => i.path), [path.join(home, '.vscode-server')]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('is absent when no server folder exists', async () => {
+    const { dir, cleanup } = tempDir('mlds-vscs-none-');
+    try {
+      const model = await scanCaches({ HOME: dir }, ['vscode-server']);
+      assert.ok(!model.categories.some((c) => c.id === 'vscode-server'));
+    } finally {
+      cleanup();
+    }
+  });
+});

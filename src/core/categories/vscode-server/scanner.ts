@@ -6,7 +6,7 @@
 // Sizes come from the scan's shared walker: the offered folders are walked first, then the install
 // folder without them, so every byte is counted once.
 import * as path from 'path';
-import { formatAge, formatCount } from '../../format';
+import { formatAge, formatBytes, formatCount } from '../../format';
 import { t } from '../../l10n';
 import type { Category, Item } from '../../model';
 import { ALL_CHILDREN, reportWalkErrors, totals } from '../../scan/walkHelpers';
@@ -125,11 +125,11 @@ function leafItem(node: WalkNode, leaf: Leaf, root: string, now: number): Item {
   return it;
 }
 
-const GROUPS: { key: Leaf['group']; kind: string; label: () => string }[] = [
-  { key: 'builds', kind: KIND.builds, label: () => t('Server builds') },
-  { key: 'extensions', kind: KIND.extensions, label: () => t('Old extension versions') },
-  { key: 'logs', kind: KIND.logs, label: () => t('Logs of old sessions') },
-  { key: 'storages', kind: KIND.storages, label: () => t('Storage of deleted folders') },
+const GROUPS: { key: Leaf['group']; kind: string; label: () => string; noun: string }[] = [
+  { key: 'builds', kind: KIND.builds, label: () => t('Server builds'), noun: 'build' },
+  { key: 'extensions', kind: KIND.extensions, label: () => t('Old extension versions'), noun: 'version' },
+  { key: 'logs', kind: KIND.logs, label: () => t('Logs of old sessions'), noun: 'session' },
+  { key: 'storages', kind: KIND.storages, label: () => t('Storage of deleted folders'), noun: 'folder' },
 ];
 
 function sum(items: Item[], reclaimableOnly: boolean): { bytes: number; apparentBytes: number } {
@@ -179,7 +179,7 @@ async function scanInstall(ctx: ScanContext, root: string, facts: InUseFacts, di
     children.push({
       id: vscodeServerItemId(g.kind, root), label: g.label(), kind: g.kind, ...all,
       reclaimable: offered > 0,
-      description: offered === items.length ? formatCount(items.length, 'folder') : t('{0} of {1} can go', offered, items.length),
+      description: offered === items.length ? formatCount(items.length, g.noun) : t('{0} · {1} in use', formatCount(items.length, g.noun), items.length - offered),
       fields: { cacheRoot: root },
       children: items,
     });
@@ -208,7 +208,7 @@ async function scanInstall(ctx: ScanContext, root: string, facts: InUseFacts, di
     apparentBytes: total.apparentBytes,
     ...(total.sharedBytes ? { sharedBytes: total.sharedBytes } : {}),
     reclaimable: reclaimable > 0,
-    description: root === display ? undefined : root,
+    description: reclaimable ? t('{0} reclaimable', formatBytes(reclaimable)) : undefined,
     fields: { cacheRoot: root, reclaimableBytes: reclaimable, ...(facts.appRoot && facts.appRoot.startsWith(root + path.sep) ? { runsThisWindow: true } : {}) },
     children,
   };
