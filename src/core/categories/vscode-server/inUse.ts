@@ -40,26 +40,25 @@ async function readSmall(file: string): Promise<string> {
   }
 }
 
-async function readProcess(procRoot: string, pid: number): Promise<ProcessUse | undefined> {
-  const dir = path.join(procRoot, String(pid));
-  const paths: string[] = [];
-  for (const name of ['exe', 'cwd']) {
-    const target = await link(path.join(dir, name));
-    if (target) paths.push(target);
-  }
-  for (const arg of (await readSmall(path.join(dir, 'cmdline'))).split('\0')) {
-    if (arg.startsWith('/')) paths.push(path.normalize(arg));
-  }
-  let fds: string[] = [];
+async function fdTargets(dir: string): Promise<string[]> {
+  let fds: string[];
   try {
     fds = (await fsp.readdir(path.join(dir, 'fd'))).slice(0, MAX_FDS_PER_PROCESS);
   } catch {
-    // Another user's process, or one that just ended.
+    return []; // Another user's process, or one that just ended.
   }
-  for (const fd of fds) {
-    const target = await link(path.join(dir, 'fd', fd));
-    if (target) paths.push(target);
+  const targets = await Promise.all(fds.map((fd) => link(path.join(dir, 'fd', fd))));
+  return targets.filter((p): p is string => p !== undefined);
+}
+
+async function readProcess(procRoot: string, pid: number): Promise<ProcessUse | undefined> {
+  const dir = path.join(procRoot, String(pid));
+  const [exe, cwd, cmdline, fds] = await Promise.all([link(path.join(dir, 'exe')), link(path.join(dir, 'cwd')), readSmall(path.join(dir, 'cmdline')), fdTargets(dir)]);
+  const paths = [exe, cwd].filter((p): p is string => p !== undefined);
+  for (const arg of cmdline.split('\0')) {
+    if (arg.startsWith('/')) paths.push(path.normalize(arg));
   }
+  paths.push(...fds);
   if (!paths.length) return undefined;
   const name = (await readSmall(path.join(dir, 'comm'))).trim() || String(pid);
   return { pid, name, paths };
