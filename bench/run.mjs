@@ -1,7 +1,7 @@
 // `npm run bench`: our scan against du and gdu on the same trees, in one run (issue 6).
 //
 //   node bench/run.mjs [--files 1000000] [--runs 5] [--workers N[,N...]] [--cases ml-tree,usr] [--cold]
-//                      [--tools ours,walker,du,gdu]
+//                      [--tools ours,walker,hybrid,native,du,gdu]
 //
 // --workers 1,2,4,8 runs the walker once per count (scaling with cores; the CLI gets the first).
 //
@@ -32,10 +32,14 @@ const WORKER_COUNTS = flag('--workers', '').split(',').filter(Boolean);
 const WORKERS = WORKER_COUNTS[0];
 const COLD = args.includes('--cold');
 const WANTED_CASES = flag('--cases', 'ml-tree,usr,hf,hf-flat,conda').split(',');
-const WANTED_TOOLS = flag('--tools', 'ours,walker,du,gdu').split(',');
+const WANTED_TOOLS = flag('--tools', 'ours,walker,hybrid,native,du,gdu').split(',');
 const CACHE = path.resolve(process.env.MLDS_BENCH_DIR ?? path.join(repo, 'bench', '.cache'));
 const CLI = path.join(repo, 'dist', 'cli.js');
 const TIME = '/usr/bin/time';
+/** The native walker experiment (native/README.md): timed when built (npm run native:build). */
+const NATIVE_ADDON = path.join(repo, 'native', 'build', 'Release', 'mlds_walk.node');
+/** The JS walker reading folders through the addon: only with native/walker-hook.patch applied. */
+const NATIVE_HOOK = fs.existsSync(path.join(repo, 'src', 'core', 'walker', 'nativeLister.ts'));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -92,6 +96,18 @@ function standardTools(root) {
       env: { ...env, MLDS_BENCH_WALKER: path.join(CACHE, 'walker.cjs') },
       totals: (out) => JSON.parse(out),
     })),
+    ...(fs.existsSync(NATIVE_ADDON) && NATIVE_HOOK ? [{
+      id: 'hybrid', label: 'walker + native folder lister',
+      argv: [process.execPath, path.join(repo, 'bench', 'walk.mjs'), root, ...workers],
+      env: { ...env, MLDS_BENCH_WALKER: path.join(CACHE, 'walker.cjs'), MLDS_NATIVE_ADDON: NATIVE_ADDON },
+      totals: (out) => JSON.parse(out),
+    }] : []),
+    ...(fs.existsSync(NATIVE_ADDON) ? (WORKER_COUNTS.length ? WORKER_COUNTS : [undefined]).map((n) => ({
+      id: n === undefined || n === WORKERS ? 'native' : `native-${n}`, group: 'native',
+      label: `native walker (totals only)${n ? ` (${n} threads)` : ''}`,
+      argv: [process.execPath, path.join(repo, 'bench', 'walk-native.mjs'), root, ...(n ? ['--workers', n] : [])],
+      env, totals: (out) => JSON.parse(out),
+    })) : []),
     { id: 'du', label: 'du -sb', argv: ['du', '-sb', root], totals: (out) => ({ apparentBytes: Number(out.split('\t')[0]) }) },
     // Untimed: only checks our disk-usage figure.
     { id: 'du-B1', label: 'du -sB1', argv: ['du', '-sB1', root], checkOnly: true, totals: (out) => ({ bytes: Number(out.split('\t')[0]) }) },
@@ -224,7 +240,7 @@ async function runCase(c) {
     if (tool.totals) totals[tool.id] = tool.totals(stdout.trim());
   }
   const du = { ...totals.du, ...totals['du-B1'] };
-  for (const id of ['ours', 'walker']) {
+  for (const id of Object.keys(totals).filter((x) => x === 'ours' || x === 'hybrid' || x.startsWith('walker') || x.startsWith('native'))) {
     const t = totals[id];
     if (!t) continue;
     for (const k of ['bytes', 'apparentBytes']) {
@@ -263,11 +279,16 @@ async function runCase(c) {
   // Issue 6's targets: <= 1.0x du and gdu for the trees; per case otherwise (conda <= 1.2x du, HF faster than scanCacheDir).
   const targets = c.targets ?? { du: 1.0, gdu: 1.0 };
   for (const peer of rows.filter((r) => r.id === 'du' || r.id === 'gdu' || r.id === 'scanCacheDir')) {
-    for (const mine of rows.filter((r) => r.id === 'ours' || r.id.startsWith('walker'))) {
+    for (const mine of rows.filter((r) => r.id === 'ours' || r.id === 'hybrid' || r.id.startsWith('walker') || r.id.startsWith('native'))) {
       const ratio = mine.median / peer.median;
       const target = targets[peer.id];
       lines.push(`  ${mine.id} / ${peer.id} = ${ratio.toFixed(2)}${target === undefined ? '' : ` (target <= ${target.toFixed(1)}: ${ratio <= target ? 'met' : 'not met'})`}`);
     }
+  }
+  // The native experiment against the JS walker it would replace (same thread count).
+  for (const n of rows.filter((r) => r.id.startsWith('native') || r.id === 'hybrid')) {
+    const js = rows.find((r) => r.id === n.id.replace(/^(native|hybrid)/, 'walker'));
+    if (js) lines.push(`  ${n.id} / ${js.id} = ${(n.median / js.median).toFixed(2)} (CPU ${(n.cpu / js.cpu).toFixed(2)})`);
   }
   if (single) {
     for (const r of rows.filter((x) => x.id.startsWith('walker') && x !== single)) lines.push(`  ${r.label}: speed-up over 1 worker ${(single.median / r.median).toFixed(2)}x`);

@@ -18,8 +18,8 @@ import { scanWarningLine } from '../core/plan/scanWarnings';
 import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
 import type { ScanService } from './scanService';
-import { displayText } from '../core/displayText';
 import { REFRESH } from './refreshTriggers';
+import { withCancellableProgress } from './cancellableProgress';
 
 export interface ReclaimFailure {
   label: string;
@@ -169,16 +169,11 @@ export class Reclaimer {
       let outcome: Awaited<ReturnType<ReclaimAction['run']>>;
       let cancelled = false;
       try {
-        outcome = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: ${action.title}`), cancellable: true },
-          async (progress, token) => {
-            const controller = new AbortController();
-            token.onCancellationRequested(() => controller.abort());
-            const r = await action.run(controller.signal, (message) => progress.report({ message }));
-            cancelled = controller.signal.aborted;
-            return r;
-          },
-        );
+        outcome = await withCancellableProgress(`ML Disk Space: ${action.title}`, async (signal, report) => {
+          const r = await action.run(signal, (message) => report(message));
+          cancelled = signal.aborted;
+          return r;
+        });
       } catch (err) {
         outcome = { reclaimedBytes: 0, failures: [{ label: action.title, message: errorText(err) }] };
       }
@@ -207,26 +202,21 @@ export class Reclaimer {
 
   private runPlan(plan: DeletionPlan, mode: DeleteMode): Thenable<ExecutorReport> {
     const config = this.deps.config();
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: ${plan.title}`), cancellable: true },
-      (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
+    return withCancellableProgress(`ML Disk Space: ${plan.title}`, (signal, report) => {
         let lastDone = 0;
         return executePlan(plan, {
           mode,
-          signal: controller.signal,
+          signal,
           planMaxAgeMinutes: config.planMaxAgeMinutes,
           protectedPaths: this.deps.protectedPaths(),
           trash: mode === 'trash' ? moveToTrash : undefined,
           onProgress: (done, total, current) => {
             const increment = total ? ((done - lastDone) / total) * 100 : 0;
             lastDone = done;
-            progress.report({ message: `${Math.min(done + 1, total)}/${total}${current ? ` ${path.basename(current)}` : ''}`, increment });
+            report(`${Math.min(done + 1, total)}/${total}${current ? ` ${path.basename(current)}` : ''}`, increment);
           },
         });
-      },
-    );
+      });
   }
 
   private async askTrashFallback(plan: DeletionPlan, refused: ExecutorOutcome[]): Promise<DeletionPlan | undefined> {

@@ -8,10 +8,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { executePlan } from '../../src/core/executor';
-import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/scanner';
+import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/ids';
 import { hfStoreItemId } from '../../src/core/categories/huggingface/storeItems';
 import { buildSharedStoreHub, KiB, writeHfRepo } from '../support/cacheFixtures';
-import { brokenLinks, itemById, planById, scanCaches, sha256, tempDir } from '../support/cacheScan';
+import { brokenLinks, itemById, planById, scanCaches, sha256 } from '../support/cacheScan';
+import { tempFolder } from '../support/tempFolder';
 
 describe('adversarial: HF links written through an alias of the cache folder', function () {
   this.timeout(60_000);
@@ -21,7 +22,7 @@ describe('adversarial: HF links written through an alias of the cache folder', f
   let aliasHfHome: string;
   let env: Record<string, string>;
   beforeEach(() => {
-    ({ dir, cleanup } = tempDir('mlds-adv-hfalias-'));
+    ({ dir, cleanup } = tempFolder('mlds-adv-hfalias-'));
     // The cache really lives in data/hf; HOME/.cache/huggingface is a symlink to it (a symlinked HF_HOME).
     realHfHome = path.join(dir, 'data', 'hf');
     fs.mkdirSync(realHfHome, { recursive: true });

@@ -10,7 +10,7 @@ import { planHfDeleteRepos, planHfDeleteRevisions, planHfPrune } from '../../src
 import { findItem, type ScanModel } from '../../src/core/model';
 import { scan } from '../../src/core/scan/scan';
 import { defaultSettings } from '../../src/core/settings';
-import { hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/scanner';
+import { hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/ids';
 import { makeSandbox, writeFile, type Sandbox } from '../support/deletionFixtures';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 

@@ -19,8 +19,8 @@ import type { ScanModel } from '../../src/core/model';
 import type { MlDiskSpaceApi } from '../../src/host/api';
 import { SCAN_PROBE_COMMAND, type ScanProbeRecord } from '../../src/host/scanProbe';
 import { hostLog } from '../integration/hostLog';
+import { EXTENSION_ID } from '../support/extensionId';
 
-const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 /** JSON set by bench/editor.mjs through the extension environment. */
 const CONFIG_VAR = 'MLDS_EDITOR_BENCH';
 /** A walk that has counted this many files is under way in the walker's threads. */

@@ -6,7 +6,6 @@
 // purges go through the real commands with the confirmation answered by the test and must free
 // exactly the bytes they showed, touching nothing else (byte-for-byte snapshot).
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -19,12 +18,10 @@ import { readCacheHome } from './cachesFixture';
 import { readFixture } from './fixture';
 import { hostLog } from './hostLog';
 import { activatedApi, Recorder } from './recorder';
+import { duBytes, duEachBytes } from '../support/diskUsage';
 
-/** `du -sB1` of each path, in order (hard links counted once across all of them, first come first counted). */
-function duEach(...paths: string[]): number[] {
-  return execFileSync('du', ['-sB1', ...paths], { encoding: 'utf8' }).trim().split('\n').map((l) => Number(l.split('\t')[0]));
-}
-const du = (...paths: string[]) => duEach(...paths).reduce((s, n) => s + n, 0);
+const duEach = (...paths: string[]) => duEachBytes(paths);
+const du = (...paths: string[]) => duBytes(paths);
 
 function category(model: ScanModel, id: string): Category {
   const c = model.categories.find((x) => x.id === id);

@@ -18,6 +18,7 @@ import { readCheckpointScene, type SceneRun } from './checkpointsFixture';
 import { readFixture } from './fixture';
 import { hostLog } from './hostLog';
 import { activatedApi, answerQuickPick, findByPath, Recorder, waitFor } from './recorder';
+import { duBytes } from '../support/diskUsage';
 
 const CATEGORY_ROW = 'category:checkpoints';
 const RETENTION = 'mlDiskSpace.checkpoints.applyRetention';
@@ -25,11 +26,7 @@ const ASKING = 'Apply Retention Policy: asking which policy';
 const ACCEPT = 'workbench.action.acceptSelectedQuickOpenItem';
 const DISMISS = 'workbench.action.closeQuickOpen';
 
-/** du's disk usage of each path, summed (`du -sB1 -c`: hard links once). */
-function du(...paths: string[]): number {
-  const out = execFileSync('du', ['-sB1', '-c', ...paths], { encoding: 'utf8' }).trim().split('\n');
-  return Number(out[out.length - 1].split('\t')[0]);
-}
+const du = (...paths: string[]) => duBytes(paths);
 
 /** Markdown text as a reader sees it (appendText's &nbsp; and backslash escapes undone). */
 const unescapeMd = (s: string) => s.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');

@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { Item, ScanModel } from '../../src/core/model';
 import type { ConfirmRequest, Notifier } from '../../src/host/prompts';
+import { EXTENSION_ID } from '../support/extensionId';
+export { EXTENSION_ID } from '../support/extensionId';
 
-export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,23 +1,16 @@
 // Runs inside a real extension host: the extension is there, activates, scans the fixture
 // workspace, and its model gives the fixture's folders the bytes `du` gives them.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Item } from '../../src/core/model';
 import type { MlDiskSpaceApi } from '../../src/host/api';
 import { partInfo, readFixture, WorkspaceItemsInfo } from './fixture';
 import { EXTENSION_ID } from './recorder';
+import { duBytes } from '../support/diskUsage';
 
-/** Disk usage as `du -sB1` counts it (st_blocks x 512, hard links once): the oracle, not our code. */
-function duDiskUsage(p: string): number {
-  return Number(execFileSync('du', ['-sB1', p], { encoding: 'utf8' }).split('\t')[0]);
-}
-
-/** Apparent size as `du -sb` counts it (st_size of files and folders). */
-function duApparent(p: string): number {
-  return Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]);
-}
+const duDiskUsage = (p: string) => duBytes(p);
+const duApparent = (p: string) => duBytes(p, true);
 
 /** Depth-first search for the item with this path, with the list it sits in. */
 function findByPath(items: Item[], p: string): { item: Item; siblings: Item[] } | undefined {

@@ -11,8 +11,9 @@ import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
 import { addVscodeServerFolders } from './vscodeServerFolders';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { EXTENSION_ID } from '../support/extensionId';
+export { EXTENSION_ID } from '../support/extensionId';
 
-export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
 const VIEW_CONTAINER_TITLE = 'ML Disk Space';
 
 /** Phase 1: the mocha suite out/test/integration/**\/*.test.js inside the extension host, extension loaded from the repo. */

@@ -2,10 +2,8 @@
 // items, make plans through the category registry, and measure trees independently of
 // the code under test.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { findItem, type Category, type Item, type ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan/types';
@@ -14,13 +12,8 @@ import type { PlanContext } from '../../src/core/plan/context';
 import { scan } from '../../src/core/scan/scan';
 import { defaultSettings } from '../../src/core/settings';
 
-export { diskUsage, listTree } from './checkpointFixtures';
+export { listTree } from './checkpointFixtures';
 
-/** A temp dir (real path) removed by `cleanup`. */
-export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 export async function scanCaches(env: Record<string, string>, only: string[], roots: string[] = []): Promise<ScanModel> {
   return scan({ roots, env, only, settings: { docker: false, workers: 2 } });
@@ -65,12 +58,6 @@ export function sha256(p: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
 }
 
-/** `du -B1 -s` / `du -sb` over paths (hard links counted once across them), from GNU du itself. */
-export function duTotal(paths: string[], apparent = false): number {
-  const out = execFileSync('du', [apparent ? '-sb' : '-sB1', '-c', ...paths], { encoding: 'utf8' });
-  const total = out.trim().split('\n').pop()!;
-  return Number(total.split('\t')[0]);
-}
 
 /** Every symlink below `dir` resolves (no snapshot links to a deleted blob). */
 export function brokenLinks(dir: string): string[] {

@@ -37,17 +37,6 @@ export function listTree(dir: string): string[] {
   return out.sort();
 }
 
-/** Disk usage of a tree like `du -B1 -s` (st_blocks x 512, hard links once, links not followed). */
-export function diskUsage(p: string, seen = new Set<string>()): number {
-  const st = fs.lstatSync(p);
-  const key = `${st.dev}:${st.ino}`;
-  if (seen.has(key)) return 0;
-  seen.add(key);
-  let total = st.blocks * 512;
-  if (st.isDirectory()) for (const name of fs.readdirSync(p)) total += diskUsage(path.join(p, name), seen);
-  return total;
-}
-
 // ---- HF Trainer -------------------------------------------------------------------------------
 
 export interface HfStateInput {

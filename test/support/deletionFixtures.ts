@@ -1,9 +1,9 @@
 // Real temp trees for deletion tests, and plans built from real lstat identities.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { DeletionPlan, DeletionTarget, TargetType } from '../../src/core/plan/types';
+import { tempFolder } from './tempFolder';
 
 export interface Sandbox {
   /** The temp folder holding everything (snapshot this). */
@@ -16,27 +16,15 @@ export interface Sandbox {
 }
 
 export function makeSandbox(prefix = 'mlds-exec-', base = os.tmpdir()): Sandbox {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(base, prefix)));
+  const { dir, cleanup } = tempFolder(prefix, base);
   const root = path.join(dir, 'root');
   const outside = path.join(dir, 'outside');
   fs.mkdirSync(root);
   fs.mkdirSync(outside);
   return {
     dir, root, outside,
-    cleanup: () => {
-      // Make everything removable again (tests chmod folders) before removing the sandbox.
-      try { chmodTree(dir); } catch { /* best effort */ }
-      // GNU rm: removes trees deeper than PATH_MAX, and never crosses into a mount left behind.
-      execFileSync('rm', ['-rf', '--one-file-system', '--', dir]);
-    },
+    cleanup,
   };
-}
-
-function chmodTree(p: string): void {
-  const st = fs.lstatSync(p);
-  if (!st.isDirectory()) return;
-  fs.chmodSync(p, 0o755);
-  for (const name of fs.readdirSync(p)) chmodTree(path.join(p, name));
 }
 
 /** Writes a file (creating parents) with `size` bytes of deterministic content, or the given text. */

@@ -7,7 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildHfHub, buildSharedStoreHub, type SharedStoreFixture } from '../support/cacheFixtures';
-import { scanCaches, tempDir } from '../support/cacheScan';
+import { scanCaches } from '../support/cacheScan';
+import { tempFolder } from '../support/tempFolder';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -19,7 +20,7 @@ describe('CLI: caches', function () {
   let fx: SharedStoreFixture;
   let env: Record<string, string>;
   beforeEach(() => {
-    ({ dir, cleanup } = tempDir('mlds-cli-caches-'));
+    ({ dir, cleanup } = tempFolder('mlds-cli-caches-'));
     home = path.join(dir, 'home');
     fx = buildSharedStoreHub(path.join(home, '.cache', 'huggingface', 'hub'));
     env = { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };

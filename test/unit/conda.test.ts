@@ -15,8 +15,10 @@ import {
   CONDA_CLEAN_PACKAGES_ID, CONDA_CLEAN_TARBALLS_ID, condaEnvItemId, condaPkgsItemId, CONDA_SHARED_WITH,
 } from '../../src/core/categories/conda/scanner';
 import { addSoftlinkedPackage, buildConda, KiB, type CondaFixture } from '../support/cacheFixtures';
-import { categoryOf, diskUsage, duTotal, itemById, planById, planForItems, scanCaches, sha256, tempDir } from '../support/cacheScan';
+import { categoryOf, itemById, planById, planForItems, scanCaches, sha256 } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { tempFolder } from '../support/tempFolder';
+import { duBytes } from '../support/diskUsage';
 
 interface Scene {
   dir: string;
@@ -28,7 +30,7 @@ interface Scene {
 }
 
 function buildScene(): Scene {
-  const { dir, cleanup } = tempDir('mlds-conda-');
+  const { dir, cleanup } = tempFolder('mlds-conda-');
   const home = path.join(dir, 'home');
   const outside = path.join(dir, 'outside');
   const conda = buildConda(home, outside);
@@ -121,7 +123,7 @@ describe('conda: discovery', () => {
   });
 
   it('finds a micromamba root (no base env) from MAMBA_ROOT_PREFIX and ~/.conda/envs', async () => {
-    const { dir, cleanup } = tempDir('mlds-mamba-');
+    const { dir, cleanup } = tempFolder('mlds-mamba-');
     try {
       const root = path.join(dir, 'mamba-root');
       fs.mkdirSync(path.join(root, 'pkgs'), { recursive: true });
@@ -140,7 +142,7 @@ describe('conda: discovery', () => {
 
 describe('conda: hostile environments.txt', () => {
   it('ignores HOME (or anything holding it) listed as an env, and relative or missing lines', async () => {
-    const { dir, cleanup } = tempDir('mlds-condatxt-');
+    const { dir, cleanup } = tempFolder('mlds-condatxt-');
     try {
       const home = path.join(dir, 'home');
       fs.mkdirSync(path.join(home, 'conda-meta'), { recursive: true });
@@ -180,8 +182,8 @@ describe('conda: scanning', () => {
     const other = group('conda-pkgs-other');
     assert.ok(other.children!.some((c) => c.path === scene.conda.notAPackage), 'a folder without info/ is not a package');
     assert.strictEqual(group('conda-tarballs').bytes, tarballs.reduce((s, t) => s + t.bytes, 0));
-    assert.strictEqual(group('conda-unused-packages').bytes, diskUsage(packages.oldpkg.path));
-    assert.strictEqual(pkgsItem().bytes, diskUsage(pkgs));
+    assert.strictEqual(group('conda-unused-packages').bytes, duBytes(packages.oldpkg.path));
+    assert.strictEqual(pkgsItem().bytes, duBytes(pkgs));
     assert.strictEqual(pkgsItem().children!.reduce((s, c) => s + c.bytes, 0), pkgsItem().bytes);
   });
 
@@ -206,8 +208,8 @@ describe('conda: scanning', () => {
       if (e.shared) assert.strictEqual(item.sharedWith, CONDA_SHARED_WITH);
     }
     const category = categoryOf(model, 'conda');
-    assert.strictEqual(category.bytes, duTotal([root, envs.external]), 'du -B1 over the install and the external env');
-    assert.strictEqual(category.apparentBytes, duTotal([root, envs.external], true), 'du -b');
+    assert.strictEqual(category.bytes, duBytes([root, envs.external]), 'du -B1 over the install and the external env');
+    assert.strictEqual(category.apparentBytes, duBytes([root, envs.external], true), 'du -b');
     assert.strictEqual(category.reclaimableBytes, group('conda-tarballs').bytes + group('conda-unused-packages').bytes);
   });
 
@@ -250,7 +252,7 @@ describe('conda: plans and deletion', () => {
   it('clean unused packages: what conda clean -p removes, nothing an env uses', async () => {
     const plan = await planById(model, CONDA_CLEAN_PACKAGES_ID, scene.env);
     const old = scene.conda.packages.oldpkg.path;
-    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.type, t.bytes]), [[old, 'dir', diskUsage(old)]]);
+    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.type, t.bytes]), [[old, 'dir', duBytes(old)]]);
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), [rel(old)]);
@@ -271,7 +273,7 @@ describe('conda: plans and deletion', () => {
     const apiHash = sha256(api);
     const plan = await planById(model, condaEnvItemId(web), scene.env);
     assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.root, t.type]), [[web, path.dirname(web), 'dir']]);
-    assert.strictEqual(plan.bytes, diskUsage(web) - 4 * KiB);
+    assert.strictEqual(plan.bytes, duBytes(web) - 4 * KiB);
     assert.strictEqual(plan.bytes, itemById(model, condaEnvItemId(web)).bytes);
     assert.ok(plan.warnings!.some((w) => /4\.1 kB in 1 file stay on disk/.test(w)));
     const before = snapshotTree(scene.dir);
@@ -284,7 +286,7 @@ describe('conda: plans and deletion', () => {
   it('an env outside every envs dir is removed inside its own parent folder', async () => {
     const { external } = scene.conda.envs;
     const plan = await planById(model, condaEnvItemId(external), scene.env);
-    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.root, t.bytes]), [[external, path.dirname(external), diskUsage(external)]]);
+    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.root, t.bytes]), [[external, path.dirname(external), duBytes(external)]]);
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), [rel(external)]);

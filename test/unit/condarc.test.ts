@@ -6,14 +6,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { condarcPkgsDirs } from '../../src/core/categories/conda/condarc';
 import { discoverConda } from '../../src/core/categories/conda/discover';
-import { tempDir } from '../support/cacheScan';
+import { tempFolder } from '../support/tempFolder';
+
 
 describe('conda: pkgs_dirs from .condarc', () => {
   let dir: string;
   let home: string;
   let cleanup: () => void;
   beforeEach(() => {
-    ({ dir, cleanup } = tempDir('mlds-condarc-'));
+    ({ dir, cleanup } = tempFolder('mlds-condarc-'));
     home = path.join(dir, 'home');
     fs.mkdirSync(path.join(home, '.config', 'conda'), { recursive: true });
   });

@@ -7,12 +7,13 @@ import { measureTargets } from '../../src/core/plan/freedBytes';
 import { buildPlan } from '../../src/core/plan/builder';
 import { writeRealFile } from '../integration/fixture';
 import { KiB } from '../support/cacheFixtures';
-import { ownBlocks, tempDir } from '../support/cacheScan';
+import { ownBlocks } from '../support/cacheScan';
+import { tempFolder } from '../support/tempFolder';
 
 describe('freed bytes', () => {
   let dir: string;
   let cleanup: () => void;
-  beforeEach(() => ({ dir, cleanup } = tempDir('mlds-freed-')));
+  beforeEach(() => ({ dir, cleanup } = tempFolder('mlds-freed-')));
   afterEach(() => cleanup());
 
   it('frees a hard-linked file only when every link is deleted, and counts it once', async () => {

@@ -15,16 +15,14 @@ import { listRepos, listWorkerPath } from '../../src/core/categories/huggingface
 import { createLimiter } from '../../src/core/limit';
 import type { ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan/types';
-import {
-  HF_PRUNE_ID, hfDatasetsDownloadsItemId, hfIncompleteItemId, hfRepoItemId, hfRevisionItemId,
-} from '../../src/core/categories/huggingface/scanner';
+import { HF_PRUNE_ID, hfDatasetsDownloadsItemId, hfIncompleteItemId, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/ids';
 import {
   buildHfDatasets, buildHfHub, buildHfXet, KiB, writeHfRepo, type HfHubFixture, type HfRepoFixture,
 } from '../support/cacheFixtures';
-import {
-  brokenLinks, categoryOf, diskUsage, duTotal, itemById, ownBlocks, planById, planForItems, scanCaches, sha256, tempDir,
-} from '../support/cacheScan';
+import { brokenLinks, categoryOf, itemById, ownBlocks, planById, planForItems, scanCaches, sha256 } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { tempFolder } from '../support/tempFolder';
+import { duBytes } from '../support/diskUsage';
 
 const DAY = 24 * 3600_000;
 
@@ -40,7 +38,7 @@ interface Scene {
 }
 
 function buildScene(now = Date.now()): Scene {
-  const { dir, cleanup } = tempDir('mlds-hf-');
+  const { dir, cleanup } = tempFolder('mlds-hf-');
   const home = path.join(dir, 'home');
   const hfHome = path.join(home, '.cache', 'huggingface');
   const hf = buildHfHub(path.join(hfHome, 'hub'), path.join(dir, 'outside'), now);
@@ -117,13 +115,13 @@ describe('hf: scanning the hub cache', () => {
       assert.strictEqual(item.fields!.repoType, repo.repoType);
       assert.strictEqual(item.fields!.repoId, repo.repoId);
       assert.strictEqual(item.label, repo.repoId);
-      assert.strictEqual(item.bytes, diskUsage(repo.path), repo.repoId);
+      assert.strictEqual(item.bytes, duBytes(repo.path), repo.repoId);
     }
     const category = categoryOf(model, 'huggingface');
     const roots = [scene.hubRoot, scene.datasets.root, scene.xet.root];
-    assert.strictEqual(category.bytes, roots.reduce((s, r) => s + diskUsage(r), 0));
-    assert.strictEqual(category.bytes, duTotal(roots), 'du -B1');
-    assert.strictEqual(category.apparentBytes, duTotal(roots, true), 'du -b');
+    assert.strictEqual(category.bytes, roots.reduce((s, r) => s + duBytes(r), 0));
+    assert.strictEqual(category.bytes, duBytes(roots), 'du -B1');
+    assert.strictEqual(category.apparentBytes, duBytes(roots, true), 'du -b');
     assert.strictEqual(category.items.reduce((s, i) => s + i.bytes, 0), category.bytes, 'items add up to the category');
     assert.deepStrictEqual(category.fields!.hubCache, scene.hubRoot);
   });
@@ -166,11 +164,11 @@ describe('hf: scanning the hub cache', () => {
   it('exclusiveBytes of a revision is what deleting it alone frees (snapshot, refs, blobs only it uses)', () => {
     const v = scene.hf.vision;
     const rev = (key: string) => itemById(model, revId(v, key)).fields!.exclusiveBytes;
-    assert.strictEqual(rev('main'), diskUsage(snapshotOf(v, 'main')) + ownBlocks(path.join(v.path, 'refs', 'main')));
-    assert.strictEqual(rev('pr1'), diskUsage(snapshotOf(v, 'pr1')) + ownBlocks(path.join(v.path, 'refs', 'refs', 'pr', '1')) + 12 * KiB);
-    assert.strictEqual(rev('old'), diskUsage(snapshotOf(v, 'old')) + 4 * KiB);
+    assert.strictEqual(rev('main'), duBytes(snapshotOf(v, 'main')) + ownBlocks(path.join(v.path, 'refs', 'main')));
+    assert.strictEqual(rev('pr1'), duBytes(snapshotOf(v, 'pr1')) + ownBlocks(path.join(v.path, 'refs', 'refs', 'pr', '1')) + 12 * KiB);
+    assert.strictEqual(rev('old'), duBytes(snapshotOf(v, 'old')) + 4 * KiB);
     // The only revision of a repo: deleting it takes the repo.
-    assert.strictEqual(itemById(model, revId(scene.hf.demo, 'pinned')).fields!.exclusiveBytes, diskUsage(scene.hf.demo.path));
+    assert.strictEqual(itemById(model, revId(scene.hf.demo, 'pinned')).fields!.exclusiveBytes, duBytes(scene.hf.demo.path));
   });
 
   it('lists interrupted downloads and unreferenced blobs, and last accessed / modified per repo', () => {
@@ -203,7 +201,7 @@ describe('hf: scanning the hub cache', () => {
       const item = itemById(model, hfRepoItemId(c.path));
       assert.deepStrictEqual(item.badges, ['corrupted']);
       assert.strictEqual(item.fields!.corruptCode, c.code);
-      assert.strictEqual(item.bytes, diskUsage(c.path));
+      assert.strictEqual(item.bytes, duBytes(c.path));
       assert.strictEqual(item.children, undefined);
     }
     assert.ok(model.warnings.some((w) => w.code === 'hf-not-a-repo' && w.path === scene.hf.notARepo));
@@ -232,16 +230,16 @@ describe('hf: scanning the hub cache', () => {
   it('shows the datasets cache with downloads/ and downloads/extracted/ apart, and the xet cache by folder', () => {
     const d = scene.datasets;
     const ds = categoryOf(model, 'huggingface').items.find((i) => i.kind === 'hf-datasets-cache')!;
-    assert.strictEqual(ds.bytes, diskUsage(d.root));
+    assert.strictEqual(ds.bytes, duBytes(d.root));
     const downloads = ds.children!.find((c) => c.kind === 'hf-datasets-downloads')!;
     const extracted = ds.children!.find((c) => c.kind === 'hf-datasets-extracted')!;
-    assert.strictEqual(downloads.bytes, diskUsage(d.downloads) - diskUsage(d.extracted));
-    assert.strictEqual(extracted.bytes, diskUsage(d.extracted));
+    assert.strictEqual(downloads.bytes, duBytes(d.downloads) - duBytes(d.extracted));
+    assert.strictEqual(extracted.bytes, duBytes(d.extracted));
     assert.ok(extracted.bytes >= d.extractedBytes);
     const folder = ds.children!.find((c) => c.path === d.datasetFolder)!;
-    assert.strictEqual(folder.bytes, diskUsage(d.datasetFolder));
+    assert.strictEqual(folder.bytes, duBytes(d.datasetFolder));
     const xet = categoryOf(model, 'huggingface').items.find((i) => i.kind === 'hf-xet-cache')!;
-    assert.strictEqual(xet.bytes, diskUsage(scene.xet.root));
+    assert.strictEqual(xet.bytes, duBytes(scene.xet.root));
     const endpoint = xet.children!.find((c) => c.path === scene.xet.endpoint)!;
     assert.deepStrictEqual(endpoint.children!.map((c) => c.label).sort(), ['chunk-cache', 'shard-cache']);
   });
@@ -288,8 +286,8 @@ describe('hf: plans and deletion', () => {
     const snapshot = snapshotOf(v, 'main');
     const ref = path.join(v.path, 'refs', 'main');
     assert.deepStrictEqual(targetsOf(plan), [[rel(scene, snapshot), 'dir'], [rel(scene, ref), 'file']]);
-    assert.deepStrictEqual(plan.targets.map((t) => t.bytes), [diskUsage(snapshot), ownBlocks(ref)]);
-    assert.strictEqual(plan.bytes, diskUsage(snapshot) + ownBlocks(ref));
+    assert.deepStrictEqual(plan.targets.map((t) => t.bytes), [duBytes(snapshot), ownBlocks(ref)]);
+    assert.strictEqual(plan.bytes, duBytes(snapshot) + ownBlocks(ref));
     assert.strictEqual(plan.bytes, itemById(model, revId(v, 'main')).fields!.exclusiveBytes);
     const before = snapshotTree(scene.dir);
     await execute(plan);
@@ -314,7 +312,7 @@ describe('hf: plans and deletion', () => {
     const got = targetsOf(plan);
     assert.deepStrictEqual(got.slice(0, 2).sort(), expected.slice(0, 2).sort());
     assert.deepStrictEqual(got.slice(2), expected.slice(2));
-    assert.strictEqual(plan.bytes, diskUsage(snapshotOf(v, 'main')) + diskUsage(snapshotOf(v, 'old')) + ownBlocks(path.join(v.path, 'refs', 'main')) + (16 + 4) * KiB);
+    assert.strictEqual(plan.bytes, duBytes(snapshotOf(v, 'main')) + duBytes(snapshotOf(v, 'old')) + ownBlocks(path.join(v.path, 'refs', 'main')) + (16 + 4) * KiB);
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), expected.map((e) => e[0]));
@@ -325,7 +323,7 @@ describe('hf: plans and deletion', () => {
     const v = scene.hf.vision;
     const plan = await planForItems(model, ['main', 'pr1', 'old'].map((k) => revId(v, k)), scene.env);
     assert.deepStrictEqual(targetsOf(plan), [[rel(scene, v.path), 'dir']]);
-    assert.strictEqual(plan.bytes, diskUsage(v.path));
+    assert.strictEqual(plan.bytes, duBytes(v.path));
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), [rel(scene, v.path)]);
@@ -337,7 +335,7 @@ describe('hf: plans and deletion', () => {
     const outsideHash = sha256(scene.hf.outsideTarget);
     const plan = await planForItems(model, [hfRepoItemId(corpus.path), hfRepoItemId(dangling.path)], scene.env);
     assert.deepStrictEqual(targetsOf(plan).map((t) => t[0]).sort(), [rel(scene, corpus.path), rel(scene, dangling.path)].sort());
-    assert.strictEqual(plan.bytes, diskUsage(corpus.path) + diskUsage(dangling.path));
+    assert.strictEqual(plan.bytes, duBytes(corpus.path) + duBytes(dangling.path));
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), [rel(scene, corpus.path), rel(scene, dangling.path)]);
@@ -355,7 +353,7 @@ describe('hf: plans and deletion', () => {
       [rel(scene, v.blobs.orphan.path), 'file'],
     ];
     assert.deepStrictEqual(targetsOf(plan), expected);
-    assert.strictEqual(plan.bytes, diskUsage(demo.path) + diskUsage(snapshotOf(v, 'old')) + (4 + 8 + 4) * KiB);
+    assert.strictEqual(plan.bytes, duBytes(demo.path) + duBytes(snapshotOf(v, 'old')) + (4 + 8 + 4) * KiB);
     assert.ok(plan.keep!.some((k) => k.path === downloading.path && /download may be in progress/.test(k.reason)));
     assert.ok(plan.keep!.some((k) => k.path === downloading.blobs.part.path));
     const before = snapshotTree(scene.dir);
@@ -432,7 +430,7 @@ describe('hf: plans and deletion', () => {
     const chunk = path.join(scene.xet.endpoint, 'chunk-cache');
     const xetPlan = await planForItems(model, [`huggingface:folder:${chunk}`], scene.env);
     assert.deepStrictEqual(targetsOf(xetPlan), [[rel(scene, chunk), 'dir']]);
-    assert.strictEqual(xetPlan.bytes, diskUsage(chunk));
+    assert.strictEqual(xetPlan.bytes, duBytes(chunk));
     const before = snapshotTree(scene.dir);
     await execute(plan);
     await execute(xetPlan);
@@ -442,7 +440,7 @@ describe('hf: plans and deletion', () => {
 
 describe('hf: @huggingface/hub scanCacheDir as a peer (not an oracle)', () => {
   it('undercounts nested snapshot folders and ignores nested refs where we do not', async () => {
-    const { dir, cleanup } = tempDir('mlds-hfpeer-');
+    const { dir, cleanup } = tempFolder('mlds-hfpeer-');
     try {
       const hubRoot = path.join(dir, 'hub');
       // A diffusers-style model: the weights live in subfolders of the snapshot.

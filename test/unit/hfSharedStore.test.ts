@@ -12,13 +12,13 @@ import { finishHfManifestEdits } from '../../src/core/categories/huggingface/man
 import { executePlan } from '../../src/core/executor';
 import type { Item, ScanModel } from '../../src/core/model';
 import type { DeletionPlan } from '../../src/core/plan/types';
-import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/scanner';
+import { HF_PRUNE_ID, hfRepoItemId, hfRevisionItemId } from '../../src/core/categories/huggingface/ids';
 import { hfStoreItemId } from '../../src/core/categories/huggingface/storeItems';
 import { buildSharedStoreHub, type SharedStoreFixture } from '../support/cacheFixtures';
-import {
-  brokenLinks, categoryOf, duTotal, itemById, planById, planForItems, scanCaches, tempDir,
-} from '../support/cacheScan';
+import { brokenLinks, categoryOf, itemById, planById, planForItems, scanCaches } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { tempFolder } from '../support/tempFolder';
+import { duBytes } from '../support/diskUsage';
 
 // ---- an independent model of huggingface_hub 2.x ------------------------------------------
 
@@ -85,7 +85,7 @@ describe('hf 2.x shared blob store', () => {
   }
 
   beforeEach(async () => {
-    ({ dir, cleanup } = tempDir('mlds-hf2-'));
+    ({ dir, cleanup } = tempFolder('mlds-hf2-'));
     const home = path.join(dir, 'home');
     hub = path.join(home, '.cache', 'huggingface', 'hub');
     fx = buildSharedStoreHub(hub);
@@ -106,14 +106,14 @@ describe('hf 2.x shared blob store', () => {
     }
     // The fixture's sizes are multiples of 4096: disk usage equals size for the payloads.
     const t = itemById(model, hfRepoItemId(tiny().path));
-    assert.strictEqual(t.fields!.sizeWithSharedBytes, duTotal([tiny().path]) + ['weights', 'cfg', 'prWeights', 'oldTok'].reduce((s, l) => s + fx.payloads[l].bytes, 0));
+    assert.strictEqual(t.fields!.sizeWithSharedBytes, duBytes([tiny().path]) + ['weights', 'cfg', 'prWeights', 'oldTok'].reduce((s, l) => s + fx.payloads[l].bytes, 0));
   });
 
   it('counts a payload two repos share once, in the store item, and shows it as shared in both repos', () => {
     const category = categoryOf(model, 'huggingface');
-    assert.strictEqual(category.bytes, duTotal([hub]));
+    assert.strictEqual(category.bytes, duBytes([hub]));
     const hubItems = category.items.filter((i) => i.path?.startsWith(hub));
-    assert.strictEqual(hubItems.reduce((s, i) => s + i.bytes, 0), duTotal([hub]), 'the items add up to the cache: nothing counted twice');
+    assert.strictEqual(hubItems.reduce((s, i) => s + i.bytes, 0), duBytes([hub]), 'the items add up to the cache: nothing counted twice');
     for (const r of [tiny(), fp16()]) {
       const item = itemById(model, hfRepoItemId(r.path));
       assert.strictEqual(item.sharedBytes, fx.payloads.weights.bytes);
@@ -134,7 +134,7 @@ describe('hf 2.x shared blob store', () => {
     const gone = [pr, path.join(tiny().path, 'refs', 'refs', 'pr', '1'), tiny().links.pw.path, ...payloadFiles('prWeights')];
     const plan = await planForItems(model, [hfRevisionItemId(tiny().path, tiny().revisions.pr.commit)], env);
     assert.deepStrictEqual(plan.targets.map((t) => rel(t.path)).sort(), gone.map(rel).sort());
-    assert.strictEqual(plan.bytes, duTotal(gone));
+    assert.strictEqual(plan.bytes, duBytes(gone));
     assert.ok(plan.bytes >= fx.payloads.prWeights.bytes);
     const item = itemById(model, hfRevisionItemId(tiny().path, tiny().revisions.pr.commit));
     assert.strictEqual(item.fields!.exclusiveBytes, plan.bytes, 'the scan told the same number');
@@ -149,7 +149,7 @@ describe('hf 2.x shared blob store', () => {
     const plan = await planForItems(model, [hfRepoItemId(fp16().path)], env);
     const gone = [fp16().path, ...payloadFiles('fp16cfg')];
     assert.deepStrictEqual(plan.targets.map((t) => rel(t.path)).sort(), gone.map(rel).sort());
-    assert.strictEqual(plan.bytes, duTotal(gone));
+    assert.strictEqual(plan.bytes, duBytes(gone));
     assert.ok(plan.keep!.some((k) => k.path === fx.payloads.fp16.path && /manifest/.test(k.reason)), 'the payload without manifest is kept, with the reason');
     const weightsManifest = fx.payloads.weights.manifest!;
     assert.deepStrictEqual(manifestLines(weightsManifest), [path.relative(hub, fp16().links.w.path), path.relative(hub, tiny().links.w.path)].sort());
@@ -169,7 +169,7 @@ describe('hf 2.x shared blob store', () => {
     const gone = [old, tiny().links.tok.path, ...payloadFiles('oldTok'), ...payloadFiles('orphan')];
     const plan = await planById(model, HF_PRUNE_ID, env);
     assert.deepStrictEqual(plan.targets.map((t) => rel(t.path)).sort(), gone.map(rel).sort());
-    assert.strictEqual(plan.bytes, duTotal(gone));
+    assert.strictEqual(plan.bytes, duBytes(gone));
     assert.strictEqual(categoryOf(model, 'huggingface').reclaimableBytes, plan.bytes, 'the scan told what prune frees');
     const before = snapshotTree(dir);
     await run(plan);
@@ -203,7 +203,7 @@ describe('hf 2.x shared blob store', () => {
     const group = store.children!.find((c) => c.kind === 'hf-store-unreferenced') as Item;
     const plan = await planForItems(model, [group.id], env);
     assert.deepStrictEqual(plan.targets.map((t) => t.path).sort(), payloadFiles('orphan').sort());
-    assert.strictEqual(plan.bytes, duTotal(payloadFiles('orphan')));
+    assert.strictEqual(plan.bytes, duBytes(payloadFiles('orphan')));
     await run(plan);
     assertHfReadsCache(hub);
   });

@@ -10,8 +10,10 @@ import { executePlan } from '../../src/core/executor';
 import type { ScanModel } from '../../src/core/model';
 import { isPipWheelName, PIP_PURGE_ID, pipFolderItemId } from '../../src/core/categories/pip/scanner';
 import { buildPip, type PipFixture } from '../support/cacheFixtures';
-import { categoryOf, diskUsage, duTotal, itemById, ownBlocks, planById, scanCaches, tempDir } from '../support/cacheScan';
+import { categoryOf, itemById, ownBlocks, planById, scanCaches } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { tempFolder } from '../support/tempFolder';
+import { duBytes } from '../support/diskUsage';
 
 interface PipInfo {
   /** Folders pip counts as its HTTP cache (23.3+ lists http-v2 and http, older pips only http). */
@@ -42,7 +44,7 @@ describe('pip', () => {
   let env: Record<string, string>;
   let model: ScanModel;
   beforeEach(async () => {
-    ({ dir, cleanup } = tempDir('mlds-pip-'));
+    ({ dir, cleanup } = tempFolder('mlds-pip-'));
     pip = buildPip(path.join(dir, 'pip-cache'));
     env = { HOME: path.join(dir, 'home'), PIP_CACHE_DIR: pip.root };
     model = await scanCaches(env, ['pip']);
@@ -58,12 +60,12 @@ describe('pip', () => {
 
   it('sizes http-v2/, http/ and wheels/ like du and counts their files as pip does', () => {
     const category = categoryOf(model, 'pip');
-    assert.strictEqual(category.bytes, duTotal([pip.root]));
-    assert.strictEqual(category.apparentBytes, duTotal([pip.root], true));
+    assert.strictEqual(category.bytes, duBytes([pip.root]));
+    assert.strictEqual(category.apparentBytes, duBytes([pip.root], true));
     for (const name of ['http-v2', 'http', 'wheels']) {
       const item = itemById(model, pipFolderItemId(path.join(pip.root, name)));
       assert.strictEqual(item.kind, 'pip-cache-folder');
-      assert.strictEqual(item.bytes, diskUsage(path.join(pip.root, name)), name);
+      assert.strictEqual(item.bytes, duBytes(path.join(pip.root, name)), name);
     }
     const selfcheck = itemById(model, pipFolderItemId(pip.selfcheck));
     assert.strictEqual(selfcheck.kind, 'folder');
@@ -80,13 +82,13 @@ describe('pip', () => {
     assert.strictEqual(ourHttpFiles, info.httpFiles, `HTTP files in ${info.httpDirs.join(', ')}`);
     assert.strictEqual(wheelsItem.fields!.wheels, info.wheels);
     assert.deepStrictEqual(info.listed, pip.wheels.map((w) => w.path).sort());
-    assert.strictEqual(category.reclaimableBytes, ['http-v2', 'http', 'wheels'].reduce((s, n) => s + diskUsage(path.join(pip.root, n)), 0));
+    assert.strictEqual(category.reclaimableBytes, ['http-v2', 'http', 'wheels'].reduce((s, n) => s + duBytes(path.join(pip.root, n)), 0));
   });
 
   it('purge deletes http-v2/, http/ and wheels/; pip then finds nothing; the rest stays', async () => {
     const plan = await planById(model, PIP_PURGE_ID, env);
     const folders = ['http-v2', 'http', 'wheels'].map((n) => path.join(pip.root, n));
-    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.type, t.bytes, t.root]), folders.map((f) => [f, 'dir', diskUsage(f), pip.root]));
+    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.type, t.bytes, t.root]), folders.map((f) => [f, 'dir', duBytes(f), pip.root]));
     assert.strictEqual(plan.bytes, categoryOf(model, 'pip').reclaimableBytes);
     const before = snapshotTree(dir);
     const report = await executePlan(plan);
@@ -122,7 +124,7 @@ describe('pip: where the cache is, by pip\'s own precedence (compared with the r
   let cleanup: () => void;
   let home: string;
   beforeEach(() => {
-    ({ dir, cleanup } = tempDir('mlds-pipcfg-'));
+    ({ dir, cleanup } = tempFolder('mlds-pipcfg-'));
     home = path.join(dir, 'home');
     fs.mkdirSync(home, { recursive: true });
   });

@@ -7,8 +7,10 @@ import { executePlan } from '../../src/core/executor';
 import type { ScanModel } from '../../src/core/model';
 import { TORCH_CLEAN_ID, torchCheckpointItemId, torchRepoItemId } from '../../src/core/categories/torch/scanner';
 import { buildTorch, type TorchFixture } from '../support/cacheFixtures';
-import { categoryOf, diskUsage, duTotal, itemById, planById, planForItems, scanCaches, tempDir } from '../support/cacheScan';
+import { categoryOf, itemById, planById, planForItems, scanCaches } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { tempFolder } from '../support/tempFolder';
+import { duBytes } from '../support/diskUsage';
 
 describe('torch hub', () => {
   let dir: string;
@@ -17,7 +19,7 @@ describe('torch hub', () => {
   let env: Record<string, string>;
   let model: ScanModel;
   beforeEach(async () => {
-    ({ dir, cleanup } = tempDir('mlds-torch-'));
+    ({ dir, cleanup } = tempFolder('mlds-torch-'));
     torch = buildTorch(path.join(dir, 'torch-home'));
     env = { HOME: path.join(dir, 'home'), TORCH_HOME: torch.torchHome };
     model = await scanCaches(env, ['torch']);
@@ -26,11 +28,11 @@ describe('torch hub', () => {
 
   it('lists repos and checkpoint files, sized like du', () => {
     const category = categoryOf(model, 'torch');
-    assert.strictEqual(category.bytes, duTotal([torch.hub]));
+    assert.strictEqual(category.bytes, duBytes([torch.hub]));
     assert.strictEqual(category.items.reduce((s, i) => s + i.bytes, 0), category.bytes, 'items add up');
     const repo = itemById(model, torchRepoItemId(torch.repo));
     assert.strictEqual(repo.kind, 'torch-repo');
-    assert.strictEqual(repo.bytes, diskUsage(torch.repo));
+    assert.strictEqual(repo.bytes, duBytes(torch.repo));
     for (const c of torch.checkpoints) {
       const item = itemById(model, torchCheckpointItemId(c.path));
       assert.deepStrictEqual([item.kind, item.bytes, item.reclaimable], ['torch-checkpoint', c.bytes, true]);
@@ -38,7 +40,7 @@ describe('torch hub', () => {
     const other = category.items.find((i) => i.kind === 'torch-other')!;
     assert.strictEqual(other.reclaimable, false);
     assert.ok(other.children!.some((c) => c.path === torch.trustedList));
-    assert.strictEqual(category.reclaimableBytes, diskUsage(torch.repo) + torch.checkpoints.reduce((s, c) => s + c.bytes, 0));
+    assert.strictEqual(category.reclaimableBytes, duBytes(torch.repo) + torch.checkpoints.reduce((s, c) => s + c.bytes, 0));
   });
 
   it('deletes chosen checkpoints', async () => {
@@ -64,7 +66,7 @@ describe('torch hub', () => {
 
 describe('torch hub: incomplete downloads', () => {
   it('a `.partial` download is an incomplete download, not a checkpoint (and can still be deleted)', async () => {
-    const { dir, cleanup } = tempDir('mlds-torch-partial-');
+    const { dir, cleanup } = tempFolder('mlds-torch-partial-');
     try {
       const torch = buildTorch(path.join(dir, 'torch-home'));
       // torch.hub.download_url_to_file writes `<file>.<uuid hex>.partial` and renames it when done.
@@ -79,7 +81,7 @@ describe('torch hub: incomplete downloads', () => {
       assert.match(item.label, /incomplete download/);
       assert.deepStrictEqual(items.filter((i) => i.kind === 'torch-checkpoint').map((i) => i.path).sort(), torch.checkpoints.map((c) => c.path).sort());
       const plan = await planForItems(model, [item.id], env);
-      assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.bytes]), [[partial, diskUsage(partial)]]);
+      assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.bytes]), [[partial, duBytes(partial)]]);
     } finally {
       cleanup();
     }

@@ -10,8 +10,10 @@ import { executePlan } from '../../src/core/executor';
 import type { ScanModel } from '../../src/core/model';
 import { UV_CLEAN_ID, uvEntryItemId } from '../../src/core/categories/uv/scanner';
 import { buildUv, type UvFixture } from '../support/cacheFixtures';
-import { categoryOf, diskUsage, duTotal, itemById, ownBlocks, planById, scanCaches, sha256, tempDir } from '../support/cacheScan';
+import { categoryOf, itemById, ownBlocks, planById, scanCaches, sha256 } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { tempFolder } from '../support/tempFolder';
+import { duBytes } from '../support/diskUsage';
 
 describe('uv', () => {
   let dir: string;
@@ -21,7 +23,7 @@ describe('uv', () => {
   let env: Record<string, string>;
   let model: ScanModel;
   beforeEach(async () => {
-    ({ dir, cleanup } = tempDir('mlds-uv-'));
+    ({ dir, cleanup } = tempFolder('mlds-uv-'));
     workspace = path.join(dir, 'project');
     uv = buildUv(path.join(dir, 'home', '.cache', 'uv'), path.join(workspace, '.venv'));
     env = { HOME: path.join(dir, 'home'), XDG_CACHE_HOME: path.join(dir, 'home', '.cache') };
@@ -33,17 +35,17 @@ describe('uv', () => {
 
   it('counts the cache like du and the venv without the files it shares with the cache', () => {
     const category = categoryOf(model, 'uv');
-    assert.strictEqual(category.bytes, diskUsage(uv.root));
-    assert.strictEqual(category.bytes, duTotal([uv.root]));
+    assert.strictEqual(category.bytes, duBytes(uv.root));
+    assert.strictEqual(category.bytes, duBytes([uv.root]));
     assert.strictEqual(category.items.reduce((s, i) => s + i.bytes, 0) + ownBlocks(uv.root), category.bytes);
-    assert.strictEqual(category.reclaimableBytes, diskUsage(uv.root) - ownBlocks(uv.root), 'at most the cache without its folder');
+    assert.strictEqual(category.reclaimableBytes, duBytes(uv.root) - ownBlocks(uv.root), 'at most the cache without its folder');
     assert.match(String(category.fields!.reclaimableMeans), /at most: 2 files are hard-linked/);
     const archive = itemById(model, uvEntryItemId(path.join(uv.root, 'archive-v0')));
     assert.strictEqual(archive.fields!.hardLinkedFiles, uv.linkedFromVenv.length);
     const ws = categoryOf(model, 'workspace');
     // Counted once across categories: uv + workspace = du over both.
-    assert.strictEqual(ws.bytes, diskUsage(workspace) - linkedBytes());
-    assert.strictEqual(ws.bytes + category.bytes, duTotal([uv.root, workspace]));
+    assert.strictEqual(ws.bytes, duBytes(workspace) - linkedBytes());
+    assert.strictEqual(ws.bytes + category.bytes, duBytes([uv.root, workspace]));
     const root = ws.items[0];
     assert.strictEqual(root.sharedBytes, linkedBytes());
   });
@@ -53,7 +55,7 @@ describe('uv', () => {
     const entries = fs.readdirSync(uv.root).sort().map((n) => path.join(uv.root, n));
     assert.deepStrictEqual(plan.targets.map((t) => t.path), entries);
     assert.ok(plan.targets.every((t) => t.root === uv.root));
-    assert.strictEqual(plan.bytes, diskUsage(uv.root) - ownBlocks(uv.root) - linkedBytes());
+    assert.strictEqual(plan.bytes, duBytes(uv.root) - ownBlocks(uv.root) - linkedBytes());
     assert.ok(plan.warnings!.some((w) => /24\.6 kB in 2 files stay on disk/.test(w)), JSON.stringify(plan.warnings));
     const hashes = uv.linkedFromVenv.map((l) => sha256(l.venvPath));
     const before = snapshotTree(dir);
@@ -68,7 +70,7 @@ describe('uv', () => {
   it('deletes one cache bucket', async () => {
     const bucket = path.join(uv.root, 'wheels-v5');
     const plan = await planById(model, uvEntryItemId(bucket), env);
-    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.type, t.bytes]), [[bucket, 'dir', diskUsage(bucket)]]);
+    assert.deepStrictEqual(plan.targets.map((t) => [t.path, t.type, t.bytes]), [[bucket, 'dir', duBytes(bucket)]]);
     const before = snapshotTree(dir);
     await executePlan(plan);
     assertOnlyRemoved(before, snapshotTree(dir), [path.relative(dir, bucket)]);
@@ -78,7 +80,7 @@ describe('uv', () => {
 describe('uv: where the cache is (uv\'s precedence)', () => {
   let dir: string;
   let cleanup: () => void;
-  beforeEach(() => { ({ dir, cleanup } = tempDir('mlds-uvcfg-')); });
+  beforeEach(() => { ({ dir, cleanup } = tempFolder('mlds-uvcfg-')); });
   afterEach(() => cleanup());
 
   const write = (p: string, text: string) => { fs.mkdirSync(path.dirname(p), { recursive: true }); fs.writeFileSync(p, text); return p; };

@@ -5,7 +5,6 @@
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { SharedInodeSet } from '../../src/core/walker/inodeSet';
 import { namesToRegExp } from '../../src/core/walker/nameGlob';
@@ -16,6 +15,7 @@ import { walkUnit } from '../../src/core/walker/walkUnit';
 import { walk, Walker } from '../../src/core/walker/walker';
 import { UNPRIVILEGED_GID, UNPRIVILEGED_UID } from '../support/unprivileged';
 import { walkAsNobody } from '../support/walkPlans';
+import { removeTempFolder, tempFolder } from '../support/tempFolder';
 
 // ---------------------------------------------------------------------------------------------
 // Independent measurements
@@ -57,16 +57,8 @@ function sandbox(): string {
   sandboxes.push(dir);
   return dir;
 }
-function makeTempDir(): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mlds-walker-')));
-  fs.chmodSync(dir, 0o755);
-  return dir;
-}
-function removeTempDir(dir: string): void {
-  // Tests chmod folders; make them removable, then let GNU rm handle deep trees and mounts left behind.
-  spawnSync('chmod', ['-R', 'u+rwx', dir]);
-  execFileSync('rm', ['-rf', '--one-file-system', '--', dir]);
-}
+const makeTempDir = () => tempFolder('mlds-walker-').dir;
+const removeTempDir = removeTempFolder;
 function removeSandboxes(): void {
   for (const dir of sandboxes) removeTempDir(dir);
   sandboxes = [];

@@ -1,5 +1,9 @@
 // Name patterns for the walker's `collect` option: shell globs over one path segment (`*`, `?`,
 // `[abc]`, `[!abc]`, `{a,b}`), compiled once per walk into one anchored RegExp.
+// Written here rather than with picomatch.makeRe because picomatch (2.3) reads the same patterns
+// differently: `[!a]` becomes the class "! or a" (not "anything but a") and `(c)` a regex group,
+// so a user's `checkpoint_[!t]*` or `run(1)*` setting would match other names
+// (test/unit/walker.test.ts, "name globs", pins the shell meaning).
 
 function globPart(glob: string): string {
   let out = '';

@@ -4,7 +4,7 @@
 // active conda env, an item the scan no longer has); then hand it to the Reclaimer (one modal
 // confirmation with the exact bytes -> progress -> summary -> rescan).
 import * as os from 'os';
-import * as vscode from 'vscode';
+import { withCancellableProgress } from '../cancellableProgress';
 import { PlanRefusedError } from '../../core/plan/builder';
 import { planForIds } from '../../core/categories/planFor';
 import type { ScanModel } from '../../core/model';
@@ -29,13 +29,7 @@ export async function runCachePlan(
   let plan: DeletionPlan | undefined;
   const controller = new AbortController();
   try {
-    plan = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ML Disk Space: ${what}: measuring what it frees…`, cancellable: true },
-      (_progress, token) => {
-        token.onCancellationRequested(() => controller.abort());
-        return make(controller.signal);
-      },
-    );
+    plan = await withCancellableProgress(`ML Disk Space: ${what}: measuring what it frees…`, (signal) => make(signal), controller);
   } catch (err) {
     if (controller.signal.aborted) {
       s.log.info(`${what}: cancelled while measuring; nothing was deleted`);

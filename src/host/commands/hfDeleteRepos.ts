@@ -1,7 +1,7 @@
 // ML Disk Space: Hugging Face: Delete Repo(s)… — whole repo folders of the hub cache (every
 // revision, blob and ref; corrupted repos too): the selected repos, or a quick pick from the palette.
 import { planHfDeleteRepos } from '../../core/categories/huggingface/plans';
-import { HF_CATEGORY_ID } from '../../core/categories/huggingface/scanner';
+import { HF_CATEGORY_ID } from '../../core/categories/huggingface/ids';
 import { lastScanWith } from '../caches/lastScan';
 import { runCachePlan } from '../caches/runCachePlan';
 import { pickCacheItems, selectedCacheItems } from '../caches/selection';

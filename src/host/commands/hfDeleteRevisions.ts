@@ -2,7 +2,7 @@
 // repos), or a quick pick from the palette. Frees only the blobs no remaining revision links to;
 // every revision of a repo selected -> the whole repo. Deletion order as huggingface_hub does it.
 import { planHfDeleteRevisions } from '../../core/categories/huggingface/plans';
-import { HF_CATEGORY_ID } from '../../core/categories/huggingface/scanner';
+import { HF_CATEGORY_ID } from '../../core/categories/huggingface/ids';
 import { lastScanWith } from '../caches/lastScan';
 import { runCachePlan } from '../caches/runCachePlan';
 import { pickCacheItems, selectedCacheItems } from '../caches/selection';

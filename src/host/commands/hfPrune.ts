@@ -3,7 +3,7 @@
 // `hf cache prune` selection). A blob written within mlDiskSpace.activeRunMinutes is kept: a
 // download may be writing it.
 import { planHfPrune } from '../../core/categories/huggingface/plans';
-import { HF_CATEGORY_ID } from '../../core/categories/huggingface/scanner';
+import { HF_CATEGORY_ID } from '../../core/categories/huggingface/ids';
 import { lastScanWith } from '../caches/lastScan';
 import { planContextOf, runCachePlan } from '../caches/runCachePlan';
 import { selectedCacheItems } from '../caches/selection';

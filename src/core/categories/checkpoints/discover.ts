@@ -75,11 +75,44 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   const { settings, signal } = options;
   const warn = (w: ScanWarning) => options.warn?.({ category: CHECKPOINTS_CATEGORY_ID, ...w });
   const roots = [...new Set(options.roots.map((r) => path.resolve(r)))];
-  const caches = cacheFolders(options.env ?? {}, options.homeDir ?? '');
-  const looseEnabled = Number.isFinite(settings.looseWeightMinBytes) && settings.looseWeightMinBytes >= 0;
   const result: CheckpointScan = { runs: [], loose: [], claimedPaths: [], cancelled: false };
+  const cancelled = () => ({ ...result, cancelled: true });
 
-  // 1. Find the candidates (sized already when found by a walk).
+  const found = await findAll(options, roots, warn);
+  if (!found) return cancelled();
+  options.progress?.(`Checkpoints: sorting ${found.length} candidates into runs`);
+  const candidates = outermost(classified(found));
+  const { runDirs, checkpointCandidates } = groupIntoRuns(candidates);
+  const loose = await looseWeights(candidates, runDirs, settings, signal);
+  if (!loose) return cancelled();
+  const nodes = await sizeCandidates([...checkpointCandidates, ...loose], options, warn);
+  if (!nodes) return cancelled();
+
+  const checkpoints = await checkpointsOf(checkpointCandidates, nodes, warn);
+  for (const c of loose) {
+    const node = nodes.get(c.path)!;
+    if (node.type !== 'file') continue;
+    result.loose.push({ path: c.path, root: c.root, name: c.name, dev: node.dev, ino: node.ino, type: 'file', bytes: node.bytes, apparentBytes: node.apparentBytes, modifiedMs: node.mtimeMs });
+    result.claimedPaths.push(node.path);
+  }
+  result.claimedPaths.push(...await claimedCheckpointPaths(checkpointCandidates, checkpoints, nodes));
+  // last.ckpt links name a checkpoint: mark it (it is kept).
+  await resolveLinks(checkpoints);
+
+  const runs = await analyseRuns(checkpoints, options, new Set(nodes.keys()));
+  if (!runs) return cancelled();
+  for (const run of runs) {
+    for (const p of run.problems) warn({ message: `${run.label}: ${p}`, path: run.path, code: 'checkpoint-metadata' });
+    result.runs.push(run);
+  }
+  result.runs.sort((a, b) => b.bytes - a.bytes);
+  result.loose.sort((a, b) => b.bytes - a.bytes);
+  return result;
+}
+
+/** Checkpoint and weight-file candidates by name, sized already when a walk found them; undefined when cancelled. */
+async function findAll(options: DiscoverOptions, roots: string[], warn: (w: ScanWarning) => void): Promise<FoundEntry[] | undefined> {
+  const { settings, signal } = options;
   const ownWalk = (collect: CollectOption, excludePaths: string[]) => {
     options.progress?.('Checkpoints: looking in the workspace folders');
     return options.walker.walk(roots, {
@@ -91,25 +124,33 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     });
   };
   const found = await findCandidates({
-    roots, settings, cacheFolders: caches, signal,
+    roots, settings, cacheFolders: cacheFolders(options.env ?? {}, options.homeDir ?? ''), signal,
     walk: options.sharedWalk ? () => options.sharedWalk!() : ownWalk,
     progress: (message, foldersRead, currentPath) => options.progress?.(message, foldersRead === undefined ? undefined : { files: 0, dirs: foldersRead, bytes: 0, currentPath: currentPath ?? '' }),
     onError: (dir, code) => warn({ message: `cannot read ${dir}: ${code}`, path: dir, code }),
   });
-  if (found.cancelled || signal?.aborted) return { ...result, cancelled: true };
-  options.progress?.(`Checkpoints: sorting ${found.entries.length} candidates into runs`);
+  return found.cancelled || signal?.aborted ? undefined : found.entries;
+}
+
+/** Each path once, with what it is; entries of no format of ours dropped. */
+function classified(entries: FoundEntry[]): Candidate[] {
   const seen = new Map<string, Candidate>();
-  for (const e of found.entries) {
+  for (const e of entries) {
     if (seen.has(e.path)) continue;
     const format = classify(e);
     if (format !== 'skip') seen.set(e.path, { ...e, format });
   }
+  return [...seen.values()];
+}
 
-  // 2. Checkpoint folders own everything below them (DeepSpeed global_step*/ inside checkpoint-N/ …).
-  const checkpointDirs = new Set([...seen.values()].filter((c) => c.kind === 'dir').map((c) => c.path));
-  const candidates = [...seen.values()].filter((c) => !ancestorIn(c.path, checkpointDirs, c.root));
+// Checkpoint folders own everything below them (DeepSpeed global_step* folders inside checkpoint-N/ …).
+function outermost(candidates: Candidate[]): Candidate[] {
+  const checkpointDirs = new Set(candidates.filter((c) => c.kind === 'dir').map((c) => c.path));
+  return candidates.filter((c) => !ancestorIn(c.path, checkpointDirs, c.root));
+}
 
-  // 3. Checkpoints group by folder into runs; one nameless .ckpt file alone in a folder is a loose weight file.
+/** Checkpoints group by folder into runs; one nameless .ckpt file alone in a folder is a loose weight file. */
+function groupIntoRuns(candidates: Candidate[]): { runDirs: Set<string>; checkpointCandidates: Candidate[] } {
   const byParent = new Map<string, Candidate[]>();
   for (const c of candidates) {
     if (c.format === 'loose') continue;
@@ -124,33 +165,39 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     list[0].format = 'loose';
     byParent.delete(dir);
   }
-  const runDirs = new Set(byParent.keys());
-  const checkpointCandidates = [...byParent.values()].flat();
+  return { runDirs: new Set(byParent.keys()), checkpointCandidates: [...byParent.values()].flat() };
+}
 
-  // 4. Loose weights: large files in no run (not inside a checkpoint, not beside one).
+/** Loose weights: large files in no run (not inside a checkpoint, not beside one); undefined when cancelled. */
+async function looseWeights(candidates: Candidate[], runDirs: Set<string>, settings: ScanSettings, signal?: AbortSignal): Promise<Candidate[] | undefined> {
   const loose: Candidate[] = [];
-  if (looseEnabled) {
-    for (const c of candidates) {
-      if (c.format !== 'loose' || runDirs.has(path.dirname(c.path))) continue;
-      // A walked file's size is in its node, unless a hard link elsewhere already counted it (size 0 there).
-      if (c.node && !c.node.hardLinkedFiles) {
-        if (c.node.type === 'file' && c.node.apparentBytes >= settings.looseWeightMinBytes) loose.push(c);
-        continue;
-      }
-      try {
-        const st = await fsp.lstat(c.path);
-        if (st.isFile() && st.size >= settings.looseWeightMinBytes) loose.push(c);
-      } catch {
-        // vanished since the glob
-      }
-      if (signal?.aborted) return { ...result, cancelled: true };
+  if (!(Number.isFinite(settings.looseWeightMinBytes) && settings.looseWeightMinBytes >= 0)) return loose;
+  for (const c of candidates) {
+    if (c.format !== 'loose' || runDirs.has(path.dirname(c.path))) continue;
+    // A walked file's size is in its node, unless a hard link elsewhere already counted it (size 0 there).
+    if (c.node && !c.node.hardLinkedFiles) {
+      if (c.node.type === 'file' && c.node.apparentBytes >= settings.looseWeightMinBytes) loose.push(c);
+      continue;
     }
+    try {
+      const st = await fsp.lstat(c.path);
+      if (st.isFile() && st.size >= settings.looseWeightMinBytes) loose.push(c);
+    } catch {
+      // vanished since the glob
+    }
+    if (signal?.aborted) return undefined;
   }
+  return loose;
+}
 
-  // 5. Size what the finding did not (fast-glob finds; links are not walked: lstat measures them below).
+/**
+ * The walked node of each candidate: found by the walk, or walked now (fast-glob finds without
+ * sizing). Links are not walked: lstat measures them later. Undefined when cancelled.
+ */
+async function sizeCandidates(candidates: Candidate[], options: DiscoverOptions, warn: (w: ScanWarning) => void): Promise<Map<string, WalkNode> | undefined> {
   const nodes = new Map<string, WalkNode>();
   const unsized: Candidate[] = [];
-  for (const c of [...checkpointCandidates, ...loose]) {
+  for (const c of candidates) {
     if (c.kind === 'symlink') continue;
     if (c.node) nodes.set(c.path, c.node);
     else unsized.push(c);
@@ -158,41 +205,44 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   if (unsized.length) {
     options.progress?.(`Checkpoints: sizing ${unsized.length} checkpoints and weight files`);
     const walk = await options.walker.walk(unsized.map((c) => c.path), {
-      signal, topN: CHECKPOINT_TOP_N, detailDepth: 2,
+      signal: options.signal, topN: CHECKPOINT_TOP_N, detailDepth: 2,
       onProgress: (p) => options.progress?.('Checkpoints: sizing', p),
     });
     reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
-    if (walk.cancelled || signal?.aborted) return { ...result, cancelled: true };
+    if (walk.cancelled || options.signal?.aborted) return undefined;
     unsized.forEach((c, i) => nodes.set(c.path, walk.roots[i]));
   }
+  return nodes;
+}
 
-  // 6. Checkpoints and loose weights from the walked nodes.
+async function checkpointsOf(candidates: Candidate[], nodes: Map<string, WalkNode>, warn: (w: ScanWarning) => void): Promise<Checkpoint[]> {
   const checkpoints: Checkpoint[] = [];
-  for (const c of checkpointCandidates) {
+  for (const c of candidates) {
     const cp = c.kind === 'symlink' ? await linkCheckpoint(c) : nodeCheckpoint(c, nodes.get(c.path)!);
     if (cp) checkpoints.push(cp);
     else warn({ message: `${c.path} vanished or changed during the scan`, path: c.path, code: 'ENOENT' });
   }
-  for (const c of loose) {
-    const node = nodes.get(c.path)!;
-    if (node.type !== 'file') continue;
-    result.loose.push({ path: c.path, root: c.root, name: c.name, dev: node.dev, ino: node.ino, type: 'file', bytes: node.bytes, apparentBytes: node.apparentBytes, modifiedMs: node.mtimeMs });
-    result.claimedPaths.push(node.path);
-  }
-  for (const c of checkpointCandidates) {
+  return checkpoints;
+}
+
+/** The paths the category accounts for, as the workspace walk meets them (so it skips them). */
+async function claimedCheckpointPaths(candidates: Candidate[], checkpoints: Checkpoint[], nodes: Map<string, WalkNode>): Promise<string[]> {
+  const claimed: string[] = [];
+  for (const c of candidates) {
     const node = nodes.get(c.path);
-    if (node && node.type !== 'other') result.claimedPaths.push(node.path);
-    else if (c.kind === 'symlink' && c.node && checkpoints.some((cp) => cp.path === c.path)) result.claimedPaths.push(c.node.path);
+    if (node && node.type !== 'other') claimed.push(node.path);
+    else if (c.kind === 'symlink' && c.node && checkpoints.some((cp) => cp.path === c.path)) claimed.push(c.node.path);
     // Links found by fast-glob: claim them where the workspace walk (roots resolved) meets them.
     else if (c.kind === 'symlink' && checkpoints.some((cp) => cp.path === c.path)) {
-      result.claimedPaths.push(path.join(await fsp.realpath(path.dirname(c.path)).catch(() => path.dirname(c.path)), c.name));
+      claimed.push(path.join(await fsp.realpath(path.dirname(c.path)).catch(() => path.dirname(c.path)), c.name));
     }
   }
+  return claimed;
+}
 
-  // 7. last.ckpt links name a checkpoint: mark it (it is kept).
-  await resolveLinks(checkpoints);
-
-  // 8. Runs.
+/** Checkpoints grouped by folder into runs, each analysed (best, forecast, activity); undefined when cancelled. */
+async function analyseRuns(checkpoints: Checkpoint[], options: DiscoverOptions, walkedPaths: Set<string>): Promise<Run[] | undefined> {
+  const { settings, signal } = options;
   const runs = new Map<string, Checkpoint[]>();
   for (const cp of checkpoints) {
     const list = runs.get(cp.runPath) ?? [];
@@ -201,7 +251,6 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   }
   const greaterIsBetter = options.greaterIsBetter ?? DEFAULT_GREATER_IS_BETTER;
   const available = options.availableBytes ?? defaultAvailableBytes;
-  const walkedPaths = new Set(nodes.keys());
   // Runs are independent: their few reads (logs, trainer_state.json, statfs) overlap.
   const limit = createLimiter(16);
   let analysed = 0;
@@ -222,15 +271,8 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     analysing();
     return run;
   })));
-  if (signal?.aborted) return { ...result, cancelled: true };
-  for (const run of built) {
-    if (!run) continue;
-    for (const p of run.problems) warn({ message: `${run.label}: ${p}`, path: run.path, code: 'checkpoint-metadata' });
-    result.runs.push(run);
-  }
-  result.runs.sort((a, b) => b.bytes - a.bytes);
-  result.loose.sort((a, b) => b.bytes - a.bytes);
-  return result;
+  if (signal?.aborted) return undefined;
+  return built.filter((r): r is Run => !!r);
 }
 
 /**

@@ -10,7 +10,8 @@ import type { ScanModel } from '../../model';
 import { isHfFriendlyId, resolveHfFriendlyId } from './friendlyIds';
 import { planHfDeleteRepos, planHfDeleteRevisions, planHfLooseBlobs, planHfPrune, planHfStoreOrphans } from './plans';
 import { hfReportLines } from './reportText';
-import { HF_CATEGORY_ID, HF_CATEGORY_LABEL, HF_PRUNE_ID, scanHuggingface } from './scanner';
+import { scanHuggingface } from './scanner';
+import { HF_CATEGORY_ID, HF_CATEGORY_LABEL, HF_PRUNE_ID } from './ids';
 
 type Group = 'repos' | 'revisions' | 'loose' | 'store' | 'entries';
 

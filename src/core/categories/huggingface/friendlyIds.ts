@@ -5,7 +5,7 @@
 // Translated into the scan's item ids before planning; an ambiguous or unknown name is refused.
 
 import type { Item, ScanModel } from '../../model';
-import { HF_CATEGORY_ID } from './scanner';
+import { HF_CATEGORY_ID } from './ids';
 
 export class FriendlyIdError extends Error {}
 

@@ -9,7 +9,7 @@ import { formatCount } from '../../format';
 import { findItem, type Item, type ScanModel } from '../../model';
 import type { DeletionPlan } from '../../plan/types';
 import type { PlanContext } from '../../plan/context';
-import { recentDownloadMs, HF_CATEGORY_ID } from './scanner';
+import { recentDownloadMs, HF_CATEGORY_ID } from './ids';
 import { parseHfRepo } from './parseRepo';
 import { readManifest, readSharedStore, storeReferences, type SharedStore } from './sharedStore';
 import { orphanPayloads, payloadFiles, storeDecision, type StoreDecision } from './storeStrategy';
