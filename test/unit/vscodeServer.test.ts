@@ -15,7 +15,9 @@ import { parseExtensionFolderName } from '../../src/core/categories/vscode-serve
 import { localPathOfUri } from '../../src/core/categories/vscode-server/workspaceStorage';
 import { KIND, VSCODE_SERVER_CLEAN_ID, vscodeServerItemId } from '../../src/core/categories/vscode-server/scanner';
 import { CURRENT_APP_ROOT_VAR } from '../../src/core/categories/vscode-server/roots';
-import { categoryOf, duTotal, itemById, planById, planForItems, scanCaches, tempDir } from '../support/cacheScan';
+import { categoryOf, itemById, planById, planForItems, scanCaches } from '../support/cacheScan';
+import { duBytes } from '../support/diskUsage';
+import { tempFolder } from '../support/tempFolder';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 
 const DAY = 24 * 3600 * 1000;
@@ -205,7 +207,7 @@ describe('VS Code Server', () => {
   let busy: ChildProcess;
   let model: ScanModel;
   before(async () => {
-    ({ dir, cleanup } = tempDir('mlds-vscs-'));
+    ({ dir, cleanup } = tempFolder('mlds-vscs-'));
     f = buildFixture(dir);
     env = { HOME: f.home, [CURRENT_APP_ROOT_VAR]: f.appRoot };
     // A real process whose working folder lies inside one build, as a running server's would.
@@ -219,19 +221,19 @@ describe('VS Code Server', () => {
 
   it('sizes every folder like du -sB1, bytes once across both install folders', () => {
     const c = categoryOf(model, 'vscode-server');
-    assert.strictEqual(c.bytes, duTotal([f.server, f.cursor]));
-    assert.strictEqual(c.apparentBytes, duTotal([f.server, f.cursor], true));
+    assert.strictEqual(c.bytes, duBytes([f.server, f.cursor]));
+    assert.strictEqual(c.apparentBytes, duBytes([f.server, f.cursor], true));
     for (const install of c.items) {
       assert.strictEqual(install.children!.reduce((s, i) => s + i.bytes, 0), install.bytes, `${install.label}: rows add up`);
     }
     // The two builds share one hard-linked file: together they are du's total of both, once.
     const pair = [itemById(model, vscodeServerItemId(KIND.build, f.oldBuild)), itemById(model, vscodeServerItemId(KIND.build, f.newerBuild))];
-    assert.strictEqual(pair[0].bytes + pair[1].bytes, duTotal([f.oldBuild, f.newerBuild]));
+    assert.strictEqual(pair[0].bytes + pair[1].bytes, duBytes([f.oldBuild, f.newerBuild]));
     for (const p of [f.busyBuild, f.currentBuild, f.newerCli, f.cursorBuild, f.extReplacedByJson, f.extObsolete, ...f.oldLogs, ...f.goneStorage]) {
       const kind = p === f.newerCli ? KIND.cli : p.includes('/extensions/') ? KIND.extension : p.includes('/logs/') ? KIND.log : p.includes('workspaceStorage') ? KIND.storage : KIND.build;
-      assert.strictEqual(itemById(model, vscodeServerItemId(kind, p)).bytes, duTotal([p]), p);
+      assert.strictEqual(itemById(model, vscodeServerItemId(kind, p)).bytes, duBytes([p]), p);
     }
-    assert.strictEqual(c.reclaimableBytes, duTotal(offeredPaths(f)), 'reclaimable = du of the offered folders');
+    assert.strictEqual(c.reclaimableBytes, duBytes(offeredPaths(f)), 'reclaimable = du of the offered folders');
   });
 
   it('offers exactly the old builds, superseded extensions, VSIXs, old logs and storage of deleted folders', () => {
@@ -280,7 +282,7 @@ describe('VS Code Server: deleting', () => {
   let f: Fixture;
   let env: Record<string, string>;
   beforeEach(() => {
-    ({ dir, cleanup } = tempDir('mlds-vscs-del-'));
+    ({ dir, cleanup } = tempFolder('mlds-vscs-del-'));
     f = buildFixture(dir);
     env = { HOME: f.home, [CURRENT_APP_ROOT_VAR]: f.appRoot };
   });
@@ -292,7 +294,7 @@ describe('VS Code Server: deleting', () => {
     // The busy build is free in this test (no process): it is offered too.
     const expected = [...offeredPaths(f), f.busyBuild].sort();
     assert.deepStrictEqual(plan.targets.map((t) => t.path).sort(), expected);
-    assert.strictEqual(plan.bytes, duTotal(expected));
+    assert.strictEqual(plan.bytes, duBytes(expected));
     assert.ok(plan.warnings?.some((w) => /downloads its server again/.test(w)));
     const before = snapshotTree(dir);
     const report = await executePlan(plan);
@@ -352,7 +354,7 @@ describe('VS Code Server: names and URIs', () => {
 describe('VS Code Server: hostile files', () => {
   it('a FIFO, a link to /dev/zero or a huge file among its JSON files is a warning, never a hang', async function () {
     this.timeout(30000);
-    const { dir, cleanup } = tempDir('mlds-vscs-hostile-');
+    const { dir, cleanup } = tempFolder('mlds-vscs-hostile-');
     try {
       const f = buildFixture(dir);
       const ext = path.join(f.server, 'extensions');
@@ -387,7 +389,7 @@ describe('VS Code Server: hostile files', () => {
 
 describe('VS Code Server: where it is', () => {
   it('finds the folder VSCODE_AGENT_FOLDER names, and counts ~/.vscode-server once when it names that', async () => {
-    const { dir, cleanup } = tempDir('mlds-vscs-agent-');
+    const { dir, cleanup } = tempFolder('mlds-vscs-agent-');
     try {
       const home = path.join(dir, 'home');
       const agent = path.join(dir, 'scratch', 'vscs');
@@ -396,7 +398,7 @@ describe('VS Code Server: where it is', () => {
       const model = await scanCaches({ HOME: home, VSCODE_AGENT_FOLDER: agent }, ['vscode-server']);
       const c = categoryOf(model, 'vscode-server');
       assert.deepStrictEqual(c.items.map((i) => i.path), [agent, path.join(home, '.vscode-server')]);
-      assert.strictEqual(c.bytes, duTotal([agent, path.join(home, '.vscode-server')]));
+      assert.strictEqual(c.bytes, duBytes([agent, path.join(home, '.vscode-server')]));
       for (const b of [agentBuild, homeBuild]) assert.strictEqual(itemById(model, vscodeServerItemId(KIND.build, b)).reclaimable, true);
       const same = await scanCaches({ HOME: home, VSCODE_AGENT_FOLDER: path.join(home, '.vscode-server') }, ['vscode-server']);
       assert.deepStrictEqual(categoryOf(same, 'vscode-server').items.map((i) => i.path), [path.join(home, '.vscode-server')]);
@@ -406,7 +408,7 @@ describe('VS Code Server: where it is', () => {
   });
 
   it('is absent when no server folder exists', async () => {
-    const { dir, cleanup } = tempDir('mlds-vscs-none-');
+    const { dir, cleanup } = tempFolder('mlds-vscs-none-');
     try {
       const model = await scanCaches({ HOME: dir }, ['vscode-server']);
       assert.ok(!model.categories.some((c) => c.id === 'vscode-server'));
