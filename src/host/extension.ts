@@ -5,6 +5,7 @@ import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ActivationTimings, MlDiskSpaceApi } from './api';
 import { condaProtectedPaths } from '../core/categories/conda/plans';
+import { CURRENT_APP_ROOT_VAR } from '../core/categories/vscode-server/roots';
 import { CheckpointWatcher } from './checkpointWatcher';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';
@@ -33,7 +34,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
   let config: HostConfig = readConfig();
   const getConfig = () => config;
   const workspaceRoots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  const env = process.env;
+  // The server build this window runs on (vscode.env.appRoot) is never offered for deletion.
+  const env: Record<string, string | undefined> = { ...process.env, [CURRENT_APP_ROOT_VAR]: vscode.env.appRoot };
   const homeDir = env.HOME || os.homedir();
   void vscode.commands.executeCommand('setContext', 'mlDiskSpace.hasModel', false);
 

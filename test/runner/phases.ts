@@ -9,6 +9,7 @@ import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo } from '../integration/fixt
 import { Phase } from './harness';
 import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
+import { addVscodeServerFolders } from './vscodeServerFolders';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 import { EXTENSION_ID } from '../support/extensionId';
 export { EXTENSION_ID } from '../support/extensionId';
@@ -90,6 +91,7 @@ export const uiTreePhase: Phase = {
     const ws = partInfo<WorkspaceItemsInfo>(ctx.fixture, 'workspaceItems');
     const treeShot = path.join(ctx.repoRoot, '.test-artifacts', 'tree.png');
     fs.rmSync(treeShot, { force: true }); // never leave a stale picture behind a failed run
+    ctx.log(`fixture: ${addVscodeServerFolders(ctx.fixture)}`);
     const server = await ctx.startServer();
     // A development window on the repo's extension, without a test suite.
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });

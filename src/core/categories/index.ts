@@ -12,6 +12,7 @@ import { ollamaCategory } from './ollama/descriptor';
 import { pipCategory } from './pip/descriptor';
 import { torchCategory } from './torch/descriptor';
 import { uvCategory } from './uv/descriptor';
+import { vscodeServerCategory } from './vscode-server/descriptor';
 import { workspaceCategory } from './workspace/descriptor';
 
 export const CATEGORIES: readonly CategoryDescriptor[] = [
@@ -21,6 +22,7 @@ export const CATEGORIES: readonly CategoryDescriptor[] = [
   huggingfaceCategory,
   torchCategory,
   ollamaCategory,
+  vscodeServerCategory,
   checkpointsCategory,
   dockerCategory,
   workspaceCategory,

@@ -55,8 +55,11 @@ export function sortForTree<T extends Sortable>(list: readonly T[], sortBy: Sort
   }
 }
 
-/** Kinds listed in the order their scanner gave (a run's checkpoints: by step), whatever sortBy is. */
-const OWN_ORDER_KINDS = new Set(['checkpoint', 'checkpoint-link']);
+/**
+ * Kinds listed in the order their scanner gave, whatever sortBy is: a run's checkpoints (by step),
+ * VS Code Server builds and log folders (oldest first).
+ */
+const OWN_ORDER_KINDS = new Set(['checkpoint', 'checkpoint-link', 'vscode-server-build', 'vscode-server-cli', 'vscode-server-log']);
 
 export function keepsOwnOrder(list: readonly { kind?: string }[]): boolean {
   return list.length > 0 && list.every((i) => i.kind !== undefined && OWN_ORDER_KINDS.has(i.kind));
