@@ -7,10 +7,12 @@ import { idBelongsTo } from './descriptor';
 import { checkpointsCategory } from './checkpoints/descriptor';
 import { condaCategory } from './conda/descriptor';
 import { dockerCategory } from './docker/descriptor';
+import { gpuCachesCategory } from './gpu-caches/descriptor';
 import { huggingfaceCategory } from './huggingface/descriptor';
 import { pipCategory } from './pip/descriptor';
 import { torchCategory } from './torch/descriptor';
 import { uvCategory } from './uv/descriptor';
+import { wandbCategory } from './wandb/descriptor';
 import { workspaceCategory } from './workspace/descriptor';
 
 export const CATEGORIES: readonly CategoryDescriptor[] = [
@@ -19,6 +21,8 @@ export const CATEGORIES: readonly CategoryDescriptor[] = [
   pipCategory,
   huggingfaceCategory,
   torchCategory,
+  wandbCategory,
+  gpuCachesCategory,
   checkpointsCategory,
   dockerCategory,
   workspaceCategory,
