@@ -19,7 +19,8 @@ const COMMAND_USAGE: Record<string, string> = {
       Prints what purging a cache or an item (an id from 'scan --json') would delete and free;
       deletes only with --yes (and, for a training run in progress, only with --include-active). IDs: huggingface:prune, conda:tarballs, conda:unused-packages,
       conda:clean, pip:purge, uv:clean, torch:clean, docker:dangling-images, docker:unused-images,
-      docker:stopped-containers, docker:unused-volumes, docker:build-cache, shm:leftovers.`,
+      docker:stopped-containers, docker:unused-volumes, docker:build-cache, shm:leftovers,
+      wandb:cache, wandb:media, gpu-caches:clean, gpu-caches:<triton|cuda|inductor|torch-kernels|torch-extensions|vllm>.`,
   plan: `  ml-disk-space plan retention [--keep-best K] [--include-active] PATH... [--json]
       The checkpoints a keep-best-K-and-last policy would delete under PATHs. Deletes nothing.
       Runs in progress are left alone unless --include-active.`,

@@ -16,6 +16,7 @@ import { parseRunFolderName, syncStateOf } from '../../src/core/categories/wandb
 import {
   WANDB_CACHE_PURGE_ID, WANDB_MEDIA_PURGE_ID, wandbMediaItemId, wandbRunItemId,
 } from '../../src/core/categories/wandb/scanner';
+import { runCli } from '../support/runCli';
 import { buildWandb, type WandbFixture } from '../support/wandbFixtures';
 import { categoryOf, duTotal, itemById, ownBlocks, planById, planContext, scanCaches, tempDir } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
@@ -173,5 +174,30 @@ describe('W&B category', () => {
     const category = categoryOf(m, 'wandb');
     assert.deepStrictEqual(category.fields?.runDirs, [w.runDirs[0]]);
     assert.strictEqual(category.bytes, duTotal([w.cacheDir, w.dataDir, w.runDirs[0]]));
+  });
+});
+
+describe('W&B from the CLI', function () {
+  this.timeout(120_000);
+  it('purge of a run never synced: --yes alone deletes nothing and says why; with --include-active it goes', async () => {
+    const { dir, cleanup } = tempDir('mlds-wandb-cli-');
+    try {
+      const w = buildWandb(dir);
+      const env = { PATH: process.env.PATH ?? '', HOME: w.home };
+      const id = wandbRunItemId(w.runs.unsynced.path);
+      const before = snapshotTree(dir);
+      const refused = await runCli(['purge', id, '--yes'], { env, cwd: w.workspace });
+      assert.strictEqual(refused.status, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stdout, /never synced/);
+      assert.match(refused.stdout, /Nothing was deleted/);
+      assertOnlyRemoved(before, snapshotTree(dir), []);
+      const help = await runCli(['purge', '--help'], { env });
+      for (const p of ['wandb:cache', 'wandb:media', 'gpu-caches:clean']) assert.ok(help.stdout.includes(p), help.stdout);
+      const done = await runCli(['purge', id, '--yes', '--include-active'], { env, cwd: w.workspace });
+      assert.strictEqual(done.status, 0, done.stdout + done.stderr);
+      assertOnlyRemoved(before, snapshotTree(dir), [path.relative(dir, w.runs.unsynced.path)]);
+    } finally {
+      cleanup();
+    }
   });
 });
