@@ -55,9 +55,10 @@ function run(dir: string, name: string, o: { offline: boolean; synced?: boolean;
   return { path: p, media };
 }
 
-export function buildWandb(root: string, now = Date.now()): WandbFixture {
-  const home = path.join(root, 'home');
-  const workspace = path.join(root, 'project');
+/** The scene under `root` (root/home, root/project), or in the given HOME and workspace folder. */
+export function buildWandb(root: string, now = Date.now(), at?: { home: string; workspace: string }): WandbFixture {
+  const home = at?.home ?? path.join(root, 'home');
+  const workspace = at?.workspace ?? path.join(root, 'project');
   writeTextFile(path.join(workspace, 'train.py'), 'import wandb\nwandb.init()\n');
   writeRealFile(path.join(workspace, 'data', 'train.bin'), 64 * KiB);
   const wandbDir = path.join(workspace, 'wandb');
@@ -85,7 +86,7 @@ export function buildWandb(root: string, now = Date.now()): WandbFixture {
   const staging = path.join(dataDir, 'artifacts', 'staging');
   writeRealFile(path.join(staging, 'tmpx7_model.safetensors'), 32 * KiB);
   writeRealFile(path.join(staging, 'tmpq2_eval.json'), 4 * KiB);
-  setTreeTimes(root, now - 5 * DAY);
+  for (const p of [workspace, cacheDir, dataDir]) setTreeTimes(p, now - 5 * DAY);
   // Written a minute ago: wandb may still be logging to it.
   const active = run(wandbDir, 'run-20261203_093000-act00001', { offline: false, mediaKiB: 8 });
   setTreeTimes(active.path, now - 60_000);
@@ -103,3 +104,4 @@ export function buildWandb(root: string, now = Date.now()): WandbFixture {
     env: { HOME: home },
   };
 }
+

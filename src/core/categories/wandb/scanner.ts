@@ -69,6 +69,11 @@ function otherRow(node: WalkNode, items: Item[], id: string, label: string, chil
   return row;
 }
 
+/** `~/project/wandb` for a folder in HOME (the full path stays in the row's path and tooltip). */
+function homeRelative(p: string, home: string): string {
+  return home && home !== '/' && isSameOrInside(p, home) ? `~${p.slice(home.length)}` : p;
+}
+
 interface RunRow { item: Item; state: SyncState; inProgress: boolean; mediaBytes: number }
 
 function runRow(node: WalkNode, runsDir: string, ctx: ScanContext): RunRow | undefined {
@@ -89,9 +94,9 @@ function runRow(node: WalkNode, runsDir: string, ctx: ScanContext): RunRow | und
     m.description = state === 'not-synced' ? t('not synced: the only copy') : t('also on the W&B server');
     item.children = [m];
   }
-  const parts = [
-    state === 'not-synced' ? t('not synced') + (logs === 0 ? ` (${t('no .wandb log')})` : '') : state === 'synced' ? t('offline, synced') : t('online'),
-  ];
+  // "not synced" alone in its part: the tree shows it once, as the badge.
+  const parts = [state === 'not-synced' ? t('not synced') : state === 'synced' ? t('offline, synced') : t('online')];
+  if (state === 'not-synced' && logs === 0) parts.push(t('no .wandb log'));
   if (mediaBytes) parts.push(t('media {0}', formatBytes(mediaBytes)));
   if (node.mtimeMs) parts.push(formatAge(node.mtimeMs, ctx.now));
   item.description = parts.join(' · ');
@@ -159,7 +164,7 @@ export async function scanWandb(ctx: ScanContext): Promise<CategoryResult | unde
     const group = nodeToItem(node, WANDB_CATEGORY_ID, false);
     group.id = `${WANDB_CATEGORY_ID}:runs:${dir}`;
     group.kind = 'wandb-runs';
-    group.label = dir;
+    group.label = homeRelative(dir, ctx.homeDir);
     group.children = sortBySizeDesc(other ? [...runs, other] : runs);
     const notSynced = runs.filter((r) => r.badges?.includes(NOT_SYNCED_BADGE)).length;
     unsynced += notSynced;
