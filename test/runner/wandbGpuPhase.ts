@@ -16,7 +16,7 @@ const CACHE_LABELS = ['Triton kernel cache', 'CUDA JIT cache (ComputeCache)', 'P
 
 export const uiWandbGpuPhase: Phase = {
   name: 'ui-wandb-gpu',
-  description: 'W&B and GPU compile caches in the tree: not-synced run, six caches, screenshot; Delete from Cache… on the unsynced run shows the loss and is cancelled',
+  description: 'W&B and GPU compile caches in the tree: not-synced run, six caches, screenshot; category-row cleans (GPU clean confirmed once, cancelled); Delete from Cache… on the unsynced run shows the loss and is cancelled',
   timeoutMs: 3 * 60_000,
   fixtureParts: ['fakeHome', 'wandbGpuCaches'],
   async run(ctx) {
@@ -62,15 +62,39 @@ export const uiWandbGpuPhase: Phase = {
     await page.locator(SEL.sideBar).screenshot({ path: treeShot });
     checks.push(`screenshot ${treeShot}`);
 
+    // The category rows offer their one-step cleans.
+    const menu = page.locator('.context-view .monaco-menu');
+    const menuOf = async (label: string) => {
+      await labelled(label).click({ button: 'right' });
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      const entries = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map(oneLine).filter(Boolean);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+      checks.push(`context menu of ${label}: ${entries.join(' | ')}`);
+      return entries;
+    };
+    if (!(await menuOf('GPU compile caches')).includes('Clean GPU Compile Caches')) throw new Error('no Clean GPU Compile Caches on the category row');
+    const wandbMenu = await menuOf('Weights & Biases');
+    for (const e of ['Clean wandb Artifact Cache', 'Delete Media of Synced wandb Runs']) if (!wandbMenu.includes(e)) throw new Error(`no ${e} on the W&B row: ${wandbMenu.join(' | ')}`);
+
+    // Clean GPU Compile Caches: one confirmation for the six caches; Cancel.
+    await runCommand(page, 'ML Disk Space: Clean GPU Compile Caches');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const cleanSaid = oneLine(await dialog.innerText());
+    checks.push(`dialog: "${cleanSaid.slice(0, 300)}…"`);
+    if (!cleanSaid.includes('Clean the GPU compile caches')) throw new Error(`unexpected dialog: ${cleanSaid}`);
+    await dialog.locator('.monaco-button', { hasText: exactly('Cancel') }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    for (const d of Object.values(scene.gpu.dirs)) if (!fs.readdirSync(d).length) throw new Error(`Cancel emptied ${d}`);
+
     // Delete from Cache… on the run never synced: the modal says what is lost; Cancel.
     await labelled(unsynced).click({ button: 'right' });
-    const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
     const entry = menu.locator('.action-label', { hasText: 'Delete from Cache…' }).first();
     await entry.hover();
     await entry.click();
     if (!(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await page.keyboard.press('Enter');
-    const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     const said = oneLine(await dialog.innerText());
     checks.push(`dialog: "${said.slice(0, 500)}${said.length > 500 ? '…' : ''}"`);
