@@ -107,6 +107,7 @@ describe('W&B category', () => {
     assert.deepStrictEqual(plan.targets.map((t) => t.path).sort(), [...expected].sort());
     assert.strictEqual(plan.bytes, duTotal(expected));
     assert.ok(plan.keep?.some((k) => k.path === w.runs.active.media), JSON.stringify(plan.keep));
+    for (const r of [w.runs.unsynced, w.runs.noLog]) assert.ok(plan.keep?.some((k) => k.path === r.media && /never synced/.test(k.reason)), JSON.stringify(plan.keep));
     const before = snapshotTree(dir);
     const report = await executePlan(plan);
     assert.strictEqual(report.bytesFreed, plan.bytes);

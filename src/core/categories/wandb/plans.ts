@@ -77,7 +77,7 @@ async function addMedia(draft: Draft, item: Item, parent: Item | undefined, aske
   const run = String(item.fields?.run ?? path.dirname(path.dirname(item.path!)));
   const offline = parent?.fields?.offline === true || path.basename(run).startsWith('offline-');
   if ((await syncStateNow(run, offline)) === 'not-synced') {
-    if (asked === 'purge') return;
+    if (asked === 'purge') { draft.keep.push({ path: item.path!, reason: t('the run was never synced: this is the only copy') }); return; }
     throw new PlanRefusedError(t('{0} belongs to a run that was never synced: its media is the only copy (delete the run on its own to drop it)', item.path!));
   }
   if (parent?.badges?.includes(IN_PROGRESS_BADGE)) {
