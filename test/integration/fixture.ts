@@ -19,6 +19,7 @@ import * as path from 'path';
 import { mlCachesHome } from './cachesFixture';
 import { checkpointScene } from './checkpointsFixture';
 import { dockerEngine } from './dockerFixture';
+import { wandbGpuScene } from './wandbGpuFixture';
 
 export const FIXTURE_ENV_VAR = 'MLDS_FIXTURE';
 
@@ -157,6 +158,8 @@ export const ON_REQUEST_PARTS: Record<string, FixturePart> = {
   checkpointScene,
   /** HF, conda, pip, uv and torch caches in the fake HOME, with the environment pointing at them (test/support/cacheFixtures.ts). */
   mlCaches: mlCachesHome,
+  /** W&B cache, staging and run folders (one never synced) and the six GPU compile caches (test/support/wandbFixtures.ts). */
+  wandbGpuCaches: wandbGpuScene,
 };
 
 /** Every default part, in build order. Parts are independent; the name is the key in `parts`. */

@@ -13,11 +13,12 @@ import { uiCheckpointsPhase } from './checkpointsPhase';
 import { uiDockerPhase } from './dockerPhase';
 import { uiNotificationsPhase } from './notificationsPhase';
 import { uiHeadroomPhase } from './headroomPhase';
+import { uiWandbGpuPhase } from './wandbGpuPhase';
 import { extensionTestsPhase, uiTreePhase, vsixPhase } from './phases';
 import { loadTools } from './tools';
 
 /** In run order. Add a phase here (see phases.ts). */
-export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase, uiCheckpointsPhase, uiHeadroomPhase, uiNotificationsPhase];
+export const PHASES: Phase[] = [extensionTestsPhase, vsixPhase, uiTreePhase, uiChartPhase, uiDockerPhase, uiCheckpointsPhase, uiHeadroomPhase, uiNotificationsPhase, uiWandbGpuPhase];
 
 interface PhaseReport {
   name: string;

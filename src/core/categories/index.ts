@@ -7,12 +7,14 @@ import { idBelongsTo } from './descriptor';
 import { checkpointsCategory } from './checkpoints/descriptor';
 import { condaCategory } from './conda/descriptor';
 import { dockerCategory } from './docker/descriptor';
+import { gpuCachesCategory } from './gpu-caches/descriptor';
 import { huggingfaceCategory } from './huggingface/descriptor';
 import { ollamaCategory } from './ollama/descriptor';
 import { pipCategory } from './pip/descriptor';
 import { torchCategory } from './torch/descriptor';
 import { uvCategory } from './uv/descriptor';
 import { vscodeServerCategory } from './vscode-server/descriptor';
+import { wandbCategory } from './wandb/descriptor';
 import { workspaceCategory } from './workspace/descriptor';
 
 export const CATEGORIES: readonly CategoryDescriptor[] = [
@@ -23,6 +25,8 @@ export const CATEGORIES: readonly CategoryDescriptor[] = [
   torchCategory,
   ollamaCategory,
   vscodeServerCategory,
+  wandbCategory,
+  gpuCachesCategory,
   checkpointsCategory,
   dockerCategory,
   workspaceCategory,

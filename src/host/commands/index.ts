@@ -8,6 +8,9 @@ import { cacheCleanTorchCommand } from './cacheCleanTorch';
 import { cacheCleanUvCommand } from './cacheCleanUv';
 import { cacheDeleteItemsCommand } from './cacheDeleteItems';
 import { cacheDeleteTorchItemsCommand } from './cacheDeleteTorchItems';
+import { gpuCachesCleanCommand } from './gpuCachesClean';
+import { wandbCleanCacheCommand } from './wandbCleanCache';
+import { wandbDeleteMediaCommand } from './wandbDeleteMedia';
 import { checkpointDeleteCommand } from './checkpointDelete';
 import { condaCleanPackagesCommand } from './condaCleanPackages';
 import { condaCleanTarballsCommand } from './condaCleanTarballs';
@@ -70,6 +73,9 @@ export const COMMANDS: CommandSpec[] = [
   cacheDeleteTorchItemsCommand,
   cacheCleanTorchCommand,
   cacheDeleteItemsCommand,
+  gpuCachesCleanCommand,
+  wandbCleanCacheCommand,
+  wandbDeleteMediaCommand,
   dockerPruneDanglingImagesCommand,
   dockerPruneUnusedImagesCommand,
   dockerPruneStoppedContainersCommand,
