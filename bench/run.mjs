@@ -13,7 +13,8 @@
 // tool's wall time relative to ours. These machines are noisy: read the ratios.
 // --cold drops the page cache before every timed run (needs root), for the cold-cache ratios.
 //
-// Cases are a table (CASES below); other benchmarks add theirs there: { id, label, root(), tools(root) }.
+// Cases are a table (CASES below); other benchmarks add theirs there: { id, label, root(), tools(root) },
+// or { id, run() } for one that measures on its own (the deletion case: bench/delete.mjs).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { createRequire } from 'module';
@@ -31,7 +32,7 @@ const RUNS = Math.max(1, Number(flag('--runs', '5')));
 const WORKER_COUNTS = flag('--workers', '').split(',').filter(Boolean);
 const WORKERS = WORKER_COUNTS[0];
 const COLD = args.includes('--cold');
-const WANTED_CASES = flag('--cases', 'ml-tree,usr,hf,hf-flat,conda').split(',');
+const WANTED_CASES = flag('--cases', 'ml-tree,usr,hf,hf-flat,conda,delete').split(',');
 const WANTED_TOOLS = flag('--tools', 'ours,ours-default,walker,du,gdu').split(',');
 const CACHE = path.resolve(process.env.MLDS_BENCH_DIR ?? path.join(repo, 'bench', '.cache'));
 const CLI = path.join(repo, 'dist', 'cli.js');
@@ -190,6 +191,18 @@ export const CASES = [
     root: async () => path.join(cachedFixture('conda-home', (dir) => largeCacheTrees().buildLargeCondaRoot(path.join(dir, 'miniconda3'))), 'miniconda3'),
     tools: (root) => cacheTools(path.dirname(root), root, 'conda'),
   },
+  {
+    // Deletes: bench/delete.mjs runs inside the sandbox, on throwaway trees of its own.
+    id: 'delete',
+    run: () => {
+      const r = spawnSync('bash', [path.join(repo, 'test', 'sandbox', 'run-sandboxed.sh'), process.execPath, path.join(repo, 'bench', 'delete.mjs'), '--runs', String(RUNS)], {
+        cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
+      });
+      const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+      if (r.status !== 0 || !line) throw new Error(`bench/delete.mjs failed (${r.status})`);
+      return JSON.parse(line);
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -294,7 +307,7 @@ async function main() {
   fs.mkdirSync(CACHE, { recursive: true });
   await bundleWalker();
   const results = [];
-  for (const c of CASES.filter((x) => WANTED_CASES.includes(x.id))) results.push(await runCase(c));
+  for (const c of CASES.filter((x) => WANTED_CASES.includes(x.id))) results.push(c.run ? await c.run() : await runCase(c));
   const out = path.join(CACHE, 'results');
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
