@@ -45,6 +45,26 @@ describe('adversarial: the remover in its worker thread', () => {
     assert.strictEqual(fs.readdirSync(path.join(box.outside, 'moved-away')).length, 20, 'the moved folder was not followed either');
   });
 
+  it('names that are not valid UTF-8, or hold U+FFFD itself, inside the target: all removed, the rest untouched', async () => {
+    const ckpt = path.join(box.root, 'checkpoint-7');
+    const sub = path.join(ckpt, 'shards');
+    writeFile(path.join(sub, 'ok.bin'), 100);
+    writeFile(path.join(ckpt, 'replacement-\ufffd-char.bin'), 100);
+    // Latin-1 bytes (not UTF-8) as a file name and as a folder name holding a file.
+    const bytes = (dir: string, name: string) => Buffer.concat([Buffer.from(dir + '/'), Buffer.from(name, 'latin1')]);
+    fs.writeFileSync(bytes(sub, 'caf\xe9.bin'), 'x');
+    fs.mkdirSync(bytes(ckpt, 'd\xe9j\xe0'));
+    fs.writeFileSync(Buffer.concat([bytes(ckpt, 'd\xe9j\xe0'), Buffer.from('/inner.bin')]), 'y');
+    writeFile(path.join(box.root, 'keep', 'model.safetensors'), 100);
+    const plan = planFromWalk(await walk([box.root], { topN: 100, detailDepth: 6 }), box.root, [ckpt]);
+    const before = snapshotTree(box.dir);
+    const report = await executePlan(plan);
+    // 3 files and 2 folders inside the named folders, the text-named file, the checkpoint itself.
+    assert.deepStrictEqual([report.outcomes[0].status, report.outcomes[0].removedEntries], ['deleted', 7], JSON.stringify(report.outcomes[0]));
+    assert.ok(!fs.existsSync(ckpt));
+    assertOnlyRemoved(before, snapshotTree(box.dir), [path.relative(box.dir, ckpt)]);
+  });
+
   it('a worker that cannot start: one clear error, nothing deleted', async () => {
     const ckpt = path.join(box.root, 'checkpoint-1');
     writeFile(path.join(ckpt, 'model.safetensors'), 1000);

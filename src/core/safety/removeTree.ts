@@ -13,7 +13,7 @@
 // waits there until the main thread has seen it (treeRemover.ts).
 import { lstatSync, readdirSync, rmdirSync, unlinkSync, type Dirent, type Stats } from 'fs';
 import { joinDisplay } from './dirHandle';
-import { entryOf, SyncDir, type DirRef } from './syncDirHandle';
+import { entryOf, SyncDir, type DirRef, type EntryName } from './syncDirHandle';
 
 export interface EntryError {
   path: string;
@@ -47,10 +47,11 @@ export interface RemoveHooks {
   /** Checked before every entry: true stops the deletion there. */
   cancelled(): boolean;
   /**
-   * Called after each entry removed (the runner throttles and may pause here); `displayPath()`
-   * builds the entry's path, only when the runner reports it (a string per entry costs).
+   * Called after each entry removed (the runner throttles and may pause here): entry `name` of
+   * folder `dir` (display paths), or folder `dir` itself when `name` is undefined. The path is
+   * joined only when the runner reports it: a string per entry costs.
    */
-  removed(displayPath: () => string): void;
+  removed(dir: string, name?: EntryName): void;
 }
 
 export interface RemoveResult {
@@ -90,9 +91,9 @@ class Run {
     this.errors.push({ path, code: code ?? e?.code ?? 'EUNKNOWN', message: withPath(e?.message ?? String(err), path) });
   }
 
-  removed(display: string, name?: Buffer): void {
+  removed(display: string, name?: EntryName): void {
     this.removedEntries++;
-    this.hooks.removed(name ? () => joinDisplay(display, name) : () => display);
+    this.hooks.removed(display, name);
   }
 }
 
@@ -100,7 +101,7 @@ class Run {
  * Removes folder `name` of `parent`, which an lstat just before showed as `seen` (a folder),
  * synchronously (meant for a worker thread: treeRemover.ts runs it there).
  */
-export function removeTreeSync(parent: DirRef, name: Buffer, seen: Pick<Stats, 'dev' | 'ino'>, ctx: RemoveGuards, hooks: RemoveHooks): RemoveResult {
+export function removeTreeSync(parent: DirRef, name: EntryName, seen: Pick<Stats, 'dev' | 'ino'>, ctx: RemoveGuards, hooks: RemoveHooks): RemoveResult {
   const run = new Run(ctx, hooks);
   const complete = removeDir(run, parent, name, seen);
   return { complete, removedEntries: run.removedEntries, errors: run.errors, errorCount: run.errorCount, cancelled: run.cancelled };
@@ -113,7 +114,17 @@ export function withPath(message: string, displayPath: string): string {
 
 const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
-function removeDir(run: Run, parent: DirRef, name: Buffer, seen: Pick<Stats, 'dev' | 'ino'>): boolean {
+/**
+ * The entries of a folder, named as text (cheaper to pass to every fs call) unless a name is not
+ * valid UTF-8 (decoding shows U+FFFD): then the folder is listed again with names as bytes.
+ */
+function listEntries(base: Buffer): Dirent<EntryName>[] {
+  const entries = readdirSync(base, { withFileTypes: true });
+  for (const e of entries) if (e.name.includes('\ufffd')) return readdirSync(base, { encoding: 'buffer', withFileTypes: true });
+  return entries;
+}
+
+function removeDir(run: Run, parent: DirRef, name: EntryName, seen: Pick<Stats, 'dev' | 'ino'>): boolean {
   const display = joinDisplay(parent.displayPath, name);
   if (run.cancelled) return false;
   if (seen.dev !== run.ctx.rootDev || run.ctx.mountPoints?.has(display)) {
@@ -142,16 +153,16 @@ function removeDir(run: Run, parent: DirRef, name: Buffer, seen: Pick<Stats, 'de
   }
   let complete = true;
   try {
-    let entries: Dirent<Buffer>[];
+    let entries: Dirent<EntryName>[];
     try {
-      entries = readdirSync(dir.base, { encoding: 'buffer', withFileTypes: true });
+      entries = listEntries(dir.base);
     } catch (err) {
       run.fail(display, err);
       return false;
     }
-    const folders: { name: Buffer; st: Stats }[] = [];
+    const folders: { name: EntryName; st: Stats }[] = [];
     /** lstat of a folder entry: its device and inode are checked again when it is opened. */
-    const queueFolder = (entryName: Buffer, entry: Buffer): 'queued' | 'not-a-folder' | 'gone' | 'failed' => {
+    const queueFolder = (entryName: EntryName, entry: string | Buffer): 'queued' | 'not-a-folder' | 'gone' | 'failed' => {
       try {
         const st = lstatSync(entry);
         if (!st.isDirectory()) return 'not-a-folder';
@@ -213,7 +224,7 @@ function removeDir(run: Run, parent: DirRef, name: Buffer, seen: Pick<Stats, 'de
   }
 }
 
-function mountedNow(run: Run, parent: DirRef, name: Buffer): boolean {
+function mountedNow(run: Run, parent: DirRef, name: EntryName): boolean {
   if (run.ctx.rootMountId === undefined) return false;
   const id = SyncDir.mountIdAt(parent, name);
   return id !== undefined && id !== run.ctx.rootMountId;

@@ -4,14 +4,17 @@
 // thread has handled it: whatever the caller does on progress (show it, cancel) happens between
 // two entries, exactly as it would with a remover on its own thread.
 import { parentPort } from 'worker_threads';
+import { joinDisplay } from './dirHandle';
 import { removeTreeSync } from './removeTree';
+import { textOf } from './syncDirHandle';
 import { SLOT_ACK, SLOT_CANCEL, type FromRemoveWorker, type RemoveRequest } from './removeTreeProtocol';
 
 const post = (message: FromRemoveWorker) => parentPort!.postMessage(message);
 
 function remove(req: RemoveRequest): void {
   const shared = new Int32Array(req.shared);
-  const parent = { base: Buffer.from(req.parentBase), displayPath: req.parentDisplay, anchored: req.parentAnchored };
+  const base = Buffer.from(req.parentBase);
+  const parent = { base, baseText: textOf(base), displayPath: req.parentDisplay, anchored: req.parentAnchored };
   let lastReport = Date.now();
   const result = removeTreeSync(
     parent,
@@ -20,12 +23,12 @@ function remove(req: RemoveRequest): void {
     { rootDev: req.rootDev, rootMountId: req.rootMountId, mountPoints: req.mountPoints && new Set(req.mountPoints) },
     {
       cancelled: () => Atomics.load(shared, SLOT_CANCEL) !== 0,
-      removed: (displayPath) => {
+      removed: (dir, name) => {
         const now = Date.now();
         if (now - lastReport < req.progressIntervalMs) return;
         lastReport = now;
         const ack = Atomics.load(shared, SLOT_ACK);
-        post({ type: 'entry', id: req.id, path: displayPath() });
+        post({ type: 'entry', id: req.id, path: name === undefined ? dir : joinDisplay(dir, name) });
         Atomics.wait(shared, SLOT_ACK, ack);
       },
     },

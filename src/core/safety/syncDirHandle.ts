@@ -16,17 +16,34 @@ const DIR_NOFOLLOW = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NO
 export interface DirRef {
   /** Prefix that addresses entries of this folder ('/proc/self/fd/N' or the real path). */
   readonly base: Buffer;
+  /** `base` as text, where it is valid UTF-8: string paths cost less per call than Buffer ones. */
+  readonly baseText?: string;
   /** Real path of the folder (for messages and the mount-point check). */
   readonly displayPath: string;
   readonly anchored: boolean;
 }
 
+/** An entry name as read: text where it is valid UTF-8 (the usual case), else its bytes. */
+export type EntryName = string | Buffer;
+
 /** Address of an entry of `dir`, usable with any fs call. */
-export function entryOf(dir: DirRef, name: Buffer): Buffer {
+export function entryOf(dir: DirRef, name: EntryName): string | Buffer {
+  if (typeof name === 'string') {
+    if (dir.baseText !== undefined) return `${dir.baseText}/${name}`;
+    return Buffer.concat([dir.base, SLASH, Buffer.from(name)]);
+  }
   return Buffer.concat([dir.base, SLASH, name]);
 }
 
+/** `base` as text when it round-trips (always for /proc/self/fd/N). */
+export function textOf(base: Buffer): string | undefined {
+  const text = base.toString();
+  return Buffer.byteLength(text) === base.length && !text.includes('\ufffd') ? text : undefined;
+}
+
 export class SyncDir implements DirRef {
+  readonly baseText: string | undefined;
+
   private constructor(
     readonly fd: number,
     readonly base: Buffer,
@@ -34,9 +51,11 @@ export class SyncDir implements DirRef {
     readonly anchored: boolean,
     /** Mount id of the opened folder (Linux), read from its descriptor; undefined elsewhere. */
     readonly mountId: number | undefined,
-  ) {}
+  ) {
+    this.baseText = textOf(base);
+  }
 
-  entry(name: Buffer): Buffer {
+  entry(name: EntryName): string | Buffer {
     return entryOf(this, name);
   }
 
@@ -54,7 +73,7 @@ export class SyncDir implements DirRef {
    * is there now; returns undefined when another folder took its place. A mount on `name` is
    * crossed by the open like by any path lookup: compare `mountId`.
    */
-  static openChild(parent: DirRef, name: Buffer, expect: Pick<Stats, 'dev' | 'ino'>): SyncDir | undefined {
+  static openChild(parent: DirRef, name: EntryName, expect: Pick<Stats, 'dev' | 'ino'>): SyncDir | undefined {
     const fd = openSync(entryOf(parent, name), DIR_NOFOLLOW);
     let st: Stats;
     try {
@@ -68,7 +87,8 @@ export class SyncDir implements DirRef {
       return undefined;
     }
     const displayPath = joinDisplay(parent.displayPath, name);
-    const base = parent.anchored ? Buffer.from(`/proc/self/fd/${fd}`) : entryOf(parent, name);
+    const entry = entryOf(parent, name);
+    const base = parent.anchored ? Buffer.from(`/proc/self/fd/${fd}`) : Buffer.isBuffer(entry) ? entry : Buffer.from(entry);
     const mountId = parent.anchored ? mountIdOfSync(fd) : undefined;
     return new SyncDir(fd, base, displayPath, parent.anchored, mountId);
   }
@@ -77,7 +97,7 @@ export class SyncDir implements DirRef {
    * The mount id of folder `name` of `parent` right now (opened and closed again), or undefined
    * when it cannot be opened as a folder or the platform cannot tell.
    */
-  static mountIdAt(parent: DirRef, name: Buffer): number | undefined {
+  static mountIdAt(parent: DirRef, name: EntryName): number | undefined {
     if (!parent.anchored) return undefined;
     let fd: number;
     try {
