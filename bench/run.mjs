@@ -22,6 +22,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { generateTree, MARKER } from './generate.mjs';
+import { generateSharded, SHARDED_MARKER } from './generateSharded.mjs';
 
 const require = createRequire(import.meta.url);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +33,7 @@ const RUNS = Math.max(1, Number(flag('--runs', '5')));
 const WORKER_COUNTS = flag('--workers', '').split(',').filter(Boolean);
 const WORKERS = WORKER_COUNTS[0];
 const COLD = args.includes('--cold');
-const WANTED_CASES = flag('--cases', 'ml-tree,usr,hf,hf-flat,conda,delete').split(',');
+const WANTED_CASES = flag('--cases', 'ml-tree,sharded,usr,hf,hf-flat,conda,delete').split(',');
 const WANTED_TOOLS = flag('--tools', 'ours,ours-default,walker,du,gdu').split(',');
 const CACHE = path.resolve(process.env.MLDS_BENCH_DIR ?? path.join(repo, 'bench', '.cache'));
 const CLI = path.join(repo, 'dist', 'cli.js');
@@ -179,6 +180,20 @@ export const CASES = [
     id: 'ml-tree',
     label: () => `ML-shaped tree, ${FILES.toLocaleString('en')} files`,
     root: async () => (await ensureTree(FILES)).root,
+    tools: standardTools,
+  },
+  {
+    id: 'sharded',
+    label: () => '300 runs of DeepSpeed-sharded checkpoints (900 checkpoints of 78 files) + a 200,000-file dataset',
+    root: async () => {
+      const dir = path.join(CACHE, 'sharded');
+      if (!fs.existsSync(path.join(dir, SHARDED_MARKER))) {
+        process.stderr.write(`building the sharded-checkpoints tree in ${dir} (once; cached)\n`);
+        fs.rmSync(dir, { recursive: true, force: true });
+        generateSharded(dir);
+      }
+      return path.join(dir, 'tree');
+    },
     tools: standardTools,
   },
   { id: 'usr', label: () => '/usr', root: async () => '/usr', tools: standardTools },
