@@ -32,6 +32,8 @@ const builds = [
   { ...withDockerodeApart, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { dockerode: 'node_modules/dockerode/lib/docker.js' }, outdir: 'dist' },
   { ...common, entryPoints: { walkerWorker: 'src/core/walker/walkerWorker.ts' }, outdir: 'dist' },
+  // Removes folders off the main thread (src/core/safety/treeRemover.ts looks for it next to the bundle).
+  { ...common, entryPoints: { removeTreeWorker: 'src/core/safety/removeTreeWorker.ts' }, outdir: 'dist' },
   // Lists Hugging Face cache repos off the main thread (src/core/categories/huggingface/listPool.ts looks for it next to the bundle).
   { ...common, entryPoints: { hfListWorker: 'src/core/categories/huggingface/listWorker.ts' }, outdir: 'dist' },
   {

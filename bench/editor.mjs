@@ -34,7 +34,7 @@ const IDLE = Number(flag('--idle', '3000'));
 const CACHE = path.resolve(process.env.MLDS_BENCH_DIR ?? path.join(repo, 'bench', '.cache'));
 const TIMEOUT_MS = 20 * 60_000;
 
-const TARGETS = { delayP99Ms: 20, progressGapMs: 500, cancelMs: 250 };
+const TARGETS = { delayP99Ms: 20, delayMaxMs: 50, progressGapMs: 500, cancelMs: 250 };
 
 /** The tree `npm run bench` uses (same folder, same marker), built only when missing. */
 async function cachedTree(files) {
@@ -71,9 +71,10 @@ function table(r) {
     const p = (k) => scans.map((s) => s.eventLoopDelay[k]);
     rows.push([`event-loop delay p50 during scan (median of ${scans.length})`, ms(median(p('p50'))) + spread(p('p50')), '-', '-']);
     rows.push([`event-loop delay p99 during scan (median of ${scans.length})`, ms(median(p('p99'))) + spread(p('p99')), `<= ${TARGETS.delayP99Ms} ms`, met(median(p('p99')) <= TARGETS.delayP99Ms)]);
-    rows.push(['event-loop delay max during scan (worst)', ms(Math.max(...p('max'))) + spread(p('max')), '-', '-']);
-    const after = scans.map((s) => s.afterScan1s.max);
-    rows.push(['event-loop delay max, 1 s after the scan (worst)', ms(Math.max(...after)) + spread(after), '-', '-']);
+    rows.push(['event-loop delay max during scan (worst)', ms(Math.max(...p('max'))) + spread(p('max')), `<= ${TARGETS.delayMaxMs} ms`, met(Math.max(...p('max')) <= TARGETS.delayMaxMs)]);
+    // Persisting the model (host/scanStore.ts) happens in this window.
+    const after = scans.map((s) => (s.afterScan ?? s.afterScan1s).max);
+    rows.push(['event-loop delay max, 3 s after the scan: model adopted, drawn, persisted (worst)', ms(Math.max(...after)) + spread(after), `<= ${TARGETS.delayMaxMs} ms`, met(Math.max(...after) <= TARGETS.delayMaxMs)]);
     const gaps = scans.map((s) => s.progress.maxGapMs);
     rows.push(['max gap between progress updates (worst)', ms(Math.max(...gaps)) + spread(gaps), `<= ${TARGETS.progressGapMs} ms`, met(Math.max(...gaps) <= TARGETS.progressGapMs)]);
     rows.push(['progress updates per scan / median gap', `${median(scans.map((s) => s.progress.events))} / ${ms(median(scans.map((s) => s.progress.medianGapMs)))}`, '-', '-']);

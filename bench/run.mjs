@@ -1,7 +1,7 @@
 // `npm run bench`: our scan against du and gdu on the same trees, in one run (issue 6).
 //
 //   node bench/run.mjs [--files 1000000] [--runs 5] [--workers N[,N...]] [--cases ml-tree,usr] [--cold]
-//                      [--tools ours,walker,hybrid,native,du,gdu]
+//                      [--tools ours,ours-default,walker,hybrid,native,du,gdu]
 //
 // --workers 1,2,4,8 runs the walker once per count (scaling with cores; the CLI gets the first).
 //
@@ -13,7 +13,8 @@
 // tool's wall time relative to ours. These machines are noisy: read the ratios.
 // --cold drops the page cache before every timed run (needs root), for the cold-cache ratios.
 //
-// Cases are a table (CASES below); other benchmarks add theirs there: { id, label, root(), tools(root) }.
+// Cases are a table (CASES below); other benchmarks add theirs there: { id, label, root(), tools(root) },
+// or { id, run() } for one that measures on its own (the deletion case: bench/delete.mjs).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { createRequire } from 'module';
@@ -21,6 +22,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { generateTree, MARKER } from './generate.mjs';
+import { generateSharded, SHARDED_MARKER } from './generateSharded.mjs';
 
 const require = createRequire(import.meta.url);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +33,8 @@ const RUNS = Math.max(1, Number(flag('--runs', '5')));
 const WORKER_COUNTS = flag('--workers', '').split(',').filter(Boolean);
 const WORKERS = WORKER_COUNTS[0];
 const COLD = args.includes('--cold');
-const WANTED_CASES = flag('--cases', 'ml-tree,usr,hf,hf-flat,conda').split(',');
-const WANTED_TOOLS = flag('--tools', 'ours,walker,hybrid,native,du,gdu').split(',');
+const WANTED_CASES = flag('--cases', 'ml-tree,sharded,usr,hf,hf-flat,conda,delete').split(',');
+const WANTED_TOOLS = flag('--tools', 'ours,ours-default,walker,hybrid,native,du,gdu').split(',');
 const CACHE = path.resolve(process.env.MLDS_BENCH_DIR ?? path.join(repo, 'bench', '.cache'));
 const CLI = path.join(repo, 'dist', 'cli.js');
 const TIME = '/usr/bin/time';
@@ -88,6 +90,12 @@ function standardTools(root) {
         const sum = (k) => model.categories.reduce((s, c) => s + (c[k] ?? 0), 0);
         return { bytes: sum('bytes'), apparentBytes: sum('apparentBytes') };
       },
+    },
+    // What a user gets without --no-docker: the Docker category asks whatever engine the
+    // environment names (none on most machines: then the cost is the socket probe).
+    {
+      id: 'ours-default', label: 'ours: scan --json (Docker on)',
+      argv: [process.execPath, CLI, 'scan', root, '--json', ...workers], env,
     },
     ...(WORKER_COUNTS.length ? WORKER_COUNTS : [undefined]).map((n) => ({
       id: n === undefined || n === WORKERS ? 'walker' : `walker-${n}`, group: 'walker',
@@ -190,6 +198,20 @@ export const CASES = [
     root: async () => (await ensureTree(FILES)).root,
     tools: standardTools,
   },
+  {
+    id: 'sharded',
+    label: () => '300 runs of DeepSpeed-sharded checkpoints (900 checkpoints of 78 files) + a 200,000-file dataset',
+    root: async () => {
+      const dir = path.join(CACHE, 'sharded');
+      if (!fs.existsSync(path.join(dir, SHARDED_MARKER))) {
+        process.stderr.write(`building the sharded-checkpoints tree in ${dir} (once; cached)\n`);
+        fs.rmSync(dir, { recursive: true, force: true });
+        generateSharded(dir);
+      }
+      return path.join(dir, 'tree');
+    },
+    tools: standardTools,
+  },
   { id: 'usr', label: () => '/usr', root: async () => '/usr', tools: standardTools },
   hfCase('hf', true),
   hfCase('hf-flat', false),
@@ -199,6 +221,18 @@ export const CASES = [
     label: () => 'conda install (~/miniconda3): 250 packages in pkgs/, base and 2 envs hard-linking them',
     root: async () => path.join(cachedFixture('conda-home', (dir) => largeCacheTrees().buildLargeCondaRoot(path.join(dir, 'miniconda3'))), 'miniconda3'),
     tools: (root) => cacheTools(path.dirname(root), root, 'conda'),
+  },
+  {
+    // Deletes: bench/delete.mjs runs inside the sandbox, on throwaway trees of its own.
+    id: 'delete',
+    run: () => {
+      const r = spawnSync('bash', [path.join(repo, 'test', 'sandbox', 'run-sandboxed.sh'), process.execPath, path.join(repo, 'bench', 'delete.mjs'), '--runs', String(RUNS)], {
+        cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
+      });
+      const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+      if (r.status !== 0 || !line) throw new Error(`bench/delete.mjs failed (${r.status})`);
+      return JSON.parse(line);
+    },
   },
 ];
 
@@ -279,7 +313,7 @@ async function runCase(c) {
   // Issue 6's targets: <= 1.0x du and gdu for the trees; per case otherwise (conda <= 1.2x du, HF faster than scanCacheDir).
   const targets = c.targets ?? { du: 1.0, gdu: 1.0 };
   for (const peer of rows.filter((r) => r.id === 'du' || r.id === 'gdu' || r.id === 'scanCacheDir')) {
-    for (const mine of rows.filter((r) => r.id === 'ours' || r.id === 'hybrid' || r.id.startsWith('walker') || r.id.startsWith('native'))) {
+    for (const mine of rows.filter((r) => r.id.startsWith('ours') || r.id === 'hybrid' || r.id.startsWith('walker') || r.id.startsWith('native'))) {
       const ratio = mine.median / peer.median;
       const target = targets[peer.id];
       lines.push(`  ${mine.id} / ${peer.id} = ${ratio.toFixed(2)}${target === undefined ? '' : ` (target <= ${target.toFixed(1)}: ${ratio <= target ? 'met' : 'not met'})`}`);
@@ -309,7 +343,7 @@ async function main() {
   fs.mkdirSync(CACHE, { recursive: true });
   await bundleWalker();
   const results = [];
-  for (const c of CASES.filter((x) => WANTED_CASES.includes(x.id))) results.push(await runCase(c));
+  for (const c of CASES.filter((x) => WANTED_CASES.includes(x.id))) results.push(c.run ? await c.run() : await runCase(c));
   const out = path.join(CACHE, 'results');
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

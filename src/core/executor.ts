@@ -2,13 +2,15 @@
 // from a scan and, for each target right before acting, re-checks it against what the scan saw
 // (safety/validateTarget.ts); a target that changed is skipped and reported, never deleted.
 // Folders are removed by our own lstat-based remover (safety/removeTree.ts): it never follows a
-// symlink, never leaves the root's filesystem, and collects per-entry errors. Everything is
-// asynchronous (fs.promises), so running it in the extension host does not block the editor.
+// symlink, never leaves the root's filesystem, and collects per-entry errors. It runs in a worker
+// thread (safety/treeRemover.ts) with synchronous calls, at `rm -rf`'s pace; everything on this
+// thread is asynchronous (fs.promises), so running it in the extension host does not block the editor.
 import type { DeleteMode, DeletionPlan, DeletionTarget, ExecutionReport, TargetOutcome } from './plan/types';
 import { mountIdsAvailable } from './safety/mountId';
 import { readMountPoints } from './safety/mountPoints';
 import { resolveProtectedPaths } from './safety/pathGuards';
-import { removeTree, withPath, type EntryError } from './safety/removeTree';
+import { withPath, type EntryError } from './safety/removeTree';
+import { createTreeRemover, type TreeRemover } from './safety/treeRemover';
 import { validateTarget } from './safety/validateTarget';
 import { promises as fsp } from 'fs';
 
@@ -85,15 +87,20 @@ export async function executePlan(plan: DeletionPlan, options: ExecuteOptions = 
     options.onProgress(done, total, current);
   };
 
-  for (let i = 0; i < total; i++) {
-    const target = plan.targets[i];
-    if (options.signal?.aborted) {
-      for (const t of plan.targets.slice(i)) outcomes.push({ ...base(t), status: 'skipped', code: 'cancelled', message: 'cancelled before this item; left intact' });
-      progress(i, '', true);
-      return report(true);
+  const remover = createTreeRemover();
+  try {
+    for (let i = 0; i < total; i++) {
+      const target = plan.targets[i];
+      if (options.signal?.aborted) {
+        for (const t of plan.targets.slice(i)) outcomes.push({ ...base(t), status: 'skipped', code: 'cancelled', message: 'cancelled before this item; left intact' });
+        progress(i, '', true);
+        return report(true);
+      }
+      progress(i, target.path, true);
+      outcomes.push(await executeTarget(target, plan, mode, options, protectedPaths, (p) => progress(i, p), touchedRoots, remover));
     }
-    progress(i, target.path, true);
-    outcomes.push(await executeTarget(target, plan, mode, options, protectedPaths, (p) => progress(i, p), touchedRoots));
+  } finally {
+    await remover.close();
   }
   progress(total, '', true);
   return report(outcomes.some((o) => o.code === 'cancelled'));
@@ -107,6 +114,7 @@ async function executeTarget(
   protectedPaths: string[],
   onEntry: (path: string) => void,
   touchedRoots: Set<string>,
+  remover: TreeRemover,
 ): Promise<ExecutorOutcome> {
   const base = { path: target.path, label: target.label, bytes: target.bytes };
   // Mount ids (Linux) are read from each folder as it is opened; the mount table, read now, is
@@ -144,7 +152,14 @@ async function executeTarget(
       return { ...base, realPath, status: 'deleted', removedEntries: 1 };
     }
 
-    const result = await removeTree(parent, name, stat, { rootDev, rootMountId, mountPoints: rootMountId === undefined ? mountPoints ?? await readMountPoints() : undefined, signal: options.signal, onEntry });
+    const result = await remover.remove(parent, name, stat, {
+      rootDev,
+      rootMountId,
+      mountPoints: rootMountId === undefined ? mountPoints ?? await readMountPoints() : undefined,
+      signal: options.signal,
+      onEntry,
+      progressIntervalMs: options.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
+    });
     if (result.removedEntries > 0) touchedRoots.add(target.root);
     const extra = { realPath, removedEntries: result.removedEntries, entryErrors: result.errors.length ? result.errors : undefined, entryErrorCount: result.errorCount || undefined };
     if (result.complete) return { ...base, ...extra, status: 'deleted' };

@@ -24,7 +24,7 @@ if (process.env.MLDS_SANDBOX !== '1') {
   process.exit(2);
 }
 
-const SAFETY_TESTS = ['out/test/unit/executor.test.js', 'out/test/adversarial/swaps.test.js', 'out/test/adversarial/symlinks.test.js', 'out/test/adversarial/mounts.test.js', 'out/test/adversarial/mountRace.test.js'];
+const SAFETY_TESTS = ['out/test/unit/executor.test.js', 'out/test/adversarial/swaps.test.js', 'out/test/adversarial/symlinks.test.js', 'out/test/adversarial/mounts.test.js', 'out/test/adversarial/mountRace.test.js', 'out/test/adversarial/removerWorker.test.js'];
 
 /** One guard switched off: in `file` (under out/src/core), `find` (exact text) becomes `replace`. */
 const MUTANTS = [
@@ -86,6 +86,13 @@ const MUTANTS = [
       ['if (run.ctx.rootMountId !== undefined && dir.mountId !== run.ctx.rootMountId) {', 'if (false) {'],
     ],
     tests: ['out/test/adversarial/mounts.test.js', 'out/test/adversarial/mountRace.test.js'],
+  },
+  {
+    id: 'identity-check-off-inside',
+    what: 'a folder inside the target is opened without checking it is the one listed (device and inode)',
+    file: 'safety/syncDirHandle.js',
+    edits: [['if (st.dev !== expect.dev || st.ino !== expect.ino) {', 'if (false) {']],
+    tests: ['out/test/adversarial/removerWorker.test.js'],
   },
   {
     id: 'revalidation-forced-to-pass',

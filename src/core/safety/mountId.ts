@@ -3,7 +3,7 @@
 // st_dev and inode numbers that look ordinary, and a mount table read earlier does not list a
 // mount made since; the mount id of a folder *as opened* tells, at that moment, whether it is
 // still on the mount the deletion started from. Undefined where the platform has no fdinfo.
-import { promises as fsp } from 'fs';
+import { promises as fsp, readFileSync } from 'fs';
 
 const MNT_ID = /^mnt_id:\s*(\d+)\s*$/m;
 
@@ -28,4 +28,13 @@ export function mountIdsAvailable(): Promise<boolean> {
     try { return (await mountIdOf(h.fd)) !== undefined; } finally { await h.close(); }
   }, () => false);
   return available;
+}
+
+/** mountIdOf for synchronous code (the remover's worker thread). */
+export function mountIdOfSync(fd: number): number | undefined {
+  try {
+    return parseMountId(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+  } catch {
+    return undefined;
+  }
 }

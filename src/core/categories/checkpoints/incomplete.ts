@@ -8,7 +8,7 @@
 // Such a checkpoint cannot be loaded or resumed from: it is never "best" or "last", its size is
 // not a checkpoint's size for the forecast, and it is offered for deletion. Reads are bounded:
 // one directory listing (at most MAX_ENTRIES names), lstat, and a few KB of each weight file.
-import { promises as fsp } from 'fs';
+import { promises as fsp, type Dirent } from 'fs';
 import * as path from 'path';
 import { deepspeedStep, isTrainingStateName, isWeightName } from './names';
 import { readAt, safeReadText } from '../../safeRead';
@@ -68,16 +68,21 @@ function listNames(names: string[]): string {
 
 async function inspectFolder(dir: string): Promise<Listing> {
   const names = new Set<string>();
-  let entries: string[];
+  let dirents: Dirent[];
   try {
-    entries = (await fsp.readdir(dir)).slice(0, MAX_ENTRIES);
+    dirents = (await fsp.readdir(dir, { withFileTypes: true })).slice(0, MAX_ENTRIES);
   } catch {
     return { names, problem: null }; // unreadable: the walk reported it; not evidence of a crash
   }
+  const entries = dirents.map((d) => d.name);
   const problems: string[] = [];
-  for (const name of entries) {
+  for (const dirent of dirents) {
+    const name = dirent.name;
     names.add(name);
     if (UNFINISHED_RE.test(name)) { problems.push(`unfinished file ${name}`); continue; }
+    // Only weight files and DeepSpeed's `latest` are looked into: the listing's types spare an
+    // lstat of every other file (a sharded checkpoint holds dozens of optimizer shards).
+    if (!dirent.isFile() || (!isWeightName(name) && name !== 'latest')) continue;
     const p = path.join(dir, name);
     let st;
     try { st = await fsp.lstat(p); } catch { continue; }

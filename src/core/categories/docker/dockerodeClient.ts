@@ -19,6 +19,7 @@ import {
 } from './apiMapping';
 import { DEFAULT_DOCKER_TIMEOUTS, type CallOptions, type DockerClient, type DockerTimeouts, type RemoveImageResult } from './client';
 import { parseDockerHost, type DockerEndpoint } from './connection';
+import { probeDockerSocket } from './socketProbe';
 import { readErrorCode, safeReadFileSync } from '../../safeRead';
 import { DockerEngineError, type DockerDiskUsage, type DockerImageHistoryEntry, type PruneResult } from './types';
 
@@ -63,6 +64,8 @@ class DockerodeClient implements DockerClient {
   readonly endpoint: string;
   private readonly timeouts: DockerTimeouts;
   private docker: Dockerode | undefined;
+  /** Set once a plain connect reached the engine: from then on dockerode is worth loading. */
+  private probed = false;
   private version: string | undefined;
   private readonly maxResponseBytes: number;
 
@@ -287,6 +290,11 @@ class DockerodeClient implements DockerClient {
    * line) and MAX_ERROR_BODY_BYTES of an error body (the rest is dropped).
    */
   private async dial<T>(req: DialRequest, signal: AbortSignal, label: string): Promise<T> {
+    if (!this.docker && !this.probed) {
+      // Nothing listening: fail with the socket's own error before paying for dockerode.
+      await probeDockerSocket(parseDockerHost(this.target.host), signal);
+      this.probed = true;
+    }
     const docker = await this.getDocker();
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       docker.modem.dial(
