@@ -13,7 +13,7 @@ import { EXTENSION_ID } from './phases';
 import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 /** The run's context menu ends with these, in this order (destructive last). */
-const RUN_MENU_TAIL = ['Apply Retention Policy…', 'Slim Checkpoint(s)', 'Delete Checkpoint(s)…'];
+const RUN_MENU_TAIL = ['Apply Checkpoint Retention Policy…', 'Slim Checkpoints…', 'Delete Checkpoints…'];
 
 export const uiCheckpointsPhase: Phase = {
   name: 'ui-checkpoints',

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { writeRealFile } from '../integration/fixture';
 import type { Phase, PhaseContext } from './harness';
 import { EXTENSION_ID } from './phases';
-import { runCommand, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 const VOLUME_BYTES = 48 * 1024 * 1024;
 const TOAST = '.notifications-toasts .notification-toast';
@@ -76,7 +76,17 @@ async function runOnVolume(ctx: PhaseContext, volume: string): Promise<{ checks:
   await runCommand(page, 'ML Disk Space: Scan');
   // The scan is done when the pip category has its row.
   await sideBarRows(page).filter({ hasText: /pip/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
-  await runCommand(page, 'ML Disk Space: Purge pip Cache');
+  // The one clean-up entry point: its quick pick lists every reclaimable group with its size;
+  // choose the pip cache, then the usual single confirmation.
+  await openCommand(page, 'ML Disk Space: Clean Up…');
+  const pipRow = page.locator(SEL.quickInputRow).filter({ hasText: /pip/ }).first();
+  await pipRow.waitFor({ state: 'visible', timeout: 60_000 });
+  checks.push(`clean-up pick: "${oneLine(await page.locator(SEL.quickInput).innerText())}"`);
+  checks.push(`screenshot ${await ctx.screenshot(page, 'pick-clean-up.png')}`);
+  await pipRow.click();
+  const checked = await pipRow.getAttribute('aria-checked');
+  if (checked !== 'true') throw new Error(`clicking the pip row did not check it (aria-checked=${checked})`);
+  await page.keyboard.press('Enter');
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 60_000 });
   checks.push(`confirmation: "${oneLine(await dialog.innerText())}"`);
@@ -125,6 +135,16 @@ function installExtensionCopy(extensionRoot: string, extensionsDir: string): voi
   }
   fs.rmSync(path.join(dest, 'dist'), { recursive: true, force: true });
   fs.cpSync(path.join(extensionRoot, 'dist'), path.join(dest, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+}
+
+/** Runs a palette command that opens a quick pick of its own (runCommand waits for the palette to close). */
+async function openCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator(SEL.quickInputBox).waitFor({ state: 'visible', timeout: 20_000 });
+  await page.locator(SEL.quickInputBox).fill(`>${title}`);
+  const row = page.locator(SEL.quickInputRow).filter({ has: page.locator('.label-name', { hasText: title }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click();
 }
 
 async function waitForToast(page: Page, text: RegExp, timeoutMs = 60_000): Promise<string> {

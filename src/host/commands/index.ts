@@ -19,6 +19,7 @@ import { purgePipCacheCommand } from './purgePipCache';
 import { retentionApplyCommand } from './retentionApply';
 import { slimCheckpointsCommand } from './slimCheckpoints';
 import { cancelScanCommand } from './cancelScan';
+import { cleanUpCommand } from './cleanUp';
 import { copyPathCommand } from './copyPath';
 import { deleteItemsCommand } from './deleteItems';
 import { analyzeImageCommand } from './analyzeImage';
@@ -56,6 +57,7 @@ export const COMMANDS: CommandSpec[] = [
   deleteItemsCommand,
   retryCategoryCommand,
   resetWarningsCommand,
+  cleanUpCommand,
   retentionApplyCommand,
   slimCheckpointsCommand,
   checkpointDeleteCommand,
