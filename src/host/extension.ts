@@ -56,10 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     context, prompts, log,
     config: getConfig,
     volumePath: () => workspaceRoots()[0] ?? homeDir,
-    showWhatUsesSpace: () => {
-      void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-      if (!scans.model) void scans.scan({ reason: REFRESH.showWhatUsesSpace, notify: true });
-    },
+    showWhatUsesSpace: () => void vscode.commands.executeCommand('mlDiskSpace.showWhatUsesSpace'),
   });
   subs.push(status);
   const reclaimer = new Reclaimer({

@@ -41,12 +41,13 @@ const analysisStats = async () => (await vscode.commands.executeCommand<Analysis
 /** Answers the confirmations with `answer` and records them and every notification. */
 class Prompter {
   readonly confirms: ConfirmRequest[] = [];
-  readonly messages: { level: 'warn' | 'info'; text: string }[] = [];
+  readonly messages: { level: 'warn' | 'info' | 'error'; text: string }[] = [];
   constructor(private readonly answer: (r: ConfirmRequest) => boolean) {}
   install(api: MlDiskSpaceApi): this {
     const notifier: Notifier = {
       warn: async (text) => void this.messages.push({ level: 'warn', text }),
       info: async (text) => void this.messages.push({ level: 'info', text }),
+      error: async (text) => void this.messages.push({ level: 'error', text }),
     };
     api.setPrompts({ confirmer: { confirm: async (r) => (this.confirms.push(r), this.answer(r)) }, notifier });
     return this;

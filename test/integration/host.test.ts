@@ -293,8 +293,10 @@ describe('host: the VS Code layer in a real extension host', function () {
     const state = api.getStatus()!;
     assert.strictEqual(state.level, 'warn');
     assert.strictEqual(state.background, 'warning');
+    assert.strictEqual(state.command, 'mlDiskSpace.showWhatUsesSpace', 'at warning a click scans and shows the tree');
     const shown = rec.messages.filter((m) => m.text.startsWith('Disk space is getting low'));
     assert.strictEqual(shown.length, 1);
+    assert.strictEqual(shown[0].level, 'warn');
     assert.deepStrictEqual(shown[0].actions, ['Show What Uses Space', "Don't Warn Again for This Volume"]);
 
     // Back below (re-arms), crossing again notifies again; this time the user mutes the volume.

@@ -30,7 +30,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 /** Records confirmations (answered by `answer`) and notifications (answered by `choose`). */
 export class Recorder {
   readonly confirms: ConfirmRequest[] = [];
-  readonly messages: { level: 'warn' | 'info'; text: string; actions: string[] }[] = [];
+  readonly messages: { level: 'warn' | 'info' | 'error'; text: string; actions: string[] }[] = [];
   constructor(
     public answer: (r: ConfirmRequest) => boolean,
     public choose: (text: string, actions: string[]) => string | undefined = () => undefined,
@@ -44,6 +44,10 @@ export class Recorder {
       },
       info: async (text, ...actions) => {
         this.messages.push({ level: 'info', text, actions });
+        return this.choose(text, actions);
+      },
+      error: async (text, ...actions) => {
+        this.messages.push({ level: 'error', text, actions });
         return this.choose(text, actions);
       },
     };

@@ -69,11 +69,15 @@ async function runOnVolume(ctx: PhaseContext, volume: string): Promise<{ checks:
   fillTo(volume, filler, 99);
   const critical = await waitForToast(page, /Disk almost full/);
   checks.push(`critical toast at ${usedPercent(volume).toFixed(1)} %: "${critical}"`);
+  // Almost full is an error toast, not the same warning as getting low.
+  const criticalIcon = page.locator(TOAST).filter({ hasText: /Disk almost full/ }).first().locator('.codicon-error');
+  if (!(await criticalIcon.count())) throw new Error('the critical toast is not an error message');
+  checks.push('critical toast has the error icon');
   checks.push(`screenshot ${await ctx.screenshot(page, 'toast-critical.png')}`);
   await clearToasts(page);
 
-  await runCommand(page, 'View: Show ML Disk Space');
-  await runCommand(page, 'ML Disk Space: Scan');
+  // At critical, clicking the free-space item scans and shows what is on the disk.
+  await statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: /free/ }).first().click();
   // The scan is done when the pip category has its row.
   await sideBarRows(page).filter({ hasText: /pip/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
   // The one clean-up entry point: its quick pick lists every reclaimable group with its size;

@@ -42,6 +42,7 @@ import { scanCommand } from './scan';
 import { showChartCommand } from './showChart';
 import { showLogCommand } from './showLog';
 import { showMemoryCommand } from './showMemory';
+import { showWhatUsesSpaceCommand } from './showWhatUsesSpace';
 import { displayText } from '../../core/displayText';
 
 export const COMMANDS: CommandSpec[] = [
@@ -51,6 +52,7 @@ export const COMMANDS: CommandSpec[] = [
   showLogCommand,
   showMemoryCommand,
   showChartCommand,
+  showWhatUsesSpaceCommand,
   revealInOSCommand,
   revealInExplorerCommand,
   copyPathCommand,
