@@ -2,12 +2,18 @@
 //   one modal confirmation naming the consequence and the exact bytes
 //   -> a second explicit confirmation when the plan asks for it
 //   -> progress with Cancel while the executor (or a Docker action) runs
-//   -> "Reclaimed 42.3 GB (3 items)" plus every failure, item by item (also in the log)
+//   -> "Deleted checkpoint-600 from run2: 79.6 MB freed — /data now 79.3 GB free" (Show Log, Reveal)
+//      plus every failure, item by item (also in the log)
 //   -> a rescan, so the tree and the next plan see the disk as it is now.
 // Filesystem deletions take a DeletionPlan (src/core/plan/types.ts) and run src/core/executor.ts, which
 // re-validates each target; engine-side removals (Docker) pass a ReclaimAction.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { mountOf } from '../core/headroom/mountOf';
+import { findItem, type ScanModel } from '../core/model';
+import { volumeOf } from '../core/volume';
+import { deletionSummary, type DeletedThing } from './deletionSummary';
 import { withFreedBytes } from '../core/plan/freedBytes';
 import { executePlan, type ExecutorOutcome, type ExecutorReport } from '../core/executor';
 import { formatBytes, formatCount } from '../core/format';
@@ -42,6 +48,8 @@ export interface ReclaimResult {
   summary?: string;
   /** The executor's report(s), for plan flows (a trash fallback adds a second one). */
   reports?: ExecutorReport[];
+  /** The folder that held what was deleted (the summary's "Reveal"). */
+  revealPath?: string;
 }
 
 /** An engine-side removal (Docker prune/remove): what it frees and how to run it. */
@@ -134,7 +142,7 @@ export class Reclaimer {
       }
       const manifests = await finishHfManifestEdits(plan);
       for (const problem of manifests.problems) this.deps.log.warn(problem);
-      const result = this.summarize(plan.title, reports);
+      const result = await this.summarize(plan, reports);
       await this.rescanAfter(reports.some((r) => r.touchedRoots.length > 0), undefined);
       return result;
     } finally {
@@ -246,7 +254,8 @@ export class Reclaimer {
     return { ...plan, title: `${plan.title} (permanently)`, targets, bytes };
   }
 
-  private summarize(title: string, reports: ExecutorReport[]): ReclaimResult {
+  private async summarize(plan: DeletionPlan, reports: ExecutorReport[]): Promise<ReclaimResult> {
+    const title = plan.title;
     // A target retried permanently after the trash refused it counts by its second outcome.
     const finalByPath = new Map<string, ExecutorOutcome>();
     for (const r of reports) for (const o of r.outcomes) finalByPath.set(o.path, o);
@@ -259,11 +268,15 @@ export class Reclaimer {
       .map((o) => ({ label: o.label ?? path.basename(o.path), path: o.path, code: o.code, message: o.message ?? o.status }));
     const bytes = (list: ExecutorOutcome[]) => list.reduce((s, o) => s + o.bytes, 0);
     const cancelled = reports.some((r) => r.cancelled);
-    const parts: string[] = [];
-    if (removed.length || !trashed.length) parts.push(`Reclaimed ${formatBytes(bytes(removed))} (${formatCount(removed.length, 'item')})`);
-    if (trashed.length) parts.push(`moved ${formatBytes(bytes(trashed))} (${formatCount(trashed.length, 'item')}) to the trash; that space returns when the trash is emptied`);
-    let summary = parts.join('; ');
-    if (cancelled) summary = `Cancelled. ${summary} before stopping`;
+    const names = namesOf(plan, this.deps.scans.model);
+    const summary = deletionSummary({
+      deleted: removed.map((o) => names(o)),
+      deletedBytes: bytes(removed),
+      trashed: trashed.map((o) => names(o)),
+      trashedBytes: bytes(trashed),
+      cancelled,
+      volume: await volumeAfter(deleted[0]?.path ?? plan.targets[0]?.path),
+    });
     const result: ReclaimResult = {
       confirmed: true,
       reclaimedBytes: bytes(deleted),
@@ -272,6 +285,7 @@ export class Reclaimer {
       cancelled,
       summary,
       reports,
+      revealPath: deleted.length ? path.dirname(deleted[0].path) : undefined,
     };
     for (const o of outcomes) {
       this.deps.log.info(`  ${o.status}${o.code ? ` (${o.code})` : ''}: ${o.path} — ${formatBytes(o.bytes)}${o.message ? ` — ${o.message}` : ''}`);
@@ -287,8 +301,14 @@ export class Reclaimer {
     const failures = result.failures;
     this.deps.log.info(`${title}: ${result.summary}${failures.length ? `; ${failures.length} not removed` : ''}`);
     for (const f of failures) this.deps.log.warn(`  not removed: ${f.label}${f.path ? ` (${f.path})` : ''}: ${f.code ? `${f.code}: ` : ''}${f.message}`);
+    const showLog = vscode.l10n.t('Show Log');
+    const reveal = vscode.l10n.t('Reveal');
+    const act = (choice: string | undefined) => {
+      if (choice === showLog) this.deps.log.show();
+      if (choice === reveal && result.revealPath) void revealFolder(result.revealPath);
+    };
     if (!failures.length) {
-      void this.deps.prompts.notifier.info(`${result.summary}.`);
+      void this.deps.prompts.notifier.info(`${result.summary}.`, ...(result.revealPath ? [showLog, reveal] : [showLog])).then(act);
       return;
     }
     const shown = failures.slice(0, 3).map((f) => `${f.label}: ${f.message}`).join('; ');
@@ -309,6 +329,37 @@ export class Reclaimer {
       this.deps.log.error('Rescan after deletion failed', err);
     }
   }
+}
+
+/** Short names for the summary: each target's row label and the row it was under in the scan. */
+function namesOf(plan: DeletionPlan, model: ScanModel | undefined): (o: ExecutorOutcome) => DeletedThing {
+  const byPath = new Map(plan.targets.map((t) => [t.path, t]));
+  return (o) => {
+    const target = byPath.get(o.path);
+    const found = target?.itemId && model ? findItem(model, target.itemId) : undefined;
+    const parent = found?.parents[found.parents.length - 1]?.label;
+    return { name: found?.item.label ?? o.label ?? target?.label ?? path.basename(o.path), parent };
+  };
+}
+
+/** The mount point and the bytes available now on the volume that held `p` (its nearest existing parent). */
+async function volumeAfter(p: string | undefined): Promise<{ mountPoint: string; availableBytes: number } | undefined> {
+  if (!p) return undefined;
+  let dir = path.dirname(p);
+  try {
+    while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const [volume, mount] = await Promise.all([volumeOf(dir), mountOf(dir)]);
+    return { mountPoint: mount?.mountPoint ?? dir, availableBytes: volume.availableBytes };
+  } catch {
+    return undefined;
+  }
+}
+
+/** In the Explorer when the folder is in the workspace, else in the OS file manager. */
+async function revealFolder(dir: string): Promise<void> {
+  const uri = vscode.Uri.file(dir);
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+  await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
 }
 
 /** VS Code's trash (the OS trash where the file service has one); throws where there is none. */

@@ -15,7 +15,7 @@ import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { ReclaimResult } from '../../src/host/reclaim';
 import { partInfo, readFixture, writeRealFile, type HostScratchInfo, type WorkspaceItemsInfo } from './fixture';
 import { hostLog } from './hostLog';
-import { activatedApi, findByPath, Recorder, waitFor } from './recorder';
+import { activatedApi, findByPath, Recorder, waitFor, assertDeletionSummary } from './recorder';
 
 const VIEW_FOCUS = 'mlDiskSpace.items.focus';
 
@@ -221,7 +221,7 @@ describe('host: the VS Code layer in a real extension host', function () {
     assert.ok(!fs.existsSync(scratch.oldRun) && !fs.existsSync(scratch.tmpFile), 'both are gone');
     assert.deepStrictEqual({ cancel: sha(scratch.cancelFile), keep: sha(scratch.keepFile) }, keep, 'the siblings are untouched');
     assert.strictEqual(wsBefore - du(fixture.workspace), expected, 'du of the workspace dropped by exactly the shown bytes');
-    assert.ok(rec.messages.some((m) => m.level === 'info' && m.text === `Reclaimed ${formatBytes(expected)} (2 items).`), JSON.stringify(rec.messages));
+    assertDeletionSummary(rec.messages, expected, [oldRun.label, tmp.label], fixture.workspace);
 
     // The model was rescanned after the deletion.
     const now = api.getModel()!;

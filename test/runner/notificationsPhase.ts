@@ -96,8 +96,11 @@ async function runOnVolume(ctx: PhaseContext, volume: string): Promise<{ checks:
   checks.push(`confirmation: "${oneLine(await dialog.innerText())}"`);
   checks.push(`screenshot ${await ctx.screenshot(page, 'dialog-purge-pip.png')}`);
   await dialog.locator('.monaco-button', { hasText: /Delete/ }).first().click();
-  const summary = await waitForToast(page, /Reclaimed/);
+  const summary = await waitForToast(page, /freed/);
   checks.push(`summary toast: "${summary}"`);
+  // It names what went and the volume it freed, with Show Log and Reveal.
+  if (!summary.startsWith('Deleted ') || !summary.includes(`${volume} now `)) throw new Error(`the summary does not say what was deleted and what ${volume} has free now: "${summary}"`);
+  if (!/Show Log/.test(summary) || !/Reveal/.test(summary)) throw new Error(`the summary toast lacks Show Log / Reveal: "${summary}"`);
   checks.push(`screenshot ${await ctx.screenshot(page, 'toast-summary.png')}`);
   if (fs.existsSync(path.join(pipCache, 'wheels'))) throw new Error('the summary was shown but the pip cache is still there');
   return { checks };
