@@ -115,9 +115,15 @@ export class Reclaimer {
       return none;
     }
     const mode = config.deleteMode;
+    // The dialog names items under their folders; the log keeps every full path.
+    this.deps.log.info(`${plan.title}: asking to ${mode === 'trash' ? 'move to the trash' : 'delete'} ${plan.targets.length} targets, ${plan.bytes} bytes`);
+    for (const t of plan.targets) this.deps.log.info(`  planned: ${t.path} — ${formatBytes(t.bytes)}`);
     const confirmed = await this.deps.prompts.confirmer.confirm({
       kind: 'delete',
-      message: `${plan.title}: ${mode === 'trash' ? 'move' : 'delete'} ${formatCount(plan.targets.length, 'item')}, ${formatBytes(plan.bytes)}?`,
+      // One sentence: what, and what it frees; the detail lists each item once.
+      message: mode === 'trash'
+        ? vscode.l10n.t('{0} (to the trash, {1})?', plan.title, formatBytes(plan.bytes))
+        : vscode.l10n.t('{0} and free {1}?', plan.title, formatBytes(plan.bytes)),
       detail: planDetail(plan, mode),
       confirmLabel: mode === 'trash' ? 'Move to Trash' : 'Delete Permanently',
       bytes: plan.bytes,
@@ -164,7 +170,9 @@ export class Reclaimer {
       ...(action.warnings ?? []).map((w) => `Warning: ${w}`),
       ...(action.detail?.length ? ['', ...listLines(action.detail)] : []),
     ].join('\n');
-    const confirmed = await this.deps.prompts.confirmer.confirm({ kind: 'delete', message: `${action.title}: ${formatBytes(action.bytes)}?`, detail, confirmLabel, bytes: action.bytes });
+    const confirmed = await this.deps.prompts.confirmer.confirm({
+      kind: 'delete', message: vscode.l10n.t('{0} and free {1}?', action.title, formatBytes(action.bytes)), detail, confirmLabel, bytes: action.bytes,
+    });
     if (!confirmed) {
       this.deps.log.info(`${action.title}: not confirmed; nothing was removed`);
       return none;
@@ -372,15 +380,33 @@ function planDetail(plan: DeletionPlan, mode: DeleteMode): string {
     mode === 'trash'
       ? 'They will be moved to the trash; the space returns only when the trash is emptied.'
       : 'They will be permanently deleted — this cannot be undone.',
-    `Frees ${formatBytes(plan.bytes)} (${plan.bytes.toLocaleString('en-US')} bytes) of disk usage.`,
+    vscode.l10n.t('Exactly {0} bytes of disk usage.', plan.bytes.toLocaleString('en-US')),
   ];
   for (const w of plan.warnings ?? []) lines.push(`Warning: ${w}`);
   for (const w of plan.scanWarnings ?? []) lines.push(`Warning: ${scanWarningLine(w)}`);
-  lines.push('', ...listLines(plan.targets.map((t) => `${t.label ?? path.basename(t.path)} — ${formatBytes(t.bytes)} — ${t.path}`)));
+  lines.push(...targetsByFolder(plan.targets));
   if (plan.keep?.length) {
     lines.push('', `Kept (${plan.keep.length}):`, ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`)));
   }
   return lines.join('\n');
+}
+
+/**
+ * Each target once, by short name and size, under the folder it is in ("In /ws/runs/run2:"), so a
+ * path is never repeated per item; at most MAX_LISTED items, then a count.
+ */
+function targetsByFolder(targets: DeletionPlan['targets']): string[] {
+  const folders = new Map<string, string[]>();
+  for (const t of targets.slice(0, MAX_LISTED)) {
+    const dir = path.dirname(t.path);
+    const name = path.basename(t.path);
+    const label = t.label && t.label !== name && !t.label.includes(name) ? `${t.label} (${name})` : t.label ?? name;
+    folders.set(dir, [...(folders.get(dir) ?? []), `• ${label} — ${formatBytes(t.bytes)}`]);
+  }
+  const lines: string[] = [];
+  for (const [dir, items] of folders) lines.push('', vscode.l10n.t('In {0}:', dir), ...items);
+  if (targets.length > MAX_LISTED) lines.push(vscode.l10n.t('… and {0} more (every path is in the log)', targets.length - MAX_LISTED));
+  return lines;
 }
 
 function listLines(lines: string[], max = MAX_LISTED): string[] {

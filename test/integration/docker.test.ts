@@ -277,7 +277,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual(prompts.confirms.length, 1, 'one modal confirmation');
     const confirm = prompts.confirms[0];
     assert.strictEqual(confirm.kind, 'delete');
-    assert.strictEqual(confirm.message, `Prune 1 dangling image: ${formatBytes(expected)}?`);
+    assert.strictEqual(confirm.message, `Prune 1 dangling image and free ${formatBytes(expected)}?`);
     assert.ok(confirm.detail.includes(`Remove 1 dangling (untagged) image that no container uses? This frees ${formatBytes(expected)}.`), confirm.detail);
     assert.ok(confirm.detail.includes('This cannot be undone.'), confirm.detail);
     assert.ok(confirm.detail.includes(`image <none> (${short(engine.ids.dangling)}) — ${formatBytes(expected)}`), confirm.detail);
@@ -312,7 +312,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual(prompts.confirms.length, 1);
     const confirm = prompts.confirms[0];
     assert.strictEqual(confirm.bytes, engine.bytes.dataOrphan);
-    assert.strictEqual(confirm.message, `Prune 1 unused volume: ${formatBytes(engine.bytes.dataOrphan)}?`);
+    assert.strictEqual(confirm.message, `Prune 1 unused volume and free ${formatBytes(engine.bytes.dataOrphan)}?`);
     assert.match(confirm.detail, /DATA LOSS: volumes hold data written by containers/);
     assert.match(confirm.detail, /Everything in data-orphan is deleted permanently/);
     assert.strictEqual(confirm.confirmLabel, 'Delete Volumes and Their Data');
@@ -333,7 +333,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.match(prompts.confirms[0].message, /^1 selected image is used by stopped containers\. Remove that container too\?$/);
     assert.ok(prompts.confirms[0].detail.includes('used:1: used by stopped-c (exited)'), prompts.confirms[0].detail);
     const confirm = prompts.confirms[1];
-    assert.strictEqual(confirm.message.split(':')[0], 'Remove 1 image and 1 stopped container');
+    assert.strictEqual(confirm.message.split(' and free ')[0], 'Remove 1 image and 1 stopped container');
     assert.ok(confirm.detail.includes('The stopped containers using them are removed too: stopped-c'), confirm.detail);
     assert.ok(confirm.detail.includes(`container stopped-c — ${formatBytes(engine.bytes.stoppedWritable)}`), confirm.detail);
     assert.ok(result.confirmed);
