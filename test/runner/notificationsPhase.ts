@@ -99,7 +99,7 @@ async function runOnVolume(ctx: PhaseContext, volume: string): Promise<{ checks:
   const summary = await waitForToast(page, /freed/);
   checks.push(`summary toast: "${summary}"`);
   // It names what went and the volume it freed, with Show Log and Reveal.
-  if (!summary.startsWith('Deleted ') || !summary.includes(`${volume} now `)) throw new Error(`the summary does not say what was deleted and what ${volume} has free now: "${summary}"`);
+  if (!/\bDeleted .+: .+ freed — /.test(summary) || !summary.includes(`${volume} now `)) throw new Error(`the summary does not say what was deleted and what ${volume} has free now: "${summary}"`);
   if (!/Show Log/.test(summary) || !/Reveal/.test(summary)) throw new Error(`the summary toast lacks Show Log / Reveal: "${summary}"`);
   checks.push(`screenshot ${await ctx.screenshot(page, 'toast-summary.png')}`);
   if (fs.existsSync(path.join(pipCache, 'wheels'))) throw new Error('the summary was shown but the pip cache is still there');

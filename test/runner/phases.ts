@@ -117,7 +117,12 @@ export const uiTreePhase: Phase = {
     const checks = [`row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `${rows.length} tree rows`, `screenshot ${shot}`];
 
     // A rescan keeps what the user opened: grow the folder, scan, wait for its new size, compare.
+    // Open a row the tree shows closed by default (the largest folder), so the check is about the user's choice.
+    const dataRow = sideBarRows(page).filter({ hasText: dataName }).filter({ hasText: expectedSize }).first();
+    if ((await dataRow.getAttribute('aria-expanded')) === 'false') await dataRow.click();
+    await sideBarRows(page).filter({ hasText: dataName }).and(page.locator('[aria-expanded="true"]')).first().waitFor({ state: 'visible', timeout: 10_000 });
     const opened = await expandedRowLabels(page);
+    if (!opened.includes(dataName)) throw new Error(`could not open the ${dataName} row: open rows ${opened.join(', ')}`);
     writeRealFile(path.join(ws.folders[0].path, 'grown-by-ui-tree.bin'), 1024 * 1024);
     const grownSize = formatBytes(Number(execFileSync('du', ['-sB1', ws.folders[0].path], { encoding: 'utf8' }).split('\t')[0]));
     await runCommand(page, `${VIEW_CONTAINER_TITLE}: Scan`);
