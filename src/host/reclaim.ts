@@ -121,9 +121,12 @@ export class Reclaimer {
     const confirmed = await this.deps.prompts.confirmer.confirm({
       kind: 'delete',
       // One sentence: what, and what it frees; the detail lists each item once.
-      message: mode === 'trash'
-        ? vscode.l10n.t('{0} (to the trash, {1})?', plan.title, formatBytes(plan.bytes))
-        : vscode.l10n.t('{0} and free {1}?', plan.title, formatBytes(plan.bytes)),
+      // A title that already states the bytes ("… (528 kB)") is not followed by them again.
+      message: plan.title.includes(formatBytes(plan.bytes))
+        ? `${plan.title}?`
+        : mode === 'trash'
+          ? vscode.l10n.t('{0} (to the trash, {1})?', plan.title, formatBytes(plan.bytes))
+          : vscode.l10n.t('{0} and free {1}?', plan.title, formatBytes(plan.bytes)),
       detail: planDetail(plan, mode),
       confirmLabel: mode === 'trash' ? 'Move to Trash' : 'Delete Permanently',
       bytes: plan.bytes,
@@ -400,7 +403,8 @@ function targetsByFolder(targets: DeletionPlan['targets']): string[] {
   for (const t of targets.slice(0, MAX_LISTED)) {
     const dir = path.dirname(t.path);
     const name = path.basename(t.path);
-    const label = t.label && t.label !== name && !t.label.includes(name) ? `${t.label} (${name})` : t.label ?? name;
+    // The folder line says where: a label that is only a path ending in the name shows the name.
+    const label = !t.label || t.label === name || t.label.endsWith(`/${name}`) ? name : t.label.includes(name) ? t.label : `${t.label} (${name})`;
     folders.set(dir, [...(folders.get(dir) ?? []), `• ${label} — ${formatBytes(t.bytes)}`]);
   }
   const lines: string[] = [];
