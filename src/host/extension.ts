@@ -59,10 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     config: getConfig,
     volumePath: () => workspaceRoots()[0] ?? homeDir,
     model: () => scans.model,
-    showWhatUsesSpace: () => {
-      void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-      if (!scans.model) void scans.scan({ reason: REFRESH.showWhatUsesSpace, notify: true });
-    },
+    showWhatUsesSpace: () => void vscode.commands.executeCommand('mlDiskSpace.showWhatUsesSpace'),
   });
   subs.push(status);
   const reclaimer = new Reclaimer({

@@ -44,11 +44,14 @@ export interface Notifier {
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
   /** A non-modal information message with buttons. */
   info(message: string, ...actions: string[]): Promise<string | undefined>;
+  /** A non-modal error message with buttons: the disk is (almost) full, act now. */
+  error(message: string, ...actions: string[]): Promise<string | undefined>;
 }
 
 export const windowNotifier: Notifier = {
   warn: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(displayText(message), ...actions)),
   info: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(displayText(message), ...actions)),
+  error: (message, ...actions) => Promise.resolve(vscode.window.showErrorMessage(displayText(message), ...actions)),
 };
 
 /** The prompts in use; tests swap them through the extension's API and put the defaults back after. */

@@ -2,12 +2,18 @@
 //   one modal confirmation naming the consequence and the exact bytes
 //   -> a second explicit confirmation when the plan asks for it
 //   -> progress with Cancel while the executor (or a Docker action) runs
-//   -> "Reclaimed 42.3 GB (3 items)" plus every failure, item by item (also in the log)
+//   -> "Deleted checkpoint-600 from run2: 79.6 MB freed — /data now 79.3 GB free" (Show Log, Reveal)
+//      plus every failure, item by item (also in the log)
 //   -> a rescan, so the tree and the next plan see the disk as it is now.
 // Filesystem deletions take a DeletionPlan (src/core/plan/types.ts) and run src/core/executor.ts, which
 // re-validates each target; engine-side removals (Docker) pass a ReclaimAction.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { mountOf } from '../core/headroom/mountOf';
+import { findItem, type ScanModel } from '../core/model';
+import { volumeOf } from '../core/volume';
+import { deletionSummary, type DeletedThing } from './deletionSummary';
 import { withFreedBytes } from '../core/plan/freedBytes';
 import { executePlan, type ExecutorOutcome, type ExecutorReport } from '../core/executor';
 import { formatBytes, formatCount } from '../core/format';
@@ -42,6 +48,8 @@ export interface ReclaimResult {
   summary?: string;
   /** The executor's report(s), for plan flows (a trash fallback adds a second one). */
   reports?: ExecutorReport[];
+  /** The folder that held what was deleted (the summary's "Reveal"). */
+  revealPath?: string;
 }
 
 /** An engine-side removal (Docker prune/remove): what it frees and how to run it. */
@@ -107,9 +115,18 @@ export class Reclaimer {
       return none;
     }
     const mode = config.deleteMode;
+    // The dialog names items under their folders; the log keeps every full path.
+    this.deps.log.info(`${plan.title}: asking to ${mode === 'trash' ? 'move to the trash' : 'delete'} ${plan.targets.length} targets, ${plan.bytes} bytes`);
+    for (const t of plan.targets) this.deps.log.info(`  planned: ${t.path} — ${formatBytes(t.bytes)}`);
     const confirmed = await this.deps.prompts.confirmer.confirm({
       kind: 'delete',
-      message: `${plan.title}: ${mode === 'trash' ? 'move' : 'delete'} ${formatCount(plan.targets.length, 'item')}, ${formatBytes(plan.bytes)}?`,
+      // One sentence: what, and what it frees; the detail lists each item once.
+      // A title that already states the bytes ("… (528 kB)") is not followed by them again.
+      message: plan.title.includes(formatBytes(plan.bytes))
+        ? `${plan.title}?`
+        : mode === 'trash'
+          ? vscode.l10n.t('{0} (to the trash, {1})?', plan.title, formatBytes(plan.bytes))
+          : vscode.l10n.t('{0} and free {1}?', plan.title, formatBytes(plan.bytes)),
       detail: planDetail(plan, mode),
       confirmLabel: mode === 'trash' ? 'Move to Trash' : 'Delete Permanently',
       bytes: plan.bytes,
@@ -134,7 +151,7 @@ export class Reclaimer {
       }
       const manifests = await finishHfManifestEdits(plan);
       for (const problem of manifests.problems) this.deps.log.warn(problem);
-      const result = this.summarize(plan.title, reports);
+      const result = await this.summarize(plan, reports);
       await this.rescanAfter(reports.some((r) => r.touchedRoots.length > 0), undefined);
       return result;
     } finally {
@@ -156,7 +173,9 @@ export class Reclaimer {
       ...(action.warnings ?? []).map((w) => `Warning: ${w}`),
       ...(action.detail?.length ? ['', ...listLines(action.detail)] : []),
     ].join('\n');
-    const confirmed = await this.deps.prompts.confirmer.confirm({ kind: 'delete', message: `${action.title}: ${formatBytes(action.bytes)}?`, detail, confirmLabel, bytes: action.bytes });
+    const confirmed = await this.deps.prompts.confirmer.confirm({
+      kind: 'delete', message: vscode.l10n.t('{0} and free {1}?', action.title, formatBytes(action.bytes)), detail, confirmLabel, bytes: action.bytes,
+    });
     if (!confirmed) {
       this.deps.log.info(`${action.title}: not confirmed; nothing was removed`);
       return none;
@@ -236,7 +255,8 @@ export class Reclaimer {
     return { ...plan, title: `${plan.title} (permanently)`, targets, bytes };
   }
 
-  private summarize(title: string, reports: ExecutorReport[]): ReclaimResult {
+  private async summarize(plan: DeletionPlan, reports: ExecutorReport[]): Promise<ReclaimResult> {
+    const title = plan.title;
     // A target retried permanently after the trash refused it counts by its second outcome.
     const finalByPath = new Map<string, ExecutorOutcome>();
     for (const r of reports) for (const o of r.outcomes) finalByPath.set(o.path, o);
@@ -249,11 +269,15 @@ export class Reclaimer {
       .map((o) => ({ label: o.label ?? path.basename(o.path), path: o.path, code: o.code, message: o.message ?? o.status }));
     const bytes = (list: ExecutorOutcome[]) => list.reduce((s, o) => s + o.bytes, 0);
     const cancelled = reports.some((r) => r.cancelled);
-    const parts: string[] = [];
-    if (removed.length || !trashed.length) parts.push(`Reclaimed ${formatBytes(bytes(removed))} (${formatCount(removed.length, 'item')})`);
-    if (trashed.length) parts.push(`moved ${formatBytes(bytes(trashed))} (${formatCount(trashed.length, 'item')}) to the trash; that space returns when the trash is emptied`);
-    let summary = parts.join('; ');
-    if (cancelled) summary = `Cancelled. ${summary} before stopping`;
+    const names = namesOf(plan, this.deps.scans.model);
+    const summary = deletionSummary({
+      deleted: removed.map((o) => names(o)),
+      deletedBytes: bytes(removed),
+      trashed: trashed.map((o) => names(o)),
+      trashedBytes: bytes(trashed),
+      cancelled,
+      volume: await volumeAfter(deleted[0]?.path ?? plan.targets[0]?.path),
+    });
     const result: ReclaimResult = {
       confirmed: true,
       reclaimedBytes: bytes(deleted),
@@ -262,6 +286,7 @@ export class Reclaimer {
       cancelled,
       summary,
       reports,
+      revealPath: deleted.length ? path.dirname(deleted[0].path) : undefined,
     };
     for (const o of outcomes) {
       this.deps.log.info(`  ${o.status}${o.code ? ` (${o.code})` : ''}: ${o.path} — ${formatBytes(o.bytes)}${o.message ? ` — ${o.message}` : ''}`);
@@ -277,8 +302,14 @@ export class Reclaimer {
     const failures = result.failures;
     this.deps.log.info(`${title}: ${result.summary}${failures.length ? `; ${failures.length} not removed` : ''}`);
     for (const f of failures) this.deps.log.warn(`  not removed: ${f.label}${f.path ? ` (${f.path})` : ''}: ${f.code ? `${f.code}: ` : ''}${f.message}`);
+    const showLog = vscode.l10n.t('Show Log');
+    const reveal = vscode.l10n.t('Reveal');
+    const act = (choice: string | undefined) => {
+      if (choice === showLog) this.deps.log.show();
+      if (choice === reveal && result.revealPath) void revealFolder(result.revealPath);
+    };
     if (!failures.length) {
-      void this.deps.prompts.notifier.info(`${result.summary}.`);
+      void this.deps.prompts.notifier.info(`${result.summary}.`, ...(result.revealPath ? [showLog, reveal] : [showLog])).then(act);
       return;
     }
     const shown = failures.slice(0, 3).map((f) => `${f.label}: ${f.message}`).join('; ');
@@ -301,6 +332,37 @@ export class Reclaimer {
   }
 }
 
+/** Short names for the summary: each target's row label and the row it was under in the scan. */
+function namesOf(plan: DeletionPlan, model: ScanModel | undefined): (o: ExecutorOutcome) => DeletedThing {
+  const byPath = new Map(plan.targets.map((t) => [t.path, t]));
+  return (o) => {
+    const target = byPath.get(o.path);
+    const found = target?.itemId && model ? findItem(model, target.itemId) : undefined;
+    const parent = found?.parents[found.parents.length - 1]?.label;
+    return { name: found?.item.label ?? o.label ?? target?.label ?? path.basename(o.path), parent };
+  };
+}
+
+/** The mount point and the bytes available now on the volume that held `p` (its nearest existing parent). */
+async function volumeAfter(p: string | undefined): Promise<{ mountPoint: string; availableBytes: number } | undefined> {
+  if (!p) return undefined;
+  let dir = path.dirname(p);
+  try {
+    while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const [volume, mount] = await Promise.all([volumeOf(dir), mountOf(dir)]);
+    return { mountPoint: mount?.mountPoint ?? dir, availableBytes: volume.availableBytes };
+  } catch {
+    return undefined;
+  }
+}
+
+/** In the Explorer when the folder is in the workspace, else in the OS file manager. */
+async function revealFolder(dir: string): Promise<void> {
+  const uri = vscode.Uri.file(dir);
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+  await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
+}
+
 /** VS Code's trash (the OS trash where the file service has one); throws where there is none. */
 async function moveToTrash(p: string): Promise<void> {
   await vscode.workspace.fs.delete(vscode.Uri.file(p), { recursive: true, useTrash: true });
@@ -311,15 +373,34 @@ function planDetail(plan: DeletionPlan, mode: DeleteMode): string {
     mode === 'trash'
       ? 'They will be moved to the trash; the space returns only when the trash is emptied.'
       : 'They will be permanently deleted — this cannot be undone.',
-    `Frees ${formatBytes(plan.bytes)} (${plan.bytes.toLocaleString('en-US')} bytes) of disk usage.`,
+    vscode.l10n.t('Exactly {0} bytes of disk usage.', plan.bytes.toLocaleString('en-US')),
   ];
   for (const w of plan.warnings ?? []) lines.push(`Warning: ${w}`);
   for (const w of plan.scanWarnings ?? []) lines.push(`Warning: ${scanWarningLine(w)}`);
-  lines.push('', ...listLines(plan.targets.map((t) => `${t.label ?? path.basename(t.path)} — ${formatBytes(t.bytes)} — ${t.path}`)));
+  lines.push(...targetsByFolder(plan.targets));
   if (plan.keep?.length) {
     lines.push('', `Kept (${plan.keep.length}):`, ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`)));
   }
   return lines.join('\n');
+}
+
+/**
+ * Each target once, by short name and size, under the folder it is in ("In /ws/runs/run2:"), so a
+ * path is never repeated per item; at most MAX_LISTED items, then a count.
+ */
+function targetsByFolder(targets: DeletionPlan['targets']): string[] {
+  const folders = new Map<string, string[]>();
+  for (const t of targets.slice(0, MAX_LISTED)) {
+    const dir = path.dirname(t.path);
+    const name = path.basename(t.path);
+    // The folder line says where: a label that is only a path ending in the name shows the name.
+    const label = !t.label || t.label === name || t.label.endsWith(`/${name}`) ? name : t.label.includes(name) ? t.label : `${t.label} (${name})`;
+    folders.set(dir, [...(folders.get(dir) ?? []), `• ${label} — ${formatBytes(t.bytes)}`]);
+  }
+  const lines: string[] = [];
+  for (const [dir, items] of folders) lines.push('', vscode.l10n.t('In {0}:', dir), ...items);
+  if (targets.length > MAX_LISTED) lines.push(vscode.l10n.t('… and {0} more (every path is in the log)', targets.length - MAX_LISTED));
+  return lines;
 }
 
 function listLines(lines: string[], max = MAX_LISTED): string[] {

@@ -26,6 +26,8 @@ export interface ChartNode {
   description?: string;
   /** Why a category could not be scanned (e.g. Docker engine down). */
   error?: string;
+  /** Categories: a colour slot fixed per category (its place in the registry), so a category keeps its colour when the ranking changes. */
+  colorIndex?: number;
   /** Children kept for the chart, largest first; the smallest are folded into one `rest` node. */
   children?: ChartNode[];
 }

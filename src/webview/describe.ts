@@ -44,7 +44,8 @@ export function detailLine(node: ChartNode): string {
   if (node.path) parts.push(node.path);
   if (formatBytes(node.apparentBytes) !== formatBytes(node.bytes) && node.bytes > 0) parts.push(`apparent ${formatBytes(node.apparentBytes)}`);
   const reclaim = reclaimText(node);
-  if (reclaim && !node.error) parts.push(reclaim.toLowerCase());
+  // Lower-case the first letter only: "113 MB reclaimable", never "113 mb".
+  if (reclaim && !node.error) parts.push(reclaim[0].toLowerCase() + reclaim.slice(1));
   if (node.description && node.kind !== 'category') parts.push(node.description);
   return parts.join(' · ');
 }

@@ -90,15 +90,16 @@ function lookup(id: string): { node: ChartNode; path: string[] } | undefined {
 /** Top-level parts keep one color each, in the donut, the treemap, the legend and the list. */
 function topColor(id: string, fallbackIndex: number): Rgba {
   const top = data?.root.children ?? [];
-  const i = top.findIndex((c) => c.id === id);
-  const n = i >= 0 ? i : fallbackIndex;
+  const node = top.find((c) => c.id === id);
+  // The category's own slot (fixed in the registry), not its rank: colours stay when sizes change.
+  const n = node?.colorIndex ?? fallbackIndex;
   return theme.palette[n % theme.palette.length];
 }
 
 function colorOf(focus: ChartNode): (child: ChartNode, i: number) => Rgba {
   if (focus === data?.root) return (child, i) => (isSynthetic(child) ? theme.otherUsed : topColor(child.id, i));
   // Inside a part: its children cycle through the palette, starting after the part's own color.
-  const start = data ? Math.max(0, (data.root.children ?? []).findIndex((c) => c.id === focusPath[0])) : 0;
+  const start = data?.root.children?.find((c) => c.id === focusPath[0])?.colorIndex ?? 0;
   return (child, i) => (isSynthetic(child) ? theme.otherUsed : theme.palette[(start + 1 + i) % theme.palette.length]);
 }
 

@@ -17,7 +17,7 @@ import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 import { readCacheHome } from './cachesFixture';
 import { readFixture } from './fixture';
 import { hostLog } from './hostLog';
-import { activatedApi, Recorder } from './recorder';
+import { activatedApi, Recorder, assertDeletionSummary } from './recorder';
 import { duBytes, duEachBytes } from '../support/diskUsage';
 
 const duEach = (...paths: string[]) => duEachBytes(paths);
@@ -104,9 +104,10 @@ describe('caches: Hugging Face, conda, pip, uv and torch hub of a fake HOME in t
   });
 
   it('Purge pip Cache with the confirmation accepted frees exactly the bytes it showed: http-v2/, http/, wheels/', async () => {
-    await api.scanNow();
+    const scanned = await api.scanNow();
     const { pip } = caches;
     const purged = ['http-v2', 'http', 'wheels'].map((d) => path.join(pip.root, d));
+    const labels = purged.map((p) => byPath(category(scanned, 'pip'), p)!.label);
     const expected = du(...purged);
     const before = snapshotTree(pip.root);
     const duBefore = du(pip.root);
@@ -119,7 +120,7 @@ describe('caches: Hugging Face, conda, pip, uv and torch hub of a fake HOME in t
     assert.strictEqual(result?.reclaimedBytes, expected);
     assert.strictEqual(duBefore - du(pip.root), expected, 'du of the pip cache dropped by exactly the shown bytes');
     assertOnlyRemoved(before, snapshotTree(pip.root), ['http-v2', 'http', 'wheels']);
-    assert.ok(rec.messages.some((m) => m.text === `Reclaimed ${formatBytes(expected)} (3 items).`), JSON.stringify(rec.messages));
+    assertDeletionSummary(rec.messages, expected, labels, pip.root);
     assert.ok(!byPath(category(api.getModel()!, 'pip'), purged[0]), 'rescanned: http-v2/ is gone from the tree');
   });
 

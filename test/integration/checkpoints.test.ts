@@ -17,7 +17,7 @@ import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
 import { readCheckpointScene, type SceneRun } from './checkpointsFixture';
 import { readFixture } from './fixture';
 import { hostLog } from './hostLog';
-import { activatedApi, answerQuickPick, findByPath, Recorder, waitFor } from './recorder';
+import { activatedApi, answerQuickPick, findByPath, Recorder, waitFor, assertDeletionSummary } from './recorder';
 import { duBytes } from '../support/diskUsage';
 
 const CATEGORY_ROW = 'category:checkpoints';
@@ -145,7 +145,9 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
     assert.ok(c.message.includes('keep best 2 + last'), c.message);
     assert.ok(c.detail.includes('permanently deleted — this cannot be undone'), c.detail);
     assert.ok(c.detail.includes(`${c.bytes.toLocaleString('en-US')} bytes`), c.detail);
-    for (const p of expected) assert.ok(c.detail.includes(p), `the dialog lists ${p}`);
+    // Each item once, by name under its folder: never the same path twice.
+    for (const p of expected) assert.ok(c.detail.includes(`In ${path.dirname(p)}:`) && c.detail.includes(`• ${path.basename(p)}`), `the dialog lists ${p}:\n${c.detail}`);
+    for (const p of expected) assert.ok(!c.detail.includes(p), `${p} is not repeated as a full path per item`);
     assert.match(c.detail, /Kept \(\d+\):/);
     assert.ok(c.detail.includes('best (eval_loss=0.41)'), `the dialog says why the best is kept:\n${c.detail}`);
     assert.strictEqual(result?.confirmed, false);
@@ -164,7 +166,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
     // By hand: eval_loss 3.1 @50, 2.9 @100 (best), 2.95 @150 (newest): keeping the best 2 + last leaves checkpoint-50.
     const doomed = path.join(live.runPath, 'checkpoint-50');
     assert.strictEqual(rec.confirms[0].bytes, du(doomed));
-    assert.ok(rec.confirms[0].detail.includes(doomed), rec.confirms[0].detail);
+    assert.ok(rec.confirms[0].detail.includes(`In ${live.runPath}:`) && rec.confirms[0].detail.includes('checkpoint-50'), rec.confirms[0].detail);
     assert.ok(rec.confirms[1].message.includes('in progress'), rec.confirms[1].message);
     assert.ok(rec.confirms[1].message.includes(live.label), rec.confirms[1].message);
     assert.strictEqual(result?.confirmed, false);
@@ -186,7 +188,7 @@ describe('checkpoints: runs, retention, delete, slim and forecast in the real ex
     assert.strictEqual(result.reclaimedBytes, bytes);
     assertOnlyRemoved(before, snapshotTree(fixture.workspace), expected.map(rel));
     assert.strictEqual(duBefore - du(fixture.workspace), bytes, 'du of the workspace dropped by exactly the bytes the confirmation showed');
-    assert.ok(rec.messages.some((m) => m.level === 'info' && m.text === `Reclaimed ${formatBytes(bytes)} (${expected.length} items).`), JSON.stringify(rec.messages));
+    assertDeletionSummary(rec.messages, bytes, expected.length <= 3 ? expected.map((p) => findByPath('checkpoints', model, p)!.label) : [], fixture.workspace);
     const now = api.getModel()!;
     assert.ok(now.scannedAt > model.scannedAt, 'rescanned after deleting');
     for (const p of expected) assert.strictEqual(findByPath('checkpoints', now, p), undefined, `${rel(p)} is gone from the model`);

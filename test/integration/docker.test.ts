@@ -41,12 +41,13 @@ const analysisStats = async () => (await vscode.commands.executeCommand<Analysis
 /** Answers the confirmations with `answer` and records them and every notification. */
 class Prompter {
   readonly confirms: ConfirmRequest[] = [];
-  readonly messages: { level: 'warn' | 'info'; text: string }[] = [];
+  readonly messages: { level: 'warn' | 'info' | 'error'; text: string }[] = [];
   constructor(private readonly answer: (r: ConfirmRequest) => boolean) {}
   install(api: MlDiskSpaceApi): this {
     const notifier: Notifier = {
       warn: async (text) => void this.messages.push({ level: 'warn', text }),
       info: async (text) => void this.messages.push({ level: 'info', text }),
+      error: async (text) => void this.messages.push({ level: 'error', text }),
     };
     api.setPrompts({ confirmer: { confirm: async (r) => (this.confirms.push(r), this.answer(r)) }, notifier });
     return this;
@@ -91,9 +92,10 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual(category.bytes, df.LayersSize + containersBytes + volumesBytes, 'category total');
 
     const groups = api.treeRows('category:docker');
+    // The build cache is empty here (BuildCache null): its "0 B" row is left out of the tree.
     assert.deepStrictEqual(
       groups.map((r) => r.label).sort(),
-      ['Build cache', 'Containers', 'Images', 'Volumes'],
+      ['Containers', 'Images', 'Volumes'],
     );
     const expectGroup = (label: string, bytes: number, count: number, noun: string) => {
       const r = row(groups, label);
@@ -275,7 +277,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual(prompts.confirms.length, 1, 'one modal confirmation');
     const confirm = prompts.confirms[0];
     assert.strictEqual(confirm.kind, 'delete');
-    assert.strictEqual(confirm.message, `Prune 1 dangling image: ${formatBytes(expected)}?`);
+    assert.strictEqual(confirm.message, `Prune 1 dangling image and free ${formatBytes(expected)}?`);
     assert.ok(confirm.detail.includes(`Remove 1 dangling (untagged) image that no container uses? This frees ${formatBytes(expected)}.`), confirm.detail);
     assert.ok(confirm.detail.includes('This cannot be undone.'), confirm.detail);
     assert.ok(confirm.detail.includes(`image <none> (${short(engine.ids.dangling)}) — ${formatBytes(expected)}`), confirm.detail);
@@ -310,7 +312,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.strictEqual(prompts.confirms.length, 1);
     const confirm = prompts.confirms[0];
     assert.strictEqual(confirm.bytes, engine.bytes.dataOrphan);
-    assert.strictEqual(confirm.message, `Prune 1 unused volume: ${formatBytes(engine.bytes.dataOrphan)}?`);
+    assert.strictEqual(confirm.message, `Prune 1 unused volume and free ${formatBytes(engine.bytes.dataOrphan)}?`);
     assert.match(confirm.detail, /DATA LOSS: volumes hold data written by containers/);
     assert.match(confirm.detail, /Everything in data-orphan is deleted permanently/);
     assert.strictEqual(confirm.confirmLabel, 'Delete Volumes and Their Data');
@@ -331,7 +333,7 @@ describe('docker: the Docker category against a real dockerd', function () {
     assert.match(prompts.confirms[0].message, /^1 selected image is used by stopped containers\. Remove that container too\?$/);
     assert.ok(prompts.confirms[0].detail.includes('used:1: used by stopped-c (exited)'), prompts.confirms[0].detail);
     const confirm = prompts.confirms[1];
-    assert.strictEqual(confirm.message.split(':')[0], 'Remove 1 image and 1 stopped container');
+    assert.strictEqual(confirm.message.split(' and free ')[0], 'Remove 1 image and 1 stopped container');
     assert.ok(confirm.detail.includes('The stopped containers using them are removed too: stopped-c'), confirm.detail);
     assert.ok(confirm.detail.includes(`container stopped-c — ${formatBytes(engine.bytes.stoppedWritable)}`), confirm.detail);
     assert.ok(result.confirmed);

@@ -15,7 +15,7 @@ import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { ReclaimResult } from '../../src/host/reclaim';
 import { partInfo, readFixture, writeRealFile, type HostScratchInfo, type WorkspaceItemsInfo } from './fixture';
 import { hostLog } from './hostLog';
-import { activatedApi, findByPath, Recorder, waitFor } from './recorder';
+import { activatedApi, findByPath, Recorder, waitFor, assertDeletionSummary } from './recorder';
 
 const VIEW_FOCUS = 'mlDiskSpace.items.focus';
 
@@ -212,7 +212,7 @@ describe('host: the VS Code layer in a real extension host', function () {
     assert.ok(c.message.includes(formatBytes(expected)), c.message);
     assert.ok(c.detail.includes('permanently deleted — this cannot be undone'), c.detail);
     assert.ok(c.detail.includes(`${expected.toLocaleString('en-US')} bytes`), c.detail);
-    assert.ok(c.detail.includes(scratch.oldRun) && c.detail.includes(scratch.tmpFile), 'the dialog lists both paths');
+    for (const p of [scratch.oldRun, scratch.tmpFile]) assert.ok(c.detail.includes(`In ${path.dirname(p)}:`) && c.detail.includes(path.basename(p)), `the dialog lists ${p} once, by name under its folder:\n${c.detail}`);
 
     assert.strictEqual(result.confirmed, true);
     assert.deepStrictEqual(result.failures, []);
@@ -221,7 +221,7 @@ describe('host: the VS Code layer in a real extension host', function () {
     assert.ok(!fs.existsSync(scratch.oldRun) && !fs.existsSync(scratch.tmpFile), 'both are gone');
     assert.deepStrictEqual({ cancel: sha(scratch.cancelFile), keep: sha(scratch.keepFile) }, keep, 'the siblings are untouched');
     assert.strictEqual(wsBefore - du(fixture.workspace), expected, 'du of the workspace dropped by exactly the shown bytes');
-    assert.ok(rec.messages.some((m) => m.level === 'info' && m.text === `Reclaimed ${formatBytes(expected)} (2 items).`), JSON.stringify(rec.messages));
+    assertDeletionSummary(rec.messages, expected, [oldRun.label, tmp.label], fixture.workspace);
 
     // The model was rescanned after the deletion.
     const now = api.getModel()!;
@@ -293,8 +293,10 @@ describe('host: the VS Code layer in a real extension host', function () {
     const state = api.getStatus()!;
     assert.strictEqual(state.level, 'warn');
     assert.strictEqual(state.background, 'warning');
+    assert.strictEqual(state.command, 'mlDiskSpace.showWhatUsesSpace', 'at warning a click scans and shows the tree');
     const shown = rec.messages.filter((m) => m.text.startsWith('Disk space is getting low'));
     assert.strictEqual(shown.length, 1);
+    assert.strictEqual(shown[0].level, 'warn');
     assert.deepStrictEqual(shown[0].actions, ['Show What Uses Space', "Don't Warn Again for This Volume"]);
 
     // Back below (re-arms), crossing again notifies again; this time the user mutes the volume.

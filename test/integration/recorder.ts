@@ -1,7 +1,9 @@
 // What the extension asks and shows, recorded inside the extension host: the tests answer the
 // modal confirmations (ConfirmRequest) and notifications through the extension's API, and drive
 // VS Code's real quick pick with workbench commands.
+import { execFileSync } from 'child_process';
 import * as vscode from 'vscode';
+import { formatBytes } from '../../src/core/format';
 import type { MlDiskSpaceApi } from '../../src/host/api';
 import type { Item, ScanModel } from '../../src/core/model';
 import type { ConfirmRequest, Notifier } from '../../src/host/prompts';
@@ -31,7 +33,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 /** Records confirmations (answered by `answer`) and notifications (answered by `choose`). */
 export class Recorder {
   readonly confirms: ConfirmRequest[] = [];
-  readonly messages: { level: 'warn' | 'info'; text: string; actions: string[] }[] = [];
+  readonly messages: { level: 'warn' | 'info' | 'error'; text: string; actions: string[] }[] = [];
   constructor(
     public answer: (r: ConfirmRequest) => boolean,
     public choose: (text: string, actions: string[]) => string | undefined = () => undefined,
@@ -45,6 +47,10 @@ export class Recorder {
       },
       info: async (text, ...actions) => {
         this.messages.push({ level: 'info', text, actions });
+        return this.choose(text, actions);
+      },
+      error: async (text, ...actions) => {
+        this.messages.push({ level: 'error', text, actions });
         return this.choose(text, actions);
       },
     };
@@ -84,4 +90,21 @@ export function findByPath(categoryId: string | undefined, model: ScanModel, p: 
     stack.push(...(item.children ?? []));
   }
   return undefined;
+}
+
+/**
+ * The summary after a deletion names what went, the bytes freed and the volume after:
+ * "Deleted a and b from run: 12 MB freed — /mnt now 3.1 GB free." The names must all be there;
+ * the mount point is df's for `dir`; Show Log and Reveal are offered.
+ */
+export function assertDeletionSummary(messages: { level: string; text: string; actions?: string[] }[], bytes: number, names: string[], dir: string): void {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^Deleted (.+): ${esc(formatBytes(bytes))} freed — (.+) now (.+) free\\.$`);
+  const m = messages.find((x) => x.level === 'info' && re.test(x.text));
+  if (!m) throw new Error(`no deletion summary for ${formatBytes(bytes)} among ${JSON.stringify(messages)}`);
+  const [, what, mount] = re.exec(m.text)!;
+  for (const n of names) if (!what.includes(n)) throw new Error(`the summary "${m.text}" does not name ${n}`);
+  const dfMount = execFileSync('df', ['--output=target', dir], { encoding: 'utf8' }).trim().split('\n').pop()!.trim();
+  if (mount !== dfMount) throw new Error(`the summary names ${mount}, df says ${dir} is on ${dfMount}`);
+  if (m.actions && !(m.actions.includes('Show Log') && m.actions.includes('Reveal'))) throw new Error(`the summary offers ${JSON.stringify(m.actions)}`);
 }

@@ -13,7 +13,7 @@ import { EXTENSION_ID } from './phases';
 import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 /** The run's context menu ends with these, in this order (destructive last). */
-const RUN_MENU_TAIL = ['Apply Retention Policy…', 'Slim Checkpoint(s)', 'Delete Checkpoint(s)…'];
+const RUN_MENU_TAIL = ['Apply Checkpoint Retention Policy…', 'Slim Checkpoints…', 'Delete Checkpoints…'];
 
 export const uiCheckpointsPhase: Phase = {
   name: 'ui-checkpoints',
@@ -78,7 +78,7 @@ export const uiCheckpointsPhase: Phase = {
     await run.click({ button: 'right' });
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
     // A click right after the menu opens is sometimes lost; the hovered entry then takes Enter.
-    const entry = menu.locator('.action-label', { hasText: 'Apply Retention Policy…' }).first();
+    const entry = menu.locator('.action-label', { hasText: 'Apply Checkpoint Retention Policy…' }).first();
     await entry.hover();
     await entry.click();
     if (!(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await page.keyboard.press('Enter');

@@ -70,13 +70,13 @@ export const uiDockerPhase: Phase = {
     await expand(labelled('models'));
     await rows.filter({ hasText: 'model.safetensors' }).filter({ hasText: formatBytes(engine.bytes.ml1Models) }).last().waitFor({ state: 'visible', timeout: 10_000 });
 
-    // The image row's context menu: Analyze Image… before the destructive Remove Image(s), which is last.
+    // The image row's context menu: Analyze Image… before the destructive Remove Docker Images…, which is last.
     await image.click({ button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
     const entries = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map(oneLine).filter(Boolean);
     checks.push(`context menu of ml:1: ${entries.join(' | ')}`);
-    if (entries[entries.length - 1] !== 'Remove Image(s)') throw new Error(`the destructive entry is not last: ${entries.join(' | ')}`);
+    if (entries[entries.length - 1] !== 'Remove Docker Images…') throw new Error(`the destructive entry is not last: ${entries.join(' | ')}`);
     if (!entries.includes('Analyze Image…')) throw new Error(`no Analyze Image… in ${entries.join(' | ')}`);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { writeRealFile } from '../integration/fixture';
 import type { Phase, PhaseContext } from './harness';
 import { EXTENSION_ID } from './phases';
-import { runCommand, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 const VOLUME_BYTES = 48 * 1024 * 1024;
 const TOAST = '.notifications-toasts .notification-toast';
@@ -69,21 +69,38 @@ async function runOnVolume(ctx: PhaseContext, volume: string): Promise<{ checks:
   fillTo(volume, filler, 99);
   const critical = await waitForToast(page, /Disk almost full/);
   checks.push(`critical toast at ${usedPercent(volume).toFixed(1)} %: "${critical}"`);
+  // Almost full is an error toast, not the same warning as getting low.
+  const criticalIcon = page.locator(TOAST).filter({ hasText: /Disk almost full/ }).first().locator('.codicon-error');
+  if (!(await criticalIcon.count())) throw new Error('the critical toast is not an error message');
+  checks.push('critical toast has the error icon');
   checks.push(`screenshot ${await ctx.screenshot(page, 'toast-critical.png')}`);
   await clearToasts(page);
 
-  await runCommand(page, 'View: Show ML Disk Space');
-  await runCommand(page, 'ML Disk Space: Scan');
+  // At critical, clicking the free-space item scans and shows what is on the disk.
+  await statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: /free/ }).first().click();
   // The scan is done when the pip category has its row.
   await sideBarRows(page).filter({ hasText: /pip/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
-  await runCommand(page, 'ML Disk Space: Purge pip Cache');
+  // The one clean-up entry point: its quick pick lists every reclaimable group with its size;
+  // choose the pip cache, then the usual single confirmation.
+  await openCommand(page, 'ML Disk Space: Clean Up…');
+  const pipRow = page.locator(SEL.quickInputRow).filter({ hasText: /pip/ }).first();
+  await pipRow.waitFor({ state: 'visible', timeout: 60_000 });
+  checks.push(`clean-up pick: "${oneLine(await page.locator(SEL.quickInput).innerText())}"`);
+  checks.push(`screenshot ${await ctx.screenshot(page, 'pick-clean-up.png')}`);
+  await pipRow.click();
+  const checked = await pipRow.getAttribute('aria-checked');
+  if (checked !== 'true') throw new Error(`clicking the pip row did not check it (aria-checked=${checked})`);
+  await page.keyboard.press('Enter');
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 60_000 });
   checks.push(`confirmation: "${oneLine(await dialog.innerText())}"`);
   checks.push(`screenshot ${await ctx.screenshot(page, 'dialog-purge-pip.png')}`);
   await dialog.locator('.monaco-button', { hasText: /Delete/ }).first().click();
-  const summary = await waitForToast(page, /Reclaimed/);
+  const summary = await waitForToast(page, /freed/);
   checks.push(`summary toast: "${summary}"`);
+  // It names what went and the volume it freed, with Show Log and Reveal.
+  if (!/\bDeleted .+: .+ freed — /.test(summary) || !summary.includes(`${volume} now `)) throw new Error(`the summary does not say what was deleted and what ${volume} has free now: "${summary}"`);
+  if (!/Show Log/.test(summary) || !/Reveal/.test(summary)) throw new Error(`the summary toast lacks Show Log / Reveal: "${summary}"`);
   checks.push(`screenshot ${await ctx.screenshot(page, 'toast-summary.png')}`);
   if (fs.existsSync(path.join(pipCache, 'wheels'))) throw new Error('the summary was shown but the pip cache is still there');
   return { checks };
@@ -125,6 +142,16 @@ function installExtensionCopy(extensionRoot: string, extensionsDir: string): voi
   }
   fs.rmSync(path.join(dest, 'dist'), { recursive: true, force: true });
   fs.cpSync(path.join(extensionRoot, 'dist'), path.join(dest, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+}
+
+/** Runs a palette command that opens a quick pick of its own (runCommand waits for the palette to close). */
+async function openCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator(SEL.quickInputBox).waitFor({ state: 'visible', timeout: 20_000 });
+  await page.locator(SEL.quickInputBox).fill(`>${title}`);
+  const row = page.locator(SEL.quickInputRow).filter({ has: page.locator('.label-name', { hasText: title }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click();
 }
 
 async function waitForToast(page: Page, text: RegExp, timeoutMs = 60_000): Promise<string> {

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { formatBytes } from '../../src/core/format';
-import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo } from '../integration/fixture';
+import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo, writeRealFile } from '../integration/fixture';
 import { Phase } from './harness';
 import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
@@ -117,6 +117,29 @@ export const uiTreePhase: Phase = {
     const rows = (await sideBarRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     const shot = await ctx.screenshot(page, treeShot);
     ctx.log(`screenshot of the tree: ${shot}`);
-    return { checks: [`row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `${rows.length} tree rows`, `screenshot ${shot}`] };
+    const checks = [`row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `${rows.length} tree rows`, `screenshot ${shot}`];
+
+    // A rescan keeps what the user opened: grow the folder, scan, wait for its new size, compare.
+    // Open a row the tree shows closed by default (the largest folder), so the check is about the user's choice.
+    const dataRow = sideBarRows(page).filter({ hasText: dataName }).filter({ hasText: expectedSize }).first();
+    if ((await dataRow.getAttribute('aria-expanded')) === 'false') await dataRow.click();
+    await sideBarRows(page).filter({ hasText: dataName }).and(page.locator('[aria-expanded="true"]')).first().waitFor({ state: 'visible', timeout: 10_000 });
+    const opened = await expandedRowLabels(page);
+    if (!opened.includes(dataName)) throw new Error(`could not open the ${dataName} row: open rows ${opened.join(', ')}`);
+    writeRealFile(path.join(ws.folders[0].path, 'grown-by-ui-tree.bin'), 1024 * 1024);
+    const grownSize = formatBytes(Number(execFileSync('du', ['-sB1', ws.folders[0].path], { encoding: 'utf8' }).split('\t')[0]));
+    await runCommand(page, `${VIEW_CONTAINER_TITLE}: Scan`);
+    await sideBarRows(page).filter({ hasText: dataName }).filter({ hasText: grownSize }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const reopened = await expandedRowLabels(page);
+    if (opened.join('|') !== reopened.join('|')) throw new Error(`the rescan changed the open rows:\nbefore: ${opened.join(', ')}\nafter: ${reopened.join(', ')}`);
+    checks.push(`after the rescan (${dataName} now ${grownSize}) the same ${opened.length} rows are open: ${opened.join(', ')}`);
+    checks.push(`screenshot ${await ctx.screenshot(page, path.join(ctx.repoRoot, '.test-artifacts', 'tree-after-rescan.png'))}`);
+    return { checks };
   },
 };
+
+/** The labels of the open rows of the side bar's tree, in order. */
+async function expandedRowLabels(page: import('playwright-core').Page): Promise<string[]> {
+  const rows = page.locator(`${SEL.sideBar} ${SEL.listRow}[aria-expanded="true"]`);
+  return (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map((l) => l.split(/\s/)[0]);
+}

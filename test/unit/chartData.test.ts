@@ -2,6 +2,7 @@
 // children kept with the rest folded into one box, reveal only for ids the tree has, and the
 // protocol's guards against malformed messages from the webview.
 import * as assert from 'assert';
+import { CATEGORIES } from '../../src/core/categories';
 import type { Item, ScanModel } from '../../src/core/model';
 import { breakdownChartData, volumeChartData, volumeSlices } from '../../src/host/webview/chartData';
 import { isHostToWebview, isWebviewToHost, parseViewState } from '../../src/shared/chartProtocol';
@@ -59,6 +60,18 @@ describe('chart data', () => {
     const b1 = data.root.children![0].children![0];
     assert.deepStrictEqual([b1.id, b1.path, b1.bytes, b1.apparentBytes, b1.revealable], ['b1', '/ws/b1', 300, 301, true]);
     assert.deepStrictEqual(b1.children!.map((c) => c.id), ['b1a', 'b1b']);
+  });
+
+  it('each category keeps one colour slot whatever its rank, and no two registered categories share one', () => {
+    const cats = CATEGORIES.map((c, i) => ({ id: c.id, label: c.label, bytes: (i + 1) * 100, apparentBytes: 0, items: [item(`${c.id}-x`, (i + 1) * 100)] }));
+    const slots = (m: ScanModel) => Object.fromEntries(volumeChartData(m).root.children!.map((c) => [c.id, c.colorIndex]));
+    const growing = slots(model({ categories: cats }));
+    // Reverse the sizes: the ranking flips, the colour slots stay.
+    const shrinking = slots(model({ categories: cats.map((c, i) => ({ ...c, bytes: (cats.length - i) * 100 })) }));
+    assert.deepStrictEqual(shrinking, growing);
+    const values = Object.values(growing);
+    assert.strictEqual(new Set(values).size, CATEGORIES.length, `slots ${JSON.stringify(growing)}`);
+    assert.deepStrictEqual(values.map((v) => typeof v), CATEGORIES.map(() => 'number'));
   });
 
   it('a category whose items are reclaimable counts as reclaimable even without a total', () => {

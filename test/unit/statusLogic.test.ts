@@ -2,7 +2,7 @@
 // the time-to-full fit, and the text/tooltip it leads to. Expectations are computed by hand.
 import * as assert from 'node:assert/strict';
 import {
-  addSample, buildStatusView, defaultForecastOptions, estimateTimeToFull, formatDuration, levelFor, nextAlert,
+  addSample, buildStatusView, clickCommandFor, defaultForecastOptions, estimateTimeToFull, formatDuration, levelFor, nextAlert,
   type FreeSample, type SpaceLevel,
 } from '../../src/host/statusBar/statusLogic';
 
@@ -161,6 +161,23 @@ describe('status bar logic', () => {
     it('warning and error backgrounds at the thresholds', () => {
       assert.equal(buildStatusView({ ...base, percentUsed: 91 }).background, 'warning');
       assert.equal(buildStatusView({ ...base, percentUsed: 98.5 }).background, 'error');
+    });
+
+    it('the tooltip reads as sentences: no setting ids, no camelCase; at warning or critical it says a click scans', () => {
+      for (const percentUsed of [50, 91, 98.5]) {
+        const v = buildStatusView({ ...base, percentUsed });
+        for (const line of v.tooltipLines) {
+          assert.doesNotMatch(line, /mlDiskSpace\.|[a-z][A-Z][a-z]+[A-Z]/, `tooltip line "${line}" shows an internal name`);
+        }
+        assert.ok(v.tooltipLines.includes(`Warns at ${T.warnAtPercentUsed} % used, critical at ${T.criticalAtPercentUsed} %`));
+        assert.strictEqual(v.tooltipLines.includes('Click to scan and see what is on this disk'), v.level !== 'ok');
+      }
+    });
+
+    it('clicking scans and shows the tree at warning and critical, only focuses the view when ok', () => {
+      assert.equal(clickCommandFor(buildStatusView({ ...base, percentUsed: 50 }).level), 'mlDiskSpace.items.focus');
+      assert.equal(clickCommandFor(buildStatusView({ ...base, percentUsed: 91 }).level), 'mlDiskSpace.showWhatUsesSpace');
+      assert.equal(clickCommandFor(buildStatusView({ ...base, percentUsed: 98.5 }).level), 'mlDiskSpace.showWhatUsesSpace');
     });
 
     it('adds "full in" with a forecast, and a forecast warning turns it to warning', () => {

@@ -1,4 +1,4 @@
-// ML Disk Space: Clean torch hub — deletes every downloaded repo and checkpoint of $TORCH_HOME/hub
+// ML Disk Space: Clean torch hub Cache… — deletes every downloaded repo and checkpoint of $TORCH_HOME/hub
 // (torch.hub downloads them again when a model is loaded).
 import { TORCH_CATEGORY_ID, TORCH_CLEAN_ID } from '../../core/categories/torch/scanner';
 import { lastScanWith } from '../caches/lastScan';

@@ -1,4 +1,4 @@
-// ML Disk Space: Clean uv Cache — `uv cache clean`: everything in uv's cache folder (UV_CACHE_DIR
+// ML Disk Space: Clean uv Cache… — `uv cache clean`: everything in uv's cache folder (UV_CACHE_DIR
 // or the default). Files a venv still hard-links stay on disk; the plan counts only what is freed.
 import { UV_CATEGORY_ID, UV_CLEAN_ID } from '../../core/categories/uv/scanner';
 import { lastScanWith } from '../caches/lastScan';

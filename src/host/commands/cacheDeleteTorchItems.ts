@@ -1,4 +1,4 @@
-// ML Disk Space: torch hub: Delete Item(s)… — downloaded hub repos and checkpoint files of
+// ML Disk Space: Delete torch hub Items… — downloaded hub repos and checkpoint files of
 // $TORCH_HOME/hub: the selected ones, or a quick pick from the palette.
 import { TORCH_CATEGORY_ID } from '../../core/categories/torch/scanner';
 import { lastScanWith } from '../caches/lastScan';

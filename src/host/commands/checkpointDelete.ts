@@ -1,4 +1,4 @@
-// ML Disk Space: Delete Checkpoint(s)… — the selected checkpoints, loose weight files, or every
+// ML Disk Space: Delete Checkpoints… — the selected checkpoints, loose weight files, or every
 // checkpoint of the selected runs (multi-select), or a quick pick from the palette. One modal
 // confirmation with the exact bytes, naming the best/newest checkpoints it would take; a run in
 // progress asks a second time. `last.ckpt` links to a deleted checkpoint go with it.

@@ -1,4 +1,4 @@
-// ML Disk Space: conda: Clean Unused Packages — `conda clean --packages`: extracted packages no env
+// ML Disk Space: Clean Unused conda Packages… — `conda clean --packages`: extracted packages no env
 // links to (no file with a link count > 1), re-checked when the plan is made, of every package
 // cache or of the selected one.
 import { CONDA_CATEGORY_ID, CONDA_CLEAN_PACKAGES_ID, condaUnusedItemId } from '../../core/categories/conda/scanner';

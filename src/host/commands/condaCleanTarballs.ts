@@ -1,4 +1,4 @@
-// ML Disk Space: conda: Clean Tarballs — `conda clean --tarballs`: the downloaded package archives
+// ML Disk Space: Clean conda Tarballs… — `conda clean --tarballs`: the downloaded package archives
 // (.tar.bz2, .conda, partial downloads) of every package cache, or of the selected one.
 import { CONDA_CATEGORY_ID, CONDA_CLEAN_TARBALLS_ID, condaTarballsItemId } from '../../core/categories/conda/scanner';
 import { lastScanWith } from '../caches/lastScan';

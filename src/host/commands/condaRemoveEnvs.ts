@@ -1,4 +1,4 @@
-// ML Disk Space: conda: Remove Environment(s)… — the selected envs, or a quick pick from the
+// ML Disk Space: Remove conda Environments… — the selected envs, or a quick pick from the
 // palette. Never base nor the active env (CONDA_PREFIX): the plan refuses them and says so.
 // Files an env hard-links from pkgs/ stay (the package cache holds them); the plan counts only
 // what is freed.

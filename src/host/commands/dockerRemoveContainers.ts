@@ -1,4 +1,4 @@
-// ML Disk Space: Remove Container(s) — stopped ones only (the plan leaves running ones out and says so).
+// ML Disk Space: Remove Docker Containers… — stopped ones only (the plan leaves running ones out and says so).
 import { planRemoveContainers } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import { pickStoppedContainers, selectedDockerIds } from '../docker/selection';

@@ -1,4 +1,4 @@
-// ML Disk Space: Remove Image(s) — the selected image rows (multi-select), or a quick pick from the
+// ML Disk Space: Remove Docker Images… — the selected image rows (multi-select), or a quick pick from the
 // palette. Images used by stopped containers: see docker/imageRemoval.ts.
 import { planImageRemoval } from '../docker/imageRemoval';
 import { runDockerCommand } from '../docker/runPlan';

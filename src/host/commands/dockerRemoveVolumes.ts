@@ -1,4 +1,4 @@
-// ML Disk Space: Remove Volume(s) — unused ones only, with the data-loss warning in the confirmation.
+// ML Disk Space: Remove Docker Volumes… — unused ones only, with the data-loss warning in the confirmation.
 import { planRemoveVolumes } from '../../core/categories/docker/dockerPlans';
 import { runDockerCommand } from '../docker/runPlan';
 import { pickUnusedVolumes, selectedDockerIds } from '../docker/selection';

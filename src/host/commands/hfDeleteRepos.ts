@@ -1,4 +1,4 @@
-// ML Disk Space: Hugging Face: Delete Repo(s)… — whole repo folders of the hub cache (every
+// ML Disk Space: Delete Hugging Face Repos… — whole repo folders of the hub cache (every
 // revision, blob and ref; corrupted repos too): the selected repos, or a quick pick from the palette.
 import { planHfDeleteRepos } from '../../core/categories/huggingface/plans';
 import { HF_CATEGORY_ID } from '../../core/categories/huggingface/ids';

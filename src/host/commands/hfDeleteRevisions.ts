@@ -1,4 +1,4 @@
-// ML Disk Space: Hugging Face: Delete Revision(s)… — the selected revisions (multi-select, across
+// ML Disk Space: Delete Hugging Face Revisions… — the selected revisions (multi-select, across
 // repos), or a quick pick from the palette. Frees only the blobs no remaining revision links to;
 // every revision of a repo selected -> the whole repo. Deletion order as huggingface_hub does it.
 import { planHfDeleteRevisions } from '../../core/categories/huggingface/plans';

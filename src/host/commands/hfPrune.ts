@@ -1,4 +1,4 @@
-// ML Disk Space: Prune Hugging Face Cache — detached revisions, interrupted downloads
+// ML Disk Space: Clean Unused Hugging Face Files… — detached revisions, interrupted downloads
 // (blobs/*.incomplete) and unreferenced blobs, in every repo or in the selected repos (the
 // `hf cache prune` selection). A blob written within mlDiskSpace.activeRunMinutes is kept: a
 // download may be writing it.

@@ -22,6 +22,7 @@ import { purgePipCacheCommand } from './purgePipCache';
 import { retentionApplyCommand } from './retentionApply';
 import { slimCheckpointsCommand } from './slimCheckpoints';
 import { cancelScanCommand } from './cancelScan';
+import { cleanUpCommand } from './cleanUp';
 import { copyPathCommand } from './copyPath';
 import { deleteItemsCommand } from './deleteItems';
 import { analyzeImageCommand } from './analyzeImage';
@@ -44,6 +45,7 @@ import { scanCommand } from './scan';
 import { showChartCommand } from './showChart';
 import { showLogCommand } from './showLog';
 import { showMemoryCommand } from './showMemory';
+import { showWhatUsesSpaceCommand } from './showWhatUsesSpace';
 import { displayText } from '../../core/displayText';
 
 export const COMMANDS: CommandSpec[] = [
@@ -53,12 +55,14 @@ export const COMMANDS: CommandSpec[] = [
   showLogCommand,
   showMemoryCommand,
   showChartCommand,
+  showWhatUsesSpaceCommand,
   revealInOSCommand,
   revealInExplorerCommand,
   copyPathCommand,
   deleteItemsCommand,
   retryCategoryCommand,
   resetWarningsCommand,
+  cleanUpCommand,
   retentionApplyCommand,
   slimCheckpointsCommand,
   checkpointDeleteCommand,

@@ -1,4 +1,4 @@
-// ML Disk Space: Purge pip Cache — `pip cache purge`: http-v2/, http/ and wheels/ of pip's cache
+// ML Disk Space: Clean pip Cache… — `pip cache purge`: http-v2/, http/ and wheels/ of pip's cache
 // (PIP_CACHE_DIR or the platform default). pip recreates them on its next download.
 import { PIP_CATEGORY_ID, PIP_PURGE_ID } from '../../core/categories/pip/scanner';
 import { lastScanWith } from '../caches/lastScan';

@@ -1,4 +1,4 @@
-// ML Disk Space: Slim Checkpoint(s) — removes optimizer, scheduler, scaler and RNG state and
+// ML Disk Space: Slim Checkpoints… — removes optimizer, scheduler, scaler and RNG state and
 // DeepSpeed global_step*/ folders from the selected checkpoints, or from the checkpoints the
 // retention policy keeps for their weights in the selected runs / every run (the newest stays
 // whole so training can resume). Weights and configs stay loadable. Checkpoints that cannot be

@@ -20,7 +20,7 @@ import { folderWithMostEntries, inodesArePressing } from '../../core/headroom/mo
 import type { ScanModel, VolumeInfo } from '../../core/model';
 import { GrowthRecorder } from './growthRecorder';
 import {
-  buildStatusView, effectivePercentUsed, nextAlert,
+  buildStatusView, clickCommandFor, effectivePercentUsed, nextAlert,
   type FullForecast, type SpaceLevel, type StatusView,
 } from './statusLogic';
 
@@ -51,6 +51,8 @@ export interface StatusState {
   limits: VolumeLimit[];
   binding?: BindingLimit;
   refreshedAt: number;
+  /** What clicking the item runs (scan and show the tree at warning or critical). */
+  command: string;
 }
 
 export interface ThresholdNotification {
@@ -67,7 +69,7 @@ export interface FreeSpaceStatusDeps {
   volumePath(): string;
   prompts: Prompts;
   log: Log;
-  /** "Show What Uses Space": focus the view (and scan if nothing is shown). */
+  /** "Show What Uses Space": focus the view and scan (the disk changed since any earlier scan). */
   showWhatUsesSpace(): void;
   /** The last scan (names the folder with most files when inodes run short). */
   model?(): ScanModel | undefined;
@@ -205,11 +207,13 @@ export class FreeSpaceStatus implements vscode.Disposable {
     this.item.text = view.text;
     this.item.tooltip = view.tooltipLines.join('\n');
     this.item.backgroundColor = view.background ? new vscode.ThemeColor(`statusBarItem.${view.background}Background`) : undefined;
+    this.item.command = clickCommandFor(view.level);
     this.current = {
       volumePath, volumeKey,
       totalBytes: volume.totalBytes, freeBytes: volume.freeBytes, availableBytes: volume.availableBytes,
       percentUsed: pct, level: view.level, text: view.text, tooltip: view.tooltipLines.join('\n'), background: view.background,
       forecast, growth, forecastWarning: this.forecastWarning, limits: volume.limits ?? [], binding: volume.binding, refreshedAt: now,
+      command: clickCommandFor(view.level),
     };
     await this.checkThreshold(this.current, thresholds);
     return this.current;
@@ -235,7 +239,9 @@ export class FreeSpaceStatus implements vscode.Disposable {
         : `Disk space is getting low: the volume of ${state.volumePath} is ${state.percentUsed.toFixed(1)} % used, ${formatBytes(state.availableBytes)} free.`;
     this.notifications.push({ level: step.notify, volumeKey: state.volumeKey, message, at: Date.now() });
     this.deps.log.info(`Threshold notification (${step.notify}): ${message}`);
-    void this.deps.prompts.notifier.warn(message, SHOW_WHAT_USES_SPACE, DONT_WARN_AGAIN).then(async (choice) => {
+    // Almost full is an error (work is about to fail), not the same warning as getting low.
+    const notify = step.notify === 'critical' ? this.deps.prompts.notifier.error : this.deps.prompts.notifier.warn;
+    void notify(message, SHOW_WHAT_USES_SPACE, DONT_WARN_AGAIN).then(async (choice) => {
       if (choice === SHOW_WHAT_USES_SPACE) this.deps.showWhatUsesSpace();
       if (choice === DONT_WARN_AGAIN) {
         const list = this.deps.context.globalState.get<string[]>(MUTED_KEY, []);

@@ -6,6 +6,7 @@ import { bindingStatusText, describeBinding, describeLimit } from '../../core/he
 import { fitDecline, soonestFull, type VolumeGrowth } from '../../core/headroom/growth';
 import { formatTimeLeft, growthSentences } from '../../core/headroom/growthText';
 import type { BindingLimit, VolumeLimit } from '../../core/headroom/limits';
+import { t } from '../../core/l10n';
 
 export type SpaceLevel = 'ok' | 'warn' | 'critical';
 
@@ -15,6 +16,11 @@ export interface Thresholds {
 }
 
 const RANK: Record<SpaceLevel, number> = { ok: 0, warn: 1, critical: 2 };
+
+/** The command the item runs when clicked: at warning or critical, scan and show what is on the disk. */
+export function clickCommandFor(level: SpaceLevel): string {
+  return level === 'ok' ? 'mlDiskSpace.items.focus' : 'mlDiskSpace.showWhatUsesSpace';
+}
 
 export function levelFor(percentUsed: number, t: Thresholds): SpaceLevel {
   if (percentUsed >= t.criticalAtPercentUsed) return 'critical';
@@ -178,8 +184,7 @@ export function buildStatusView(input: StatusInput): StatusView {
     lines.push('Limits on this volume:');
     for (const l of input.limits) lines.push(`  ${describeLimit(l)}`);
   }
-  lines.push(
-    `Warns at ${input.thresholds.warnAtPercentUsed} % used, critical at ${input.thresholds.criticalAtPercentUsed} % (mlDiskSpace.warnAtPercentUsed / criticalAtPercentUsed)`,
-  );
+  lines.push(t('Warns at {0} % used, critical at {1} %', input.thresholds.warnAtPercentUsed, input.thresholds.criticalAtPercentUsed));
+  if (level !== 'ok') lines.push(t('Click to scan and see what is on this disk'));
   return { text, level, background, tooltipLines: lines };
 }

@@ -51,6 +51,8 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
   /** Provider rows handed out for the current model, by tree id. */
   private extras = new Map<string, ExtraNode>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Rows the user opened or closed, by tree id: a rescan shows them as they were left. */
+  private readonly userExpanded = new Map<string, boolean>();
 
   constructor(
     private readonly scans: ScanService,
@@ -61,6 +63,8 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
       this.view,
       this.changed,
       scans.onDidChangeModel(() => this.rebuild()),
+      this.view.onDidExpandElement((e) => this.userExpanded.set(e.element.treeId, true)),
+      this.view.onDidCollapseElement((e) => this.userExpanded.set(e.element.treeId, false)),
       scans.onDidChangeScanning(() => this.updateHeader()),
       // Keep "scanned 5 min ago" true while the window stays open.
       disposableInterval(() => this.updateHeader(), 60_000),
@@ -100,6 +104,10 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
     const t = renderNode(node, this.config().sortBy);
     if (node.type === 'item' && t.collapsibleState === vscode.TreeItemCollapsibleState.None && this.providerFor(node)) {
       t.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+    }
+    const open = this.userExpanded.get(node.treeId);
+    if (open !== undefined && t.collapsibleState !== vscode.TreeItemCollapsibleState.None) {
+      t.collapsibleState = open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     }
     return t;
   }

@@ -3,6 +3,7 @@
 // tree id that stays the same across scans (so expansion and selection survive a refresh).
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { SortBy } from '../configRead';
+import { isShownRow } from './shownRows';
 import { keepsOwnOrder, sortForTree } from './sort';
 
 export interface CategoryNode {
@@ -90,7 +91,7 @@ export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy): No
     return candidate;
   };
   const addItems = (items: Item[], category: Category, parent: CategoryNode | ItemNode): ItemNode[] =>
-    (keepsOwnOrder(items) ? items : sortForTree(items, sortBy)).map((item) => {
+    (keepsOwnOrder(items) ? items : sortForTree(items, sortBy)).filter((item) => isShownRow(item, category)).map((item) => {
       const node: ItemNode = { type: 'item', treeId: uniqueId(item.id), item, category, parent, children: [] };
       index.byTreeId.set(node.treeId, node);
       if (!index.byItemId.has(item.id)) index.byItemId.set(item.id, node);

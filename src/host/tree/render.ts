@@ -7,6 +7,7 @@ import type { SortBy } from '../configRead';
 import type { CategoryNode, ErrorNode, ExtraNode, ItemNode, TreeNode } from './nodes';
 import { displayLines, displayText } from '../../core/displayText';
 import { categoryById, kindInfo } from '../../core/categories';
+import { humanFacts } from './facts';
 
 /**
  * contextValue tokens, matched in package.json menus with `viewItem =~ /\btoken\b/`:
@@ -138,7 +139,8 @@ function checkpointIcon(item: Item): string | undefined {
 export function itemTooltip(item: Item, category: Category, now = Date.now()): vscode.MarkdownString {
   // Theme icons on; appendText then escapes "$(" in paths so a folder name cannot inject an icon.
   const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`**${md(item.label)}** — ${md(item.kind)} in ${md(category.label)}\n\n`);
+  const kind = kindNameOf(item.kind);
+  tip.appendMarkdown(`**${md(item.label)}** — ${kind ? `${md(kind)}, ` : ''}${md(category.label)}\n\n`);
   // The row's description in full (the row cuts it off): e.g. a run's forecast, a checkpoint's metric.
   const description = descriptionWithoutBadges(item);
   if (description) {
@@ -155,11 +157,11 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
       `\n\nShared: ${formatBytes(item.sharedBytes)} of its files are hard links also ${item.sharedWith ? `in ${md(item.sharedWith)}` : 'elsewhere'}; they are counted there, not in the size above`,
     );
   }
-  if (item.badges?.length) tip.appendMarkdown(`\n\nBadges: ${item.badges.map(md).join(', ')}`);
+  if (item.badges?.length) tip.appendMarkdown(`\n\n${item.badges.map(md).join(', ')}`);
   if (item.modifiedMs) tip.appendMarkdown(`\n\nModified ${formatAge(item.modifiedMs, now)} (${new Date(item.modifiedMs).toLocaleString()})`);
   if (item.accessedMs) tip.appendMarkdown(`\n\nLast accessed ${formatAge(item.accessedMs, now)}`);
-  const facts = Object.entries(item.fields ?? {}).filter(([k, v]) => !HIDDEN_FIELDS.has(k) && isShownFact(v));
-  if (facts.length) tip.appendMarkdown('\n\n' + facts.slice(0, 10).map(([k, v]) => `${md(k)}: ${md(String(v))}`).join('  \n'));
+  const facts = humanFacts(item.fields, now);
+  if (facts.length) tip.appendMarkdown('\n\n' + facts.map(md).join('  \n'));
   if (item.reclaimable) tip.appendMarkdown('\n\n$(trash) Can be reclaimed from the context menu');
   return tip;
 }
@@ -177,11 +179,12 @@ function descriptionWithoutBadges(item: Item): string {
     .join(' · ');
 }
 
-const HIDDEN_FIELDS = new Set(['dev', 'ino', 'type']);
-
-function isShownFact(v: unknown): boolean {
-  return (typeof v === 'string' && v.length > 0 && v.length < 200) || typeof v === 'number' || typeof v === 'boolean';
+/** What the row is, in words (never the kind id): the category's name for it, or folder/file/link. */
+function kindNameOf(kind: string): string | undefined {
+  return kindInfo(kind)?.label ?? WALKED_KIND_NAMES[kind];
 }
+
+const WALKED_KIND_NAMES: Record<string, string> = { folder: 'folder', file: 'file', symlink: 'symbolic link' };
 
 function sizeLines(bytes: number, apparentBytes: number): string {
   return (

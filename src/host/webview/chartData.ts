@@ -1,7 +1,7 @@
 // What the chart is sent: the scan model cut down to what a picture can show (the largest children
 // per level, a few levels deep, the rest folded into one box each), with the volume's slices.
 // No `vscode` import: unit-tested in plain Node.
-import { kindInfo } from '../../core/categories';
+import { CATEGORIES, kindInfo } from '../../core/categories';
 import { formatBytes } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { GrowthPoint, VolumeGrowth } from '../../core/headroom/growth';
@@ -82,8 +82,15 @@ function categoryNode(category: Category, limits: ChartLimits): ChartNode {
     revealable: true,
     description: category.reclaimableBytes ? `${formatBytes(category.reclaimableBytes)} reclaimable` : undefined,
     error: category.error,
+    colorIndex: colorIndexOf(category.id),
     children: keptChildren(category.items, categoryNodeId(category.id), limits.depth, limits, () => true),
   };
+}
+
+/** The category's place in the registry: fixed, never shared with another category (unknown ids come after). */
+export function colorIndexOf(categoryId: string): number {
+  const i = CATEGORIES.findIndex((c) => c.id === categoryId);
+  return i >= 0 ? i : CATEGORIES.length + [...categoryId].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 997, 0);
 }
 
 function anyReclaimable(items: Item[]): boolean {
