@@ -30,7 +30,7 @@ export async function runCachePlan(
   const controller = new AbortController();
   try {
     plan = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ML Disk Space: ${what}: measuring what it frees…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ML Disk Space: {0}: measuring what it frees…', what), cancellable: true },
       (_progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         return make(controller.signal);
@@ -43,13 +43,13 @@ export async function runCachePlan(
     }
     if (err instanceof PlanRefusedError) {
       s.log.info(`${what}: refused: ${err.message}`);
-      void s.prompts.notifier.warn(`${what}: nothing can be deleted: ${err.message}.`);
+      void s.prompts.notifier.warn(vscode.l10n.t('{0}: nothing can be deleted: {1}.', what, err.message));
       return undefined;
     }
     throw err;
   }
   if (!plan) {
-    void s.prompts.notifier.warn(`${what}: the selection holds nothing this command can delete.`);
+    void s.prompts.notifier.warn(vscode.l10n.t('{0}: the selection holds nothing this command can delete.', what));
     return undefined;
   }
   s.log.info(`${what}: plan "${plan.title}": ${plan.targets.length} targets, ${plan.bytes} bytes${plan.keep?.length ? `, ${plan.keep.length} kept` : ''}`);

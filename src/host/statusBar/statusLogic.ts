@@ -4,6 +4,7 @@
 import { formatBytes } from '../../core/format';
 import { bindingStatusText, describeBinding, describeLimit } from '../../core/headroom/describe';
 import type { BindingLimit, VolumeLimit } from '../../core/headroom/limits';
+import { t } from '../../core/l10n';
 
 export type SpaceLevel = 'ok' | 'warn' | 'critical';
 
@@ -140,10 +141,10 @@ export function estimateTimeToFull(history: FreeSample[], options: ForecastOptio
 export function formatDuration(ms: number): string {
   const minutes = ms / 60_000;
   if (minutes < 1) return '< 1 min';
-  if (minutes < 90) return `~${Math.round(minutes)} min`;
+  if (minutes < 90) return t('~{0} min', Math.round(minutes));
   const hours = minutes / 60;
   if (hours < 48) return `~${Math.round(hours)} h`;
-  return `~${Math.round(hours / 24)} days`;
+  return t('~{0} days', Math.round(hours / 24));
 }
 
 export interface StatusInput {
@@ -178,28 +179,28 @@ export function buildStatusView(input: StatusInput): StatusView {
   const binding = input.binding && input.binding.kind !== 'filesystem' ? input.binding : undefined;
   const level = levelFor(effectivePercentUsed(input.percentUsed, binding), input.thresholds);
   let text = binding ? `$(database) ${bindingStatusText(binding)}` : `$(database) ${formatBytes(input.availableBytes)} free`;
-  if (input.forecast) text += ` · full in ${formatDuration(input.forecast.msToFull)}`;
+  if (input.forecast) text += t(' · full in {0}', formatDuration(input.forecast.msToFull));
   if (input.forecastWarning) text += ' $(warning)';
   const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning ? 'warning' : undefined;
   const used = input.totalBytes - input.freeBytes;
   const lines = [
-    `Volume of ${input.volumePath}`,
-    `Total: ${formatBytes(input.totalBytes)}`,
-    `Used: ${formatBytes(used)} (${input.percentUsed.toFixed(1)} %)`,
-    `Free: ${formatBytes(input.availableBytes)} available to you` +
-      (input.freeBytes !== input.availableBytes ? ` (${formatBytes(input.freeBytes)} including blocks reserved for root)` : ''),
+    t('Volume of {0}', input.volumePath),
+    t('Total: {0}', formatBytes(input.totalBytes)),
+    t('Used: {0} ({1} %)', formatBytes(used), input.percentUsed.toFixed(1)),
+    t('Free: {0} available to you', formatBytes(input.availableBytes)) +
+      (input.freeBytes !== input.availableBytes ? t(' ({0} including blocks reserved for root)', formatBytes(input.freeBytes)) : ''),
   ];
   if (input.forecast) {
-    lines.push(`Filling at ~${formatBytes(input.forecast.bytesPerHour)}/h: full in ${formatDuration(input.forecast.msToFull)} at this rate`);
+    lines.push(t('Filling at ~{0}/h: full in {1} at this rate', formatBytes(input.forecast.bytesPerHour), formatDuration(input.forecast.msToFull)));
   }
-  if (input.forecastWarning) lines.push(`Warning: ${input.forecastWarning}`);
-  if (binding) lines.push(`Runs out first: ${describeBinding(binding)}`);
+  if (input.forecastWarning) lines.push(t('Warning: {0}', input.forecastWarning));
+  if (binding) lines.push(t('Runs out first: {0}', describeBinding(binding)));
   if (input.limits && input.limits.length > 1) {
-    lines.push('Limits on this volume:');
+    lines.push(t('Limits on this volume:'));
     for (const l of input.limits) lines.push(`  ${describeLimit(l)}`);
   }
   lines.push(
-    `Warns at ${input.thresholds.warnAtPercentUsed} % used, critical at ${input.thresholds.criticalAtPercentUsed} % (mlDiskSpace.warnAtPercentUsed / criticalAtPercentUsed)`,
+    t('Warns at {0} % used, critical at {1} % (mlDiskSpace.warnAtPercentUsed / criticalAtPercentUsed)', input.thresholds.warnAtPercentUsed, input.thresholds.criticalAtPercentUsed),
   );
   return { text, level, background, tooltipLines: lines };
 }
