@@ -8,6 +8,7 @@
 // extension host) stays free; entries of one folder are removed a few at a time.
 import { promises as fsp, type Dirent, type Stats } from 'fs';
 import { DirHandle, joinDisplay } from './dirHandle';
+import { t } from '../l10n';
 
 export interface EntryError {
   path: string;
@@ -87,7 +88,7 @@ async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<S
   const display = joinDisplay(parent.displayPath, name);
   if (run.cancelled) return false;
   if (seen.dev !== run.ctx.rootDev || run.ctx.mountPoints?.has(display)) {
-    run.fail(display, { message: MOUNTED_HERE }, 'mount-point');
+    run.fail(display, { message: t(MOUNTED_HERE) }, 'mount-point');
     return false;
   }
   let dir: DirHandle | undefined;
@@ -100,14 +101,14 @@ async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<S
   }
   if (!dir) {
     // Another folder is there now; a mount made on it since the lstat looks the same way.
-    if (await mountedNow(run, parent, name)) run.fail(display, { message: MOUNTED_HERE }, 'mount-point');
-    else run.fail(display, { message: 'replaced by another folder during deletion; left alone' }, 'changed');
+    if (await mountedNow(run, parent, name)) run.fail(display, { message: t(MOUNTED_HERE) }, 'mount-point');
+    else run.fail(display, { message: t('replaced by another folder during deletion; left alone') }, 'changed');
     return false;
   }
   if (run.ctx.rootMountId !== undefined && dir.mountId !== run.ctx.rootMountId) {
     // A mount made here after the lstat above: the open crossed into it. Nothing was read yet.
     await dir.close();
-    run.fail(display, { message: MOUNTED_HERE }, 'mount-point');
+    run.fail(display, { message: t(MOUNTED_HERE) }, 'mount-point');
     return false;
   }
   let complete = true;
@@ -180,7 +181,7 @@ async function removeDir(run: Run, parent: DirHandle, name: Buffer, seen: Pick<S
     if ((err as NodeJS.ErrnoException).code === 'EBUSY' && await mountedNow(run, parent, name)) {
       // Mounted over after we opened it: we emptied the folder underneath (through the
       // descriptor held from before), never what is mounted on top of it.
-      run.fail(display, { message: MOUNTED_DURING }, 'mount-point');
+      run.fail(display, { message: t(MOUNTED_DURING) }, 'mount-point');
       return false;
     }
     run.fail(display, err);

@@ -19,6 +19,7 @@ import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
 import { DEFAULT_GREATER_IS_BETTER, deepspeedStep, hfStep, isLooseWeightName, LOOSE_WEIGHT_EXTENSIONS, parseLightningName } from './names';
 import type { Checkpoint, CheckpointFormat, CheckpointScan, Run } from './types';
+import { t } from '../../l10n';
 
 export const CHECKPOINTS_CATEGORY_ID = 'checkpoints';
 /** Progress while runs are analysed, at most this often (the UI expects news every 500 ms). */
@@ -81,10 +82,10 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
 
   // 1. Find the candidates (sized already when found by a walk).
   const ownWalk = (collect: CollectOption, excludePaths: string[]) => {
-    options.progress?.('Checkpoints: looking in the workspace folders');
+    options.progress?.(t('Checkpoints: looking in the workspace folders'));
     return options.walker.walk(roots, {
       signal, collect, excludePaths, topN: 1, detailDepth: 0,
-      onProgress: (p) => options.progress?.('Checkpoints: looking in the workspace folders', p),
+      onProgress: (p) => options.progress?.(t('Checkpoints: looking in the workspace folders'), p),
     }).then((walk) => {
       reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
       return walk;
@@ -94,10 +95,10 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     roots, settings, cacheFolders: caches, signal,
     walk: options.sharedWalk ? () => options.sharedWalk!() : ownWalk,
     progress: (message, foldersRead, currentPath) => options.progress?.(message, foldersRead === undefined ? undefined : { files: 0, dirs: foldersRead, bytes: 0, currentPath: currentPath ?? '' }),
-    onError: (dir, code) => warn({ message: `cannot read ${dir}: ${code}`, path: dir, code }),
+    onError: (dir, code) => warn({ message: t('cannot read {0}: {1}', dir, code), path: dir, code }),
   });
   if (found.cancelled || signal?.aborted) return { ...result, cancelled: true };
-  options.progress?.(`Checkpoints: sorting ${found.entries.length} candidates into runs`);
+  options.progress?.(t('Checkpoints: sorting {0} candidates into runs', found.entries.length));
   const seen = new Map<string, Candidate>();
   for (const e of found.entries) {
     if (seen.has(e.path)) continue;
@@ -156,10 +157,10 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     else unsized.push(c);
   }
   if (unsized.length) {
-    options.progress?.(`Checkpoints: sizing ${unsized.length} checkpoints and weight files`);
+    options.progress?.(t('Checkpoints: sizing {0} checkpoints and weight files', unsized.length));
     const walk = await options.walker.walk(unsized.map((c) => c.path), {
       signal, topN: CHECKPOINT_TOP_N, detailDepth: 2,
-      onProgress: (p) => options.progress?.('Checkpoints: sizing', p),
+      onProgress: (p) => options.progress?.(t('Checkpoints: sizing'), p),
     });
     reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
     if (walk.cancelled || signal?.aborted) return { ...result, cancelled: true };
@@ -171,7 +172,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   for (const c of checkpointCandidates) {
     const cp = c.kind === 'symlink' ? await linkCheckpoint(c) : nodeCheckpoint(c, nodes.get(c.path)!);
     if (cp) checkpoints.push(cp);
-    else warn({ message: `${c.path} vanished or changed during the scan`, path: c.path, code: 'ENOENT' });
+    else warn({ message: t('{0} vanished or changed during the scan', c.path), path: c.path, code: 'ENOENT' });
   }
   for (const c of loose) {
     const node = nodes.get(c.path)!;
@@ -210,7 +211,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
     const now = Date.now();
     if (now - lastProgress < PROGRESS_MS) return;
     lastProgress = now;
-    options.progress?.(`Checkpoints: analysed ${analysed} of ${runs.size} runs`);
+    options.progress?.(t('Checkpoints: analysed {0} of {1} runs', analysed, runs.size));
   };
   analysing();
   const built = await Promise.all([...runs].map(([runPath, list]) => limit(async () => {

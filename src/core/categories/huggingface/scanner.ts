@@ -30,12 +30,13 @@ import { sortBySizeDesc } from '../../model';
 import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
+import { t } from '../../l10n';
 
 export const HF_CATEGORY_ID = 'huggingface';
 export const HF_CATEGORY_LABEL = 'Hugging Face';
 
 export const hfRepoItemId = (repoPath: string) => `${HF_CATEGORY_ID}:repo:${repoPath}`;
-export const hfRevisionItemId = (repoPath: string, commit: string) => `${HF_CATEGORY_ID}:revision:${repoPath}@${commit}`;
+export const hfRevisionItemId = (repoPath: string, commit: string) => t('{0}:revision:{1}@{2}', HF_CATEGORY_ID, repoPath, commit);
 export const hfIncompleteItemId = (repoPath: string) => `${HF_CATEGORY_ID}:incomplete:${repoPath}`;
 export const hfUnreferencedItemId = (repoPath: string) => `${HF_CATEGORY_ID}:unreferenced:${repoPath}`;
 export const hfDatasetsCacheItemId = (root: string) => `${HF_CATEGORY_ID}:datasets-cache:${root}`;
@@ -123,7 +124,7 @@ function revisionItem(repo: HfRepo, rev: HfRevision, exclusiveBytes: number, cac
     apparentBytes: rev.apparentBytes,
     reclaimable: true,
     modifiedMs: rev.lastModifiedMs || undefined,
-    description: `${formatCount(rev.files.length, 'file')} · frees ${formatBytes(exclusiveBytes)} alone · ${formatAge(rev.lastModifiedMs, now)}`,
+    description: t('{0} · frees {1} alone · {2}', formatCount(rev.files.length, 'file'), formatBytes(exclusiveBytes), formatAge(rev.lastModifiedMs, now)),
     fields: {
       commit: rev.commit,
       refs: rev.refs,
@@ -191,7 +192,7 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
   };
   const shared = (repoNode.sharedBytes ?? 0) + (share?.sharedBytes ?? 0);
   if (shared) base.sharedBytes = shared;
-  if (share?.sharedBytes) base.sharedWith = `the shared blob store (also used by ${share.sharedWith.join(', ')})`;
+  if (share?.sharedBytes) base.sharedWith = t('the shared blob store (also used by {0})', share.sharedWith.join(', '));
   const incompleteBytes = repo.incomplete.reduce((s, b) => s + b.bytes, 0);
   if (repo.corrupt) {
     base.badges = ['corrupted'];
@@ -217,15 +218,15 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
   const pruneBytes = estimate(prune.paths, repo, repoNode, store, true);
   const children: Item[] = [...revisions];
   if (repo.incomplete.length) {
-    children.push(blobGroupItem(hfIncompleteItemId(repo.path), 'Incomplete downloads', 'hf-incomplete', repo.incomplete, 'interrupted downloads (blobs/*.incomplete)'));
+    children.push(blobGroupItem(hfIncompleteItemId(repo.path), t('Incomplete downloads'), 'hf-incomplete', repo.incomplete, t('interrupted downloads (blobs/*.incomplete)')));
   }
   if (repo.unreferenced.length) {
-    children.push(blobGroupItem(hfUnreferencedItemId(repo.path), 'Unreferenced blobs', 'hf-unreferenced', repo.unreferenced, 'no revision links to them'));
+    children.push(blobGroupItem(hfUnreferencedItemId(repo.path), t('Unreferenced blobs'), 'hf-unreferenced', repo.unreferenced, t('no revision links to them')));
   }
   const detached = repo.revisions.filter((r) => r.detached).length;
   const parts = [
     repo.repoType!,
-    formatCount(repo.revisions.length, 'revision') + (detached ? ` (${detached} detached)` : ''),
+    formatCount(repo.revisions.length, 'revision') + (detached ? t(' ({0} detached)', detached) : ''),
     repo.lastAccessedMs ? `used ${formatAge(repo.lastAccessedMs, now)}` : '',
     incompleteBytes ? `${formatBytes(incompleteBytes)} incomplete` : '',
   ].filter(Boolean);
@@ -261,7 +262,7 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
     },
     children,
   };
-  if (detached) item.badges = ['has detached'];
+  if (detached) item.badges = [t('has detached')];
   return { item, pruneBytes };
 }
 
@@ -283,7 +284,7 @@ async function repoFolders(hubRoot: string): Promise<string[]> {
 }
 
 async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
-  ctx.progress('Hugging Face hub cache');
+  ctx.progress(t('Hugging Face hub cache'));
   const listing = repoFolders(hubRoot).then((repos) => listRepos(repos, { signal: ctx.signal }));
   listing.catch(() => undefined); // awaited below; a cancelled listing must not surface as unhandled meanwhile
   const storeRead = readSharedStore(hubRoot).catch(() => undefined);
@@ -291,7 +292,7 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
     detailDepth: 3,
-    onProgress: (p) => ctx.progress('Hugging Face hub cache', p),
+    onProgress: (p) => ctx.progress(t('Hugging Face hub cache'), p),
   });
   reportWalkErrors(ctx, result, HF_CATEGORY_ID);
   const root = result.roots[0];
@@ -303,13 +304,13 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
     else {
       others.push(child);
       if (!HF_CACHE_HOUSEKEEPING.has(child.name) && child.type === 'dir' && child.name !== 'blobs') {
-        ctx.warn({ message: `${child.path}: not a Hugging Face cache repo folder; counted, not parsed`, path: child.path, code: 'hf-not-a-repo', category: HF_CATEGORY_ID });
+        ctx.warn({ message: t('{0}: not a Hugging Face cache repo folder; counted, not parsed', child.path), path: child.path, code: 'hf-not-a-repo', category: HF_CATEGORY_ID });
       }
     }
   }
   let listings: Map<string, RepoListing> | undefined;
   try {
-    ctx.progress('Hugging Face hub cache: reading revisions');
+    ctx.progress(t('Hugging Face hub cache: reading revisions'));
     listings = await listing;
   } catch {
     // cancelled: fall through with what the walk gave
@@ -338,7 +339,7 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
     out.items.push(item);
     out.reclaimable += pruneBytes;
     if (repo.corrupt) {
-      ctx.warn({ message: `${repo.path}: corrupted Hugging Face repo, listed with its size but without revisions (not parsed): ${repo.corrupt.message}`, path: repo.corrupt.path, code: repo.corrupt.code, category: HF_CATEGORY_ID });
+      ctx.warn({ message: t('{0}: corrupted Hugging Face repo, listed with its size but without revisions (not parsed): {1}', repo.path, repo.corrupt.message), path: repo.corrupt.path, code: repo.corrupt.code, category: HF_CATEGORY_ID });
     }
     for (const w of repo.warnings) ctx.warn({ message: `${repo.path}: ${w.message}`, path: w.path, code: w.code, category: HF_CATEGORY_ID });
   });
@@ -350,13 +351,13 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
   if (otherBytes > 0 || others.length) {
     out.items.push({
       id: `${HF_CATEGORY_ID}:hub-other:${hubRoot}`,
-      label: 'Other hub cache files',
+      label: t('Other hub cache files'),
       kind: 'hf-other',
       path: hubRoot,
       bytes: otherBytes,
       apparentBytes: otherApparent,
       reclaimable: false,
-      description: [...others.map((o) => o.name).slice(0, 5), others.length > 5 ? '…' : '', 'the cache folder itself'].filter(Boolean).join(', '),
+      description: [...others.map((o) => o.name).slice(0, 5), others.length > 5 ? '…' : '', t('the cache folder itself')].filter(Boolean).join(', '),
       children: others.map((o) => nodeToItem(o, HF_CATEGORY_ID, false)),
     });
   }
@@ -364,14 +365,14 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
 }
 
 async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult> {
-  ctx.progress('Hugging Face datasets cache');
+  ctx.progress(t('Hugging Face datasets cache'));
   const extracted = await existingDir(path.join(root, 'downloads', 'extracted'));
   const result = await ctx.walker.walk(extracted ? [root, extracted] : [root], {
     signal: ctx.signal,
     topN: ctx.settings.topN,
     detailDepth: 2,
     excludePaths: extracted ? [extracted] : [],
-    onProgress: (p) => ctx.progress('Hugging Face datasets cache', p),
+    onProgress: (p) => ctx.progress(t('Hugging Face datasets cache'), p),
   });
   reportWalkErrors(ctx, result, HF_CATEGORY_ID);
   const [rootNode, extractedNode] = result.roots;
@@ -381,8 +382,8 @@ async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult>
       const item = nodeToItem(child, HF_CATEGORY_ID);
       item.id = hfDatasetsDownloadsItemId(child.path);
       item.kind = 'hf-datasets-downloads';
-      item.label = 'downloads (without extracted/)';
-      item.description = `${child.files} files · downloaded archives and data files`;
+      item.label = t('downloads (without extracted/)');
+      item.description = t('{0} files · downloaded archives and data files', child.files);
       children.push(item);
     } else {
       children.push(nodeToItem(child, HF_CATEGORY_ID));
@@ -392,21 +393,21 @@ async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult>
     const item = nodeToItem(extractedNode, HF_CATEGORY_ID);
     item.kind = 'hf-datasets-extracted';
     item.label = 'downloads/extracted';
-    item.description = `${extractedNode.files} files · archives unpacked by datasets`;
+    item.description = t('{0} files · archives unpacked by datasets', extractedNode.files);
     children.push(item);
   }
   const bytes = rootNode.bytes + (extractedNode?.bytes ?? 0);
   const apparentBytes = rootNode.apparentBytes + (extractedNode?.apparentBytes ?? 0);
   const item: Item = {
     id: hfDatasetsCacheItemId(root),
-    label: 'Datasets cache',
+    label: t('Datasets cache'),
     kind: 'hf-datasets-cache',
     path: root,
     bytes,
     apparentBytes,
     reclaimable: true,
     modifiedMs: Math.max(rootNode.mtimeMs, extractedNode?.mtimeMs ?? 0) || undefined,
-    description: 'HF_DATASETS_CACHE (the datasets library)',
+    description: t('HF_DATASETS_CACHE (the datasets library)'),
     fields: { cacheRoot: root, omitted: rootNode.omitted?.count ?? 0 },
     children: sortBySizeDesc(children),
   };
@@ -415,20 +416,20 @@ async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult>
 }
 
 async function scanXet(ctx: ScanContext, root: string): Promise<PartResult> {
-  ctx.progress('Hugging Face xet cache');
+  ctx.progress(t('Hugging Face xet cache'));
   const result = await ctx.walker.walk([root], {
     signal: ctx.signal,
     topN: ctx.settings.topN,
     detailDepth: 2,
-    onProgress: (p) => ctx.progress('Hugging Face xet cache', p),
+    onProgress: (p) => ctx.progress(t('Hugging Face xet cache'), p),
   });
   reportWalkErrors(ctx, result, HF_CATEGORY_ID);
   const node = result.roots[0];
   const item = nodeToItem(node, HF_CATEGORY_ID);
   item.id = hfXetCacheItemId(root);
   item.kind = 'hf-xet-cache';
-  item.label = 'Xet cache';
-  item.description = 'HF_XET_CACHE (chunks and shards of Xet-stored files)';
+  item.label = t('Xet cache');
+  item.description = t('HF_XET_CACHE (chunks and shards of Xet-stored files)');
   item.fields = { ...item.fields, cacheRoot: root };
   return { items: [item], bytes: node.bytes, apparentBytes: node.apparentBytes, reclaimable: 0 };
 }
@@ -459,7 +460,7 @@ export async function scanHuggingface(ctx: ScanContext): Promise<{ category: Cat
       hubCache: hub ?? null,
       datasetsCache: datasets ?? null,
       xetCache: xet ?? null,
-      reclaimableMeans: 'what prune frees: detached revisions, incomplete downloads, unreferenced blobs and shared-store payloads no repo uses',
+      reclaimableMeans: t('what prune frees: detached revisions, incomplete downloads, unreferenced blobs and shared-store payloads no repo uses'),
     },
   };
   return { category, claimedPaths: [hub, datasets, xet].filter((p): p is string => !!p) };
