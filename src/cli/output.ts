@@ -106,3 +106,4 @@ export function reportText(report: ExecutorReport): string {
 }
 
 export const NOT_DELETED = 'Nothing was deleted. Run again with --yes to delete these permanently.';
+export const notDeleted = (): string => t(NOT_DELETED);

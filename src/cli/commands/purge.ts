@@ -14,7 +14,7 @@ import { scanShm, shmDir } from '../../core/headroom/shm';
 import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
 import { parseArgs, UsageError } from '../args';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
-import { activeRunRefusal, NOT_DELETED, planJson, planText, print, printError, printJson, reportText } from '../output';
+import { activeRunRefusal, notDeleted, planJson, planText, print, printError, printJson, reportText } from '../output';
 import { t } from '../../core/l10n';
 
 export const PURGE_IDS: Record<string, string> = {
@@ -34,7 +34,7 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
     for (const w of plan.warnings) lines.push(`  ! ${w}`);
     print(displayLines(lines));
   }
-  if (!yes) { print(t(NOT_DELETED)); return 0; }
+  if (!yes) { print(notDeleted()); return 0; }
   const ctrlC = stopOnCtrlC();
   let report;
   try {
@@ -51,7 +51,7 @@ async function purgeShm(yes: boolean, json: boolean): Promise<number> {
   const plan = planShmLeftovers(await scanShm({ dir: shmDir(process.env) }));
   if (json && !yes) { printJson(planJson(plan)); return 0; }
   if (!json) print(planText(plan));
-  if (!yes) { print(t(NOT_DELETED)); return 0; }
+  if (!yes) { print(notDeleted()); return 0; }
   const report = await executeShmPlan(plan, { protectedPaths: [process.env.HOME || os.homedir(), process.cwd()] });
   if (json) printJson(report); else print(reportText(report));
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
@@ -88,7 +88,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
     if (json) printError(activeRunRefusal(plan)); else print(activeRunRefusal(plan));
     return yes ? 1 : 0;
   }
-  if (!yes) { print(t(NOT_DELETED)); return 0; }
+  if (!yes) { print(notDeleted()); return 0; }
   const ctrlC = stopOnCtrlC();
   let report;
   try {

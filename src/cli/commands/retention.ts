@@ -6,7 +6,7 @@ import { defaultSettings } from '../../core/settings';
 import { HelpRequested, intFlag, parseArgs, UsageError } from '../args';
 import { displayLines } from '../../core/displayText';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
-import { NOT_DELETED, planText, scanWarningLines, print, printJson, reportText } from '../output';
+import { notDeleted, planText, scanWarningLines, print, printJson, reportText } from '../output';
 import { t } from '../../core/l10n';
 
 export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): Promise<number> {
@@ -27,7 +27,7 @@ export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): 
   const json = args.flags.has('json');
   if (verb === 'plan' || !args.flags.has('yes')) {
     if (json) printJson(result.json);
-    else print(planText(result.plan) + (verb === 'apply' ? '\n' + t(NOT_DELETED) : t('\nNothing was deleted (plan only).')));
+    else print(planText(result.plan) + (verb === 'apply' ? '\n' + notDeleted() : t('\nNothing was deleted (plan only).')));
     return 0;
   }
   const ctrlC = stopOnCtrlC();

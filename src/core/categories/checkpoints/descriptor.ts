@@ -8,12 +8,11 @@ import type { DeletionPlan } from '../../plan/types';
 import type { PlanContext } from '../../plan/context';
 import { PlanRefusedError } from '../../plan/builder';
 import { CHECKPOINTS_CATEGORY_ID, checkpointCategory, checkpointPlanFromModel, discoverCheckpoints, type CheckpointSettings } from './index';
-import { CHECKPOINTS_CATEGORY_LABEL } from './items';
 import { t } from '../../l10n';
 
 export const checkpointsCategory: CategoryDescriptor = {
   id: CHECKPOINTS_CATEGORY_ID,
-  get label() { return t(CHECKPOINTS_CATEGORY_LABEL); },
+  get label() { return t('Checkpoints'); },
   // After the caches (they own hard-linked originals), before the workspace category.
   order: 50,
   icon: 'history',
