@@ -43,7 +43,7 @@ export class SafeReadError extends Error {
     message: string,
   ) {
     super(message);
-    this.name = t('SafeReadError');
+    this.name = 'SafeReadError';
     this.reason = message.startsWith(path + ' ') ? message.slice(path.length + 1) : message;
   }
 }

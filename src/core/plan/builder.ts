@@ -41,7 +41,7 @@ export interface PlanRequest {
 export class PlanRefusedError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = t('PlanRefusedError');
+    this.name = 'PlanRefusedError';
   }
 }
 

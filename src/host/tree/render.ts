@@ -152,7 +152,7 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   tip.appendMarkdown(sizeLines(item.bytes, item.apparentBytes));
   if (item.sharedBytes) {
     tip.appendMarkdown(
-      vscode.l10n.t('\n\nShared: {0} of its files are hard links also {1}; they are counted there, not in the size above', formatBytes(item.sharedBytes), item.sharedWith ? `in ${md(item.sharedWith)}` : 'elsewhere'),
+      vscode.l10n.t('\n\nShared: {0} of its files are hard links also {1}; they are counted there, not in the size above', formatBytes(item.sharedBytes), item.sharedWith ? vscode.l10n.t('in {0}', md(item.sharedWith)) : vscode.l10n.t('elsewhere')),
     );
   }
   if (item.badges?.length) tip.appendMarkdown(`\n\nBadges: ${item.badges.map(md).join(', ')}`);

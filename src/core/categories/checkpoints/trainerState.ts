@@ -166,7 +166,7 @@ function readLogHistory(history: unknown[], evalByStep: Map<number, EvalRecord>,
       record.metrics.set(key, value);
     }
   }
-  if (bad) problems.push(t('{0} log_history entr{1} malformed and skipped', bad, bad === 1 ? t('y was') : t('ies were')));
+  if (bad) problems.push(bad === 1 ? t('{0} log_history entry was malformed and skipped', bad) : t('{0} log_history entries were malformed and skipped', bad));
   if (history.length > MAX_LOG_ENTRIES) problems.push(t('log_history has {0} entries; only the first {1} were read', history.length, MAX_LOG_ENTRIES));
 }
 

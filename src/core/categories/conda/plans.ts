@@ -157,7 +157,7 @@ export async function planCondaPkgsEntries(model: ScanModel, ids: string[], sign
   const keep: { path: string; reason: string }[] = [];
   const kept = withoutSoftlinked(paths, await softlinkedNow(model), keep);
   return buildPlan({
-    title: t('Delete {0} conda package cache {1}', kept.length, kept.length === 1 ? 'entry' : 'entries'),
+    title: kept.length === 1 ? t('Delete {0} conda package cache entry', kept.length) : t('Delete {0} conda package cache entries', kept.length),
     scannedAt: model.scannedAt,
     paths: kept,
     keep,

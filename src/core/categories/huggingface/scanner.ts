@@ -36,7 +36,7 @@ export const HF_CATEGORY_ID = 'huggingface';
 export const HF_CATEGORY_LABEL = 'Hugging Face';
 
 export const hfRepoItemId = (repoPath: string) => `${HF_CATEGORY_ID}:repo:${repoPath}`;
-export const hfRevisionItemId = (repoPath: string, commit: string) => t('{0}:revision:{1}@{2}', HF_CATEGORY_ID, repoPath, commit);
+export const hfRevisionItemId = (repoPath: string, commit: string) => `${HF_CATEGORY_ID}:revision:${repoPath}@${commit}`;
 export const hfIncompleteItemId = (repoPath: string) => `${HF_CATEGORY_ID}:incomplete:${repoPath}`;
 export const hfUnreferencedItemId = (repoPath: string) => `${HF_CATEGORY_ID}:unreferenced:${repoPath}`;
 export const hfDatasetsCacheItemId = (root: string) => `${HF_CATEGORY_ID}:datasets-cache:${root}`;
@@ -262,7 +262,7 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
     },
     children,
   };
-  if (detached) item.badges = [t('has detached')];
+  if (detached) item.badges = ['has detached'];
   return { item, pruneBytes };
 }
 
