@@ -84,7 +84,7 @@ export class PhaseContext {
   }
 
   /** A fresh code-server (own dirs, own port), stopped when the phase ends; `vsix` is installed before it starts. */
-  async startServer(opts: { vsix?: string; settings?: Record<string, unknown>; env?: Record<string, string>; smokeTestDriver?: boolean } = {}): Promise<CodeServer> {
+  async startServer(opts: { vsix?: string; settings?: Record<string, unknown>; env?: Record<string, string>; smokeTestDriver?: boolean; locale?: string } = {}): Promise<CodeServer> {
     const n = ++this.serverCount;
     const server = new CodeServer({
       tools: this.tools,
@@ -94,6 +94,7 @@ export class PhaseContext {
       settings: opts.settings,
       env: opts.env,
       smokeTestDriver: opts.smokeTestDriver,
+      locale: opts.locale,
     });
     this.servers.push(server);
     if (opts.vsix) {
