@@ -9,6 +9,7 @@ import { FIXTURE_PARTS, partInfo, WorkspaceItemsInfo } from '../integration/fixt
 import { Phase } from './harness';
 import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
+import { buildLanguagePackStub, registerLanguagePack } from './languagePackStub';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 export const EXTENSION_ID = 'ml-disk-space.ml-disk-space';
@@ -91,7 +92,8 @@ export const uiTreePhase: Phase = {
     const locale = process.env.MLDS_UI_LOCALE || undefined;
     const treeShot = path.join(ctx.repoRoot, '.test-artifacts', locale ? `tree-${locale}.png` : 'tree.png');
     fs.rmSync(treeShot, { force: true }); // never leave a stale picture behind a failed run
-    const server = await ctx.startServer({ locale });
+    const vsix = locale ? buildLanguagePackStub(ctx.tmpDir, locale, ctx.repoRoot) : undefined;
+    const server = await ctx.startServer({ locale, vsix, beforeStart: (s) => locale && registerLanguagePack(s.userDataDir, s.extensionsDir, locale) });
     // A development window on the repo's extension, without a test suite.
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);

@@ -33,6 +33,6 @@ export function describeBinding(b: BindingLimit): string {
 
 /** Status-bar text for a binding limit other than the disk's bytes: "12 inodes left", "3.1 GB left of your quota". */
 export function bindingStatusText(b: BindingLimit): string {
-  if (b.resource === 'inodes') return t('{0} inodes left', count(b.freeInodes ?? 0)) + (b.kind === 'inodes' ? '' : ` in ${limitName(b)}`);
+  if (b.resource === 'inodes') return t('{0} inodes left', count(b.freeInodes ?? 0)) + (b.kind === 'inodes' ? '' : t(' in {0}', limitName(b)));
   return t('{0} left of {1}', formatBytes(b.freeBytes ?? 0), limitName(b));
 }

@@ -178,7 +178,7 @@ export interface StatusView {
 export function buildStatusView(input: StatusInput): StatusView {
   const binding = input.binding && input.binding.kind !== 'filesystem' ? input.binding : undefined;
   const level = levelFor(effectivePercentUsed(input.percentUsed, binding), input.thresholds);
-  let text = binding ? `$(database) ${bindingStatusText(binding)}` : `$(database) ${formatBytes(input.availableBytes)} free`;
+  let text = binding ? `$(database) ${bindingStatusText(binding)}` : t('$(database) {0} free', formatBytes(input.availableBytes));
   if (input.forecast) text += t(' · full in {0}', formatDuration(input.forecast.msToFull));
   if (input.forecastWarning) text += ' $(warning)';
   const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning ? 'warning' : undefined;
