@@ -2,6 +2,7 @@
 // --top=10), boolean flags (--json), positionals, `--` ends the options. Unknown flags are user
 // errors (exit 2 with one line), never stack traces. `--help` / `-h` is accepted by every command.
 import { parseArgs as nodeParseArgs } from 'util';
+import { t } from '../core/l10n';
 
 export class UsageError extends Error {}
 
@@ -37,9 +38,9 @@ export function parseArgs(argv: string[], valueFlags: string[], booleanFlags: st
 function usageMessage(err: NodeJS.ErrnoException): string {
   const option = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1];
   switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${option ?? ''}`.trimEnd();
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return t('unknown option {0}', option ?? '').trimEnd();
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(err.message) ? `${option ?? 'that option'} needs a value` : `${option ?? 'that option'} takes no value`;
+      return /argument missing/.test(err.message) ? t('{0} needs a value', option ?? t('that option')) : t('{0} takes no value', option ?? t('that option'));
     default: return err.message.split('\n')[0];
   }
 }

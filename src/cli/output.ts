@@ -4,6 +4,7 @@ import { formatBytes } from '../core/format';
 import type { DeletionPlan } from '../core/plan/types';
 import { scanWarningLine } from '../core/plan/scanWarnings';
 import type { ExecutorReport } from '../core/executor';
+import { t } from '../core/l10n';
 
 // Output that cannot be written (stdout on a full disk: ENOSPC; a closed pipe: EPIPE; EIO) must
 // never stop or come before a deletion the user confirmed: the first failure is remembered,
@@ -61,9 +62,9 @@ export const print = (text: string) => {
 export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 export function planText(plan: DeletionPlan): string {
-  const lines = [`${plan.title}: ${formatBytes(plan.bytes)} in ${plan.targets.length} item(s)`];
+  const lines = [t('{0}: {1} in {2} item(s)', plan.title, formatBytes(plan.bytes), plan.targets.length)];
   for (const t of plan.targets) lines.push(`  ${formatBytes(t.bytes).padStart(9)}  ${t.path}`);
-  for (const k of plan.keep ?? []) lines.push(`     kept  ${k.path}  (${k.reason})`);
+  for (const k of plan.keep ?? []) lines.push(t('     kept  {0}  ({1})', k.path, k.reason));
   for (const w of plan.warnings ?? []) lines.push(`  ! ${w}`);
   lines.push(...scanWarningLines(plan));
   if (plan.needsSecondConfirmation) lines.push(`  ! ${plan.needsSecondConfirmation}`);
@@ -92,12 +93,12 @@ export function scanWarningLines(plan: DeletionPlan): string[] {
 
 /** Why `--yes` alone does not delete from a run in progress (the editor asks a second time; the CLI wants the flag). */
 export function activeRunRefusal(plan: DeletionPlan): string {
-  return displayText(`${plan.needsSecondConfirmation} Nothing was deleted: add --include-active to go ahead.`);
+  return displayText(t('{0} Nothing was deleted: add --include-active to go ahead.', plan.needsSecondConfirmation));
 }
 
 export function reportText(report: ExecutorReport): string {
   const deleted = report.outcomes.filter((o) => o.status === 'deleted');
-  const lines = [`Reclaimed ${formatBytes(report.bytesFreed)} (${deleted.length} item${deleted.length === 1 ? '' : 's'})${report.cancelled ? ', cancelled before the end' : ''}`];
+  const lines = [(deleted.length === 1 ? t('Reclaimed {0} ({1} item){2}', formatBytes(report.bytesFreed), deleted.length, report.cancelled ? t(', cancelled before the end') : '') : t('Reclaimed {0} ({1} items){2}', formatBytes(report.bytesFreed), deleted.length, report.cancelled ? t(', cancelled before the end') : ''))];
   for (const o of report.outcomes) {
     if (o.status !== 'deleted') lines.push(`  ${o.status} ${o.path}: ${o.code ?? ''} ${o.message ?? ''}`.trimEnd());
   }
@@ -105,3 +106,4 @@ export function reportText(report: ExecutorReport): string {
 }
 
 export const NOT_DELETED = 'Nothing was deleted. Run again with --yes to delete these permanently.';
+export const notDeleted = (): string => t(NOT_DELETED);

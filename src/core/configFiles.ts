@@ -5,6 +5,7 @@ import * as path from 'path';
 import { dockerConfigFilesRead } from './categories/docker/connection';
 import { condarcFiles } from './categories/conda/condarc';
 import { condaLocations, type Env } from './locations';
+import { t } from './l10n';
 
 export interface ConfigFileRead {
   path: string;
@@ -15,10 +16,10 @@ export interface ConfigFileRead {
 /** Files read at fixed places for this environment. `dockerContext`: the context whose meta.json is read. */
 export function configFilesRead(env: Env, homeDir: string, platform: NodeJS.Platform = process.platform, dockerContext?: string): ConfigFileRead[] {
   return [
-    { path: condaLocations(env, homeDir, platform).environmentsTxt, readBy: 'conda scanner' },
-    ...dockerConfigFilesRead(env, homeDir, dockerContext).map((p) => ({ path: p, readBy: 'Docker endpoint (scan, purge docker:*)' })),
+    { path: condaLocations(env, homeDir, platform).environmentsTxt, readBy: t('conda scanner') },
+    ...dockerConfigFilesRead(env, homeDir, dockerContext).map((p) => ({ path: p, readBy: t('Docker endpoint (scan, purge docker:*)') })),
     // The .condarc files a user writes (in HOME, or named by $CONDARC); system ones are read too.
-    ...condarcFiles(env, homeDir).filter((p) => p.startsWith(homeDir + path.sep) || p === env.CONDARC?.trim()).map((p) => ({ path: p, readBy: 'conda scanner (pkgs_dirs)' })),
+    ...condarcFiles(env, homeDir).filter((p) => p.startsWith(homeDir + path.sep) || p === env.CONDARC?.trim()).map((p) => ({ path: p, readBy: t('conda scanner (pkgs_dirs)') })),
   ];
 }
 

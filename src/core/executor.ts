@@ -13,6 +13,7 @@ import { withPath, type EntryError } from './safety/removeTree';
 import { createTreeRemover, type TreeRemover } from './safety/treeRemover';
 import { validateTarget } from './safety/validateTarget';
 import { promises as fsp } from 'fs';
+import { t as tr } from './l10n';
 
 export type { EntryError } from './safety/removeTree';
 
@@ -72,7 +73,7 @@ export async function executePlan(plan: DeletionPlan, options: ExecuteOptions = 
   if (options.planMaxAgeMinutes !== undefined && now - plan.scannedAt > options.planMaxAgeMinutes * 60_000) {
     const age = Math.round((now - plan.scannedAt) / 60_000);
     for (const t of plan.targets) {
-      outcomes.push({ ...base(t), status: 'skipped', code: 'plan-too-old', message: `the plan is ${age} min old (limit ${options.planMaxAgeMinutes} min); scan again` });
+      outcomes.push({ ...base(t), status: 'skipped', code: 'plan-too-old', message: tr('the plan is {0} min old (limit {1} min); scan again', age, options.planMaxAgeMinutes) });
     }
     return report(false);
   }
@@ -92,7 +93,7 @@ export async function executePlan(plan: DeletionPlan, options: ExecuteOptions = 
     for (let i = 0; i < total; i++) {
       const target = plan.targets[i];
       if (options.signal?.aborted) {
-        for (const t of plan.targets.slice(i)) outcomes.push({ ...base(t), status: 'skipped', code: 'cancelled', message: 'cancelled before this item; left intact' });
+        for (const t of plan.targets.slice(i)) outcomes.push({ ...base(t), status: 'skipped', code: 'cancelled', message: tr('cancelled before this item; left intact') });
         progress(i, '', true);
         return report(true);
       }
@@ -125,17 +126,17 @@ async function executeTarget(
   const { parent, name, realPath, stat, rootDev, rootMountId } = valid;
   try {
     if (mode === 'trash') {
-      if (!options.trash) return { ...base, realPath, status: 'skipped', code: 'trash-unavailable', message: 'no trash is available here; nothing was deleted (choose permanent deletion to go on)' };
+      if (!options.trash) return { ...base, realPath, status: 'skipped', code: 'trash-unavailable', message: tr('no trash is available here; nothing was deleted (choose permanent deletion to go on)') };
       try {
         await options.trash(realPath);
       } catch (err) {
         const stillThere = await fsp.lstat(parent.entry(name)).then((st) => st.ino === stat.ino, () => false);
-        if (stillThere) return { ...base, realPath, status: 'skipped', code: 'trash-unavailable', message: `the trash refused it (${(err as Error)?.message ?? err}); nothing was deleted` };
+        if (stillThere) return { ...base, realPath, status: 'skipped', code: 'trash-unavailable', message: tr('the trash refused it ({0}); nothing was deleted', (err as Error)?.message ?? err) };
         touchedRoots.add(target.root);
-        return { ...base, realPath, status: 'failed', code: 'trash-partial', message: `the trash failed (${(err as Error)?.message ?? err}) and the item is no longer at its place` };
+        return { ...base, realPath, status: 'failed', code: 'trash-partial', message: tr('the trash failed ({0}) and the item is no longer at its place', (err as Error)?.message ?? err) };
       }
       touchedRoots.add(target.root);
-      return { ...base, realPath, status: 'deleted', code: 'trashed', message: 'moved to the trash; the space returns when the trash is emptied' };
+      return { ...base, realPath, status: 'deleted', code: 'trashed', message: tr('moved to the trash; the space returns when the trash is emptied') };
     }
 
     if (!stat.isDirectory()) {
@@ -144,7 +145,7 @@ async function executeTarget(
         await fsp.unlink(parent.entry(name));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-        if (code === 'ENOENT') return { ...base, realPath, status: 'skipped', code: 'vanished', message: `${target.path} disappeared just before deletion` };
+        if (code === 'ENOENT') return { ...base, realPath, status: 'skipped', code: 'vanished', message: tr('{0} disappeared just before deletion', target.path) };
         return { ...base, realPath, status: 'failed', code, message: withPath((err as Error).message, realPath) };
       }
       touchedRoots.add(target.root);
@@ -165,12 +166,12 @@ async function executeTarget(
     if (result.complete) return { ...base, ...extra, status: 'deleted' };
     if (result.cancelled) {
       const status = result.removedEntries > 0 ? 'failed' : 'skipped';
-      return { ...base, ...extra, status, code: 'cancelled', message: result.removedEntries > 0 ? `cancelled after removing ${result.removedEntries} entries; the rest is still there` : 'cancelled before anything in it was removed' };
+      return { ...base, ...extra, status, code: 'cancelled', message: result.removedEntries > 0 ? tr('cancelled after removing {0} entries; the rest is still there', result.removedEntries) : tr('cancelled before anything in it was removed') };
     }
     const first = result.errors[0];
     return {
       ...base, ...extra, status: 'failed', code: first?.code ?? 'incomplete',
-      message: `${result.errorCount} entr${result.errorCount === 1 ? 'y' : 'ies'} could not be removed` + (first ? ` (first: ${first.code} ${first.path})` : '') + `; ${result.removedEntries} removed`,
+      message: (result.errorCount === 1 ? tr('{0} entry could not be removed', result.errorCount) : tr('{0} entries could not be removed', result.errorCount)) + (first ? tr(' (first: {0} {1})', first.code, first.path) : '') + tr('; {0} removed', result.removedEntries),
     };
   } finally {
     await parent.close();

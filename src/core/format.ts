@@ -1,5 +1,7 @@
 // Human-readable sizes and ages. Decimal units (1 GB = 1e9 bytes), as `du -h --si`, `docker system df`
 // and file managers on Linux/macOS show them.
+import { t } from './l10n';
+import { COUNT_NOUNS } from './countNouns';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
@@ -18,18 +20,19 @@ export function formatBytes(bytes: number): string {
 
 export function formatAge(ms: number, now = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - ms) / 1000));
-  if (seconds < 60) return 'just now';
+  if (seconds < 60) return t('just now');
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 60) return t('{0} min ago', minutes);
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
+  if (hours < 48) return t('{0} h ago', hours);
   const days = Math.round(hours / 24);
-  if (days < 60) return `${days} days ago`;
+  if (days < 60) return t('{0} days ago', days);
   const months = Math.round(days / 30);
-  if (months < 24) return `${months} months ago`;
-  return `${Math.round(days / 365)} years ago`;
+  if (months < 24) return t('{0} months ago', months);
+  return t('{0} years ago', Math.round(days / 365));
 }
 
 export function formatCount(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const translated = COUNT_NOUNS[noun];
+  return translated ? translated(n) : `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

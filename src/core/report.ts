@@ -8,6 +8,7 @@ import { percentUsed } from './volume';
 import { describeBinding } from './headroom/describe';
 import { growthJson, growthLines } from './headroom/growthText';
 import { inodeSummaryLine } from './headroom/mostEntries';
+import { t } from './l10n';
 
 export interface ItemJson {
   id: string;
@@ -48,7 +49,7 @@ export function toJson(model: ScanModel): unknown {
     } : null,
     scannedAt: new Date(model.scannedAt).toISOString(),
     durationMs: model.durationMs,
-    sizes: 'bytes = disk usage (st_blocks x 512, like du -B1), hard links counted once; apparentBytes = st_size sum (like du -b)',
+    sizes: t('bytes = disk usage (st_blocks x 512, like du -B1), hard links counted once; apparentBytes = st_size sum (like du -b)'),
     categories: model.categories.map((c) => ({
       ...(c.fields ?? {}),
       id: c.id,
@@ -70,9 +71,9 @@ export function toText(model: ScanModel, top: number): string {
   const lines: string[] = [];
   const v = model.volume;
   if (v) {
-    lines.push(`Volume of ${v.path}: ${formatBytes(v.availableBytes)} free of ${formatBytes(v.totalBytes)} (${percentUsed(v).toFixed(0)}% used)`);
+    lines.push(t('Volume of {0}: {1} free of {2} ({3}% used)', v.path, formatBytes(v.availableBytes), formatBytes(v.totalBytes), percentUsed(v).toFixed(0)));
     // Say so when something other than the disk's bytes runs out first (inodes, a quota).
-    if (v.binding && !(v.binding.kind === 'filesystem')) lines.push(`Runs out first: ${describeBinding(v.binding)}`);
+    if (v.binding && !(v.binding.kind === 'filesystem')) lines.push(t('Runs out first: {0}', describeBinding(v.binding)));
     lines.push(...growthLines(v.growth));
     const most = inodeSummaryLine(model);
     if (most) lines.push(most);
@@ -80,7 +81,7 @@ export function toText(model: ScanModel, top: number): string {
   }
   const categories = [...model.categories].sort((a, b) => b.bytes - a.bytes);
   for (const c of categories) {
-    const extra = c.reclaimableBytes ? `  (${formatBytes(c.reclaimableBytes)} reclaimable)` : '';
+    const extra = c.reclaimableBytes ? t('  ({0} reclaimable)', formatBytes(c.reclaimableBytes)) : '';
     lines.push(`${pad(formatBytes(c.bytes), 9)}  ${c.label}${extra}`);
     if (c.error) { lines.push(`           ! ${c.error}`); continue; }
     const ownLines = categoryById(c.id)?.reportLines;
@@ -93,9 +94,9 @@ export function toText(model: ScanModel, top: number): string {
       lines.push(`${pad(formatBytes(item.bytes), 20)}  ${where}${note}`);
     }
   }
-  if (!categories.length) lines.push('Nothing found.');
-  lines.push('', `Sizes are disk usage (like du -B1); hard links and shared blobs are counted once. Scanned in ${(model.durationMs / 1000).toFixed(1)} s.`);
-  if (model.warnings.length) lines.push(`${model.warnings.length} warning(s); run with --json to list them. First: ${model.warnings[0].message}`);
+  if (!categories.length) lines.push(t('Nothing found.'));
+  lines.push('', t('Sizes are disk usage (like du -B1); hard links and shared blobs are counted once. Scanned in {0} s.', (model.durationMs / 1000).toFixed(1)));
+  if (model.warnings.length) lines.push(t('{0} warning(s); run with --json to list them. First: {1}', model.warnings.length, model.warnings[0].message));
   // Each line escaped on its own: names and paths cannot forge lines (displayText.ts).
   return displayLines(lines);
 }

@@ -14,6 +14,7 @@
 // ENOTREG (not a regular file) or EFBIG (over the cap), and whose message is one plain line.
 
 import * as fs from 'node:fs';
+import { t } from './l10n';
 
 export const DEFAULT_MAX_READ_BYTES = 1024 * 1024;
 
@@ -49,12 +50,12 @@ export class SafeReadError extends Error {
 
 /** What a non-regular file is, in words ("a FIFO", "a device"). */
 export function fileKindText(st: fs.Stats): string {
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  if (st.isSocket()) return 'a socket';
-  if (st.isDirectory()) return 'a folder';
-  if (st.isSymbolicLink()) return 'a symlink';
-  return 'not a regular file';
+  if (st.isFIFO()) return t('a FIFO');
+  if (st.isCharacterDevice() || st.isBlockDevice()) return t('a device');
+  if (st.isSocket()) return t('a socket');
+  if (st.isDirectory()) return t('a folder');
+  if (st.isSymbolicLink()) return t('a symlink');
+  return t('not a regular file');
 }
 
 function openFlags(options: SafeReadOptions): number {
@@ -64,20 +65,20 @@ function openFlags(options: SafeReadOptions): number {
 
 function openError(file: string, err: unknown): SafeReadError {
   const code = (err as NodeJS.ErrnoException)?.code ?? 'EIO';
-  const why = code === 'ENOENT' ? 'does not exist' : code === 'ELOOP' ? 'is a symlink (not followed)' : `cannot be read (${code})`;
+  const why = code === 'ENOENT' ? t('does not exist') : code === 'ELOOP' ? t('is a symlink (not followed)') : t('cannot be read ({0})', code);
   return new SafeReadError(code, file, `${file} ${why}`);
 }
 
 function checkRegular(file: string, st: fs.Stats, options: SafeReadOptions): number {
-  if (!st.isFile()) throw new SafeReadError('ENOTREG', file, `${file} is ${fileKindText(st)}, not a regular file: not read`);
+  if (!st.isFile()) throw new SafeReadError('ENOTREG', file, t('{0} is {1}, not a regular file: not read', file, fileKindText(st)));
   const max = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
   if (st.size > max && options.overCap !== 'truncate') throw tooBig(file, st.size, max);
   return max;
 }
 
 function tooBig(file: string, size: number | undefined, max: number): SafeReadError {
-  const what = size === undefined ? 'grew past' : `is ${size} bytes, over`;
-  return new SafeReadError('EFBIG', file, `${file} ${what} the ${max}-byte read limit: not read`);
+  const what = size === undefined ? t('grew past') : t('is {0} bytes, over', size);
+  return new SafeReadError('EFBIG', file, t('{0} {1} the {2}-byte read limit: not read', file, what, max));
 }
 
 function finish(file: string, buf: Buffer, filled: number, max: number, stat: fs.Stats, options: SafeReadOptions): SafeReadResult {

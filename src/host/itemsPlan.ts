@@ -6,6 +6,7 @@ import { formatCount } from '../core/format';
 import type { Item, ScanModel } from '../core/model';
 import { planBytes, type DeletionPlan, type DeletionTarget, type TargetType } from '../core/plan/types';
 import { isSameOrInside } from '../core/safety/pathGuards';
+import { t } from '../core/l10n';
 
 export interface RefusedItem {
   label: string;
@@ -37,26 +38,26 @@ export function planForItems(items: Item[], model: ScanModel): ItemsPlan {
     seen.add(item.id);
     const refuse = (reason: string) => refused.push({ label: item.label, path: item.path, reason });
     if (!item.path) {
-      refuse('it is not a file or folder on disk');
+      refuse(t('it is not a file or folder on disk'));
       continue;
     }
     if (item.reclaimable !== true) {
-      refuse('it is not offered for deletion (a scanned root, or its category has its own command)');
+      refuse(t('it is not offered for deletion (a scanned root, or its category has its own command)'));
       continue;
     }
     const f = item.fields ?? {};
     const type = typeof f.type === 'string' ? TARGET_TYPES[f.type] : undefined;
     if (typeof f.dev !== 'number' || typeof f.ino !== 'number' || !type) {
-      refuse(`the scan recorded no file identity for it; use its category's own command`);
+      refuse(t('the scan recorded no file identity for it; use its category\'s own command'));
       continue;
     }
     const root = rootOf(item.path, model.roots);
     if (!root) {
-      refuse('it is not inside a scanned folder');
+      refuse(t('it is not inside a scanned folder'));
       continue;
     }
     if (root === item.path) {
-      refuse('it is a scanned root folder itself');
+      refuse(t('it is a scanned root folder itself'));
       continue;
     }
     candidates.push({
@@ -75,13 +76,13 @@ export function planForItems(items: Item[], model: ScanModel): ItemsPlan {
   if (!targets.length) return { refused, coveredByParent };
   const inProgress = candidates.filter((c) => c.item.badges?.some((b) => /in[ -]progress/i.test(b)));
   const plan: DeletionPlan = {
-    title: targets.length === 1 ? `Delete ${targets[0].label ?? path.basename(targets[0].path)}` : `Delete ${formatCount(targets.length, 'item')}`,
+    title: targets.length === 1 ? t('Delete {0}', targets[0].label ?? path.basename(targets[0].path)) : t('Delete {0}', formatCount(targets.length, 'item')),
     scannedAt: model.scannedAt,
     targets,
     bytes: planBytes(targets),
   };
   if (inProgress.length) {
-    plan.needsSecondConfirmation = `${inProgress.map((c) => c.item.label).join(', ')} ${inProgress.length === 1 ? 'is' : 'are'} marked in progress: a training run may still be writing there.`;
+    plan.needsSecondConfirmation = (inProgress.length === 1 ? t('{0} is marked in progress: a training run may still be writing there.', inProgress.map((c) => c.item.label).join(', ')) : t('{0} are marked in progress: a training run may still be writing there.', inProgress.map((c) => c.item.label).join(', ')));
   }
   return { plan, refused, coveredByParent };
 }

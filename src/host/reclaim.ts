@@ -95,11 +95,11 @@ export class Reclaimer {
     // The bytes asked about are what deleting frees: hard links outside the plan count for nothing.
     if (plan.targets.length && !this.busy) plan = await withFreedBytes(plan).catch(() => plan);
     if (!plan.targets.length) {
-      void this.deps.prompts.notifier.info(`${plan.title}: nothing to delete.`);
+      void this.deps.prompts.notifier.info(vscode.l10n.t('{0}: nothing to delete.', plan.title));
       return none;
     }
     if (this.busy) {
-      void this.deps.prompts.notifier.warn('A deletion is already running; wait for it to finish.');
+      void this.deps.prompts.notifier.warn(vscode.l10n.t('A deletion is already running; wait for it to finish.'));
       return none;
     }
     const config = this.deps.config();
@@ -108,7 +108,7 @@ export class Reclaimer {
       // The executor would refuse it too; say why before asking anything.
       this.deps.log.info(`${plan.title}: refused, the scan is ${Math.round(ageMinutes)} min old (mlDiskSpace.planMaxAgeMinutes = ${config.planMaxAgeMinutes})`);
       void this.deps.prompts.notifier
-        .warn(`The sizes shown are from a scan ${Math.round(ageMinutes)} min ago, older than mlDiskSpace.planMaxAgeMinutes (${config.planMaxAgeMinutes}). Scan again, then delete.`, 'Scan Now')
+        .warn(vscode.l10n.t('The sizes shown are from a scan {0} min ago, older than mlDiskSpace.planMaxAgeMinutes ({1}). Scan again, then delete.', Math.round(ageMinutes), config.planMaxAgeMinutes), vscode.l10n.t('Scan Now'))
         .then((c) => {
           if (c) void this.deps.scans.scan({ reason: REFRESH.beforeDeleting, notify: true }).catch(() => undefined);
         });
@@ -128,7 +128,7 @@ export class Reclaimer {
           ? vscode.l10n.t('{0} (to the trash, {1})?', plan.title, formatBytes(plan.bytes))
           : vscode.l10n.t('{0} and free {1}?', plan.title, formatBytes(plan.bytes)),
       detail: planDetail(plan, mode),
-      confirmLabel: mode === 'trash' ? 'Move to Trash' : 'Delete Permanently',
+      confirmLabel: mode === 'trash' ? vscode.l10n.t('Move to Trash') : vscode.l10n.t('Delete Permanently'),
       bytes: plan.bytes,
     });
     if (!confirmed) {
@@ -163,14 +163,14 @@ export class Reclaimer {
   async runAction(action: ReclaimAction): Promise<ReclaimResult> {
     const none: ReclaimResult = { confirmed: false, reclaimedBytes: 0, items: 0, failures: [], cancelled: false };
     if (this.busy) {
-      void this.deps.prompts.notifier.warn('A deletion is already running; wait for it to finish.');
+      void this.deps.prompts.notifier.warn(vscode.l10n.t('A deletion is already running; wait for it to finish.'));
       return none;
     }
-    const confirmLabel = action.confirmLabel ?? 'Remove';
+    const confirmLabel = action.confirmLabel ?? vscode.l10n.t('Remove');
     const detail = [
       action.confirmText,
-      `Expected to free ${formatBytes(action.bytes)} (${action.bytes.toLocaleString('en-US')} bytes).`,
-      ...(action.warnings ?? []).map((w) => `Warning: ${w}`),
+      vscode.l10n.t('Expected to free {0} ({1} bytes).', formatBytes(action.bytes), action.bytes.toLocaleString('en-US')),
+      ...(action.warnings ?? []).map((w) => vscode.l10n.t('Warning: {0}', w)),
       ...(action.detail?.length ? ['', ...listLines(action.detail)] : []),
     ].join('\n');
     const confirmed = await this.deps.prompts.confirmer.confirm({
@@ -188,7 +188,7 @@ export class Reclaimer {
       let outcome: Awaited<ReturnType<ReclaimAction['run']>>;
       let cancelled = false;
       try {
-        outcome = await withCancellableProgress(`ML Disk Space: ${action.title}`, async (signal, report) => {
+        outcome = await withCancellableProgress(vscode.l10n.t('ML Disk Space: {0}', action.title), async (signal, report) => {
           const r = await action.run(signal, (message) => report(message));
           cancelled = signal.aborted;
           return r;
@@ -197,8 +197,8 @@ export class Reclaimer {
         outcome = { reclaimedBytes: 0, failures: [{ label: action.title, message: errorText(err) }] };
       }
       const items = outcome.items ?? 0;
-      let summary = `Reclaimed ${formatBytes(outcome.reclaimedBytes)}${outcome.items !== undefined ? ` (${formatCount(items, 'item')})` : ''}`;
-      if (cancelled) summary = `Cancelled. ${summary} before stopping`;
+      let summary = vscode.l10n.t('Reclaimed {0}{1}', formatBytes(outcome.reclaimedBytes), outcome.items !== undefined ? ` (${formatCount(items, 'item')})` : '');
+      if (cancelled) summary = vscode.l10n.t('Cancelled. {0} before stopping', summary);
       for (const note of outcome.notes ?? []) summary += `. ${note}`;
       const result: ReclaimResult = { confirmed: true, reclaimedBytes: outcome.reclaimedBytes, items, failures: outcome.failures, cancelled, summary };
       this.report(action.title, result);
@@ -213,15 +213,15 @@ export class Reclaimer {
     return this.deps.prompts.confirmer.confirm({
       kind: 'second',
       message: text,
-      detail: 'Go ahead anyway? This is asked because the items may still be in use.',
-      confirmLabel: 'Delete Anyway',
+      detail: vscode.l10n.t('Go ahead anyway? This is asked because the items may still be in use.'),
+      confirmLabel: vscode.l10n.t('Delete Anyway'),
       bytes,
     });
   }
 
   private runPlan(plan: DeletionPlan, mode: DeleteMode): Thenable<ExecutorReport> {
     const config = this.deps.config();
-    return withCancellableProgress(`ML Disk Space: ${plan.title}`, (signal, report) => {
+    return withCancellableProgress(vscode.l10n.t('ML Disk Space: {0}', plan.title), (signal, report) => {
         let lastDone = 0;
         return executePlan(plan, {
           mode,
@@ -242,13 +242,13 @@ export class Reclaimer {
     const paths = new Set(refused.map((o) => o.path));
     const targets = plan.targets.filter((t) => paths.has(t.path));
     const bytes = targets.reduce((s, t) => s + t.bytes, 0);
-    const reason = refused[0].message ?? 'the trash is not available';
+    const reason = refused[0].message ?? vscode.l10n.t('the trash is not available');
     this.deps.log.warn(`${plan.title}: the trash refused ${targets.length} items (${reason})`);
     const ok = await this.deps.prompts.confirmer.confirm({
       kind: 'trash-fallback',
-      message: `The trash is not available for ${formatCount(targets.length, 'item')} (${formatBytes(bytes)}). Delete permanently instead?`,
-      detail: `${reason}\n\nThey will be permanently deleted — this cannot be undone. Nothing has been deleted yet.\n\n${listLines(targets.map((t) => `${t.label ?? path.basename(t.path)} — ${formatBytes(t.bytes)} — ${t.path}`)).join('\n')}`,
-      confirmLabel: 'Delete Permanently',
+      message: vscode.l10n.t('The trash is not available for {0} ({1}). Delete permanently instead?', formatCount(targets.length, 'item'), formatBytes(bytes)),
+      detail: vscode.l10n.t('{0}\n\nThey will be permanently deleted — this cannot be undone. Nothing has been deleted yet.\n\n{1}', reason, listLines(targets.map((t) => `${t.label ?? path.basename(t.path)} — ${formatBytes(t.bytes)} — ${t.path}`)).join('\n')),
+      confirmLabel: vscode.l10n.t('Delete Permanently'),
       bytes,
     });
     if (!ok) return undefined;
@@ -313,9 +313,9 @@ export class Reclaimer {
       return;
     }
     const shown = failures.slice(0, 3).map((f) => `${f.label}: ${f.message}`).join('; ');
-    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
+    const more = failures.length > 3 ? vscode.l10n.t('; and {0} more', failures.length - 3) : '';
     void this.deps.prompts.notifier
-      .warn(`${result.summary}. ${formatCount(failures.length, 'item')} not removed: ${shown}${more}.`, 'Show Log')
+      .warn(`${result.summary}. ${formatCount(failures.length, 'item')} not removed: ${shown}${more}.`, vscode.l10n.t('Show Log'))
       .then((choice) => {
         if (choice) this.deps.log.show();
       });
@@ -371,15 +371,15 @@ async function moveToTrash(p: string): Promise<void> {
 function planDetail(plan: DeletionPlan, mode: DeleteMode): string {
   const lines = [
     mode === 'trash'
-      ? 'They will be moved to the trash; the space returns only when the trash is emptied.'
-      : 'They will be permanently deleted — this cannot be undone.',
+      ? vscode.l10n.t('They will be moved to the trash; the space returns only when the trash is emptied.')
+      : vscode.l10n.t('They will be permanently deleted — this cannot be undone.'),
     vscode.l10n.t('Exactly {0} bytes of disk usage.', plan.bytes.toLocaleString('en-US')),
   ];
-  for (const w of plan.warnings ?? []) lines.push(`Warning: ${w}`);
-  for (const w of plan.scanWarnings ?? []) lines.push(`Warning: ${scanWarningLine(w)}`);
+  for (const w of plan.warnings ?? []) lines.push(vscode.l10n.t('Warning: {0}', w));
+  for (const w of plan.scanWarnings ?? []) lines.push(vscode.l10n.t('Warning: {0}', scanWarningLine(w)));
   lines.push(...targetsByFolder(plan.targets));
   if (plan.keep?.length) {
-    lines.push('', `Kept (${plan.keep.length}):`, ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`)));
+    lines.push('', vscode.l10n.t('Kept ({0}):', plan.keep.length), ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`)));
   }
   return lines.join('\n');
 }
@@ -405,6 +405,6 @@ function targetsByFolder(targets: DeletionPlan['targets']): string[] {
 
 function listLines(lines: string[], max = MAX_LISTED): string[] {
   const shown = lines.slice(0, max).map((l) => `• ${l}`);
-  if (lines.length > max) shown.push(`… and ${lines.length - max} more`);
+  if (lines.length > max) shown.push(vscode.l10n.t('… and {0} more', lines.length - max));
   return shown;
 }

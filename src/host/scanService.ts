@@ -233,7 +233,7 @@ export class ScanService implements vscode.Disposable {
       (err) => {
         this.finish(run);
         this.deps.log.error('Scan failed', err);
-        void vscode.window.showErrorMessage(displayText(`ML Disk Space: the scan failed: ${errorText(err)}`), 'Show Log').then((choice) => {
+        void vscode.window.showErrorMessage(displayText(vscode.l10n.t('ML Disk Space: the scan failed: {0}', errorText(err))), vscode.l10n.t('Show Log')).then((choice) => {
           if (choice) this.deps.log.show();
         });
         throw new ReportedError(err);
@@ -258,7 +258,7 @@ export class ScanService implements vscode.Disposable {
   private showNotification(run: RunningScan): void {
     run.notifying = true;
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'ML Disk Space: scanning', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ML Disk Space: scanning'), cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => {
           if (this.running === run) this.cancel();
@@ -308,6 +308,6 @@ export class ScanService implements vscode.Disposable {
 export function progressText(e: ScanProgressEvent): string {
   if (!e.walk) return e.message;
   // Discovery (globbing) counts folders only; sizing counts files and bytes.
-  if (!e.walk.files && e.walk.dirs) return `${e.message}: ${e.walk.dirs.toLocaleString('en-US')} folders`;
-  return `${e.message}: ${e.walk.files.toLocaleString('en-US')} files, ${formatBytes(e.walk.bytes)}`;
+  if (!e.walk.files && e.walk.dirs) return vscode.l10n.t('{0}: {1} folders', e.message, e.walk.dirs.toLocaleString('en-US'));
+  return vscode.l10n.t('{0}: {1} files, {2}', e.message, e.walk.files.toLocaleString('en-US'), formatBytes(e.walk.bytes));
 }

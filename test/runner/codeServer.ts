@@ -26,6 +26,8 @@ export interface CodeServerOptions {
    * installed into the extensions dir and gets its environment through the server's (`env`).
    */
   smokeTestDriver?: boolean;
+  /** VS Code display language (`--locale`, e.g. 'ko'): the extension's own bundles follow it even without a language pack. */
+  locale?: string;
 }
 
 /** Settings that keep the test window quiet and offline: no welcome page, chat, update or gallery checks. */
@@ -142,6 +144,7 @@ export class CodeServer {
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
+      ...(this.opts.locale ? ['--locale', this.opts.locale] : []),
       // Newer releases read the payload (see workbenchUrl) only with enable-smoke-test-driver; older
       // ones (4.90 = VS Code 1.90, `npm run test:min-vscode`) read it always and know no --vscode-option.
       // Phases that must see toasts start without it (smokeTestDriver: false).

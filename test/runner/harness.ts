@@ -84,7 +84,7 @@ export class PhaseContext {
   }
 
   /** A fresh code-server (own dirs, own port), stopped when the phase ends; `vsix` is installed before it starts. */
-  async startServer(opts: { vsix?: string; settings?: Record<string, unknown>; env?: Record<string, string>; smokeTestDriver?: boolean } = {}): Promise<CodeServer> {
+  async startServer(opts: { vsix?: string; settings?: Record<string, unknown>; env?: Record<string, string>; smokeTestDriver?: boolean; locale?: string; beforeStart?: (server: CodeServer) => void } = {}): Promise<CodeServer> {
     const n = ++this.serverCount;
     const server = new CodeServer({
       tools: this.tools,
@@ -94,12 +94,14 @@ export class PhaseContext {
       settings: opts.settings,
       env: opts.env,
       smokeTestDriver: opts.smokeTestDriver,
+      locale: opts.locale,
     });
     this.servers.push(server);
     if (opts.vsix) {
       const out = await server.installVsix(opts.vsix);
       this.log(`installed ${path.basename(opts.vsix)}: ${out.trim().split('\n').pop()}`);
     }
+    opts.beforeStart?.(server);
     const t0 = Date.now();
     await server.start();
     this.log(`code-server ready on ${server.origin} in ${Date.now() - t0} ms`);

@@ -10,6 +10,7 @@ import { Phase } from './harness';
 import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
 import { addVscodeServerFolders } from './vscodeServerFolders';
+import { buildLanguagePackStub, registerLanguagePack } from './languagePackStub';
 import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 import { EXTENSION_ID } from '../support/extensionId';
 export { EXTENSION_ID } from '../support/extensionId';
@@ -89,17 +90,21 @@ export const uiTreePhase: Phase = {
   timeoutMs: 4 * 60_000,
   async run(ctx) {
     const ws = partInfo<WorkspaceItemsInfo>(ctx.fixture, 'workspaceItems');
-    const treeShot = path.join(ctx.repoRoot, '.test-artifacts', 'tree.png');
+    // MLDS_UI_LOCALE=ko: the same pass in that display language (our strings come from its bundles).
+    const locale = process.env.MLDS_UI_LOCALE || undefined;
+    const treeShot = path.join(ctx.repoRoot, '.test-artifacts', locale ? `tree-${locale}.png` : 'tree.png');
     fs.rmSync(treeShot, { force: true }); // never leave a stale picture behind a failed run
     ctx.log(`fixture: ${addVscodeServerFolders(ctx.fixture)}`);
-    const server = await ctx.startServer();
+        const vsix = locale ? buildLanguagePackStub(ctx.tmpDir, locale, ctx.repoRoot) : undefined;
+    const server = await ctx.startServer({ locale, vsix, beforeStart: (s) => locale && registerLanguagePack(s.userDataDir, s.extensionsDir, locale) });
     // A development window on the repo's extension, without a test suite.
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
     await statusBarItemsOf(page, EXTENSION_ID).first().waitFor({ state: 'visible', timeout: 60_000 });
 
     await runCommand(page, `View: Show ${VIEW_CONTAINER_TITLE}`);
-    await runCommand(page, `${VIEW_CONTAINER_TITLE}: Scan`);
+    const nls = JSON.parse(fs.readFileSync(path.join(ctx.extensionRoot, locale ? `package.nls.${locale}.json` : 'package.nls.json'), 'utf8')) as Record<string, string>;
+    await runCommand(page, `${nls['command.category']}: ${nls['command.scan.title']}`);
 
     // The largest folder's row, with the size du gives it, formatted as the tree formats sizes.
     const dataName = path.basename(ws.folders[0].path);
@@ -117,6 +122,18 @@ export const uiTreePhase: Phase = {
     const rows = (await sideBarRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     const shot = await ctx.screenshot(page, treeShot);
     ctx.log(`screenshot of the tree: ${shot}`);
+    if (locale === 'ko') {
+      // The extension's strings must have followed the display language: the tree's rows say it.
+      const korean = rows.filter((r) => /[\uac00-\ud7a3]/.test(r));
+      if (!korean.length) throw new Error(`--locale ko: no Korean in the tree; rows:\n${rows.join('\n')}`);
+      // Our palette entries, in Korean, for the record.
+      await page.keyboard.press('F1');
+      await page.locator(SEL.quickInputBox).fill(`>${nls['command.category']}`);
+      await page.waitForTimeout(1000);
+      ctx.log(`screenshot of the palette: ${await ctx.screenshot(page, path.join(ctx.repoRoot, '.test-artifacts', `palette-${locale}.png`))}`);
+      await page.keyboard.press('Escape');
+      return { checks: [`${korean.length} of ${rows.length} rows in Korean, e.g. "${korean[0]}"`, `row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `screenshot ${shot}`] };
+    }
     const checks = [`row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `${rows.length} tree rows`, `screenshot ${shot}`];
 
     // A rescan keeps what the user opened: grow the folder, scan, wait for its new size, compare.

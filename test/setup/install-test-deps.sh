@@ -25,7 +25,7 @@ while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_
 
 CODE_SERVER_VERSION="${MLDS_CODE_SERVER_VERSION:-4.139.1}"
 NODE_VERSION="${MLDS_NODE_VERSION:-24.21.0}" # code-server 4.139 requires Node 24 (its postinstall refuses anything else)
-APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap ripgrep prometheus prometheus-node-exporter quota python3-torch)
+APT_PACKAGES=(chromium libkrb5-dev pkg-config docker.io busybox-static gdu bubblewrap ripgrep prometheus prometheus-node-exporter quota python3-torch fonts-nanum)
 
 TOOLS_ROOT="${MLDS_TOOLS_DIR:-$HOME/.cache/ml-disk-space-test}"
 DIR="$TOOLS_ROOT/code-server-$CODE_SERVER_VERSION"

@@ -9,6 +9,7 @@ import { displayLines } from '../../core/displayText';
 import { formatBytes } from '../../core/format';
 import { intFlag, parseArgs, UsageError } from '../args';
 import { print, printError, printJson } from '../output';
+import { t } from '../../core/l10n';
 
 /** Other Python packages listed by name; the rest are summed. */
 const TOP_PACKAGES = 10;
@@ -16,7 +17,7 @@ const TOP_PACKAGES = 10;
 export async function imageCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['top', 'compare'], ['json']);
   const [image, ...extra] = args.positionals;
-  if (!image || extra.length) throw new UsageError('usage: ml-disk-space image IMAGE [--compare OTHER] [--json] [--top N]');
+  if (!image || extra.length) throw new UsageError(t('usage: ml-disk-space image IMAGE [--compare OTHER] [--json] [--top N]'));
   const limit = intFlag(args, 'top', 20, 1);
   const other = args.flags.get('compare');
   if (other === true) throw new UsageError('--compare needs an image');
@@ -38,14 +39,14 @@ export async function imageCommand(argv: string[]): Promise<number> {
     });
     return 0;
   }
-  const lines = [`${a.image}: ${formatBytes(a.bytes)} (apparent size of its layers)`, '', 'Layers (oldest first):'];
+  const lines = [t('{0}: {1} (apparent size of its layers)', a.image, formatBytes(a.bytes)), '', t('Layers (oldest first):')];
   for (const l of a.layers) lines.push(`  ${formatBytes(l.bytes).padStart(9)}  ${l.instruction}${l.shared ? '  [shared]' : ''}${layerKinds(l.composition)}`);
-  lines.push('', `Composition (${formatBytes(a.composition.total)} of files in the final filesystem):`, ...compositionLines(a.composition));
-  lines.push('', 'Largest folders:');
+  lines.push('', t('Composition ({0} of files in the final filesystem):', formatBytes(a.composition.total)), ...compositionLines(a.composition));
+  lines.push('', t('Largest folders:'));
   for (const p of withoutPassThroughFolders(a.paths).slice(0, limit)) lines.push(`  ${formatBytes(p.bytes).padStart(9)}  ${p.path}`);
   lines.push('', ...wasteLines(a, limit));
   if (a.hints.length) lines.push('', ...a.hints.map((h) => `• ${h}`));
-  if (diff) lines.push('', `Compared with ${b!.image} (${formatBytes(b!.bytes)}):`, ...diffLines(diff).map((l) => '  ' + l));
+  if (diff) lines.push('', t('Compared with {0} ({1}):', b!.image, formatBytes(b!.bytes)), ...diffLines(diff).map((l) => '  ' + l));
   print(displayLines(lines));
   return 0;
 }
@@ -67,11 +68,11 @@ function compositionLines(c: Composition): string[] {
   for (const k of kindsBySize(c)) {
     const share = c.total > 0 ? `${Math.round((k.bytes / c.total) * 100)} %`.padStart(6) : '';
     lines.push(`  ${formatBytes(k.bytes).padStart(9)} ${share}  ${k.label}`);
-    if (k.kind === 'pytorch' && c.torchCudaBytes > 0) lines.push(`  ${formatBytes(c.torchCudaBytes).padStart(9)} ${''.padStart(6)}    of which libtorch_cuda`);
+    if (k.kind === 'pytorch' && c.torchCudaBytes > 0) lines.push(t('  {0} {1}    of which libtorch_cuda', formatBytes(c.torchCudaBytes).padStart(9), ''.padStart(6)));
     if (k.kind === 'python') {
       for (const p of c.packages.slice(0, TOP_PACKAGES)) lines.push(`  ${formatBytes(p.bytes).padStart(9)} ${''.padStart(6)}    ${p.name}`);
       const rest = c.packages.slice(TOP_PACKAGES);
-      if (rest.length) lines.push(`  ${formatBytes(rest.reduce((s, p) => s + p.bytes, 0)).padStart(9)} ${''.padStart(6)}    ${rest.length} more package(s)`);
+      if (rest.length) lines.push(t('  {0} {1}    {2} more package(s)', formatBytes(rest.reduce((s, p) => s + p.bytes, 0)).padStart(9), ''.padStart(6), rest.length));
     }
   }
   return lines;
@@ -84,11 +85,11 @@ function layerKinds(c: Composition | undefined): string {
 }
 
 function wasteLines(a: ImageAnatomy, limit: number): string[] {
-  if (!a.waste.length) return ['Waste: none found.'];
-  const lines = [`Waste (${formatBytes(a.wasteBytes)} in ${a.waste.length} finding(s), largest first):`];
+  if (!a.waste.length) return [t('Waste: none found.')];
+  const lines = [t('Waste ({0} in {1} finding(s), largest first):', formatBytes(a.wasteBytes), a.waste.length)];
   for (const w of a.waste.slice(0, limit)) {
-    lines.push(`  ${formatBytes(w.bytes).padStart(9)}  ${w.what} (${w.files} file(s)) — layer ${w.layer.index + 1}: ${w.layer.instruction}`);
-    if (w.other && w.kind !== 'duplicate') lines.push(`             ${w.kind === 'deleted-later' ? 'deleted' : 'replaced'} by layer ${w.other.index + 1}: ${w.other.instruction}`);
+    lines.push(t('  {0}  {1} ({2} file(s)) — layer {3}: {4}', formatBytes(w.bytes).padStart(9), w.what, w.files, w.layer.index + 1, w.layer.instruction));
+    if (w.other && w.kind !== 'duplicate') lines.push(t('             {0} by layer {1}: {2}', w.kind === 'deleted-later' ? 'deleted' : 'replaced', w.other.index + 1, w.other.instruction));
     lines.push(`             e.g. ${w.examples.join(', ')}`, `             → ${w.fix}`);
   }
   return lines;

@@ -3,10 +3,11 @@
 import { memoryJson, memoryReport, memoryText } from '../../core/headroom/memory';
 import { intFlag, parseArgs, UsageError } from '../args';
 import { print, printJson } from '../output';
+import { t } from '../../core/l10n';
 
 export async function memoryCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['hours'], ['json']);
-  if (args.positionals.length) throw new UsageError(`memory takes no arguments (got ${args.positionals[0]})`);
+  if (args.positionals.length) throw new UsageError(t('memory takes no arguments (got {0})', args.positionals[0]));
   const hours = intFlag(args, 'hours', 24, 1);
   const now = Date.now();
   const report = await memoryReport({ env: process.env, now, sinceMs: now - hours * 3600_000 });

@@ -13,6 +13,7 @@ import { createVolumeResolver, quotaVolumeLimits } from '../../core/metrics/volu
 import { scan } from '../../core/scan/scan';
 import { intFlag, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { print } from '../output';
+import { t } from '../../core/l10n';
 
 const DEFAULT_INTERVAL_MINUTES = 15;
 
@@ -21,7 +22,7 @@ export async function metricsCommand(argv: string[]): Promise<number> {
   const topRuns = intFlag(args, 'top-runs', DEFAULT_TOP_RUNS, 0);
   const roots = (args.positionals.length ? args.positionals : [process.cwd()]).map((r) => path.resolve(r));
   for (const root of roots) {
-    if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
+    if (!fs.existsSync(root)) throw new UsageError(t('no such file or folder: {0}', root));
   }
   const output = args.flags.get('output');
   if (output === true) throw new UsageError('--output needs a value');
@@ -90,9 +91,9 @@ async function installTimer(args: ParsedArgs, roots: string[], output: string | 
     throw new Error(`cannot write the units in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   print([
-    `Wrote ${service}`,
-    `Wrote ${timer}`,
-    `Every ${intervalMinutes} min it writes ${path.resolve(output)}. To start it:`,
+    t('Wrote {0}', service),
+    t('Wrote {0}', timer),
+    t('Every {0} min it writes {1}. To start it:', intervalMinutes, path.resolve(output)),
     ...enableCommands(scope).map((c) => `  ${c}`),
   ].join('\n'));
   return 0;

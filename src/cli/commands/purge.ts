@@ -14,7 +14,8 @@ import { scanShm, shmDir } from '../../core/headroom/shm';
 import { executeShmPlan, planShmLeftovers, SHM_PURGE_ID } from '../../core/headroom/shmReclaim';
 import { parseArgs, UsageError } from '../args';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
-import { activeRunRefusal, NOT_DELETED, planJson, planText, print, printError, printJson, reportText } from '../output';
+import { activeRunRefusal, notDeleted, planJson, planText, print, printError, printJson, reportText } from '../output';
+import { t } from '../../core/l10n';
 
 export const PURGE_IDS: Record<string, string> = {
   ...purgeIds(),
@@ -22,7 +23,7 @@ export const PURGE_IDS: Record<string, string> = {
 };
 
 async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<number> {
-  if (!isDockerPurgeTarget(id)) throw new UsageError(`unknown Docker purge '${id}' (one of: ${Object.keys(DOCKER_PURGE_TARGETS).join(', ')})`);
+  if (!isDockerPurgeTarget(id)) throw new UsageError(t('unknown Docker purge \'{0}\' (one of: {1})', id, Object.keys(DOCKER_PURGE_TARGETS).join(', ')));
   const { client, warnings } = dockerClientFor({ env: process.env, homeDir: process.env.HOME || os.homedir() });
   for (const w of warnings) printError(w);
   const plan = planDockerPurge(await client.diskUsage(), id);
@@ -33,7 +34,7 @@ async function purgeDocker(id: string, yes: boolean, json: boolean): Promise<num
     for (const w of plan.warnings) lines.push(`  ! ${w}`);
     print(displayLines(lines));
   }
-  if (!yes) { print(NOT_DELETED); return 0; }
+  if (!yes) { print(notDeleted()); return 0; }
   const ctrlC = stopOnCtrlC();
   let report;
   try {
@@ -50,7 +51,7 @@ async function purgeShm(yes: boolean, json: boolean): Promise<number> {
   const plan = planShmLeftovers(await scanShm({ dir: shmDir(process.env) }));
   if (json && !yes) { printJson(planJson(plan)); return 0; }
   if (!json) print(planText(plan));
-  if (!yes) { print(NOT_DELETED); return 0; }
+  if (!yes) { print(notDeleted()); return 0; }
   const report = await executeShmPlan(plan, { protectedPaths: [process.env.HOME || os.homedir(), process.cwd()] });
   if (json) printJson(report); else print(reportText(report));
   return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
@@ -60,7 +61,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [], ['yes', 'json', 'include-active']);
   const [id, ...extra] = args.positionals;
   if (!id || extra.length) {
-    throw new UsageError(`purge takes one id: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json'`);
+    throw new UsageError(t('purge takes one id: {0}, or an item id from \'scan --json\'', Object.keys(PURGE_IDS).join(', ')));
   }
   const yes = args.flags.has('yes');
   const json = args.flags.has('json');
@@ -79,7 +80,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (!plan) throw new UsageError(`nothing to purge for '${id}' (known: ${Object.keys(PURGE_IDS).join(', ')}, or an item id from 'scan --json')`);
+  if (!plan) throw new UsageError(t('nothing to purge for \'{0}\' (known: {1}, or an item id from \'scan --json\')', id, Object.keys(PURGE_IDS).join(', ')));
   if (json && !yes) { printJson(planJson(plan, includeActive)); return 0; }
   // With --json, stdout carries one JSON document and nothing else.
   if (!json) print(planText(plan));
@@ -87,7 +88,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
     if (json) printError(activeRunRefusal(plan)); else print(activeRunRefusal(plan));
     return yes ? 1 : 0;
   }
-  if (!yes) { print(NOT_DELETED); return 0; }
+  if (!yes) { print(notDeleted()); return 0; }
   const ctrlC = stopOnCtrlC();
   let report;
   try {

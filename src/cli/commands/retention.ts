@@ -6,14 +6,15 @@ import { defaultSettings } from '../../core/settings';
 import { HelpRequested, intFlag, parseArgs, UsageError } from '../args';
 import { displayLines } from '../../core/displayText';
 import { EXIT_INTERRUPTED, interruptedText, stopOnCtrlC } from '../interrupt';
-import { NOT_DELETED, planText, scanWarningLines, print, printJson, reportText } from '../output';
+import { notDeleted, planText, scanWarningLines, print, printJson, reportText } from '../output';
+import { t } from '../../core/l10n';
 
 export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (what === '--help' || what === '-h') throw new HelpRequested();
-  if (what !== 'retention') throw new UsageError(`usage: ml-disk-space ${verb} retention [--keep-best K] [--include-active] PATH...${verb === 'apply' ? ' [--yes]' : ''} [--json]`);
+  if (what !== 'retention') throw new UsageError(t('usage: ml-disk-space {0} retention [--keep-best K] [--include-active] PATH...{1} [--json]', verb, verb === 'apply' ? ' [--yes]' : ''));
   const args = parseArgs(rest, ['keep-best'], verb === 'apply' ? ['json', 'yes', 'include-active'] : ['json', 'include-active']);
-  if (!args.positionals.length) throw new UsageError(`${verb} retention needs at least one PATH (a run folder or a folder above runs)`);
+  if (!args.positionals.length) throw new UsageError(t('{0} retention needs at least one PATH (a run folder or a folder above runs)', verb));
   const keepBest = intFlag(args, 'keep-best', defaultSettings().keepBest, 0);
   // Runs that may still be training are left alone unless asked for by name: --include-active.
   const includeActive = args.flags.has('include-active');
@@ -26,7 +27,7 @@ export async function retentionCommand(verb: 'plan' | 'apply', argv: string[]): 
   const json = args.flags.has('json');
   if (verb === 'plan' || !args.flags.has('yes')) {
     if (json) printJson(result.json);
-    else print(planText(result.plan) + (verb === 'apply' ? '\n' + NOT_DELETED : '\nNothing was deleted (plan only).'));
+    else print(planText(result.plan) + (verb === 'apply' ? '\n' + notDeleted() : t('\nNothing was deleted (plan only).')));
     return 0;
   }
   const ctrlC = stopOnCtrlC();

@@ -7,13 +7,14 @@ import { recordGrowth } from '../../core/headroom/growthRecord';
 import { scan } from '../../core/scan/scan';
 import { intFlag, parseArgs, UsageError } from '../args';
 import { print, printJson } from '../output';
+import { t } from '../../core/l10n';
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['top', 'workers'], ['json', 'no-docker', 'no-history']);
   const top = intFlag(args, 'top', 10, 1);
   const roots = args.positionals.length ? args.positionals : [process.cwd()];
   for (const root of roots) {
-    if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
+    if (!fs.existsSync(root)) throw new UsageError(t('no such file or folder: {0}', root));
   }
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -24,7 +25,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     signal: controller.signal,
     settings: { topN: Math.max(top, 20), docker: !args.flags.has('no-docker'), workers: intFlag(args, 'workers', 0, 0) },
     onProgress: interactive
-      ? (message, walk) => process.stderr.write(`\r\x1b[K${displayText(message)}${walk ? `: ${walk.files} files` : ''}`)
+      ? (message, walk) => process.stderr.write(`\r\x1b[K${displayText(message)}${walk ? t(': {0} files', walk.files) : ''}`)
       : undefined,
   });
   if (interactive) process.stderr.write('\r\x1b[K');

@@ -10,6 +10,7 @@ import type { DeletionPlan } from '../plan/types';
 import type { ScanModel } from '../model';
 import type { CategoryDescriptor } from './descriptor';
 import { categoryOfId } from './index';
+import { t } from '../l10n';
 
 /**
  * Undefined when an id belongs to no category that plans file deletions. Throws PlanRefusedError
@@ -28,11 +29,11 @@ export async function planForIds(ids: string[], model: ScanModel, ctx: PlanConte
     const plan = await category.planFor!(list, model, ctx);
     if (!plan) {
       if (byCategory.size === 1) return undefined;
-      throw new PlanRefusedError(`cannot plan ${list.join(', ')}`);
+      throw new PlanRefusedError(t('cannot plan {0}', list.join(', ')));
     }
     plans.push(plan);
   }
-  let plan = mergePlans(`Delete ${ids.length} items`, plans);
+  let plan = mergePlans(t('Delete {0} items', ids.length), plans);
   // Bytes across categories are measured together: a file linked from two of them is freed once both go.
   if (plans.length > 1) plan = await withFreedBytes({ ...plan, bytesMeasured: false }, { signal: ctx.signal });
   // What the scan could not count inside a target is shown with the plan.

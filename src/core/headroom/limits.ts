@@ -3,6 +3,7 @@
 // project's own limits on the same volume. "Binding" = the limit nearest to running out: among byte
 // limits the one with the fewest bytes left (every write spends the same bytes on all of them),
 // among inode limits the one with the fewest inodes left, and between the two the one more used.
+import { t } from '../l10n';
 export type LimitKind = 'filesystem' | 'inodes' | 'user-quota' | 'group-quota' | 'project-quota';
 
 export interface VolumeLimit {
@@ -77,11 +78,11 @@ export function bindingLimit(limits: VolumeLimit[]): BindingLimit | undefined {
 }
 
 const KIND_TEXT: Record<LimitKind, string> = {
-  filesystem: 'the disk',
-  inodes: 'the file system\'s inodes',
-  'user-quota': 'your quota',
-  'group-quota': 'your group\'s quota',
-  'project-quota': 'the project quota',
+  get filesystem() { return t('the disk'); },
+  get inodes() { return t('the file system\'s inodes'); },
+  get 'user-quota'() { return t('your quota'); },
+  get 'group-quota'() { return t('your group\'s quota'); },
+  get 'project-quota'() { return t('the project quota'); },
 };
 
 /** "your quota", "the disk"...: what a limit is, for sentences. */

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { formatBytes } from '../format';
 import { parseOomKills, readKernelLog, type OomKill } from './kernelLog';
 import { scanShm, shmDir, type ShmReport } from './shm';
+import { t } from '../l10n';
 
 export interface MemInfo {
   totalBytes: number;
@@ -125,14 +126,14 @@ export async function memoryReport(options: MemoryOptions = {}): Promise<MemoryR
   const training = processes.filter((p) => p.torch);
   const running = training.length ? training : processes;
   if (memory && running.length && memory.availableBytes < memory.totalBytes * (options.lowMemoryFraction ?? 0.1)) {
-    warnings.push(`Only ${formatBytes(memory.availableBytes)} of ${formatBytes(memory.totalBytes)} memory is available while ${running.length} Python process(es) run: the OOM killer may end one.`);
+    warnings.push(t('Only {0} of {1} memory is available while {2} Python process(es) run: the OOM killer may end one.', formatBytes(memory.availableBytes), formatBytes(memory.totalBytes), running.length));
   }
   if (shm && training.length) {
-    if (shm.totalBytes < 1e9) warnings.push(`${shm.dir} is only ${formatBytes(shm.totalBytes)}: PyTorch DataLoader workers may die with "bus error" (Docker: --shm-size).`);
-    else if (shm.availableBytes < shm.totalBytes * 0.1) warnings.push(`${shm.dir} is ${formatBytes(shm.usedBytes)} of ${formatBytes(shm.totalBytes)} full: DataLoader workers may die with "bus error".`);
+    if (shm.totalBytes < 1e9) warnings.push(t('{0} is only {1}: PyTorch DataLoader workers may die with "bus error" (Docker: --shm-size).', shm.dir, formatBytes(shm.totalBytes)));
+    else if (shm.availableBytes < shm.totalBytes * 0.1) warnings.push(t('{0} is {1} of {2} full: DataLoader workers may die with "bus error".', shm.dir, formatBytes(shm.usedBytes), formatBytes(shm.totalBytes)));
   }
   if (shm && shm.reclaimableBytes > 0) {
-    warnings.push(`${formatBytes(shm.reclaimableBytes)} in ${shm.dir} is left over from processes that have exited (ml-disk-space purge shm:leftovers).`);
+    warnings.push(t('{0} in {1} is left over from processes that have exited (ml-disk-space purge shm:leftovers).', formatBytes(shm.reclaimableBytes), shm.dir));
   }
   for (const k of kills) warnings.push(explainKill(k));
   return { memory, shm, processes, kills, kernelLogSource: log.source, warnings, notes };
@@ -142,31 +143,31 @@ export async function memoryReport(options: MemoryOptions = {}): Promise<MemoryR
 export function explainKill(k: OomKill): string {
   const at = k.time.slice(11, 16);
   const day = k.time.slice(0, 10);
-  const rss = k.anonRssBytes !== undefined ? ` — anon-rss ${formatBytes(k.anonRssBytes)}` : '';
-  const why = k.cgroup ? ` (the memory limit of cgroup ${k.memcg ?? '?'} was reached, not the machine's RAM)` : ' (the machine ran out of memory)';
-  return `${k.name} (pid ${k.pid}) was killed by the OOM killer at ${at} UTC on ${day}${rss}${why}.`;
+  const rss = k.anonRssBytes !== undefined ? t(' — anon-rss {0}', formatBytes(k.anonRssBytes)) : '';
+  const why = k.cgroup ? t(' (the memory limit of cgroup {0} was reached, not the machine\'s RAM)', k.memcg ?? '?') : t(' (the machine ran out of memory)');
+  return t('{0} (pid {1}) was killed by the OOM killer at {2} UTC on {3}{4}{5}.', k.name, k.pid, at, day, rss, why);
 }
 
 export function memoryText(r: MemoryReport): string {
   const lines: string[] = [];
   if (r.memory) {
     const m = r.memory;
-    lines.push(`Memory: ${formatBytes(m.availableBytes)} available of ${formatBytes(m.totalBytes)}`);
-    lines.push(m.swapTotalBytes > 0 ? `Swap:   ${formatBytes(m.swapTotalBytes - m.swapFreeBytes)} used of ${formatBytes(m.swapTotalBytes)}` : 'Swap:   none');
+    lines.push(t('Memory: {0} available of {1}', formatBytes(m.availableBytes), formatBytes(m.totalBytes)));
+    lines.push(m.swapTotalBytes > 0 ? t('Swap:   {0} used of {1}', formatBytes(m.swapTotalBytes - m.swapFreeBytes), formatBytes(m.swapTotalBytes)) : t('Swap:   none'));
   }
   if (r.shm) {
     const s = r.shm;
-    lines.push(`${s.dir}: ${formatBytes(s.usedBytes)} used of ${formatBytes(s.totalBytes)}; ${formatBytes(s.inUseBytes)} in use by live processes, ${formatBytes(s.reclaimableBytes)} left over`);
+    lines.push(t('{0}: {1} used of {2}; {3} in use by live processes, {4} left over', s.dir, formatBytes(s.usedBytes), formatBytes(s.totalBytes), formatBytes(s.inUseBytes), formatBytes(s.reclaimableBytes)));
     for (const seg of s.segments.slice(0, 20)) {
       lines.push(`  ${formatBytes(seg.bytes).padStart(9)}  ${seg.name}  ${seg.reclaimable ? 'LEFTOVER: ' : ''}${seg.reason}`);
     }
   }
-  lines.push('', r.processes.length ? 'Python processes (RSS, oom_score, oom_score_adj):' : 'No Python processes running.');
+  lines.push('', r.processes.length ? t('Python processes (RSS, oom_score, oom_score_adj):') : t('No Python processes running.'));
   for (const p of r.processes) {
-    lines.push(`  ${String(p.pid).padStart(7)}  ${formatBytes(p.rssBytes).padStart(9)}  score ${String(p.oomScore).padStart(4)}  adj ${String(p.oomScoreAdj).padStart(5)}  ${p.name}${p.torch ? ' (torch)' : ''}`);
-    if (p.protectCommand) lines.push(`           protect it from the OOM killer: ${p.protectCommand}`);
+    lines.push(t('  {0}  {1}  score {2}  adj {3}  {4}{5}', String(p.pid).padStart(7), formatBytes(p.rssBytes).padStart(9), String(p.oomScore).padStart(4), String(p.oomScoreAdj).padStart(5), p.name, p.torch ? ' (torch)' : ''));
+    if (p.protectCommand) lines.push(t('           protect it from the OOM killer: {0}', p.protectCommand));
   }
-  lines.push('', r.kills.length ? `OOM kills (kernel log via ${r.kernelLogSource}):` : `No OOM kills in the kernel log (${r.kernelLogSource}).`);
+  lines.push('', r.kills.length ? t('OOM kills (kernel log via {0}):', r.kernelLogSource) : t('No OOM kills in the kernel log ({0}).', r.kernelLogSource));
   for (const k of r.kills) lines.push(`  ${explainKill(k)}`);
   const other = r.warnings.filter((w) => !r.kills.some((k) => w === explainKill(k)));
   if (other.length) lines.push('', ...other.map((w) => `! ${w}`));

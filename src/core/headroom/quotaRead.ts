@@ -12,6 +12,7 @@ import {
   parseLfsQuotaOutput, parseQuotaOutput, parseRepquotaOutput, parseXfsQuotaOutput, quotaToLimit, type ParsedQuota,
 } from './quotaParse';
 import type { VolumeLimit } from './limits';
+import { t } from '../l10n';
 
 const TIMEOUT_MS = 5000;
 
@@ -38,7 +39,7 @@ function run(file: string, args: string[]): Promise<{ stdout: string; error?: st
     execFile(file, args, { timeout: TIMEOUT_MS, maxBuffer: 4 << 20, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
       // quota exits 1 when a limit is exceeded: the output is still the answer.
       const code = (err as { code?: unknown } | null)?.code;
-      const error = err && !stdout ? (String(stderr).trim().split('\n')[0] || (typeof code === 'number' ? `exit ${code}, no output` : err.message)) : undefined;
+      const error = err && !stdout ? (String(stderr).trim().split('\n')[0] || (typeof code === 'number' ? t('exit {0}, no output', code) : err.message)) : undefined;
       resolve({ stdout: String(stdout), error });
     });
   });
@@ -60,18 +61,18 @@ export async function readQuotas(p: string, mount?: MountEntry): Promise<QuotaRe
   const notes: string[] = [];
   const found: ParsedQuota[] = [];
   const m = mount ?? (await mountOf(p));
-  if (!m) return { limits: [], notes: ['mount of the path unknown: quotas not read'] };
+  if (!m) return { limits: [], notes: [t('mount of the path unknown: quotas not read')] };
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const sameDevice = (q: ParsedQuota) => q.device === m.source || q.mountPoint === m.mountPoint;
 
   if (m.fsType === 'lustre') {
     const lfs = findTool('lfs');
-    if (!lfs) notes.push('Lustre file system but no lfs command: quotas not read');
+    if (!lfs) notes.push(t('Lustre file system but no lfs command: quotas not read'));
     else {
       for (const [flag, id] of [['-u', String(uid)], ['-g', String(gid)]]) {
         const r = await run(lfs, ['quota', flag, id, m.mountPoint]);
-        if (r.error) notes.push(`lfs quota ${flag}: ${r.error}`);
+        if (r.error) notes.push(t('lfs quota {0}: {1}', flag, r.error));
         found.push(...parseLfsQuotaOutput(r.stdout).filter(sameDevice));
       }
     }
@@ -82,7 +83,7 @@ export async function readQuotas(p: string, mount?: MountEntry): Promise<QuotaRe
     if (project !== undefined) asks.push(['-p', String(project), 'project-quota', `project ${project}`]);
     for (const [flag, id, kind, owner] of asks) {
       const r = await run(xfs, ['-c', `quota -b -i -N -v ${flag} ${id}`, m.mountPoint]);
-      if (r.error) notes.push(`xfs_quota ${flag}: ${r.error}`);
+      if (r.error) notes.push(t('xfs_quota {0}: {1}', flag, r.error));
       found.push(...parseXfsQuotaOutput(r.stdout, kind, owner).filter(sameDevice));
     }
   } else {
@@ -90,7 +91,7 @@ export async function readQuotas(p: string, mount?: MountEntry): Promise<QuotaRe
     const repquota = findTool('repquota');
     if (quota) {
       const r = await run(quota, ['-w', '-p', '-v', '-u', '-g']);
-      if (r.error) notes.push(`quota: ${r.error}` + (/^exit \d+, no output$/.test(r.error) ? ' (no file system with quotas for you)' : ''));
+      if (r.error) notes.push(`quota: ${r.error}` + (/^exit \d+, no output$/.test(r.error) ? t(' (no file system with quotas for you)') : ''));
       found.push(...parseQuotaOutput(r.stdout).filter(sameDevice));
       const project = await projectIdOf(p);
       if (project !== undefined) {
@@ -103,7 +104,7 @@ export async function readQuotas(p: string, mount?: MountEntry): Promise<QuotaRe
       if (r.error) notes.push(`repquota: ${r.error}`);
       found.push(...parseRepquotaOutput(r.stdout, Date.now(), userName()));
     } else {
-      notes.push('no quota tools (quota, repquota) on this machine: user and group quotas not read');
+      notes.push(t('no quota tools (quota, repquota) on this machine: user and group quotas not read'));
     }
   }
   const limits = found.map(quotaToLimit).filter((l): l is VolumeLimit => l !== undefined);

@@ -7,6 +7,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileKey, findFileUsers, type UnreadableProcess } from './procUsage';
+import { t } from '../l10n';
 
 export const DEFAULT_SHM_DIR = '/dev/shm';
 /** Younger segments may be between shm_open and mmap in a live process: never offered. */
@@ -63,16 +64,16 @@ export function shmKind(name: string): ShmKind {
 function verdict(
   seg: Omit<ShmSegment, 'reclaimable' | 'reason'>, now: number, myUid: number, unreadable: UnreadableProcess[], minAgeMs: number,
 ): { reclaimable: boolean; reason: string } {
-  if (seg.pids.length) return { reclaimable: false, reason: `in use by pid ${seg.pids.join(', ')}` };
-  if (myUid !== 0 && seg.uid !== myUid) return { reclaimable: false, reason: `belongs to uid ${seg.uid}, not you` };
-  if (now - seg.modifiedMs < minAgeMs) return { reclaimable: false, reason: 'written in the last minute (may be in the middle of being set up)' };
+  if (seg.pids.length) return { reclaimable: false, reason: t('in use by pid {0}', seg.pids.join(', ')) };
+  if (myUid !== 0 && seg.uid !== myUid) return { reclaimable: false, reason: t('belongs to uid {0}, not you', seg.uid) };
+  if (now - seg.modifiedMs < minAgeMs) return { reclaimable: false, reason: t('written in the last minute (may be in the middle of being set up)') };
   // A process we cannot inspect (another user's; a non-dumpable one such as ssh-agent or init,
   // unreadable even to root) could map a segment only if it may open it: the owner's own (mode
   // 0600, what PyTorch and multiprocessing create) are taken as not used by those; a segment
   // others may open is kept whenever any process could not be inspected.
   const openToOthers = (seg.mode & 0o066) !== 0;
-  if (openToOthers && unreadable.length) return { reclaimable: false, reason: `others may open it and ${unreadable.length} process(es) could not be inspected` };
-  return { reclaimable: true, reason: 'no live process maps it or holds it open' };
+  if (openToOthers && unreadable.length) return { reclaimable: false, reason: t('others may open it and {0} process(es) could not be inspected', unreadable.length) };
+  return { reclaimable: true, reason: t('no live process maps it or holds it open') };
 }
 
 export async function scanShm(options: { dir?: string; now?: number; minAgeMs?: number } = {}): Promise<ShmReport> {

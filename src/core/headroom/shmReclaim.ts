@@ -5,6 +5,7 @@ import { executePlan, type ExecuteOptions, type ExecutorReport } from '../execut
 import type { DeletionPlan } from '../plan/types';
 import { fileKey, findFileUsers } from './procUsage';
 import type { ShmReport } from './shm';
+import { t } from '../l10n';
 
 export const SHM_PURGE_ID = 'shm:leftovers';
 
@@ -13,12 +14,12 @@ export function planShmLeftovers(report: ShmReport): DeletionPlan {
     path: s.path, root: report.dir, dev: s.dev, ino: s.ino, type: 'file' as const, bytes: s.bytes, label: `${s.name} (${s.kind})`,
   }));
   return {
-    title: `Remove ${targets.length} /dev/shm leftover(s) of exited processes`,
+    title: t('Remove {0} /dev/shm leftover(s) of exited processes', targets.length),
     scannedAt: report.scannedAt,
     targets,
     bytes: targets.reduce((a, t) => a + t.bytes, 0),
     keep: report.segments.filter((s) => !s.reclaimable).map((s) => ({ path: s.path, reason: s.reason })),
-    warnings: report.unreadableProcesses ? [`${report.unreadableProcesses} process(es) could not be inspected; segments they might use are kept`] : [],
+    warnings: report.unreadableProcesses ? [t('{0} process(es) could not be inspected; segments they might use are kept', report.unreadableProcesses)] : [],
   };
 }
 
@@ -28,7 +29,7 @@ export async function executeShmPlan(plan: DeletionPlan, options: ExecuteOptions
     const { users } = await findFileUsers(target.dev);
     const pids = users.get(fileKey(target.dev, target.ino));
     if (pids?.size) {
-      merged.outcomes.push({ path: target.path, label: target.label, bytes: target.bytes, status: 'skipped', code: 'in-use', message: `now in use by pid ${[...pids].join(', ')}; kept` });
+      merged.outcomes.push({ path: target.path, label: target.label, bytes: target.bytes, status: 'skipped', code: 'in-use', message: t('now in use by pid {0}; kept', [...pids].join(', ')) });
       continue;
     }
     const one = await executePlan({ ...plan, targets: [target] }, options);

@@ -7,6 +7,7 @@ import { formatBytes, formatCount } from '../format';
 import { planBytes, type DeletionPlan, type DeletionTarget } from './types';
 import { isSameOrInside, isStrictlyInside } from '../safety/pathGuards';
 import { measureTargets } from './freedBytes';
+import { t } from '../l10n';
 
 export interface PlannedPath {
   path: string;
@@ -52,8 +53,8 @@ export async function buildPlan(request: PlanRequest): Promise<DeletionPlan> {
   request.paths.forEach((p, index) => {
     const abs = path.resolve(p.path);
     const root = path.resolve(p.root);
-    if (!isSameOrInside(abs, root)) throw new PlanRefusedError(`${abs} is not inside ${root}`);
-    if (abs === root && !request.allowRootTargets) throw new PlanRefusedError(`refusing to delete the cache root itself: ${root}`);
+    if (!isSameOrInside(abs, root)) throw new PlanRefusedError(t('{0} is not inside {1}', abs, root));
+    if (abs === root && !request.allowRootTargets) throw new PlanRefusedError(t('refusing to delete the cache root itself: {0}', root));
     if (seen.has(abs)) return;
     seen.add(abs);
     wanted.push({ ...p, path: abs, root, index });
@@ -71,7 +72,7 @@ export async function buildPlan(request: PlanRequest): Promise<DeletionPlan> {
     candidates.forEach((p, i) => {
       const m = measured[i];
       if (m.error) {
-        keep.push({ path: p.path, reason: m.error === 'ENOENT' ? 'no longer exists' : `cannot be read now (${m.error})` });
+        keep.push({ path: p.path, reason: m.error === 'ENOENT' ? t('no longer exists') : t('cannot be read now ({0})', m.error) });
         dropped.add(i);
       } else if (request.skipIfLinkedOutside && m.keptByLinksFiles > 0) {
         keep.push({ path: p.path, reason: request.skipIfLinkedOutside });
@@ -96,8 +97,8 @@ export async function buildPlan(request: PlanRequest): Promise<DeletionPlan> {
   });
   if (keptByLinksFiles > 0) {
     warnings.push(
-      `${formatBytes(keptByLinksBytes)} in ${formatCount(keptByLinksFiles, 'file')} stay on disk: ` +
-      'they are hard-linked from outside what is deleted (e.g. an environment still uses them), so deleting frees nothing there.',
+      t('{0} in {1} stay on disk: ', formatBytes(keptByLinksBytes), formatCount(keptByLinksFiles, 'file')) +
+      t('they are hard-linked from outside what is deleted (e.g. an environment still uses them), so deleting frees nothing there.'),
     );
   }
   const plan: DeletionPlan = {

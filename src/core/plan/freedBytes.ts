@@ -14,6 +14,7 @@ import * as path from 'path';
 import { formatBytes, formatCount } from '../format';
 import { planBytes, type DeletionPlan, type TargetType } from './types';
 import { isStrictlyInside } from '../safety/pathGuards';
+import { t } from '../l10n';
 
 export interface MeasuredTarget {
   path: string;
@@ -165,7 +166,7 @@ export async function withFreedBytes<T extends DeletionPlan>(plan: T, options: M
   const warnings = [...(plan.warnings ?? [])];
   if (keptFiles > 0) {
     warnings.push(
-      `${formatBytes(keptBytes)} in ${formatCount(keptFiles, 'file')} ${bytes === 0 ? 'are shared with hard links outside this plan: deleting frees nothing' : 'stay on disk: they are hard-linked from outside this plan (a backup made with cp -al, an environment), so deleting frees nothing there'}.`,
+      t('{0} in {1} {2}.', formatBytes(keptBytes), formatCount(keptFiles, 'file'), bytes === 0 ? t('are shared with hard links outside this plan: deleting frees nothing') : t('stay on disk: they are hard-linked from outside this plan (a backup made with cp -al, an environment), so deleting frees nothing there')),
     );
   }
   const oldText = formatBytes(plan.bytes);

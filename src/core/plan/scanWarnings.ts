@@ -7,6 +7,7 @@ import type { DeletionPlan, PlanScanWarning } from './types';
 
 export type { PlanScanWarning } from './types';
 import { isSameOrInside } from '../safety/pathGuards';
+import { t } from '../l10n';
 
 
 /** Long paths (a tree deeper than PATH_MAX has 4,000+ characters) are cut in the middle for text. */
@@ -40,7 +41,7 @@ function shortPath(p: string): string {
 export function scanWarningLine(w: PlanScanWarning): string {
   const inside = w.path !== undefined && isSameOrInside(w.path, w.target);
   const what = inside
-    ? `${w.target} was not fully counted (its size is a lower bound): ${w.code ?? 'error'} at ${shortPath(w.path!)}`
-    : `the scan could not read ${shortPath(w.path!)} (${w.code ?? 'error'}), which holds ${w.target}`;
+    ? t('{0} was not fully counted (its size is a lower bound): {1} at {2}', w.target, w.code ?? 'error', shortPath(w.path!))
+    : t('the scan could not read {0} ({1}), which holds {2}', shortPath(w.path!), w.code ?? 'error', w.target);
   return what;
 }

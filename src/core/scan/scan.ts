@@ -15,6 +15,7 @@ import { Walker, type WalkerOptions } from '../walker/walker';
 import type { WalkProgress } from '../walker/types';
 import { checkpointCollectOption } from '../categories/checkpoints/find';
 import type { ScanContext, WorkspaceWalk } from './types';
+import { t } from '../l10n';
 
 export interface ScanRequest {
   /** Workspace folders (and extra roots); the first one's volume is reported. */
@@ -60,11 +61,11 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   let workspaceWalk: Promise<WorkspaceWalk> | undefined;
   const walkWorkspace = async (): Promise<WorkspaceWalk> => {
     const excludedPaths = claimed.filter((p) => roots.some((r) => isStrictlyInside(p, r)));
-    ctx.progress('Workspace folders and checkpoints');
+    ctx.progress(t('Workspace folders and checkpoints'));
     const result = await walker.walk(roots, {
       signal, topN: settings.topN, detailDepth: WORKSPACE_DETAIL_DEPTH, excludePaths: excludedPaths,
       collect: checkpointCollectOption(settings),
-      onProgress: (p) => ctx.progress('Workspace folders and checkpoints', p),
+      onProgress: (p) => ctx.progress(t('Workspace folders and checkpoints'), p),
     });
     // Usually the scan's last walk: the threads' memory is not held while the results are worked on.
     void walker.release();
@@ -98,7 +99,7 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
     try {
       volume = await volumeWithQuotas(roots[0]);
     } catch (err) {
-      warnings.push({ message: `cannot read free space of ${roots[0]}: ${(err as Error).message}`, path: roots[0] });
+      warnings.push({ message: t('cannot read free space of {0}: {1}', roots[0], (err as Error).message), path: roots[0] });
     }
   }
   return {

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import type { ScanContext } from './types';
 import type { WalkNode, WalkResult } from '../walker/types';
+import { t } from '../l10n';
 
 /** topN for walks whose children are all needed (blobs of a repo, packages of pkgs/): never trimmed. */
 export const ALL_CHILDREN = 1_000_000_000;
@@ -27,7 +28,7 @@ export async function existingDir(p: string | undefined): Promise<string | undef
 export function reportWalkErrors(ctx: Pick<ScanContext, 'warn'>, result: WalkResult, category: string): void {
   for (const e of result.errors) ctx.warn({ message: `${e.path}: ${e.message}`, path: e.path, code: e.code, category });
   if (result.errorCount > result.errors.length) {
-    ctx.warn({ message: `${result.errorCount - result.errors.length} more unreadable entries not listed`, category });
+    ctx.warn({ message: t('{0} more unreadable entries not listed', result.errorCount - result.errors.length), category });
   }
 }
 

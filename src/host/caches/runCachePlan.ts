@@ -4,6 +4,7 @@
 // active conda env, an item the scan no longer has); then hand it to the Reclaimer (one modal
 // confirmation with the exact bytes -> progress -> summary -> rescan).
 import * as os from 'os';
+import * as vscode from 'vscode';
 import { withCancellableProgress } from '../cancellableProgress';
 import { PlanRefusedError } from '../../core/plan/builder';
 import { planForIds } from '../../core/categories/planFor';
@@ -29,7 +30,7 @@ export async function runCachePlan(
   let plan: DeletionPlan | undefined;
   const controller = new AbortController();
   try {
-    plan = await withCancellableProgress(`ML Disk Space: ${what}: measuring what it frees…`, (signal) => make(signal), controller);
+    plan = await withCancellableProgress(vscode.l10n.t('ML Disk Space: {0}: measuring what it frees…', what), (signal) => make(signal), controller);
   } catch (err) {
     if (controller.signal.aborted) {
       s.log.info(`${what}: cancelled while measuring; nothing was deleted`);
@@ -37,13 +38,13 @@ export async function runCachePlan(
     }
     if (err instanceof PlanRefusedError) {
       s.log.info(`${what}: refused: ${err.message}`);
-      void s.prompts.notifier.warn(`${what}: nothing can be deleted: ${err.message}.`);
+      void s.prompts.notifier.warn(vscode.l10n.t('{0}: nothing can be deleted: {1}.', what, err.message));
       return undefined;
     }
     throw err;
   }
   if (!plan) {
-    void s.prompts.notifier.warn(`${what}: the selection holds nothing this command can delete.`);
+    void s.prompts.notifier.warn(vscode.l10n.t('{0}: the selection holds nothing this command can delete.', what));
     return undefined;
   }
   s.log.info(`${what}: plan "${plan.title}": ${plan.targets.length} targets, ${plan.bytes} bytes${plan.keep?.length ? `, ${plan.keep.length} kept` : ''}`);

@@ -10,7 +10,7 @@ import type { HostFeature } from '../services';
 export function forecastWarningText(runs: RunForecast[]): string | undefined {
   if (!runs.length) return undefined;
   const lines = runs.map((r) => `${r.label} ${r.forecast.message}`);
-  return runs.length === 1 ? lines[0] : `${runs.length} training runs will not fit: ${lines.join('; ')}`;
+  return runs.length === 1 ? lines[0] : vscode.l10n.t('{0} training runs will not fit: {1}', runs.length, lines.join('; '));
 }
 
 export const checkpointForecastFeature: HostFeature = (s) => {

@@ -23,12 +23,12 @@ export function retentionPlanFor(model: ScanModel, ids: string[] | undefined, ch
 }
 
 function keepLabel(k: number): string {
-  return k === 0 ? 'Keep only the best + last' : `Keep best ${k} + last`;
+  return k === 0 ? vscode.l10n.t('Keep only the best + last') : vscode.l10n.t('Keep best {0} + last', k);
 }
 
 function effect(plan: RetentionPlan | undefined): string {
-  if (!plan || !plan.targets.length) return 'Nothing to delete';
-  return `Deletes ${formatCount(plan.targets.length, 'checkpoint')} (${formatBytes(plan.bytes)}), keeps ${plan.keep?.length ?? 0}`;
+  if (!plan || !plan.targets.length) return vscode.l10n.t('Nothing to delete');
+  return vscode.l10n.t('Deletes {0} ({1}), keeps {2}', formatCount(plan.targets.length, 'checkpoint'), formatBytes(plan.bytes), plan.keep?.length ?? 0);
 }
 
 /** Asks for k (and whether to include runs in progress); undefined when dismissed. */
@@ -52,15 +52,15 @@ export async function pickRetention(s: HostServices, model: ScanModel, ids: stri
     const choice = { keepBest: k0, includeInProgress: true };
     picks.push({
       ...choice,
-      label: `$(warning) ${keepLabel(k0)}, also in ${busy.length === 1 ? 'the run' : `${busy.length} runs`} in progress`,
+      label: busy.length === 1 ? vscode.l10n.t('$(warning) {0}, also in the run in progress', keepLabel(k0)) : vscode.l10n.t('$(warning) {0}, also in {1} runs in progress', keepLabel(k0), busy.length),
       description: busy.join(', '),
-      detail: `${effect(retentionPlanFor(model, ids, choice))}; asks again before deleting: a run in progress may still be writing`,
+      detail: vscode.l10n.t('{0}; asks again before deleting: a run in progress may still be writing', effect(retentionPlanFor(model, ids, choice))),
     });
   }
   s.log.info(`Apply Retention Policy: asking which policy for ${scope}`);
   const picked = await vscode.window.showQuickPick(picks.map(displayPick), {
-    title: displayText(`Apply Retention Policy to ${scope}`),
-    placeHolder: 'Keep the newest and the best checkpoints of each run; the next step shows exactly what is deleted and kept',
+    title: displayText(vscode.l10n.t('Apply Retention Policy to {0}', scope)),
+    placeHolder: vscode.l10n.t('Keep the newest and the best checkpoints of each run; the next step shows exactly what is deleted and kept'),
     matchOnDetail: true,
   });
   return picked && { keepBest: picked.keepBest, includeInProgress: picked.includeInProgress };

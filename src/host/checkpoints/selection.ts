@@ -54,7 +54,7 @@ export async function pickCheckpoints(s: HostServices, model: ScanModel, title: 
     ? [...itemsOf(category)].filter(({ item }) => item.kind === 'checkpoint' || item.kind === WEIGHT_FILE_KIND)
     : [];
   if (!found.length) {
-    void s.prompts.notifier.info(`${title}: the last scan found no checkpoints.`);
+    void s.prompts.notifier.info(vscode.l10n.t('{0}: the last scan found no checkpoints.', title));
     return undefined;
   }
   const picks: Pick[] = found
@@ -68,7 +68,7 @@ export async function pickCheckpoints(s: HostServices, model: ScanModel, title: 
   s.log.info(`${title}: asking which of ${formatCount(picks.length, 'checkpoint')}`);
   const chosen = await vscode.window.showQuickPick(picks.map(displayPick), {
     title: displayText(title),
-    placeHolder: 'Checkpoints to delete (largest first; type to filter by name or run)',
+    placeHolder: vscode.l10n.t('Checkpoints to delete (largest first; type to filter by name or run)'),
     canPickMany: true,
     matchOnDescription: true,
     matchOnDetail: true,

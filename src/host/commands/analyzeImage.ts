@@ -38,7 +38,7 @@ export const analyzeImageCommand: CommandSpec = {
       throw err;
     }
     const root = anatomyBreakdown(ref.imageId, ref.label, anatomy);
-    const title = `Image ${ref.label}`;
+    const title = vscode.l10n.t('Image {0}', ref.label);
     showBreakdown(title, root);
     return {
       panelKey: `breakdown:${root.id}`,
@@ -54,7 +54,7 @@ export const analyzeImageCommand: CommandSpec = {
 function fromTree(s: HostServices, clicked: unknown, selection: unknown): ImageRef | undefined {
   const node = s.tree.nodesFromArgs(clicked, selection).find((n) => n.type === 'item' && n.item.kind === 'docker-image');
   if (node?.type !== 'item') {
-    void vscode.window.showInformationMessage('ML Disk Space: choose a Docker image to analyze.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('ML Disk Space: choose a Docker image to analyze.'));
     return undefined;
   }
   return imageRefFor(dockerServices(s), node);
@@ -71,12 +71,12 @@ async function pickImage(s: HostServices): Promise<ImageRef | undefined> {
   if (!du) return undefined;
   const picks: ImagePick[] = [...du.images]
     .sort((a, b) => b.bytes - a.bytes)
-    .map((i) => ({ id: i.id, label: imageLabelOf(i), description: `${formatBytes(i.bytes)} · ${formatBytes(i.uniqueBytes)} unique` }));
+    .map((i) => ({ id: i.id, label: imageLabelOf(i), description: vscode.l10n.t('{0} · {1} unique', formatBytes(i.bytes), formatBytes(i.uniqueBytes)) }));
   if (!picks.length) {
-    void vscode.window.showInformationMessage(displayText(`ML Disk Space: the Docker engine at ${client.endpoint} has no images.`));
+    void vscode.window.showInformationMessage(displayText(vscode.l10n.t('ML Disk Space: the Docker engine at {0} has no images.', client.endpoint)));
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(picks, { title: 'Analyze Image', placeHolder: 'Image to analyze (largest first)', matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(picks, { title: vscode.l10n.t('Analyze Image'), placeHolder: vscode.l10n.t('Image to analyze (largest first)'), matchOnDescription: true });
   if (!pick) return undefined;
   const image = du.images.find((i) => i.id === pick.id)!;
   return { client, imageId: image.id, label: pick.label, bytes: image.bytes, otherImageIds: du.images.map((i) => i.id).filter((id) => id !== image.id) };

@@ -5,12 +5,13 @@ import { lastScanWith } from '../caches/lastScan';
 import { runCacheIds } from '../caches/runCachePlan';
 import type { ReclaimResult } from '../reclaim';
 import type { CommandSpec } from '../services';
+import { t } from '../../core/l10n';
 
 export const cacheCleanUvCommand: CommandSpec = {
   id: 'mlDiskSpace.uv.clean',
   async run(s): Promise<ReclaimResult | undefined> {
-    const model = await lastScanWith(s, UV_CATEGORY_ID, 'no uv cache');
+    const model = await lastScanWith(s, UV_CATEGORY_ID, t('no uv cache'));
     if (!model) return undefined;
-    return runCacheIds(s, 'Clean the uv cache', model, [UV_CLEAN_ID]);
+    return runCacheIds(s, t('Clean the uv cache'), model, [UV_CLEAN_ID]);
   },
 };

@@ -10,19 +10,20 @@ import { planContextOf, runCachePlan } from '../caches/runCachePlan';
 import { selectedCacheItems } from '../caches/selection';
 import type { ReclaimResult } from '../reclaim';
 import type { CommandSpec } from '../services';
+import { t } from '../../core/l10n';
 
 export const cacheDeleteItemsCommand: CommandSpec = {
   id: 'mlDiskSpace.caches.deleteItems',
   async run(s, clicked, selection): Promise<ReclaimResult | undefined> {
     const items = selectedCacheItems(s, clicked, selection, (item) => item.reclaimable === true && isCacheId(item.id)).items;
     if (!items.length) {
-      void s.prompts.notifier.info('Select the cache items to delete in the ML Disk Space view.');
+      void s.prompts.notifier.info(t('Select the cache items to delete in the ML Disk Space view.'));
       return undefined;
     }
     const categoryId = items[0].id.slice(0, items[0].id.indexOf(':'));
-    const model = await lastScanWith(s, categoryId, `no ${categoryId} cache`);
+    const model = await lastScanWith(s, categoryId, t('no {0} cache', categoryId));
     if (!model) return undefined;
     const ids = items.map((i) => i.id);
-    return runCachePlan(s, items.length === 1 ? `Delete ${items[0].label}` : `Delete ${items.length} cache items`, (signal) => planForIds(ids, model, { ...planContextOf(s), signal }));
+    return runCachePlan(s, items.length === 1 ? t('Delete {0}', items[0].label) : t('Delete {0} cache items', items.length), (signal) => planForIds(ids, model, { ...planContextOf(s), signal }));
   },
 };

@@ -30,15 +30,15 @@ export const compareImageCommand: CommandSpec = {
     if (clicked !== undefined) {
       const node = s.tree.nodesFromArgs(clicked, selection).find((n) => n.type === 'item' && n.item.kind === 'docker-image');
       if (node?.type !== 'item') {
-        void vscode.window.showInformationMessage('ML Disk Space: choose a Docker image to compare.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('ML Disk Space: choose a Docker image to compare.'));
         return undefined;
       }
       a = imageRefFor(docker, node);
     } else {
-      a = await pickImage(s, undefined, 'Compare: first image (A)');
+      a = await pickImage(s, undefined, vscode.l10n.t('Compare: first image (A)'));
     }
     if (!a) return undefined;
-    const b = await pickImage(s, a, `Compare ${a.label} with…`, typeof otherImageId === 'string' ? otherImageId : undefined);
+    const b = await pickImage(s, a, vscode.l10n.t('Compare {0} with…', a.label), typeof otherImageId === 'string' ? otherImageId : undefined);
     if (!b) return undefined;
     let anatomies;
     try {
@@ -61,18 +61,18 @@ export function diffMarkdown(d: ImageDiff, topPackages = 15): string {
   const lines = [
     `# ${cell(d.a.image)} → ${cell(d.b.image)}`,
     '',
-    `Apparent sizes of the files in each image's final filesystem, by kind; change = ${cell(d.b.image)} − ${cell(d.a.image)}.`,
+    vscode.l10n.t('Apparent sizes of the files in each image\'s final filesystem, by kind; change = {0} − {1}.', cell(d.b.image), cell(d.a.image)),
     '',
     ...table([
       ['', cell(d.a.image), cell(d.b.image), 'change'],
       ...d.kinds.map((k) => [k.label, formatBytes(k.a), formatBytes(k.b), formatDelta(k.delta)]),
-      ['**Files in total**', formatBytes(d.a.filesBytes), formatBytes(d.b.filesBytes), formatDelta(d.b.filesBytes - d.a.filesBytes)],
-      ['Waste found', formatBytes(d.a.wasteBytes), formatBytes(d.b.wasteBytes), formatDelta(d.b.wasteBytes - d.a.wasteBytes)],
-      ['Layers (engine)', formatBytes(d.a.bytes), formatBytes(d.b.bytes), formatDelta(d.b.bytes - d.a.bytes)],
+      [vscode.l10n.t('**Files in total**'), formatBytes(d.a.filesBytes), formatBytes(d.b.filesBytes), formatDelta(d.b.filesBytes - d.a.filesBytes)],
+      [vscode.l10n.t('Waste found'), formatBytes(d.a.wasteBytes), formatBytes(d.b.wasteBytes), formatDelta(d.b.wasteBytes - d.a.wasteBytes)],
+      [vscode.l10n.t('Layers (engine)'), formatBytes(d.a.bytes), formatBytes(d.b.bytes), formatDelta(d.b.bytes - d.a.bytes)],
     ]),
   ];
   if (d.packages.length) {
-    lines.push('', `## Python packages that changed${d.packages.length > topPackages ? ` (${topPackages} of ${d.packages.length}, largest change first)` : ''}`, '');
+    lines.push('', `## Python packages that changed${d.packages.length > topPackages ? vscode.l10n.t(' ({0} of {1}, largest change first)', topPackages, d.packages.length) : ''}`, '');
     lines.push(...table([['package', cell(d.a.image), cell(d.b.image), 'change'], ...d.packages.slice(0, topPackages).map((p) => [cell(p.name), formatBytes(p.a), formatBytes(p.b), formatDelta(p.delta)])]));
   }
   return lines.join('\n') + '\n';
@@ -103,10 +103,10 @@ async function pickImage(s: HostServices, not: ImageRef | undefined, title: stri
       .sort((x, y) => y.bytes - x.bytes)
       .map((i) => ({ id: i.id, label: imageLabelOf(i), description: formatBytes(i.bytes) }));
     if (!picks.length) {
-      void vscode.window.showInformationMessage(`ML Disk Space: the Docker engine at ${client.endpoint} has no other image to compare with.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('ML Disk Space: the Docker engine at {0} has no other image to compare with.', client.endpoint));
       return undefined;
     }
-    id = (await vscode.window.showQuickPick(picks, { title, placeHolder: 'Image (largest first)', matchOnDescription: true }))?.id;
+    id = (await vscode.window.showQuickPick(picks, { title, placeHolder: vscode.l10n.t('Image (largest first)'), matchOnDescription: true }))?.id;
   }
   const image = images.find((i) => i.id === id);
   if (!image) return undefined;

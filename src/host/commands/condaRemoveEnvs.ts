@@ -9,6 +9,7 @@ import { planContextOf, runCachePlan } from '../caches/runCachePlan';
 import { pickCacheItems, selectedCacheItems } from '../caches/selection';
 import type { ReclaimResult } from '../reclaim';
 import type { CommandSpec } from '../services';
+import { t } from '../../core/l10n';
 
 const KIND = 'conda-env';
 
@@ -16,14 +17,14 @@ export const condaRemoveEnvsCommand: CommandSpec = {
   id: 'mlDiskSpace.conda.removeEnvs',
   async run(s, clicked, selection): Promise<ReclaimResult | undefined> {
     const selected = selectedCacheItems(s, clicked, selection, (item, c) => c.id === CONDA_CATEGORY_ID && item.kind === KIND).items.map((i) => i.id);
-    const model = await lastScanWith(s, CONDA_CATEGORY_ID, 'no conda installation');
+    const model = await lastScanWith(s, CONDA_CATEGORY_ID, t('no conda installation'));
     if (!model) return undefined;
     const ids = selected.length ? selected : await pickCacheItems(s, model, CONDA_CATEGORY_ID, (item) => item.kind === KIND && item.reclaimable === true, {
-      title: 'Remove conda Environments',
-      placeHolder: 'Environments to remove (base and the active environment are never removed)',
-      none: 'the last scan found no environment that may be removed (base and the active environment never are).',
+      title: t('Remove conda Environments'),
+      placeHolder: t('Environments to remove (base and the active environment are never removed)'),
+      none: t('the last scan found no environment that may be removed (base and the active environment never are).'),
     });
     if (!ids) return undefined;
-    return runCachePlan(s, 'Remove conda environments', (signal) => planCondaRemoveEnvs(model, ids, planContextOf(s), signal));
+    return runCachePlan(s, t('Remove conda environments'), (signal) => planCondaRemoveEnvs(model, ids, planContextOf(s), signal));
   },
 };

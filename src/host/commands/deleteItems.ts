@@ -15,7 +15,7 @@ export const deleteItemsCommand: CommandSpec = {
     if (!model) return undefined;
     const items: Item[] = s.tree.nodesFromArgs(clicked, selection).flatMap((n) => (n.type === 'item' ? [n.item] : []));
     if (!items.length) {
-      void vscode.window.showInformationMessage('Select the folders or files to delete in the ML Disk Space view.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select the folders or files to delete in the ML Disk Space view.'));
       return undefined;
     }
     const { plan, refused, coveredByParent } = planForItems(items, model);
@@ -23,11 +23,11 @@ export const deleteItemsCommand: CommandSpec = {
     for (const p of coveredByParent) s.log.info(`Delete: ${p} is inside another selected folder; counted once`);
     if (!plan) {
       const why = refused.map((r) => `${r.label}: ${r.reason}`).join('; ');
-      void s.prompts.notifier.warn(`Nothing can be deleted this way. ${why}`);
+      void s.prompts.notifier.warn(vscode.l10n.t('Nothing can be deleted this way. {0}', why));
       return undefined;
     }
     if (refused.length) {
-      plan.warnings = [...(plan.warnings ?? []), `Not included: ${refused.map((r) => `${r.label} (${r.reason})`).join('; ')}`];
+      plan.warnings = [...(plan.warnings ?? []), vscode.l10n.t('Not included: {0}', refused.map((r) => `${r.label} (${r.reason})`).join('; '))];
     }
     return s.reclaimer.executePlan(plan);
   },

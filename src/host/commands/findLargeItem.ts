@@ -15,7 +15,7 @@ export const findLargeItemCommand: CommandSpec = {
   id: 'mlDiskSpace.findLargeItem',
   async run(s) {
     if (!s.scans.model) {
-      const choice = await vscode.window.showInformationMessage('Nothing scanned yet.', 'Scan Now');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Nothing scanned yet.'), vscode.l10n.t('Scan Now'));
       if (choice) await s.scans.scan({ reason: REFRESH.findLargeItem, notify: true });
       if (!s.scans.model) return undefined;
     }
@@ -30,8 +30,8 @@ export const findLargeItemCommand: CommandSpec = {
         detail: n.item.path,
       }));
     const pick = await vscode.window.showQuickPick(picks, {
-      title: 'Find Large Item',
-      placeHolder: 'Type to filter by name, path or category; largest first',
+      title: vscode.l10n.t('Find Large Item'),
+      placeHolder: vscode.l10n.t('Type to filter by name, path or category; largest first'),
       matchOnDescription: true,
       matchOnDetail: true,
     });

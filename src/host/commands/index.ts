@@ -102,7 +102,7 @@ export function registerCommands(services: HostServices, commands: CommandSpec[]
         // A failing command tells the user and the log; it never leaves an unhandled rejection.
         if (!(err instanceof ReportedError)) {
           services.log.error(`${spec.id} failed`, err);
-          void vscode.window.showErrorMessage(displayText(`ML Disk Space: ${errorText(err)}`));
+          void vscode.window.showErrorMessage(displayText(vscode.l10n.t('ML Disk Space: {0}', errorText(err))));
         }
         return undefined;
       }

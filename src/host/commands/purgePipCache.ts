@@ -5,12 +5,13 @@ import { lastScanWith } from '../caches/lastScan';
 import { runCacheIds } from '../caches/runCachePlan';
 import type { ReclaimResult } from '../reclaim';
 import type { CommandSpec } from '../services';
+import { t } from '../../core/l10n';
 
 export const purgePipCacheCommand: CommandSpec = {
   id: 'mlDiskSpace.pip.purge',
   async run(s): Promise<ReclaimResult | undefined> {
-    const model = await lastScanWith(s, PIP_CATEGORY_ID, 'no pip cache');
+    const model = await lastScanWith(s, PIP_CATEGORY_ID, t('no pip cache'));
     if (!model) return undefined;
-    return runCacheIds(s, 'Purge the pip cache', model, [PIP_PURGE_ID]);
+    return runCacheIds(s, t('Purge the pip cache'), model, [PIP_PURGE_ID]);
   },
 };

@@ -12,18 +12,19 @@ import { pickRetention, retentionPlanFor, type RetentionChoice } from '../checkp
 import { isOptions, selectedCheckpointIds } from '../checkpoints/selection';
 import type { ReclaimResult } from '../reclaim';
 import type { CommandSpec } from '../services';
+import { t } from '../../core/l10n';
 
 export const retentionApplyCommand: CommandSpec = {
   id: 'mlDiskSpace.checkpoints.applyRetention',
   async run(s, clicked, selection, options): Promise<ReclaimResult | undefined> {
     const selected = selectedCheckpointIds(s, clicked, selection);
-    const model = await lastScanWith(s, CHECKPOINTS_CATEGORY_ID, 'no training runs');
+    const model = await lastScanWith(s, CHECKPOINTS_CATEGORY_ID, t('no training runs'));
     if (!model) return undefined;
     const ids = selected.allRuns || !selected.ids.length ? undefined : selected.ids;
     const all = retentionPlanFor(model, undefined, { keepBest: 0, includeInProgress: false })?.runs.length ?? 0;
     const inScope = retentionPlanFor(model, ids, { keepBest: 0, includeInProgress: false })?.runs ?? [];
     if (!inScope.length) {
-      void s.prompts.notifier.warn('Apply Retention Policy: the selection holds no training run of the last scan.');
+      void s.prompts.notifier.warn(t('Apply Retention Policy: the selection holds no training run of the last scan.'));
       return undefined;
     }
     const scope = ids ? (inScope.length === 1 ? inScope[0].run.label : formatCount(inScope.length, 'run')) : `all ${formatCount(all, 'run')}`;

@@ -17,9 +17,9 @@ export const revealInExplorerCommand: CommandSpec = {
       await vscode.commands.executeCommand('revealInExplorer', uri);
       return true;
     }
-    const choice = await vscode.window.showInformationMessage(displayText(`${first} is outside the workspace folders, so the Explorer view cannot show it.`), 'Reveal in File Manager', 'Copy Path');
-    if (choice === 'Reveal in File Manager') await vscode.commands.executeCommand('revealFileInOS', uri);
-    if (choice === 'Copy Path') await vscode.env.clipboard.writeText(first);
+    const choice = await vscode.window.showInformationMessage(displayText(vscode.l10n.t('{0} is outside the workspace folders, so the Explorer view cannot show it.', first)), vscode.l10n.t('Reveal in File Manager'), vscode.l10n.t('Copy Path'));
+    if (choice === vscode.l10n.t('Reveal in File Manager')) await vscode.commands.executeCommand('revealFileInOS', uri);
+    if (choice === vscode.l10n.t('Copy Path')) await vscode.env.clipboard.writeText(first);
     return false;
   },
 };

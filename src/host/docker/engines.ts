@@ -26,7 +26,7 @@ export class DockerEngines {
   /** GET /system/df now, with a progress indicator in the status bar; rejects with the engine's error. */
   readUsage(client: DockerClient): Promise<DockerDiskUsage> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Docker: reading disk usage' }, () => client.diskUsage()),
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Docker: reading disk usage') }, () => client.diskUsage()),
     );
   }
 

@@ -90,7 +90,7 @@ export class ImageAnalyses implements vscode.Disposable {
     this.log.info(`Analyzing image ${ref.label} (${ref.imageId}) at ${ref.client.endpoint}`);
     const promise = Promise.resolve(
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: displayText(`ML Disk Space: analyzing image ${ref.label}`), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: displayText(vscode.l10n.t('ML Disk Space: analyzing image {0}', ref.label)), cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let lastReport = 0;
@@ -103,7 +103,7 @@ export class ImageAnalyses implements vscode.Disposable {
               if (now - lastReport < 250) return;
               lastReport = now;
               const percent = ref.bytes > 0 ? Math.min(99, (bytesRead / ref.bytes) * 100) : 0;
-              progress.report({ message: `${formatBytes(bytesRead)} of about ${formatBytes(ref.bytes)} read`, increment: Math.max(0, percent - lastPercent) });
+              progress.report({ message: vscode.l10n.t('{0} of about {1} read', formatBytes(bytesRead), formatBytes(ref.bytes)), increment: Math.max(0, percent - lastPercent) });
               lastPercent = Math.max(lastPercent, percent);
             },
           });

@@ -8,6 +8,7 @@ import { imageLabelOf } from '../../core/categories/docker/labels';
 import type { DockerDiskUsage, DockerImage } from '../../core/categories/docker/types';
 import { formatBytes, formatCount } from '../../core/format';
 import type { HostServices } from '../services';
+import { t } from '../../core/l10n';
 
 export async function planImageRemoval(s: HostServices, du: DockerDiskUsage, imageIds: string[]): Promise<DockerPlan> {
   const heldByStopped = imageIds
@@ -21,17 +22,17 @@ export async function planImageRemoval(s: HostServices, du: DockerDiskUsage, ima
   if (heldByStopped.length) {
     const containers = heldByStopped.flatMap((i) => containersUsing(du, i));
     const writable = containers.reduce((sum, c) => sum + c.writableBytes, 0);
-    const lines = heldByStopped.map((i) => `• ${imageLabelOf(i)}: used by ${containersUsing(du, i).map((c) => `${c.name} (${c.state})`).join(', ')}`);
+    const lines = heldByStopped.map((i) => t('• {0}: used by {1}', imageLabelOf(i), containersUsing(du, i).map((c) => `${c.name} (${c.state})`).join(', ')));
     removeContainers = await s.prompts.confirmer.confirm({
       kind: 'include',
-      message: `${formatCount(heldByStopped.length, 'selected image')} ${heldByStopped.length === 1 ? 'is' : 'are'} used by stopped containers. Remove ${containers.length === 1 ? 'that container' : `those ${containers.length} containers`} too?`,
+      message: (heldByStopped.length === 1 ? t('{0} is used by stopped containers. Remove {1} too?', formatCount(heldByStopped.length, 'selected image'), containers.length === 1 ? t('that container') : t('those {0} containers', containers.length)) : t('{0} are used by stopped containers. Remove {1} too?', formatCount(heldByStopped.length, 'selected image'), containers.length === 1 ? t('that container') : t('those {0} containers', containers.length))),
       detail: [
         ...lines,
         '',
-        `Their writable layers (${formatBytes(writable)} of files written inside them) would be lost; their volumes are kept.`,
-        `Otherwise ${heldByStopped.length === 1 ? 'this image is' : 'these images are'} left out. Nothing is removed before the next confirmation.`,
+        t('Their writable layers ({0} of files written inside them) would be lost; their volumes are kept.', formatBytes(writable)),
+        t('Otherwise {0} left out. Nothing is removed before the next confirmation.', heldByStopped.length === 1 ? t('this image is') : t('these images are')),
       ].join('\n'),
-      confirmLabel: 'Also Remove Their Stopped Containers',
+      confirmLabel: t('Also Remove Their Stopped Containers'),
       bytes: writable,
     });
     s.log.info(`Remove images: ${removeContainers ? 'also removing' : 'not removing'} the stopped containers of ${heldByStopped.map(imageLabelOf).join(', ')}`);

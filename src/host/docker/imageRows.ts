@@ -11,6 +11,7 @@ import { KIND_DESCRIPTIONS, KIND_LABELS, kindsBySize, type Composition, type Com
 import type { WasteFinding } from '../../core/categories/docker/imageWaste';
 import type { Item } from '../../core/model';
 import type { ExtraRow } from '../tree/nodes';
+import { t } from '../../core/l10n';
 
 /** Rows per folder level before the rest is folded into one row. */
 export const ROWS_PER_LEVEL = 25;
@@ -70,7 +71,7 @@ export function layerRows(layers: ImageLayer[]): ExtraRow[] {
     const row: ExtraRow = {
       key: `layer:${index}`,
       label: layer.instruction,
-      description: `${formatBytes(layer.bytes)}${layer.shared ? ' · shared' : ''}`,
+      description: `${formatBytes(layer.bytes)}${layer.shared ? t(' · shared') : ''}`,
       tooltip: layerTooltip(layer, index),
       icon: 'layers',
       contextTokens: ['kind-docker-layer', ...(layer.shared ? ['badge-shared'] : [])],
@@ -85,7 +86,7 @@ export function layersSummary(layers: ImageLayer[]): string {
   const shared = full.filter((l) => l.shared).reduce((s, l) => s + l.bytes, 0);
   const parts = [`${formatCount(full.length, 'layer')} · ${formatBytes(full.reduce((s, l) => s + l.bytes, 0))}`];
   if (shared > 0) parts.push(`${formatBytes(shared)} shared`);
-  if (layers.length > full.length) parts.push(`${formatCount(layers.length - full.length, 'empty step')} not shown`);
+  if (layers.length > full.length) parts.push(t('{0} not shown', formatCount(layers.length - full.length, 'empty step')));
   return parts.join(' · ');
 }
 
@@ -95,7 +96,7 @@ export const TOP_PACKAGES = 10;
 /** "PyTorch 1.2 GB · CUDA libraries 900 MB · …": the largest kinds, for the Composition row. */
 export function compositionSummary(c: Composition, kinds = 3): string {
   const all = kindsBySize(c);
-  if (!all.length) return 'no files';
+  if (!all.length) return t('no files');
   return all.slice(0, kinds).map((k) => `${k.label} ${formatBytes(k.bytes)}`).join(' · ');
 }
 
@@ -107,8 +108,8 @@ export function compositionRows(c: Composition): ExtraRow[] {
     return {
       key: `kind:${k.kind}`,
       label: k.label,
-      description: `${formatBytes(k.bytes)} · ${share} %${k.kind === 'pytorch' && c.torchCudaBytes > 0 ? ` · libtorch_cuda ${formatBytes(c.torchCudaBytes)}` : ''}`,
-      tooltip: `**${md(k.label)}** — ${formatBytes(k.bytes)} (${k.bytes.toLocaleString('en-US')} bytes, ${share} % of the files in the final filesystem)\n\n${md(KIND_DESCRIPTIONS[k.kind])}`,
+      description: `${formatBytes(k.bytes)} · ${share} %${k.kind === 'pytorch' && c.torchCudaBytes > 0 ? t(' · libtorch_cuda {0}', formatBytes(c.torchCudaBytes)) : ''}`,
+      tooltip: t('**{0}** — {1} ({2} bytes, {3} % of the files in the final filesystem)\n\n{4}', md(k.label), formatBytes(k.bytes), k.bytes.toLocaleString('en-US'), share, md(KIND_DESCRIPTIONS[k.kind])),
       icon: KIND_ICONS[k.kind],
       contextTokens: ['kind-docker-image-kind'],
       expandable,
@@ -121,8 +122,8 @@ export function compositionRows(c: Composition): ExtraRow[] {
 export function compositionKindRows(c: Composition, kind: CompositionKind): ExtraRow[] {
   if (kind === 'pytorch') {
     return [
-      { key: 'torch-cuda', label: 'libtorch_cuda', description: formatBytes(c.torchCudaBytes), tooltip: 'torch/lib/libtorch_cuda*: the CUDA kernels of PyTorch', icon: 'file-binary' },
-      { key: 'torch-rest', label: 'the rest of torch', description: formatBytes(c.kinds.pytorch - c.torchCudaBytes), icon: 'ellipsis' },
+      { key: 'torch-cuda', label: 'libtorch_cuda', description: formatBytes(c.torchCudaBytes), tooltip: t('torch/lib/libtorch_cuda*: the CUDA kernels of PyTorch'), icon: 'file-binary' },
+      { key: 'torch-rest', label: t('the rest of torch'), description: formatBytes(c.kinds.pytorch - c.torchCudaBytes), icon: 'ellipsis' },
     ];
   }
   if (kind !== 'python') return [];
@@ -145,17 +146,17 @@ const KIND_ICONS: Record<CompositionKind, string> = {
 
 /** "1.2 GB in 4 findings" for the Waste row. */
 export function wasteSummary(anatomy: Pick<ImageAnatomy, 'waste' | 'wasteBytes'>): string {
-  if (!anatomy.waste.length) return 'none found';
+  if (!anatomy.waste.length) return t('none found');
   return `${formatBytes(anatomy.wasteBytes)} in ${formatCount(anatomy.waste.length, 'finding')}`;
 }
 
 /** The rows below "Waste": each finding, largest first, with its layer; expanding shows the fix and examples. */
 export function wasteRows(waste: WasteFinding[]): ExtraRow[] {
-  if (!waste.length) return [{ key: 'none', label: 'No waste found', icon: 'check' }];
+  if (!waste.length) return [{ key: 'none', label: t('No waste found'), icon: 'check' }];
   return waste.map((w, index) => ({
     key: `waste:${index}`,
     label: w.what,
-    description: `${formatBytes(w.bytes)} · layer ${w.layer.index + 1}: ${w.layer.instruction}`,
+    description: t('{0} · layer {1}: {2}', formatBytes(w.bytes), w.layer.index + 1, w.layer.instruction),
     tooltip: wasteTooltip(w),
     icon: 'warning',
     contextTokens: ['kind-docker-image-waste'],
@@ -167,10 +168,10 @@ export function wasteRows(waste: WasteFinding[]): ExtraRow[] {
 /** The fix first (what to change), then where: the layer, and for deleted/replaced/copied files the other layer, then examples. */
 export function wasteFindingRows(w: WasteFinding): ExtraRow[] {
   const rows: ExtraRow[] = [{ key: 'fix', label: w.fix, icon: 'lightbulb', tooltip: wasteTooltip(w) }];
-  rows.push({ key: 'layer', label: `layer ${w.layer.index + 1}: ${w.layer.instruction}`, icon: 'layers', tooltip: codeBlock(w.layer.createdBy) });
+  rows.push({ key: 'layer', label: t('layer {0}: {1}', w.layer.index + 1, w.layer.instruction), icon: 'layers', tooltip: codeBlock(w.layer.createdBy) });
   if (w.other) {
-    const verb = w.kind === 'deleted-later' ? 'deleted by' : w.kind === 'overwritten-later' ? 'replaced by' : 'first copy in';
-    rows.push({ key: 'other', label: `${verb} layer ${w.other.index + 1}: ${w.other.instruction}`, icon: 'layers', tooltip: codeBlock(w.other.createdBy) });
+    const verb = w.kind === 'deleted-later' ? t('deleted by') : w.kind === 'overwritten-later' ? t('replaced by') : t('first copy in');
+    rows.push({ key: 'other', label: t('{0} layer {1}: {2}', verb, w.other.index + 1, w.other.instruction), icon: 'layers', tooltip: codeBlock(w.other.createdBy) });
   }
   for (const e of w.examples) rows.push({ key: `ex:${e}`, label: e, icon: 'file' });
   if (w.files > w.examples.length) rows.push({ key: 'more', label: `${w.files - w.examples.length} more ${w.files - w.examples.length === 1 ? 'file' : 'files'}`, icon: 'ellipsis' });
@@ -179,31 +180,31 @@ export function wasteFindingRows(w: WasteFinding): ExtraRow[] {
 
 function wasteTooltip(w: WasteFinding): string {
   const lines = [
-    `**${md(w.what)}** — ${formatBytes(w.bytes)} (${w.bytes.toLocaleString('en-US')} bytes) in ${formatCount(w.files, 'file')}`,
+    t('**{0}** — {1} ({2} bytes) in {3}', md(w.what), formatBytes(w.bytes), w.bytes.toLocaleString('en-US'), formatCount(w.files, 'file')),
     '',
-    `Layer ${w.layer.index + 1}:`,
+    t('Layer {0}:', w.layer.index + 1),
     codeBlock(w.layer.createdBy),
   ];
-  if (w.other) lines.push('', `${w.kind === 'deleted-later' ? 'Deleted by' : w.kind === 'overwritten-later' ? 'Replaced by' : 'First copy in'} layer ${w.other.index + 1}:`, codeBlock(w.other.createdBy));
+  if (w.other) lines.push('', t('{0} layer {1}:', w.kind === 'deleted-later' ? t('Deleted by') : w.kind === 'overwritten-later' ? t('Replaced by') : t('First copy in'), w.other.index + 1), codeBlock(w.other.createdBy));
   lines.push('', md(w.fix));
   return lines.join('\n');
 }
 
 function codeBlock(createdBy: string): string {
-  return ['```', createdBy.replace(/```/g, "'''") || '(imported filesystem)', '```'].join('\n');
+  return ['```', createdBy.replace(/```/g, "'''") || t('(imported filesystem)'), '```'].join('\n');
 }
 
 function layerTooltip(layer: ImageLayer, index: number): string {
   const lines = [
-    `**Layer ${index + 1}** — ${formatBytes(layer.bytes)} (${layer.bytes.toLocaleString('en-US')} bytes, apparent size)`,
+    t('**Layer {0}** — {1} ({2} bytes, apparent size)', index + 1, formatBytes(layer.bytes), layer.bytes.toLocaleString('en-US')),
     '',
     '```',
-    layer.createdBy.replace(/```/g, "'''") || '(imported filesystem)',
+    layer.createdBy.replace(/```/g, "'''") || t('(imported filesystem)'),
     '```',
   ];
-  if (layer.createdMs > 0) lines.push('', `Created ${new Date(layer.createdMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
-  if (layer.shared) lines.push('', 'Shared: another local image has this layer too; it is stored once.');
-  if (layer.composition && layer.composition.total > 0) lines.push('', `Holds: ${md(compositionSummary(layer.composition, 4))}`);
+  if (layer.createdMs > 0) lines.push('', t('Created {0} UTC', new Date(layer.createdMs).toISOString().replace('T', ' ').slice(0, 19)));
+  if (layer.shared) lines.push('', t('Shared: another local image has this layer too; it is stored once.'));
+  if (layer.composition && layer.composition.total > 0) lines.push('', t('Holds: {0}', md(compositionSummary(layer.composition, 4))));
   return lines.join('\n');
 }
 
@@ -214,7 +215,7 @@ export function folderRows(anatomy: Pick<ImageAnatomy, 'paths' | 'largestFiles'>
     key: `fs:${e.path}`,
     label: dir === '' ? e.path : e.name,
     description: formatBytes(e.bytes),
-    tooltip: `**${md(e.path)}** — ${e.folder ? 'folder' : 'file'} inside the image\n\n${formatBytes(e.bytes)} (${e.bytes.toLocaleString('en-US')} bytes, apparent size of the files in the image's final filesystem)`,
+    tooltip: t('**{0}** — {1} inside the image\n\n{2} ({3} bytes, apparent size of the files in the image\'s final filesystem)', md(e.path), e.folder ? 'folder' : 'file', formatBytes(e.bytes), e.bytes.toLocaleString('en-US')),
     icon: e.folder ? 'folder' : 'file',
     contextTokens: [e.folder ? 'kind-docker-image-folder' : 'kind-docker-image-file'],
     expandable: e.hasEntries,
@@ -228,9 +229,9 @@ export function folderRows(anatomy: Pick<ImageAnatomy, 'paths' | 'largestFiles'>
   if (unlistedBytes > 0) {
     rows.push({
       key: 'unlisted',
-      label: 'smaller files and deeper folders',
+      label: t('smaller files and deeper folders'),
       description: formatBytes(unlistedBytes),
-      tooltip: 'Files in this folder too small to be listed one by one, and folders deeper than the analysis goes.',
+      tooltip: t('Files in this folder too small to be listed one by one, and folders deeper than the analysis goes.'),
       icon: 'ellipsis',
     });
   }
@@ -249,7 +250,7 @@ export function anatomyBreakdown(imageId: string, label: string, anatomy: ImageA
       kind: 'docker-layer',
       bytes: l.bytes,
       apparentBytes: l.bytes,
-      description: l.shared ? 'shared with another local image' : undefined,
+      description: l.shared ? t('shared with another local image') : undefined,
       badges: l.shared ? ['shared'] : undefined,
     }));
   const folderItems = (dir: string, levelsLeft: number): Item[] => {
@@ -264,7 +265,7 @@ export function anatomyBreakdown(imageId: string, label: string, anatomy: ImageA
       children: e.folder && e.hasEntries && levelsLeft > 1 ? folderItems(e.path, levelsLeft - 1) : undefined,
     }));
     if (unlistedBytes > 0) {
-      items.push({ id: `${base}:unlisted:${dir}`, label: 'smaller files and deeper folders', kind: 'rest', bytes: unlistedBytes, apparentBytes: unlistedBytes });
+      items.push({ id: `${base}:unlisted:${dir}`, label: t('smaller files and deeper folders'), kind: 'rest', bytes: unlistedBytes, apparentBytes: unlistedBytes });
     }
     return items;
   };
@@ -279,9 +280,9 @@ export function anatomyBreakdown(imageId: string, label: string, anatomy: ImageA
     apparentBytes: anatomy.bytes,
     description: anatomy.hints.join(' · ') || undefined,
     children: [
-      { id: `${base}:composition`, label: 'Composition', kind: 'docker-image-composition', bytes: sum(composition), apparentBytes: sum(composition), description: 'what the final filesystem is made of', children: composition },
-      { id: `${base}:layers`, label: 'Layers', kind: 'docker-layers', bytes: sum(layers), apparentBytes: sum(layers), description: 'what each build step added', children: layers },
-      { id: `${base}:folders`, label: 'Largest folders', kind: 'docker-image-folders', bytes: sum(folders), apparentBytes: sum(folders), description: "the image's final filesystem", children: folders },
+      { id: `${base}:composition`, label: t('Composition'), kind: 'docker-image-composition', bytes: sum(composition), apparentBytes: sum(composition), description: t('what the final filesystem is made of'), children: composition },
+      { id: `${base}:layers`, label: t('Layers'), kind: 'docker-layers', bytes: sum(layers), apparentBytes: sum(layers), description: t('what each build step added'), children: layers },
+      { id: `${base}:folders`, label: t('Largest folders'), kind: 'docker-image-folders', bytes: sum(folders), apparentBytes: sum(folders), description: t('the image\'s final filesystem'), children: folders },
     ],
   };
 }
@@ -295,9 +296,9 @@ function compositionItems(base: string, c: Composition): Item[] {
     if (kind === 'python' && c.packages.length) {
       children = c.packages.slice(0, TOP_PACKAGES).map((p) => leaf(`pkg:${p.name}`, p.name, p.bytes));
       const rest = c.packages.slice(TOP_PACKAGES).reduce((s, p) => s + p.bytes, 0);
-      if (rest > 0) children.push({ ...leaf('pkg-rest', 'other packages', rest), kind: 'rest' });
+      if (rest > 0) children.push({ ...leaf('pkg-rest', t('other packages'), rest), kind: 'rest' });
     }
-    if (kind === 'pytorch' && c.torchCudaBytes > 0) children = [leaf('torch-cuda', 'libtorch_cuda', c.torchCudaBytes), leaf('torch-rest', 'the rest of torch', bytes - c.torchCudaBytes)];
+    if (kind === 'pytorch' && c.torchCudaBytes > 0) children = [leaf('torch-cuda', 'libtorch_cuda', c.torchCudaBytes), leaf('torch-rest', t('the rest of torch'), bytes - c.torchCudaBytes)];
     return { id, label: KIND_LABELS[kind], kind: 'docker-image-kind', bytes, apparentBytes: bytes, description: KIND_DESCRIPTIONS[kind], children };
   });
 }

@@ -15,6 +15,7 @@ import type { ImageAnatomy } from '../../core/categories/docker/imageAnatomy';
 import {
   compositionKindRows, compositionRows, compositionSummary, entriesIn, folderRows, layerRows, layersSummary, wasteFindingRows, wasteRows, wasteSummary, type ImageRowData,
 } from './imageRows';
+import { t } from '../../core/l10n';
 
 export const RETRY_ANALYSIS_COMMAND = 'mlDiskSpace.docker.retryImageAnalysis';
 
@@ -61,22 +62,22 @@ export class ImageTreeProvider implements ChildProvider {
   private imageRows(ref: ImageRef): ExtraRow[] {
     const layers = this.docker.analyses.cachedLayers(ref);
     const anatomy = this.docker.analyses.cached(ref);
-    let folders = "expand to analyze (reads the whole image)";
+    let folders = t('expand to analyze (reads the whole image)');
     let composition = folders;
     let waste = folders;
     if (anatomy) {
       const top = entriesIn(anatomy, '').entries;
-      folders = `${formatBytes(top.reduce((s, e) => s + e.bytes, 0))} in the final filesystem`;
+      folders = t('{0} in the final filesystem', formatBytes(top.reduce((s, e) => s + e.bytes, 0)));
       composition = compositionSummary(anatomy.composition);
       waste = wasteSummary(anatomy);
     } else if (this.docker.analyses.isRunning(ref)) folders = composition = waste = 'analyzing…';
-    else if (this.docker.analyses.wasCancelled(ref)) folders = composition = waste = 'analysis cancelled';
+    else if (this.docker.analyses.wasCancelled(ref)) folders = composition = waste = t('analysis cancelled');
     return [
       {
         key: 'layers',
-        label: 'Layers',
-        description: layers ? layersSummary(layers) : 'from the image history',
-        tooltip: 'What each build step (Dockerfile instruction) added, oldest first, from `GET /images/{id}/history`. **shared**: another local image has the same layer, stored once.',
+        label: t('Layers'),
+        description: layers ? layersSummary(layers) : t('from the image history'),
+        tooltip: t('What each build step (Dockerfile instruction) added, oldest first, from `GET /images/{id}/history`. **shared**: another local image has the same layer, stored once.'),
         icon: 'layers',
         contextTokens: ['kind-docker-image-layers'],
         expandable: true,
@@ -84,9 +85,9 @@ export class ImageTreeProvider implements ChildProvider {
       },
       {
         key: 'composition',
-        label: 'Composition',
+        label: t('Composition'),
         description: composition,
-        tooltip: "What the image's final filesystem is made of: CUDA libraries, PyTorch, other Python packages, conda, model weights, the OS base and the rest (apparent sizes, each file counted once). Read from the image's `docker save` stream when you expand this row.",
+        tooltip: t('What the image\'s final filesystem is made of: CUDA libraries, PyTorch, other Python packages, conda, model weights, the OS base and the rest (apparent sizes, each file counted once). Read from the image\'s `docker save` stream when you expand this row.'),
         icon: 'pie-chart',
         contextTokens: ['kind-docker-image-composition'],
         expandable: true,
@@ -94,9 +95,9 @@ export class ImageTreeProvider implements ChildProvider {
       },
       {
         key: 'waste',
-        label: 'Waste',
+        label: t('Waste'),
         description: waste,
-        tooltip: 'Bytes the image ships for nothing — files a later layer deletes or replaces, package caches, build toolchains, .git and test/data folders, copies of the same file — each with the layer that caused it and the usual fix.',
+        tooltip: t('Bytes the image ships for nothing — files a later layer deletes or replaces, package caches, build toolchains, .git and test/data folders, copies of the same file — each with the layer that caused it and the usual fix.'),
         icon: 'warning',
         contextTokens: ['kind-docker-image-waste-list'],
         expandable: true,
@@ -104,9 +105,9 @@ export class ImageTreeProvider implements ChildProvider {
       },
       {
         key: 'folders',
-        label: 'Largest folders',
+        label: t('Largest folders'),
         description: folders,
-        tooltip: "The largest folders and files of the image's final filesystem (whiteouts of later layers applied), as apparent sizes. Read from the image's `docker save` stream when you expand this row; kept for this image id.",
+        tooltip: t('The largest folders and files of the image\'s final filesystem (whiteouts of later layers applied), as apparent sizes. Read from the image\'s `docker save` stream when you expand this row; kept for this image id.'),
         icon: 'list-tree',
         contextTokens: ['kind-docker-image-folders'],
         expandable: true,
@@ -122,15 +123,15 @@ export class ImageTreeProvider implements ChildProvider {
     const cached = analyses.cached(ref);
     if (cached) return render(cached);
     // Cancelled before: do not start again on every refresh of the tree, only when the user asks.
-    if (analyses.wasCancelled(ref) && !analyses.isRunning(ref)) return [retryRow('Analysis cancelled — click to analyze again', key, row.treeId)];
+    if (analyses.wasCancelled(ref) && !analyses.isRunning(ref)) return [retryRow(t('Analysis cancelled — click to analyze again'), key, row.treeId)];
     try {
       const anatomy = await analyses.analyze(ref);
       // The image row's descriptions now know the result.
       setTimeout(() => this.tree.refresh(owner.treeId), 0);
       return render(anatomy);
     } catch (err) {
-      if (isAbortError(err)) return [retryRow('Analysis cancelled — click to analyze again', key, row.treeId)];
-      return [retryRow(`Could not analyze: ${errorText(err)} — click to try again`, key, row.treeId)];
+      if (isAbortError(err)) return [retryRow(t('Analysis cancelled — click to analyze again'), key, row.treeId)];
+      return [retryRow(t('Could not analyze: {0} — click to try again', errorText(err)), key, row.treeId)];
     }
   }
 
@@ -157,7 +158,7 @@ function retryRow(label: string, analysisKey: string, treeId: string): ExtraRow 
     key: 'retry',
     label,
     icon: 'debug-restart',
-    command: { command: RETRY_ANALYSIS_COMMAND, title: 'Analyze Again', arguments: [analysisKey, treeId] },
+    command: { command: RETRY_ANALYSIS_COMMAND, title: t('Analyze Again'), arguments: [analysisKey, treeId] },
     data: { kind: 'retry-analysis', analysisKey } satisfies ImageRowData,
   };
 }

@@ -14,6 +14,7 @@ import type { ReclaimAction, ReclaimFailure, ReclaimResult } from '../reclaim';
 import type { HostServices } from '../services';
 import { dockerServices } from './dockerServices';
 import { REFRESH } from '../refreshTriggers';
+import { t } from '../../core/l10n';
 
 /** What a Docker command resolves with (the integration tests read it). */
 export interface DockerCommandResult extends ReclaimResult {
@@ -45,9 +46,9 @@ export async function runDockerCommand(
   const plan = await decide(du, client);
   if (!plan) return NOTHING;
   if (!plan.targets.length) {
-    const refused = plan.refused.length ? ` Left out: ${plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')}.` : '';
+    const refused = plan.refused.length ? t(' Left out: {0}.', plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')) : '';
     s.log.info(`${plan.title}: nothing to remove at ${client.endpoint}.${refused}`);
-    void s.prompts.notifier.info(`${plan.title}: nothing to remove.${refused}`);
+    void s.prompts.notifier.info(t('{0}: nothing to remove.{1}', plan.title, refused));
     return { ...NOTHING, plan };
   }
   let report: DockerExecutionReport | undefined;
@@ -68,7 +69,7 @@ export async function readUsageOrTell(s: HostServices, client: DockerClient): Pr
 
 /** Tells the user once, logs, and refreshes the Docker category so the tree shows the error and Retry. */
 export async function engineUnreachable(s: HostServices, err: unknown): Promise<string> {
-  const message = isDockerEngineError(err) ? err.message : `Docker: ${errorText(err)}`;
+  const message = isDockerEngineError(err) ? err.message : t('Docker: {0}', errorText(err));
   s.log.warn(message);
   void s.prompts.notifier.warn(message);
   if (s.scans.model && !s.scans.scanning) await s.scans.rescanCategories([DOCKER_CATEGORY_ID], REFRESH.dockerUnreachable).catch(() => undefined);
@@ -76,21 +77,21 @@ export async function engineUnreachable(s: HostServices, err: unknown): Promise<
 }
 
 const CONFIRM_LABELS: Record<DockerPlan['action'], string> = {
-  'prune-dangling-images': 'Prune Images',
-  'prune-unused-images': 'Prune Images',
-  'prune-stopped-containers': 'Remove Containers',
-  'prune-unused-volumes': 'Delete Volumes and Their Data',
-  'prune-build-cache': 'Prune Build Cache',
-  'remove-images': 'Remove',
-  'remove-containers': 'Remove Containers',
-  'remove-volumes': 'Delete Volumes and Their Data',
+  get 'prune-dangling-images'() { return t('Prune Images'); },
+  get 'prune-unused-images'() { return t('Prune Images'); },
+  get 'prune-stopped-containers'() { return t('Remove Containers'); },
+  get 'prune-unused-volumes'() { return t('Delete Volumes and Their Data'); },
+  get 'prune-build-cache'() { return t('Prune Build Cache'); },
+  get 'remove-images'() { return t('Remove'); },
+  get 'remove-containers'() { return t('Remove Containers'); },
+  get 'remove-volumes'() { return t('Delete Volumes and Their Data'); },
 };
 
 const TARGET_NOUNS: Record<DockerPlanTarget['type'], string> = {
-  image: 'image',
-  container: 'container',
-  volume: 'volume',
-  'build-cache': 'build-cache record',
+  get image() { return t('image'); },
+  get container() { return t('container'); },
+  get volume() { return t('volume'); },
+  get 'build-cache'() { return t('build-cache record'); },
 };
 
 /** The plan as the shared reclaim flow's action: its own confirmation text, its bytes, a run that reports back. */
@@ -100,7 +101,7 @@ export function reclaimActionFor(client: DockerClient, plan: DockerPlan, onRepor
     bytes: plan.bytes,
     confirmText: plan.confirmation,
     confirmLabel: CONFIRM_LABELS[plan.action],
-    detail: plan.targets.map((t) => `${TARGET_NOUNS[t.type]} ${t.label} — ${t.bytes === null ? 'size unknown' : formatBytes(t.bytes)}`),
+    detail: plan.targets.map((target) => `${TARGET_NOUNS[target.type]} ${target.label} — ${target.bytes === null ? t('size unknown') : formatBytes(target.bytes)}`),
     rescan: { categories: [DOCKER_CATEGORY_ID] },
     async run(signal, progress) {
       progress(`${formatCount(plan.targets.length, 'item')} at ${client.endpoint}`);
@@ -114,14 +115,14 @@ export function reclaimActionFor(client: DockerClient, plan: DockerPlan, onRepor
         .map((o) => ({ label: o.label, code: o.code, message: o.message ?? o.status }));
       const notes: string[] = [];
       const untagged = report.outcomes.filter((o) => o.status === 'untagged').length;
-      if (untagged) notes.push(`${formatCount(untagged, 'image')} only untagged: other images are built on ${untagged === 1 ? 'it' : 'them'}`);
+      if (untagged) notes.push((untagged === 1 ? t('{0} only untagged: other images are built on it', formatCount(untagged, 'image')) : t('{0} only untagged: other images are built on them', formatCount(untagged, 'image'))));
       if (report.engineSpaceReclaimed !== undefined && report.engineSpaceReclaimed !== report.bytesFreed) {
-        notes.push(`The engine reported SpaceReclaimed ${formatBytes(report.engineSpaceReclaimed)}, which also counts data image layers still hold`);
+        notes.push(t('The engine reported SpaceReclaimed {0}, which also counts data image layers still hold', formatBytes(report.engineSpaceReclaimed)));
       }
       // The engine decided (build-cache prune) or dropped parent layers with an image: every object
       // it removed that the plan did not list is named in the summary.
       const also = report.engineAlsoRemoved ?? [];
-      if (also.length) notes.push(`The engine also removed ${formatCount(also.length, 'object')} not in the plan: ${also.map((a) => `${TARGET_NOUNS[a.type]} ${a.label} (${a.note})`).join(', ')}`);
+      if (also.length) notes.push(t('The engine also removed {0} not in the plan: {1}', formatCount(also.length, 'object'), also.map((a) => `${TARGET_NOUNS[a.type]} ${a.label} (${a.note})`).join(', ')));
       if (report.platformNote) notes.push(report.platformNote);
       return {
         reclaimedBytes: report.bytesFreed,

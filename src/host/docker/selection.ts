@@ -24,7 +24,7 @@ interface Pick extends vscode.QuickPickItem {
 
 async function pickMany(title: string, placeHolder: string, picks: Pick[]): Promise<string[] | undefined> {
   if (!picks.length) {
-    void vscode.window.showInformationMessage(displayText(`ML Disk Space: ${title}: there is nothing to choose from.`));
+    void vscode.window.showInformationMessage(displayText(vscode.l10n.t('ML Disk Space: {0}: there is nothing to choose from.', title)));
     return undefined;
   }
   const chosen = await vscode.window.showQuickPick(picks.map(displayPick), { title, placeHolder, canPickMany: true, matchOnDescription: true });
@@ -37,9 +37,9 @@ export function pickImages(du: DockerDiskUsage): Promise<string[] | undefined> {
     .map((i) => ({
       id: i.id,
       label: imageLabelOf(i),
-      description: `${formatBytes(i.bytes)} · ${formatBytes(i.uniqueBytes)} unique · ${i.containers > 0 ? formatCount(i.containers, 'container') : 'unused'}`,
+      description: vscode.l10n.t('{0} · {1} unique · {2}', formatBytes(i.bytes), formatBytes(i.uniqueBytes), i.containers > 0 ? formatCount(i.containers, 'container') : 'unused'),
     }));
-  return pickMany('Remove Images', 'Images to remove (largest unique size first)', picks);
+  return pickMany(vscode.l10n.t('Remove Images'), vscode.l10n.t('Images to remove (largest unique size first)'), picks);
 }
 
 export function pickStoppedContainers(du: DockerDiskUsage): Promise<string[] | undefined> {
@@ -47,13 +47,13 @@ export function pickStoppedContainers(du: DockerDiskUsage): Promise<string[] | u
     .filter((c) => !isActiveContainer(c))
     .sort((a, b) => b.writableBytes - a.writableBytes)
     .map((c) => ({ id: c.id, label: c.name || shortDockerId(c.id), description: `${formatBytes(c.writableBytes)} · ${c.state} · ${c.image}` }));
-  return pickMany('Remove Containers', 'Stopped containers to remove', picks);
+  return pickMany(vscode.l10n.t('Remove Containers'), vscode.l10n.t('Stopped containers to remove'), picks);
 }
 
 export function pickUnusedVolumes(du: DockerDiskUsage): Promise<string[] | undefined> {
   const picks = du.volumes
     .filter((v) => v.refCount === 0)
     .sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0))
-    .map((v) => ({ id: v.name, label: v.name, description: `${v.bytes === null ? 'size unknown' : formatBytes(v.bytes)} · unused` }));
-  return pickMany('Remove Volumes', 'Unused volumes to delete with all their data', picks);
+    .map((v) => ({ id: v.name, label: v.name, description: vscode.l10n.t('{0} · unused', v.bytes === null ? vscode.l10n.t('size unknown') : formatBytes(v.bytes)) }));
+  return pickMany(vscode.l10n.t('Remove Volumes'), vscode.l10n.t('Unused volumes to delete with all their data'), picks);
 }

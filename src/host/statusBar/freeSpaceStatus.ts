@@ -25,8 +25,9 @@ import {
 } from './statusLogic';
 
 export const STATUS_ITEM_ID = 'mlDiskSpace.freeSpace';
-export const SHOW_WHAT_USES_SPACE = 'Show What Uses Space';
-export const DONT_WARN_AGAIN = "Don't Warn Again for This Volume";
+// Button labels: functions, so they are translated when shown (after the translator is installed), not at import.
+export const SHOW_WHAT_USES_SPACE = (): string => vscode.l10n.t('Show What Uses Space');
+export const DONT_WARN_AGAIN = (): string => vscode.l10n.t("Don't Warn Again for This Volume");
 
 const ALERT_KEY = 'mlDiskSpace.alertedLevels';
 const MUTED_KEY = 'mlDiskSpace.mutedVolumes';
@@ -99,7 +100,7 @@ export class FreeSpaceStatus implements vscode.Disposable {
     // The 6-hour history earlier versions kept in globalState; the file above replaces it.
     void deps.context.globalState.update('mlDiskSpace.freeSpaceHistory', undefined);
     this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
-    this.item.name = 'ML Disk Space: Free Space';
+    this.item.name = vscode.l10n.t('ML Disk Space: Free Space');
     this.item.command = 'mlDiskSpace.items.focus';
     this.item.text = '$(database) …';
     this.item.show();
@@ -167,7 +168,7 @@ export class FreeSpaceStatus implements vscode.Disposable {
       volume = await volumeWithQuotas(volumePath);
       volumeKey = `dev:${(await fs.promises.stat(volumePath)).dev}`;
     } catch (err) {
-      const message = `cannot read free space of ${volumePath}: ${errorText(err)}`;
+      const message = vscode.l10n.t('cannot read free space of {0}: {1}', volumePath, errorText(err));
       if (message !== this.lastError) this.deps.log.warn(message);
       this.lastError = message;
       this.item.text = '$(database) ?';
@@ -233,17 +234,17 @@ export class FreeSpaceStatus implements vscode.Disposable {
     }
     const binding = state.binding && state.binding.kind !== 'filesystem' ? state.binding : undefined;
     const message = binding
-      ? `${step.notify === 'critical' ? 'Almost out of' : 'Running low on'} ${limitName(binding)} on the volume of ${state.volumePath}: ${describeBinding(binding)}.`
+      ? vscode.l10n.t('{0} {1} on the volume of {2}: {3}.', step.notify === 'critical' ? vscode.l10n.t('Almost out of') : vscode.l10n.t('Running low on'), limitName(binding), state.volumePath, describeBinding(binding))
       : step.notify === 'critical'
-        ? `Disk almost full: the volume of ${state.volumePath} is ${state.percentUsed.toFixed(1)} % used, ${formatBytes(state.availableBytes)} free.`
-        : `Disk space is getting low: the volume of ${state.volumePath} is ${state.percentUsed.toFixed(1)} % used, ${formatBytes(state.availableBytes)} free.`;
+        ? vscode.l10n.t('Disk almost full: the volume of {0} is {1} % used, {2} free.', state.volumePath, state.percentUsed.toFixed(1), formatBytes(state.availableBytes))
+        : vscode.l10n.t('Disk space is getting low: the volume of {0} is {1} % used, {2} free.', state.volumePath, state.percentUsed.toFixed(1), formatBytes(state.availableBytes));
     this.notifications.push({ level: step.notify, volumeKey: state.volumeKey, message, at: Date.now() });
     this.deps.log.info(`Threshold notification (${step.notify}): ${message}`);
     // Almost full is an error (work is about to fail), not the same warning as getting low.
     const notify = step.notify === 'critical' ? this.deps.prompts.notifier.error : this.deps.prompts.notifier.warn;
-    void notify(message, SHOW_WHAT_USES_SPACE, DONT_WARN_AGAIN).then(async (choice) => {
-      if (choice === SHOW_WHAT_USES_SPACE) this.deps.showWhatUsesSpace();
-      if (choice === DONT_WARN_AGAIN) {
+    void notify(message, SHOW_WHAT_USES_SPACE(), DONT_WARN_AGAIN()).then(async (choice) => {
+      if (choice === SHOW_WHAT_USES_SPACE()) this.deps.showWhatUsesSpace();
+      if (choice === DONT_WARN_AGAIN()) {
         const list = this.deps.context.globalState.get<string[]>(MUTED_KEY, []);
         if (!list.includes(state.volumeKey)) await this.deps.context.globalState.update(MUTED_KEY, [...list, state.volumeKey]);
         this.deps.log.info(`No more disk-space warnings for the volume of ${state.volumePath} (${state.volumeKey})`);

@@ -157,31 +157,31 @@ export interface StatusView {
 export function buildStatusView(input: StatusInput): StatusView {
   const binding = input.binding && input.binding.kind !== 'filesystem' ? input.binding : undefined;
   const level = levelFor(effectivePercentUsed(input.percentUsed, binding), input.thresholds);
-  let text = binding ? `$(database) ${bindingStatusText(binding)}` : `$(database) ${formatBytes(input.availableBytes)} free`;
+  let text = binding ? `$(database) ${bindingStatusText(binding)}` : t('$(database) {0} free', formatBytes(input.availableBytes));
   const soonest = input.growth ? soonestFull(input.growth) : input.forecast && { hours: input.forecast.msToFull / 3600_000, resource: 'bytes' as const };
-  if (soonest) text += ` · ${soonest.resource === 'inodes' ? 'out of inodes' : 'full'} in ${formatDuration(soonest.hours * 3600_000)}`;
+  if (soonest) text += soonest.resource === 'inodes' ? t(' · out of inodes in {0}', formatDuration(soonest.hours * 3600_000)) : t(' · full in {0}', formatDuration(soonest.hours * 3600_000));
   const fullSoon = !!soonest && !!input.warnWhenFullWithinHours && soonest.hours <= input.warnWhenFullWithinHours;
   if (input.forecastWarning) text += ' $(warning)';
   const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning || fullSoon ? 'warning' : undefined;
   const used = input.totalBytes - input.freeBytes;
   const lines = [
-    `Volume of ${input.volumePath}`,
-    `Total: ${formatBytes(input.totalBytes)}`,
-    `Used: ${formatBytes(used)} (${input.percentUsed.toFixed(1)} %)`,
-    `Free: ${formatBytes(input.availableBytes)} available to you` +
-      (input.freeBytes !== input.availableBytes ? ` (${formatBytes(input.freeBytes)} including blocks reserved for root)` : ''),
+    t('Volume of {0}', input.volumePath),
+    t('Total: {0}', formatBytes(input.totalBytes)),
+    t('Used: {0} ({1} %)', formatBytes(used), input.percentUsed.toFixed(1)),
+    t('Free: {0} available to you', formatBytes(input.availableBytes)) +
+      (input.freeBytes !== input.availableBytes ? t(' ({0} including blocks reserved for root)', formatBytes(input.freeBytes)) : ''),
   ];
   if (input.growth) {
     lines.push(...growthSentences(input.growth));
-    if (fullSoon) lines.push(`Warning: full within ${input.warnWhenFullWithinHours} h at this rate (mlDiskSpace.warnWhenFullWithinHours)`);
+    if (fullSoon) lines.push(t('Warning: full within {0} h at this rate', input.warnWhenFullWithinHours));
   } else if (input.forecast) {
-    lines.push(`Filling at ~${formatBytes(input.forecast.bytesPerHour)}/h: full in ${formatDuration(input.forecast.msToFull)} at this rate`);
+    lines.push(t('Filling at ~{0}/h: full in {1} at this rate', formatBytes(input.forecast.bytesPerHour), formatDuration(input.forecast.msToFull)));
   }
-  if (input.forecastWarning) lines.push(`Warning: ${input.forecastWarning}`);
-  if (binding) lines.push(`Runs out first: ${describeBinding(binding)}`);
+  if (input.forecastWarning) lines.push(t('Warning: {0}', input.forecastWarning));
+  if (binding) lines.push(t('Runs out first: {0}', describeBinding(binding)));
   if (input.mostEntries) lines.push(input.mostEntries);
   if (input.limits && input.limits.length > 1) {
-    lines.push('Limits on this volume:');
+    lines.push(t('Limits on this volume:'));
     for (const l of input.limits) lines.push(`  ${describeLimit(l)}`);
   }
   lines.push(t('Warns at {0} % used, critical at {1} %', input.thresholds.warnAtPercentUsed, input.thresholds.criticalAtPercentUsed));

@@ -144,7 +144,7 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
     try {
       rows = await provider.rowsFor(parent, owner);
     } catch (err) {
-      rows = [{ key: 'error', label: `Could not load: ${errorText(err)}`, icon: 'error' }];
+      rows = [{ key: 'error', label: vscode.l10n.t('Could not load: {0}', errorText(err)), icon: 'error' }];
     }
     const made = rows.map((row): ExtraNode => {
       const node: ExtraNode = { type: 'extra', treeId: `${parent.treeId}/${row.key}`, category: owner.category, owner, parent, row, children: [] };
@@ -238,14 +238,14 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
     }
     const m = state.model;
     const total = m.categories.reduce((s, c) => s + c.bytes, 0);
-    this.view.description = `${formatBytes(total)} · scanned ${formatAge(m.scannedAt)}`;
+    this.view.description = vscode.l10n.t('{0} · scanned {1}', formatBytes(total), formatAge(m.scannedAt));
     const notes: string[] = [];
     if (state.source === 'persisted') {
-      notes.push(`From the last session's scan (${formatAge(m.scannedAt)}); ${this.scans.scanning ? 'refreshing…' : 'refreshes when this view is visible'}`);
+      notes.push(vscode.l10n.t('From the last session\'s scan ({0}); {1}', formatAge(m.scannedAt), this.scans.scanning ? 'refreshing…' : vscode.l10n.t('refreshes when this view is visible')));
     } else if (this.scans.scanning) {
-      notes.push('Refreshing…');
+      notes.push(vscode.l10n.t('Refreshing…'));
     }
-    if (m.warnings.length) notes.push(`${m.warnings.length} warning${m.warnings.length === 1 ? '' : 's'} (unreadable or vanished entries): ML Disk Space: Show Log`);
+    if (m.warnings.length) notes.push((m.warnings.length === 1 ? vscode.l10n.t('{0} warning (unreadable or vanished entries): ML Disk Space: Show Log', m.warnings.length) : vscode.l10n.t('{0} warnings (unreadable or vanished entries): ML Disk Space: Show Log', m.warnings.length)));
     this.view.message = notes.length ? notes.join('\n') : undefined;
   }
 }

@@ -64,8 +64,8 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
   t.contextValue = contextValueOf(node);
   t.iconPath = new vscode.ThemeIcon(categoryById(c.id)?.icon ?? 'symbol-folder');
   if (c.error) {
-    t.description = 'not available';
-    t.tooltip = new vscode.MarkdownString().appendMarkdown(`**${md(c.label)}** could not be scanned:\n\n`).appendText(displayText(c.error));
+    t.description = vscode.l10n.t('not available');
+    t.tooltip = new vscode.MarkdownString().appendMarkdown(vscode.l10n.t('**{0}** could not be scanned:\n\n', md(c.label))).appendText(displayText(c.error));
     return t;
   }
   const parts = [formatBytes(c.bytes)];
@@ -74,7 +74,7 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${md(c.label)}**\n\n`);
   tip.appendMarkdown(sizeLines(c.bytes, c.apparentBytes));
-  if (c.reclaimableBytes) tip.appendMarkdown(`\n\nReclaimable by its cleanup commands: ${formatBytes(c.reclaimableBytes)}`);
+  if (c.reclaimableBytes) tip.appendMarkdown(vscode.l10n.t('\n\nReclaimable by its cleanup commands: {0}', formatBytes(c.reclaimableBytes)));
   t.tooltip = tip;
   return t;
 }
@@ -84,7 +84,7 @@ function renderError(node: ErrorNode): vscode.TreeItem {
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
   t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  t.tooltip = new vscode.MarkdownString().appendText(displayText(node.message)).appendMarkdown('\n\nUse **Retry** to scan it again.');
+  t.tooltip = new vscode.MarkdownString().appendText(displayText(node.message)).appendMarkdown(vscode.l10n.t('\n\nUse **Retry** to scan it again.'));
   return t;
 }
 
@@ -140,7 +140,7 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   // Theme icons on; appendText then escapes "$(" in paths so a folder name cannot inject an icon.
   const tip = new vscode.MarkdownString(undefined, true);
   const kind = kindNameOf(item.kind);
-  tip.appendMarkdown(`**${md(item.label)}** — ${kind ? `${md(kind)}, ` : ''}${md(category.label)}\n\n`);
+  tip.appendMarkdown(kind ? vscode.l10n.t('**{0}** — {1}, {2}\n\n', md(item.label), md(kind), md(category.label)) : vscode.l10n.t('**{0}** — {1}\n\n', md(item.label), md(category.label)));
   // The row's description in full (the row cuts it off): e.g. a run's forecast, a checkpoint's metric.
   const description = descriptionWithoutBadges(item);
   if (description) {
@@ -154,15 +154,15 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   tip.appendMarkdown(sizeLines(item.bytes, item.apparentBytes));
   if (item.sharedBytes) {
     tip.appendMarkdown(
-      `\n\nShared: ${formatBytes(item.sharedBytes)} of its files are hard links also ${item.sharedWith ? `in ${md(item.sharedWith)}` : 'elsewhere'}; they are counted there, not in the size above`,
+      vscode.l10n.t('\n\nShared: {0} of its files are hard links also {1}; they are counted there, not in the size above', formatBytes(item.sharedBytes), item.sharedWith ? vscode.l10n.t('in {0}', md(item.sharedWith)) : vscode.l10n.t('elsewhere')),
     );
   }
   if (item.badges?.length) tip.appendMarkdown(`\n\n${item.badges.map(md).join(', ')}`);
-  if (item.modifiedMs) tip.appendMarkdown(`\n\nModified ${formatAge(item.modifiedMs, now)} (${new Date(item.modifiedMs).toLocaleString()})`);
-  if (item.accessedMs) tip.appendMarkdown(`\n\nLast accessed ${formatAge(item.accessedMs, now)}`);
+  if (item.modifiedMs) tip.appendMarkdown(vscode.l10n.t('\n\nModified {0} ({1})', formatAge(item.modifiedMs, now), new Date(item.modifiedMs).toLocaleString()));
+  if (item.accessedMs) tip.appendMarkdown(vscode.l10n.t('\n\nLast accessed {0}', formatAge(item.accessedMs, now)));
   const facts = humanFacts(item.fields, now);
   if (facts.length) tip.appendMarkdown('\n\n' + facts.map(md).join('  \n'));
-  if (item.reclaimable) tip.appendMarkdown('\n\n$(trash) Can be reclaimed from the context menu');
+  if (item.reclaimable) tip.appendMarkdown(vscode.l10n.t('\n\n$(trash) Can be reclaimed from the context menu'));
   return tip;
 }
 
@@ -188,8 +188,8 @@ const WALKED_KIND_NAMES: Record<string, string> = { folder: 'folder', file: 'fil
 
 function sizeLines(bytes: number, apparentBytes: number): string {
   return (
-    `Disk usage: **${formatBytes(bytes)}** (${bytes.toLocaleString('en-US')} bytes) — blocks allocated on disk, hard links counted once; what deleting frees  \n` +
-    `Apparent size: ${formatBytes(apparentBytes)} (${apparentBytes.toLocaleString('en-US')} bytes) — the sum of the file sizes, as \`ls -l\` shows them`
+    vscode.l10n.t('Disk usage: **{0}** ({1} bytes) — blocks allocated on disk, hard links counted once; what deleting frees  \n', formatBytes(bytes), bytes.toLocaleString('en-US')) +
+    vscode.l10n.t('Apparent size: {0} ({1} bytes) — the sum of the file sizes, as `ls -l` shows them', formatBytes(apparentBytes), apparentBytes.toLocaleString('en-US'))
   );
 }
 

@@ -6,6 +6,7 @@ import { formatBytes } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { GrowthPoint, VolumeGrowth } from '../../core/headroom/growth';
 import type { ChartData, ChartGrowth, ChartNode, ChartVolume } from '../../shared/chartProtocol';
+import { t } from '../../core/l10n';
 
 export interface ChartLimits {
   /** Children kept per node; the rest become one "N smaller items" box. */
@@ -27,7 +28,7 @@ export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_
   const scanned = categories.reduce((sum, c) => sum + c.bytes, 0);
   const root: ChartNode = {
     id: 'synthetic:root',
-    label: 'Scanned',
+    label: t('Scanned'),
     kind: 'root',
     bytes: scanned,
     apparentBytes: categories.reduce((sum, c) => sum + c.apparentBytes, 0),
@@ -37,11 +38,11 @@ export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_
   };
   return {
     mode: 'volume',
-    title: 'Disk usage',
+    title: t('Disk usage'),
     root,
     volume: model.volume ? volumeSlices(model.volume, scanned) : undefined,
     scannedAt: model.scannedAt,
-    note: `Sizes are disk usage (blocks on disk), each byte counted once${model.cancelled ? ' · the scan was cancelled: totals are partial' : ''}`,
+    note: t('Sizes are disk usage (blocks on disk), each byte counted once{0}', model.cancelled ? t(' · the scan was cancelled: totals are partial') : ''),
   };
 }
 
@@ -124,13 +125,13 @@ function keptChildren(items: Item[], parentId: string, levelsLeft: number, limit
   if (rest.length) {
     kept.push({
       id: `synthetic:rest:${parentId}`,
-      label: `${rest.length} smaller item${rest.length === 1 ? '' : 's'}`,
+      label: (rest.length === 1 ? t('{0} smaller item', rest.length) : t('{0} smaller items', rest.length)),
       kind: 'rest',
       bytes: rest.reduce((s, i) => s + i.bytes, 0),
       apparentBytes: rest.reduce((s, i) => s + i.apparentBytes, 0),
       reclaimable: false,
       revealable: false,
-      description: 'Listed in the tree',
+      description: t('Listed in the tree'),
     });
   }
   return kept;

@@ -18,7 +18,7 @@ import { chartHtml, chartWebviewOptions } from './chartHtml';
 
 export const SHOW_CHART_COMMAND = 'mlDiskSpace.showChart';
 const VOLUME_KEY = 'volume';
-const VOLUME_TITLE = 'Disk Usage Chart';
+const VOLUME_TITLE = (): string => vscode.l10n.t('Disk Usage Chart');
 
 export interface ChartDeps {
   getModel(): ScanModel | undefined;
@@ -88,7 +88,7 @@ class ChartController implements vscode.Disposable {
   showVolume(): void {
     const open = this.panels.get(VOLUME_KEY);
     if (open) return open.panel.reveal();
-    this.attach(this.createPanel(VOLUME_TITLE), VOLUME_KEY, 'volume', () => this.volumeContent());
+    this.attach(this.createPanel(VOLUME_TITLE()), VOLUME_KEY, 'volume', () => this.volumeContent());
   }
 
   showBreakdown(title: string, rootItem: Item): void {
@@ -145,7 +145,7 @@ class ChartController implements vscode.Disposable {
 
   private volumeContent(): HostToWebview {
     const model = this.deps.getModel();
-    if (!model) return { type: 'empty', message: 'No scan yet. Scan to see what fills the disk.' };
+    if (!model) return { type: 'empty', message: vscode.l10n.t('No scan yet. Scan to see what fills the disk.') };
     const growth = this.deps.getGrowth?.();
     return { type: 'data', data: growth ? { ...volumeChartData(model), growth } : volumeChartData(model) };
   }
@@ -159,7 +159,7 @@ class ChartController implements vscode.Disposable {
   private async reveal(id: string): Promise<boolean> {
     // The webview may show an older model (or an image breakdown): only ids the tree has now.
     if (!this.inModel(id)) {
-      void vscode.window.showInformationMessage('ML Disk Space: that item is not in the current scan. Scan again to see it in the tree.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('ML Disk Space: that item is not in the current scan. Scan again to see it in the tree.'));
       return false;
     }
     const result = await this.deps.revealItem(id);

@@ -7,6 +7,7 @@ import { readLightningCkpt, type ModelCheckpointState } from './lightningState';
 import { isBetter, metricDirection } from './names';
 import { readTrainerState, type TrainerState } from './trainerState';
 import type { Checkpoint, MetricDirection, Run } from './types';
+import { t } from '../../l10n';
 
 /** trainer_state.json files tried per run, newest first, before giving up. */
 const STATE_ATTEMPTS = 3;
@@ -36,7 +37,7 @@ export interface AnalyseOptions {
 /** Fills in best / last / metrics / trainerState / problems of a run whose checkpoints are sorted. */
 export async function analyseRun(run: Run, options: AnalyseOptions): Promise<void> {
   await markIncomplete(run.checkpoints);
-  for (const c of run.checkpoints) if (c.incomplete) run.problems.push(`${c.name} is incomplete: ${c.incomplete}`);
+  for (const c of run.checkpoints) if (c.incomplete) run.problems.push(t('{0} is incomplete: {1}', c.name, c.incomplete));
   const hf = run.checkpoints.filter((c) => c.format === 'hf' && c.type === 'dir');
   if (hf.length) await analyseTrainerState(run, hf);
   else if (!(await analyseLightningState(run, options))) analyseNameMetrics(run, options);
@@ -55,10 +56,10 @@ async function analyseTrainerState(run: Run, hf: Checkpoint[]): Promise<void> {
     if (state && !state.partial) break;
   }
   if (!state || !from) {
-    run.problems.push('no usable trainer_state.json: best checkpoint unknown, newest by step');
+    run.problems.push(t('no usable trainer_state.json: best checkpoint unknown, newest by step'));
     return;
   }
-  if (from !== newestFirst[0]) run.problems.push(`facts from ${from.name}/trainer_state.json (the newest could not be used)`);
+  if (from !== newestFirst[0]) run.problems.push(t('facts from {0}/trainer_state.json (the newest could not be used)', from.name));
   run.trainerState = {
     path: path.join(from.path, 'trainer_state.json'),
     globalStep: state.globalStep, maxSteps: state.maxSteps, saveSteps: state.saveSteps, epoch: state.epoch,
@@ -72,14 +73,14 @@ async function analyseTrainerState(run: Run, hf: Checkpoint[]): Promise<void> {
   if (state.bestModelCheckpoint) {
     const name = state.bestModelCheckpoint.split(/[\\/]+/).filter(Boolean).pop();
     best = hf.find((c) => c.name === name);
-    if (best) bestSource = 'trainer_state.json best_model_checkpoint';
+    if (best) bestSource = t('trainer_state.json best_model_checkpoint');
   }
   if (!best && state.bestGlobalStep !== null) {
     best = hf.find((c) => c.step === state!.bestGlobalStep);
-    if (best) bestSource = 'trainer_state.json best_global_step';
+    if (best) bestSource = t('trainer_state.json best_global_step');
   }
   if (best?.incomplete) {
-    run.problems.push(`the recorded best, ${best.name}, is incomplete`);
+    run.problems.push(t('the recorded best, {0}, is incomplete', best.name));
     best = undefined;
     bestSource = null;
   }
@@ -116,7 +117,7 @@ async function analyseTrainerState(run: Run, hf: Checkpoint[]): Promise<void> {
 
   if (!best && metricName && direction) {
     best = rankByMetric(hf, direction)[0];
-    if (best) bestSource = state.bestModelCheckpoint ? `${metricName} in log_history (the recorded best is gone)` : `${metricName} in log_history`;
+    if (best) bestSource = state.bestModelCheckpoint ? t('{0} in log_history (the recorded best is gone)', metricName) : t('{0} in log_history', metricName);
   }
   if (best) {
     best.best = true;
@@ -145,7 +146,7 @@ async function analyseLightningState(run: Run, options: AnalyseOptions): Promise
     if (!state) continue;
     if (!state.monitor) {
       run.bestSource = null;
-      run.problems.push('Lightning ModelCheckpoint has no monitor: no metric, no best checkpoint');
+      run.problems.push(t('Lightning ModelCheckpoint has no monitor: no metric, no best checkpoint'));
       return true;
     }
     const direction = state.mode ?? inferMode(state) ?? metricDirection(state.monitor, options.greaterIsBetter);
@@ -162,13 +163,13 @@ async function analyseLightningState(run: Run, options: AnalyseOptions): Promise
     if (recorded && !recorded.incomplete) {
       recorded.best = true;
       if (state.bestModelScore !== null && Number.isFinite(state.bestModelScore)) recorded.metric = { name: state.monitor, value: state.bestModelScore };
-      run.bestSource = `Lightning's best_model_path in ${file.name}`;
+      run.bestSource = t('Lightning\'s best_model_path in {0}', file.name);
       return true;
     }
     const ranked = rankByMetric(run.checkpoints, direction)[0];
     if (ranked) {
       ranked.best = true;
-      run.bestSource = `${state.monitor} scores in ${file.name} (its best_model_path is gone)`;
+      run.bestSource = t('{0} scores in {1} (its best_model_path is gone)', state.monitor, file.name);
     }
     return true;
   }
@@ -201,7 +202,7 @@ function analyseNameMetrics(run: Run, options: AnalyseOptions): void {
   const best = rankByMetric(run.checkpoints, direction)[0];
   if (best) {
     best.best = true;
-    run.bestSource = `${metricName} in file names (${direction === 'min' ? 'lower' : 'higher'} is better)`;
+    run.bestSource = t('{0} in file names ({1} is better)', metricName, direction === 'min' ? 'lower' : 'higher');
   }
 }
 
@@ -216,7 +217,7 @@ async function markLast(run: Run): Promise<void> {
   if (run.checkpoints.some((c) => c.format === 'deepspeed')) {
     const tag = await readSmallText(path.join(run.path, 'latest'));
     const tagged = tag ? run.checkpoints.find((c) => c.name === tag) : undefined;
-    if (tag && !tagged && run.checkpoints.some((c) => c.deepspeed && c.format === 'deepspeed')) run.problems.push(`DeepSpeed latest names ${tag}, which is not there (a save that did not finish)`);
+    if (tag && !tagged && run.checkpoints.some((c) => c.deepspeed && c.format === 'deepspeed')) run.problems.push(t('DeepSpeed latest names {0}, which is not there (a save that did not finish)', tag));
     if (tagged && !tagged.incomplete) { tagged.last = true; return; }
   }
   const candidates = run.checkpoints.filter((c) => c.type !== 'symlink' && !c.incomplete);

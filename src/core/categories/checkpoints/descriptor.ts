@@ -8,11 +8,11 @@ import type { DeletionPlan } from '../../plan/types';
 import type { PlanContext } from '../../plan/context';
 import { PlanRefusedError } from '../../plan/builder';
 import { CHECKPOINTS_CATEGORY_ID, checkpointCategory, checkpointPlanFromModel, discoverCheckpoints, type CheckpointSettings } from './index';
-import { CHECKPOINTS_CATEGORY_LABEL } from './items';
+import { t } from '../../l10n';
 
 export const checkpointsCategory: CategoryDescriptor = {
   id: CHECKPOINTS_CATEGORY_ID,
-  label: CHECKPOINTS_CATEGORY_LABEL,
+  get label() { return t('Checkpoints'); },
   // After the caches (they own hard-linked originals), before the workspace category.
   order: 50,
   icon: 'history',
@@ -30,17 +30,17 @@ export const checkpointsCategory: CategoryDescriptor = {
     return { category, claimedPaths: scan.claimedPaths };
   },
   async planFor(ids, model, ctx) {
-    if (ids.length !== 1) throw new PlanRefusedError('checkpoint plans take one id at a time');
+    if (ids.length !== 1) throw new PlanRefusedError(t('checkpoint plans take one id at a time'));
     const plan = checkpointPlanFor(ids[0], model, ctx);
     // Bytes are what deleting frees: a file hard-linked from a backup outside the plan frees nothing.
     return plan ? withFreedBytes(plan) : undefined;
   },
   kinds: {
-    run: { label: 'Training run', icon: 'graph-line' },
-    checkpoint: { label: 'Checkpoint', icon: 'save' },
-    'checkpoint-link': { label: 'Link to a checkpoint', icon: 'file-symlink-file' },
-    'loose-weights': { label: 'Loose weight files', icon: 'files' },
-    'weight-file': { label: 'Weight file', icon: 'file-binary' },
+    run: { get label() { return t('Training run'); }, icon: 'graph-line' },
+    checkpoint: { get label() { return t('Checkpoint'); }, icon: 'save' },
+    'checkpoint-link': { get label() { return t('Link to a checkpoint'); }, icon: 'file-symlink-file' },
+    'loose-weights': { get label() { return t('Loose weight files'); }, icon: 'files' },
+    'weight-file': { get label() { return t('Weight file'); }, icon: 'file-binary' },
   },
 };
 

@@ -6,6 +6,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { reportWalkErrors } from '../../scan/walkHelpers';
+import { t } from '../../l10n';
 import type { ScanWarning } from '../../model';
 import type { ScanSettings } from '../../settings';
 import { createLimiter } from '../../limit';
@@ -80,7 +81,7 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
 
   const found = await findAll(options, roots, warn);
   if (!found) return cancelled();
-  options.progress?.(`Checkpoints: sorting ${found.length} candidates into runs`);
+  options.progress?.(t('Checkpoints: sorting {0} candidates into runs', found.length));
   const candidates = outermost(classified(found));
   const { runDirs, checkpointCandidates } = groupIntoRuns(candidates);
   const loose = await looseWeights(candidates, runDirs, settings, signal);
@@ -114,10 +115,10 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
 async function findAll(options: DiscoverOptions, roots: string[], warn: (w: ScanWarning) => void): Promise<FoundEntry[] | undefined> {
   const { settings, signal } = options;
   const ownWalk = (collect: CollectOption, excludePaths: string[]) => {
-    options.progress?.('Checkpoints: looking in the workspace folders');
+    options.progress?.(t('Checkpoints: looking in the workspace folders'));
     return options.walker.walk(roots, {
       signal, collect, excludePaths, topN: 1, detailDepth: 0,
-      onProgress: (p) => options.progress?.('Checkpoints: looking in the workspace folders', p),
+      onProgress: (p) => options.progress?.(t('Checkpoints: looking in the workspace folders'), p),
     }).then((walk) => {
       reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
       return walk;
@@ -127,7 +128,7 @@ async function findAll(options: DiscoverOptions, roots: string[], warn: (w: Scan
     roots, settings, cacheFolders: cacheFolders(options.env ?? {}, options.homeDir ?? ''), signal,
     walk: options.sharedWalk ? () => options.sharedWalk!() : ownWalk,
     progress: (message, foldersRead, currentPath) => options.progress?.(message, foldersRead === undefined ? undefined : { files: 0, dirs: foldersRead, bytes: 0, currentPath: currentPath ?? '' }),
-    onError: (dir, code) => warn({ message: `cannot read ${dir}: ${code}`, path: dir, code }),
+    onError: (dir, code) => warn({ message: t('cannot read {0}: {1}', dir, code), path: dir, code }),
   });
   return found.cancelled || signal?.aborted ? undefined : found.entries;
 }
@@ -203,10 +204,10 @@ async function sizeCandidates(candidates: Candidate[], options: DiscoverOptions,
     else unsized.push(c);
   }
   if (unsized.length) {
-    options.progress?.(`Checkpoints: sizing ${unsized.length} checkpoints and weight files`);
+    options.progress?.(t('Checkpoints: sizing {0} checkpoints and weight files', unsized.length));
     const walk = await options.walker.walk(unsized.map((c) => c.path), {
       signal: options.signal, topN: CHECKPOINT_TOP_N, detailDepth: 2,
-      onProgress: (p) => options.progress?.('Checkpoints: sizing', p),
+      onProgress: (p) => options.progress?.(t('Checkpoints: sizing'), p),
     });
     reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
     if (walk.cancelled || options.signal?.aborted) return undefined;
@@ -220,7 +221,7 @@ async function checkpointsOf(candidates: Candidate[], nodes: Map<string, WalkNod
   for (const c of candidates) {
     const cp = c.kind === 'symlink' ? await linkCheckpoint(c) : nodeCheckpoint(c, nodes.get(c.path)!);
     if (cp) checkpoints.push(cp);
-    else warn({ message: `${c.path} vanished or changed during the scan`, path: c.path, code: 'ENOENT' });
+    else warn({ message: t('{0} vanished or changed during the scan', c.path), path: c.path, code: 'ENOENT' });
   }
   return checkpoints;
 }
@@ -259,7 +260,7 @@ async function analyseRuns(checkpoints: Checkpoint[], options: DiscoverOptions, 
     const now = Date.now();
     if (now - lastProgress < PROGRESS_MS) return;
     lastProgress = now;
-    options.progress?.(`Checkpoints: analysed ${analysed} of ${runs.size} runs`);
+    options.progress?.(t('Checkpoints: analysed {0} of {1} runs', analysed, runs.size));
   };
   analysing();
   const built = await Promise.all([...runs].map(([runPath, list]) => limit(async () => {

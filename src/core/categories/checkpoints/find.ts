@@ -11,6 +11,7 @@ import { namesToRegExp } from '../../walker/nameGlob';
 import type { CollectOption, WalkNode, WalkResult } from '../../walker/types';
 import { globRoot, ignoreBelow, type GlobEntry } from './glob';
 import { deepspeedStep, hfStep } from './names';
+import { t } from '../../l10n';
 
 /** Children kept per checkpoint folder: enough to see every state file of a real checkpoint. */
 export const CHECKPOINT_TOP_N = 256;
@@ -126,7 +127,7 @@ async function findByGlob(options: FindOptions): Promise<Found> {
   const entries: FoundEntry[] = [];
   for (const root of options.roots) {
     if (signal?.aborted) break;
-    options.progress?.(`Checkpoints: looking in ${root}`);
+    options.progress?.(t('Checkpoints: looking in {0}', root));
     const ignore = [...settings.exclude, ...options.cacheFolders.map((c) => ignoreBelow(root, c)).filter((g): g is string => !!g)];
     const onError = (dir: string, err: NodeJS.ErrnoException) => options.onError?.(dir, err.code ?? 'EUNKNOWN');
     // A large workspace takes seconds to glob: stream where it is, at most every 200 ms.
@@ -135,7 +136,7 @@ async function findByGlob(options: FindOptions): Promise<Found> {
       const now = Date.now();
       if (now - lastProgress < 200) return;
       lastProgress = now;
-      options.progress?.(`Checkpoints: looking in ${root}`, foldersRead, dir);
+      options.progress?.(t('Checkpoints: looking in {0}', root), foldersRead, dir);
     };
     const glob = (patterns: string[]) => globRoot(root, { patterns, ignore, signal, onError, prune: ownsItsContents, onFolder });
     const first = await glob(checkpointGlobsOf(settings));

@@ -4,6 +4,7 @@
 // forecast assumes none: it is the space needed if every checkpoint stays, an upper bound.
 import { formatBytes, formatCount } from '../../format';
 import type { Forecast, Run } from './types';
+import { t } from '../../l10n';
 
 interface Schedule {
   /** First save after the current step. */
@@ -51,9 +52,9 @@ export function savePolicy(saveSteps: number | null, maxSteps: number, numTrainE
     const interval = Math.min(...gaps);
     const alike = gaps.filter((g) => g === interval).length;
     const confidence = alike >= 2 ? 'high' : 'medium';
-    const basis = `${formatCount(alike + 1, 'save')} ${interval} steps apart`;
+    const basis = t('{0} {1} steps apart', formatCount(alike + 1, 'save'), interval);
     if (interval === fromState && unique.every(onSaveGrid)) return { interval, source: 'save_steps', base: 0, confidence, basis };
-    if (perEpoch !== null && Math.abs(interval - perEpoch) < 1 && unique.every(epochEnd)) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence, basis: `${basis} (every epoch)` };
+    if (perEpoch !== null && Math.abs(interval - perEpoch) < 1 && unique.every(epochEnd)) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence, basis: t('{0} (every epoch)', basis) };
     return { interval, source: 'checkpoint spacing', base: unique[unique.length - 1], confidence, basis };
   }
   if (unique.length === 1) {
@@ -61,14 +62,14 @@ export function savePolicy(saveSteps: number | null, maxSteps: number, numTrainE
     const grid = onSaveGrid(s0);
     if (epochEnd(s0) && perEpoch !== null) {
       // On the save_steps grid too: only an earlier save missing (s0 past the first grid step) hints at epochs.
-      if (!grid) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence: 'medium', basis: `one checkpoint, at the end of an epoch (save_steps ${fromState ?? 'unset'} does not fit it)` };
-      if (s0 > fromState!) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence: 'low', basis: `one checkpoint, at the end of an epoch; none at step ${fromState}` };
-      return { interval: fromState!, source: 'save_steps', base: 0, confidence: 'low', basis: `one checkpoint, at both an epoch end and save_steps ${fromState}` };
+      if (!grid) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence: 'medium', basis: t('one checkpoint, at the end of an epoch (save_steps {0} does not fit it)', fromState ?? 'unset') };
+      if (s0 > fromState!) return { interval: Math.round(perEpoch), source: 'epoch', base: 0, confidence: 'low', basis: t('one checkpoint, at the end of an epoch; none at step {0}', fromState) };
+      return { interval: fromState!, source: 'save_steps', base: 0, confidence: 'low', basis: t('one checkpoint, at both an epoch end and save_steps {0}', fromState) };
     }
-    if (grid) return { interval: fromState!, source: 'save_steps', base: 0, confidence: s0 === fromState ? 'medium' : 'low', basis: `one checkpoint, on the save_steps ${fromState} grid` };
-    return { interval: s0, source: 'checkpoint spacing', base: 0, confidence: 'low', basis: `one checkpoint, at step ${s0}` };
+    if (grid) return { interval: fromState!, source: 'save_steps', base: 0, confidence: s0 === fromState ? 'medium' : 'low', basis: t('one checkpoint, on the save_steps {0} grid', fromState) };
+    return { interval: s0, source: 'checkpoint spacing', base: 0, confidence: 'low', basis: t('one checkpoint, at step {0}', s0) };
   }
-  if (fromState) return { interval: fromState, source: 'save_steps', base: 0, confidence: 'low', basis: `save_steps ${fromState}, no checkpoint yet` };
+  if (fromState) return { interval: fromState, source: 'save_steps', base: 0, confidence: 'low', basis: t('save_steps {0}, no checkpoint yet', fromState) };
   return null;
 }
 
@@ -101,11 +102,11 @@ export function forecastRun(run: Pick<Run, 'trainerState' | 'checkpoints'>, avai
     }
   }
   const stepsLeft = ts.maxSteps - current;
-  let message = `needs ~${formatBytes(bytesNeeded)} more to finish`;
-  if (availableBytes !== null) message += `; ${formatBytes(availableBytes)} free`;
-  if (runsOutAtStep !== null) message += ` — runs out near step ${runsOutAtStep}`;
+  let message = t('needs ~{0} more to finish', formatBytes(bytesNeeded));
+  if (availableBytes !== null) message += t('; {0} free', formatBytes(availableBytes));
+  if (runsOutAtStep !== null) message += t(' — runs out near step {0}', runsOutAtStep);
   const confidence = ts.partial && policy.confidence === 'high' ? 'medium' : policy.confidence;
-  message += ` (${confidence} confidence: ${policy.basis})`;
+  message += t(' ({0} confidence: {1})', confidence, policy.basis);
   return {
     bytesNeeded, stepsLeft, savesLeft,
     saveInterval: policy.interval, saveIntervalSource: policy.source, confidence, basis: policy.basis,

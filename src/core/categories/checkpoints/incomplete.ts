@@ -14,6 +14,7 @@ import { deepspeedStep, isTrainingStateName, isWeightName } from './names';
 import { readAt, safeReadText } from '../../safeRead';
 import { openRegularFile, readZipIndex } from './torchZip';
 import type { Checkpoint } from './types';
+import { t } from '../../l10n';
 
 const MAX_ENTRIES = 512;
 /** Safetensors headers larger than this are only checked against the file size, not parsed. */
@@ -53,7 +54,7 @@ export async function markIncomplete(checkpoints: Checkpoint[]): Promise<void> {
     }
     const own = listings.get(c)!.names;
     const missing = [...(common ?? [])].filter((n) => !own.has(n)).sort();
-    if (missing.length) c.incomplete = `missing ${listNames(missing)} (its other checkpoints have ${missing.length === 1 ? 'it' : 'them'})`;
+    if (missing.length) c.incomplete = (missing.length === 1 ? t('missing {0} (its other checkpoints have it)', listNames(missing)) : t('missing {0} (its other checkpoints have them)', listNames(missing)));
   }
 }
 
@@ -63,7 +64,7 @@ function expectedOfSiblings(name: string): boolean {
 }
 
 function listNames(names: string[]): string {
-  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+  return names.length <= 3 ? names.join(', ') : t('{0} and {1} more', names.slice(0, 3).join(', '), names.length - 3);
 }
 
 async function inspectFolder(dir: string): Promise<Listing> {
@@ -79,7 +80,7 @@ async function inspectFolder(dir: string): Promise<Listing> {
   for (const dirent of dirents) {
     const name = dirent.name;
     names.add(name);
-    if (UNFINISHED_RE.test(name)) { problems.push(`unfinished file ${name}`); continue; }
+    if (UNFINISHED_RE.test(name)) { problems.push(t('unfinished file {0}', name)); continue; }
     // Only weight files and DeepSpeed's `latest` are looked into: the listing's types spare an
     // lstat of every other file (a sharded checkpoint holds dozens of optimizer shards).
     if (!dirent.isFile() || (!isWeightName(name) && name !== 'latest')) continue;
@@ -88,13 +89,13 @@ async function inspectFolder(dir: string): Promise<Listing> {
     try { st = await fsp.lstat(p); } catch { continue; }
     if (!st.isFile()) continue;
     if (isWeightName(name)) {
-      if (st.size === 0) { problems.push(`${name} is empty`); continue; }
+      if (st.size === 0) { problems.push(t('{0} is empty', name)); continue; }
       const problem = await weightFileProblem(p);
       if (problem) problems.push(`${name}: ${problem}`);
     }
     if (name === 'latest' && st.size <= 256) {
       const tag = (await safeReadText(p, { maxBytes: 256, followSymlinks: false }).catch(() => '')).trim();
-      if (tag && !tag.includes('/') && !entries.includes(tag)) problems.push(`DeepSpeed latest names ${tag}, which is not there`);
+      if (tag && !tag.includes('/') && !entries.includes(tag)) problems.push(t('DeepSpeed latest names {0}, which is not there', tag));
     }
   }
   return { names, problem: problems.length ? problems.slice(0, 2).join('; ') : null };
@@ -106,7 +107,7 @@ export async function weightFileProblem(file: string): Promise<string | null> {
   if (typeof handle === 'string') return null;
   try {
     const size = (await handle.stat()).size;
-    if (size === 0) return 'empty file';
+    if (size === 0) return t('empty file');
     const head = await readAt(handle, 0, 8);
     if (file.endsWith('.safetensors')) return safetensorsProblem(handle, head, size);
     if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) {
@@ -122,17 +123,17 @@ export async function weightFileProblem(file: string): Promise<string | null> {
 }
 
 async function safetensorsProblem(handle: Awaited<ReturnType<typeof fsp.open>>, head: Buffer, size: number): Promise<string | null> {
-  if (head.length < 8) return 'cut short before its header';
+  if (head.length < 8) return t('cut short before its header');
   const headerLength = Number(head.readBigUInt64LE(0));
   // Over safetensors' own header limit: not a safetensors file at all, not ours to judge.
   if (headerLength > SAFETENSORS_HEADER_LIMIT) return null;
-  if (8 + headerLength > size) return `header of ${headerLength} bytes is longer than the file (${size} bytes): cut short`;
+  if (8 + headerLength > size) return t('header of {0} bytes is longer than the file ({1} bytes): cut short', headerLength, size);
   if (headerLength > MAX_SAFETENSORS_HEADER) return null;
   let header: unknown;
   try {
     header = JSON.parse((await readAt(handle, 8, headerLength)).toString('utf8'));
   } catch {
-    return 'unreadable header';
+    return t('unreadable header');
   }
   let end = 0;
   if (typeof header === 'object' && header !== null) {
@@ -141,5 +142,5 @@ async function safetensorsProblem(handle: Awaited<ReturnType<typeof fsp.open>>, 
       if (Array.isArray(offsets) && typeof offsets[1] === 'number') end = Math.max(end, offsets[1]);
     }
   }
-  return 8 + headerLength + end > size ? `tensor data runs past the end of the file (${size} of ${8 + headerLength + end} bytes): cut short` : null;
+  return 8 + headerLength + end > size ? t('tensor data runs past the end of the file ({0} of {1} bytes): cut short', size, 8 + headerLength + end) : null;
 }

@@ -17,6 +17,7 @@ import {
   retentionJson, runItemId, type RetentionJson, type RetentionPlan,
 } from './plans';
 import type { Checkpoint, CheckpointScan, Forecast, Run } from './types';
+import { t } from '../../l10n';
 
 export { CHECKPOINTS_CATEGORY_ID, discoverCheckpoints, type DiscoverOptions } from './discover';
 export { checkpointCategory, runsFromCategory, LOOSE_GROUP_ITEM_ID } from './items';
@@ -167,7 +168,7 @@ function checkpointPlanOf(model: ScanModel, request: ModelPlanRequest): Deletion
       const targets = [...plan.targets, ...extra.targets];
       const bytes = planBytes(targets);
       const checkpoints = plan.targets.filter((t) => t.type !== 'symlink').length;
-      return { ...plan, targets, bytes, title: `Delete ${formatCount(checkpoints, 'checkpoint')} and ${formatCount(selectedLoose.length, 'weight file')} (${formatBytes(bytes)})` };
+      return { ...plan, targets, bytes, title: t('Delete {0} and {1} ({2})', formatCount(checkpoints, 'checkpoint'), formatCount(selectedLoose.length, 'weight file'), formatBytes(bytes)) };
     }
     case 'retention': {
       for (const c of selectedCheckpoints) { const r = runs.find((x) => x.path === c.runPath); if (r) selectedRuns.add(r); }

@@ -8,6 +8,7 @@ import { CHECKPOINTS_CATEGORY_ID } from './discover';
 import { checkpointItemId, looseItemId, planRetentionForRuns, runItemId } from './plans';
 import { BADGE_IN_PROGRESS, describeMetric, retentionRuleText } from './retention';
 import type { Checkpoint, CheckpointScan, Forecast, LooseWeight, Run, TrainerStateSummary } from './types';
+import { t } from '../../l10n';
 
 export const LOOSE_GROUP_ITEM_ID = 'checkpoints:loose';
 export const CHECKPOINTS_CATEGORY_LABEL = 'Checkpoints';
@@ -25,7 +26,7 @@ function checkpointItem(run: Run, c: Checkpoint, keep: boolean, reason: string, 
   const metric = describeMetric(c);
   if (metric) bits.push(metric);
   // The target relative to the run (its file name when it lies beside the link).
-  if (c.type === 'symlink') bits.push(c.linkTarget ? `→ ${path.relative(run.path, c.linkTarget) || c.linkTarget}` : 'dangling link');
+  if (c.type === 'symlink') bits.push(c.linkTarget ? `→ ${path.relative(run.path, c.linkTarget) || c.linkTarget}` : t('dangling link'));
   if (c.modifiedMs) bits.push(formatAge(c.modifiedMs, now));
   if (badges.length) bits.push(badges.join(', '));
   return {
@@ -105,12 +106,12 @@ export function checkpointCategory(scan: CheckpointScan, options: CategoryOption
     const bytes = scan.loose.reduce((s, f) => s + f.bytes, 0);
     items.push({
       id: LOOSE_GROUP_ITEM_ID,
-      label: 'Loose weight files',
+      label: t('Loose weight files'),
       kind: 'loose-weights',
       bytes,
       apparentBytes: scan.loose.reduce((s, f) => s + f.apparentBytes, 0),
       reclaimable: false,
-      description: `${formatCount(scan.loose.length, 'file')} in no training run`,
+      description: t('{0} in no training run', formatCount(scan.loose.length, 'file')),
       children: scan.loose.map((f) => ({
         id: looseItemId(f.path),
         label: f.name,
@@ -127,15 +128,15 @@ export function checkpointCategory(scan: CheckpointScan, options: CategoryOption
   }
   return {
     id: CHECKPOINTS_CATEGORY_ID,
-    label: CHECKPOINTS_CATEGORY_LABEL,
+    label: t(CHECKPOINTS_CATEGORY_LABEL),
     bytes: items.reduce((s, i) => s + i.bytes, 0),
     apparentBytes: items.reduce((s, i) => s + i.apparentBytes, 0),
     reclaimableBytes: plan.bytes,
     items,
     fields: {
-      sizes: 'disk usage (st_blocks x 512); apparentBytes = st_size',
+      sizes: t('disk usage (st_blocks x 512); apparentBytes = st_size'),
       keepBest: options.keepBest,
-      reclaimableBy: `retention: keep best ${options.keepBest} + last per run, runs in progress untouched`,
+      reclaimableBy: t('retention: keep best {0} + last per run, runs in progress untouched', options.keepBest),
     },
   };
 }

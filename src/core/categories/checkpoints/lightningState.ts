@@ -6,6 +6,7 @@ import type * as fs from 'fs';
 import { dictGet, dictItems, isGlobal, isObject, isTuple, PickleError, readPickle, type PyValue } from './pickle';
 import { archivePrefix, openRegularFile, readMember, readZipIndex, type ZipMember } from './torchZip';
 import type { MetricDirection } from './types';
+import { t } from '../../l10n';
 
 /** data.pkl larger than this is not read (a big model's pickle is a few MB: one entry per tensor). */
 export const MAX_DATA_PKL_BYTES = 64 * 1024 * 1024;
@@ -59,19 +60,19 @@ function half(h: number): number {
 /** Reads a Lightning .ckpt. `incomplete` is true when the file itself is damaged (cut off, empty). */
 export async function readLightningCkpt(file: string): Promise<LightningCkptRead> {
   const handle = await openRegularFile(file);
-  if (typeof handle === 'string') return { ok: false, reason: `cannot read: ${handle}`, incomplete: false };
+  if (typeof handle === 'string') return { ok: false, reason: t('cannot read: {0}', handle), incomplete: false };
   try {
     const index = await readZipIndex(handle);
-    if (!index.ok) return { ok: false, reason: index.notZip && index.reason === 'not a zip file' ? 'not a torch zip (older torch.save format)' : index.reason, incomplete: !(index.notZip && index.reason === 'not a zip file') };
+    if (!index.ok) return { ok: false, reason: index.notZip && index.reason === 'not a zip file' ? t('not a torch zip (older torch.save format)') : index.reason, incomplete: !(index.notZip && index.reason === 'not a zip file') };
     const prefix = archivePrefix(index.members);
-    if (prefix === undefined) return { ok: false, reason: 'no data.pkl in the zip', incomplete: true };
+    if (prefix === undefined) return { ok: false, reason: t('no data.pkl in the zip'), incomplete: true };
     const pkl = await readMember(handle, index.members.get(`${prefix}data.pkl`)!, MAX_DATA_PKL_BYTES);
     if (typeof pkl === 'string') return { ok: false, reason: pkl, incomplete: false };
     let root: PyValue;
     try {
       root = readPickle(pkl);
     } catch (err) {
-      return { ok: false, reason: err instanceof PickleError ? err.message : 'unreadable data.pkl', incomplete: false };
+      return { ok: false, reason: err instanceof PickleError ? err.message : t('unreadable data.pkl'), incomplete: false };
     }
     const scalar = async (v: PyValue | undefined): Promise<number | null> => tensorScalar(v, handle, index.members, prefix);
     const modelCheckpoints: ModelCheckpointState[] = [];
@@ -95,7 +96,7 @@ export async function readLightningCkpt(file: string): Promise<LightningCkptRead
     const opt = dictGet(root, 'optimizer_states');
     return { ok: true, info: { epoch: int('epoch'), globalStep: int('global_step'), hasOptimizerStates: opt !== undefined && opt !== null, modelCheckpoints } };
   } catch (err) {
-    return { ok: false, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, incomplete: false };
+    return { ok: false, reason: t('cannot read: {0}', (err as NodeJS.ErrnoException).code ?? (err as Error).message), incomplete: false };
   } finally {
     await handle.close().catch(() => undefined);
   }

@@ -7,6 +7,7 @@ import { planBytes, type DeletionPlan, type DeletionTarget } from '../../plan/ty
 import type { PlanScanWarning } from '../../plan/scanWarnings';
 import { decideRetention, describeMetric, retentionRuleText, type CheckpointDecision, type RetentionOptions } from './retention';
 import type { Checkpoint, LooseWeight, Run, ScannedEntry, SlimPart } from './types';
+import { t } from '../../l10n';
 
 export const checkpointItemId = (p: string) => `checkpoints:checkpoint:${p}`;
 export const runItemId = (p: string) => `checkpoints:run:${p}`;
@@ -20,8 +21,8 @@ const checkpointLabel = (run: Run | undefined, c: Checkpoint) => (run ? `${run.l
 
 function secondConfirmation(runs: Run[], now: number, what: string): string | undefined {
   if (!runs.length) return undefined;
-  const list = runs.map((r) => `${r.label} (changed ${formatAge(r.activityMs, now)})`).join(', ');
-  return `${runs.length === 1 ? 'This run is' : 'These runs are'} in progress and may still be training: ${list}. ${what}`;
+  const list = runs.map((r) => t('{0} (changed {1})', r.label, formatAge(r.activityMs, now))).join(', ');
+  return t('{0} in progress and may still be training: {1}. {2}', runs.length === 1 ? t('This run is') : t('These runs are'), list, what);
 }
 
 function runOf(runs: Run[], c: Checkpoint): Run | undefined {
@@ -47,8 +48,8 @@ export function planDeleteCheckpoints(selected: Checkpoint[], runs: Run[], scann
   for (const c of selected) {
     const run = runOf(runs, c);
     add(c);
-    if (c.best && c.type !== 'symlink') warnings.push(`${checkpointLabel(run, c)} is the best checkpoint of its run${describeMetric(c) ? ` (${describeMetric(c)})` : ''}.`);
-    if (c.last && c.type !== 'symlink') warnings.push(`${checkpointLabel(run, c)} is the newest checkpoint of its run: training can no longer resume from it.`);
+    if (c.best && c.type !== 'symlink') warnings.push(t('{0} is the best checkpoint of its run{1}.', checkpointLabel(run, c), describeMetric(c) ? ` (${describeMetric(c)})` : ''));
+    if (c.last && c.type !== 'symlink') warnings.push(t('{0} is the newest checkpoint of its run: training can no longer resume from it.', checkpointLabel(run, c)));
     for (const linkPath of c.linkedFrom ?? []) {
       const link = run?.checkpoints.find((x) => x.path === linkPath);
       if (link && !chosen.has(link)) {
@@ -59,16 +60,16 @@ export function planDeleteCheckpoints(selected: Checkpoint[], runs: Run[], scann
   }
   const bytes = planBytes(targets);
   return {
-    title: `Delete ${formatCount(targets.filter((t) => t.type !== 'symlink').length, 'checkpoint')} (${formatBytes(bytes)})`,
+    title: t('Delete {0} ({1})', formatCount(targets.filter((t) => t.type !== 'symlink').length, 'checkpoint'), formatBytes(bytes)),
     scannedAt, targets, bytes, warnings,
-    needsSecondConfirmation: secondConfirmation([...busy], now, 'Deleting a checkpoint it is writing or about to read can crash it.'),
+    needsSecondConfirmation: secondConfirmation([...busy], now, t('Deleting a checkpoint it is writing or about to read can crash it.')),
   };
 }
 
 export function planDeleteLooseWeights(files: LooseWeight[], scannedAt: number): DeletionPlan {
   const targets = files.map((f) => target(f, f.path, looseItemId(f.path)));
   const bytes = planBytes(targets);
-  return { title: `Delete ${formatCount(files.length, 'weight file')} (${formatBytes(bytes)})`, scannedAt, targets, bytes };
+  return { title: t('Delete {0} ({1})', formatCount(files.length, 'weight file'), formatBytes(bytes)), scannedAt, targets, bytes };
 }
 
 // ---- retention --------------------------------------------------------------------------------
@@ -104,11 +105,11 @@ export function planRetentionForRuns(runs: Run[], options: RetentionOptions & { 
   const bytes = planBytes(targets);
   const scope = runs.length === 1 ? runs[0].label : formatCount(runs.length, 'run');
   // Never "best" where no metric ranks the checkpoints: then it is the newest k + 1.
-  const rule = runs.some((r) => r.metricName) ? `keep best ${k} + last` : retentionRuleText({ metricName: null }, k);
+  const rule = runs.some((r) => r.metricName) ? t('keep best {0} + last', k) : retentionRuleText({ metricName: null }, k);
   return {
-    title: `Apply retention (${rule}) to ${scope}: delete ${formatCount(targets.length, 'checkpoint')} (${formatBytes(bytes)})`,
+    title: t('Apply retention ({0}) to {1}: delete {2} ({3})', rule, scope, formatCount(targets.length, 'checkpoint'), formatBytes(bytes)),
     scannedAt: options.scannedAt, targets, bytes, keep, warnings, runs: perRun,
-    needsSecondConfirmation: secondConfirmation(busy, now, 'Checkpoints would be deleted from it while it may be writing new ones.'),
+    needsSecondConfirmation: secondConfirmation(busy, now, t('Checkpoints would be deleted from it while it may be writing new ones.')),
   };
 }
 
@@ -148,13 +149,13 @@ export const SLIM_RESUME_WARNING =
 
 /** Why a checkpoint cannot be slimmed, or undefined when it can. */
 export function slimRefusal(c: Checkpoint): string | undefined {
-  if (c.type === 'symlink') return 'a link';
-  if (c.format === 'lightning') return 'a Lightning .ckpt holds weights and optimizer state in one file; slimming it would mean rewriting the file, which this tool never does';
-  if (c.incomplete) return `it is incomplete (${c.incomplete})`;
+  if (c.type === 'symlink') return t('a link');
+  if (c.format === 'lightning') return t('a Lightning .ckpt holds weights and optimizer state in one file; slimming it would mean rewriting the file, which this tool never does');
+  if (c.incomplete) return t('it is incomplete ({0})', c.incomplete);
   if (!c.hasWeights) return c.deepspeed
-    ? 'its weights exist only in DeepSpeed shards (zero_to_fp32.py needs the optimizer states)'
-    : 'no weights that load without the training state were found';
-  if (!c.slimParts.length) return 'no optimizer, scheduler, RNG or DeepSpeed state left';
+    ? t('its weights exist only in DeepSpeed shards (zero_to_fp32.py needs the optimizer states)')
+    : t('no weights that load without the training state were found');
+  if (!c.slimParts.length) return t('no optimizer, scheduler, RNG or DeepSpeed state left');
   return undefined;
 }
 
@@ -174,22 +175,22 @@ export function planSlim(selected: Checkpoint[], runs: Run[], scannedAt: number,
     const label = checkpointLabel(run, c);
     const refusal = slimRefusal(c);
     if (refusal) {
-      warnings.push(`${label} is not slimmed: ${refusal}.`);
+      warnings.push(t('{0} is not slimmed: {1}.', label, refusal));
       continue;
     }
     slimmed++;
     if (run?.inProgress) busy.add(run);
-    if (c.last) warnings.push(`${label} is the newest checkpoint: training can no longer resume from it as it was.`);
+    if (c.last) warnings.push(t('{0} is the newest checkpoint: training can no longer resume from it as it was.', label));
     for (const p of c.slimParts) targets.push(target({ ...p, root: c.root }, `${label}/${path.basename(p.path)}`));
-    keep.push({ path: c.path, reason: 'weights and config stay loadable' });
+    keep.push({ path: c.path, reason: t('weights and config stay loadable') });
   }
   // HF Trainer resumes from a slimmed checkpoint without a word, with a new optimizer and lr schedule.
-  if (slimmed) warnings.push(SLIM_RESUME_WARNING);
+  if (slimmed) warnings.push(t(SLIM_RESUME_WARNING));
   const bytes = planBytes(targets);
   return {
-    title: `Slim ${formatCount(slimmed, 'checkpoint')}: remove optimizer and training state (${formatBytes(bytes)})`,
+    title: t('Slim {0}: remove optimizer and training state ({1})', formatCount(slimmed, 'checkpoint'), formatBytes(bytes)),
     scannedAt, targets, bytes, keep, warnings,
-    needsSecondConfirmation: secondConfirmation([...busy], now, 'Its training state may be in use.'),
+    needsSecondConfirmation: secondConfirmation([...busy], now, t('Its training state may be in use.')),
   };
 }
 
@@ -207,6 +208,6 @@ export function planSlimRuns(runs: Run[], options: RetentionOptions & { scannedA
     }
   }
   const plan = planSlim(chosen, runs, options.scannedAt, options.now);
-  plan.title = `Slim kept checkpoints of ${runs.length === 1 ? runs[0].label : formatCount(runs.length, 'run')}: remove optimizer and training state (${formatBytes(plan.bytes)})`;
+  plan.title = t('Slim kept checkpoints of {0}: remove optimizer and training state ({1})', runs.length === 1 ? runs[0].label : formatCount(runs.length, 'run'), formatBytes(plan.bytes));
   return plan;
 }

@@ -6,6 +6,7 @@
 import { formatAge } from '../../format';
 import { compareCheckpoints, rankByMetric } from './analyse';
 import type { Checkpoint, Run } from './types';
+import { t } from '../../l10n';
 
 export const BADGE_BEST = 'best';
 export const BADGE_LAST = 'last';
@@ -36,7 +37,7 @@ const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecisi
 
 /** What the rule keeps in a run, in words: "keep best 2 + last", or "no metric found: keeping the newest 3". */
 export function retentionRuleText(run: Pick<Run, 'metricName'>, keepBest: number): string {
-  return run.metricName ? `keep best ${keepBest} + last` : `no metric found: keeping the newest ${keepBest + 1}`;
+  return run.metricName ? t('keep best {0} + last', keepBest) : t('no metric found: keeping the newest {0}', keepBest + 1);
 }
 
 export function describeMetric(c: Checkpoint): string | undefined {
@@ -60,10 +61,10 @@ export function decideRetention(run: Run, options: RetentionOptions): Checkpoint
       d.badges.push(BADGE_INCOMPLETE);
       continue;
     }
-    if (c.type === 'symlink') keep(c, c.linkTarget ? `link to ${c.linkTarget} (frees nothing)` : 'dangling link (frees nothing)', c.lastByName ? BADGE_LAST : undefined);
-    else if (c.linkedFrom?.length) keep(c, `named by ${c.linkedFrom.map((p) => p.split('/').pop()).join(', ')}`, BADGE_LAST);
+    if (c.type === 'symlink') keep(c, c.linkTarget ? t('link to {0} (frees nothing)', c.linkTarget) : t('dangling link (frees nothing)'), c.lastByName ? BADGE_LAST : undefined);
+    else if (c.linkedFrom?.length) keep(c, t('named by {0}', c.linkedFrom.map((p) => p.split('/').pop()).join(', ')), BADGE_LAST);
     else if (c.lastByName) keep(c, 'last.ckpt', BADGE_LAST);
-    else if (c.last) keep(c, 'newest checkpoint', BADGE_LAST);
+    else if (c.last) keep(c, t('newest checkpoint'), BADGE_LAST);
     if (c.best) {
       const metric = describeMetric(c);
       keep(c, `best${metric ? ` (${metric})` : ''}${run.bestSource ? ` from ${run.bestSource}` : ''}`, BADGE_BEST);
@@ -71,19 +72,19 @@ export function decideRetention(run: Run, options: RetentionOptions): Checkpoint
   }
 
   const ranked = run.metricDirection ? rankByMetric(run.checkpoints, run.metricDirection) : [];
-  for (const c of ranked.slice(0, k)) keep(c, `among the best ${k} by ${run.metricName}`);
+  for (const c of ranked.slice(0, k)) keep(c, t('among the best {0} by {1}', k, run.metricName));
   if (ranked.length < k) {
     // Too few checkpoints carry a metric: fill the k places with the newest of the others.
     const rankedSet = new Set(ranked);
     const others = run.checkpoints.filter((c) => c.type !== 'symlink' && !c.incomplete && !rankedSet.has(c) && !c.last && !c.lastByName).sort((a, b) => compareCheckpoints(b, a));
-    const what = run.metricName ? `no ${run.metricName} to rank by` : 'no metric found';
-    for (const c of others.slice(0, k - ranked.length)) keep(c, `among the ${k} newest (${what})`);
+    const what = run.metricName ? t('no {0} to rank by', run.metricName) : t('no metric found');
+    for (const c of others.slice(0, k - ranked.length)) keep(c, t('among the {0} newest ({1})', k, what));
   }
 
   // Whatever happened above: the newest complete checkpoint stays (training resumes from it).
   const complete = run.checkpoints.filter((c) => c.type !== 'symlink' && !c.incomplete);
   if (complete.length && !complete.some((c) => decisions.get(c)!.keep)) {
-    keep(complete.reduce((a, b) => (compareCheckpoints(b, a) > 0 ? b : a)), 'newest complete checkpoint (a run always keeps one)', BADGE_LAST);
+    keep(complete.reduce((a, b) => (compareCheckpoints(b, a) > 0 ? b : a)), t('newest complete checkpoint (a run always keeps one)'), BADGE_LAST);
   }
 
   if (run.inProgress) {
@@ -91,7 +92,7 @@ export function decideRetention(run: Run, options: RetentionOptions): Checkpoint
     for (const d of decisions.values()) {
       if (!d.keep && !options.includeInProgress) {
         d.keep = true;
-        d.reasons.push(`run in progress (changed ${since}): nothing is proposed`);
+        d.reasons.push(t('run in progress (changed {0}): nothing is proposed', since));
       }
     }
   }
@@ -101,8 +102,8 @@ export function decideRetention(run: Run, options: RetentionOptions): Checkpoint
     const c = d.checkpoint;
     const rule = c.incomplete
       ? `incomplete: ${c.incomplete}`
-      : k === 0 ? `not the newest${run.metricName ? ' or the best' : ''}` : ranked.length ? `not among the best ${k} by ${run.metricName}, the newest or the best` : `not among the ${k} newest (no metric found)`;
-    d.reasons.push(run.inProgress ? `${rule} (run in progress: you chose to include it)` : rule);
+      : k === 0 ? t('not the newest{0}', run.metricName ? t(' or the best') : '') : ranked.length ? t('not among the best {0} by {1}, the newest or the best', k, run.metricName) : t('not among the {0} newest (no metric found)', k);
+    d.reasons.push(run.inProgress ? t('{0} (run in progress: you chose to include it)', rule) : rule);
     d.badges.push(BADGE_DELETE);
   }
   return run.checkpoints.map((c) => decisions.get(c)!);

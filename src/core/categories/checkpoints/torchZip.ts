@@ -5,6 +5,7 @@
 // (FIFO, device, symlink) is never opened for reading. Nothing here throws: errors are values.
 import type * as fs from 'fs';
 import { openRegularFile as openRegular, readAt, readErrorCode, SafeReadError } from '../../safeRead';
+import { t } from '../../l10n';
 
 /** End-of-central-directory search window: the record (22 bytes) plus the longest zip comment. */
 const EOCD_WINDOW = 22 + 0xffff;
@@ -34,37 +35,37 @@ export async function openRegularFile(file: string): Promise<fs.promises.FileHan
 /** Reads the zip's central directory (zip64 included). */
 export async function readZipIndex(handle: fs.promises.FileHandle): Promise<ZipIndex> {
   const size = (await handle.stat()).size;
-  if (size < 22) return { ok: false, reason: size === 0 ? 'empty file' : 'too short to be a zip', notZip: size < 4 };
+  if (size < 22) return { ok: false, reason: size === 0 ? t('empty file') : t('too short to be a zip'), notZip: size < 4 };
   const head = await readAt(handle, 0, 4);
-  if (head.readUInt32LE(0) !== 0x04034b50) return { ok: false, reason: 'not a zip file', notZip: true };
+  if (head.readUInt32LE(0) !== 0x04034b50) return { ok: false, reason: t('not a zip file'), notZip: true };
   const windowStart = Math.max(0, size - EOCD_WINDOW);
   const tail = await readAt(handle, windowStart, size - windowStart);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
   }
-  if (eocd < 0) return { ok: false, reason: 'zip without its central directory (cut off while being written)' };
+  if (eocd < 0) return { ok: false, reason: t('zip without its central directory (cut off while being written)') };
   let entries = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
   if (entries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     // Zip64: the locator sits right before the EOCD record and points at the zip64 EOCD.
     const loc = eocd - 20;
-    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) return { ok: false, reason: 'zip64 locator missing' };
+    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) return { ok: false, reason: t('zip64 locator missing') };
     const z64 = Number(tail.readBigUInt64LE(loc + 8));
     const rec = await readAt(handle, z64, 56);
-    if (rec.length < 56 || rec.readUInt32LE(0) !== 0x06064b50) return { ok: false, reason: 'zip64 end record missing' };
+    if (rec.length < 56 || rec.readUInt32LE(0) !== 0x06064b50) return { ok: false, reason: t('zip64 end record missing') };
     entries = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (cdSize > MAX_CENTRAL_DIRECTORY) return { ok: false, reason: `central directory of ${cdSize} bytes (over the read limit)` };
-  if (cdOffset + cdSize > size) return { ok: false, reason: 'central directory points past the end of the file (truncated)' };
+  if (cdSize > MAX_CENTRAL_DIRECTORY) return { ok: false, reason: t('central directory of {0} bytes (over the read limit)', cdSize) };
+  if (cdOffset + cdSize > size) return { ok: false, reason: t('central directory points past the end of the file (truncated)') };
   const cd = await readAt(handle, cdOffset, cdSize);
   const members = new Map<string, ZipMember>();
   let p = 0;
   for (let n = 0; n < entries && p + 46 <= cd.length; n++) {
-    if (cd.readUInt32LE(p) !== 0x02014b50) return { ok: false, reason: 'damaged central directory' };
+    if (cd.readUInt32LE(p) !== 0x02014b50) return { ok: false, reason: t('damaged central directory') };
     const method = cd.readUInt16LE(p + 10);
     let compSize = cd.readUInt32LE(p + 20);
     let uncompSize = cd.readUInt32LE(p + 24);
@@ -89,9 +90,9 @@ export async function readZipIndex(handle: fs.promises.FileHandle): Promise<ZipI
     }
     p = extraEnd + commentLen;
     const local = await readAt(handle, localOffset, 30);
-    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) return { ok: false, reason: `member ${name} has no local header (truncated)` };
+    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) return { ok: false, reason: t('member {0} has no local header (truncated)', name) };
     const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    if (dataOffset + compSize > size) return { ok: false, reason: `member ${name} runs past the end of the file (truncated)` };
+    if (dataOffset + compSize > size) return { ok: false, reason: t('member {0} runs past the end of the file (truncated)', name) };
     members.set(name, { name, dataOffset, size: method === 0 ? uncompSize : compSize, compressed: method !== 0 });
   }
   return { ok: true, members, fileBytes: size };
@@ -99,10 +100,10 @@ export async function readZipIndex(handle: fs.promises.FileHandle): Promise<ZipI
 
 /** A stored member's bytes, or a reason it cannot be read within `maxBytes`. */
 export async function readMember(handle: fs.promises.FileHandle, member: ZipMember, maxBytes: number): Promise<Buffer | string> {
-  if (member.compressed) return `${member.name} is compressed (torch writes stored members)`;
-  if (member.size > maxBytes) return `${member.name} is ${member.size} bytes (over the ${maxBytes}-byte read limit)`;
+  if (member.compressed) return t('{0} is compressed (torch writes stored members)', member.name);
+  if (member.size > maxBytes) return t('{0} is {1} bytes (over the {2}-byte read limit)', member.name, member.size, maxBytes);
   const data = await readAt(handle, member.dataOffset, member.size);
-  return data.length === member.size ? data : `${member.name} is cut short`;
+  return data.length === member.size ? data : t('{0} is cut short', member.name);
 }
 
 /** The archive folder name of a torch zip (`archive/`, or the file's stem for older torch). */

@@ -5,6 +5,7 @@
 import { openRegularFile, readAt, readErrorCode } from '../../safeRead';
 import * as fs from 'fs';
 import type { TrainerStateSummary } from './types';
+import { t } from '../../l10n';
 
 /** Larger files are not parsed whole: only top-level numbers are recovered from their head and tail. */
 export const MAX_TRAINER_STATE_BYTES = 16 * 1024 * 1024;
@@ -46,7 +47,7 @@ export async function readTrainerState(file: string, maxBytes = MAX_TRAINER_STAT
     try {
       ({ handle, stat: st } = await openRegularFile(file, { followSymlinks: false }));
     } catch (err) {
-      if (readErrorCode(err) === 'ENOTREG') return { state: null, problems: ['trainer_state.json is not a regular file'] };
+      if (readErrorCode(err) === 'ENOTREG') return { state: null, problems: [t('trainer_state.json is not a regular file')] };
       throw err;
     }
     if (st.size > maxBytes) {
@@ -55,20 +56,20 @@ export async function readTrainerState(file: string, maxBytes = MAX_TRAINER_STAT
       const state = recoverTopLevelNumbers(head.toString('utf8') + '\n' + tail.toString('utf8'));
       return {
         state,
-        problems: [`trainer_state.json is ${(st.size / 1e6).toFixed(0)} MB (over the ${(maxBytes / 1e6).toFixed(0)} MB read limit): only top-level numbers were read, not log_history`],
+        problems: [t('trainer_state.json is {0} MB (over the {1} MB read limit): only top-level numbers were read, not log_history', (st.size / 1e6).toFixed(0), (maxBytes / 1e6).toFixed(0))],
       };
     }
     // Never more than the limit, even if the file grows while we read it.
     const data = await readAt(handle, 0, Math.min(maxBytes + 1, st.size + 65536));
     if (data.length > maxBytes) {
-      return { state: recoverTopLevelNumbers(data.subarray(0, FRAGMENT_BYTES).toString('utf8')), problems: ['trainer_state.json grew past the read limit while being read'] };
+      return { state: recoverTopLevelNumbers(data.subarray(0, FRAGMENT_BYTES).toString('utf8')), problems: [t('trainer_state.json grew past the read limit while being read')] };
     }
     return parseTrainerState(data.toString('utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { state: null, problems: ['no trainer_state.json'] };
-    if (code === 'ELOOP') return { state: null, problems: ['trainer_state.json is a symlink (not followed)'] };
-    return { state: null, problems: [`cannot read trainer_state.json: ${code ?? (err as Error).message}`] };
+    if (code === 'ENOENT') return { state: null, problems: [t('no trainer_state.json')] };
+    if (code === 'ELOOP') return { state: null, problems: [t('trainer_state.json is a symlink (not followed)')] };
+    return { state: null, problems: [t('cannot read trainer_state.json: {0}', code ?? (err as Error).message)] };
   } finally {
     await handle?.close().catch(() => undefined);
   }
@@ -80,20 +81,20 @@ export async function readTrainerState(file: string, maxBytes = MAX_TRAINER_STAT
 /** Parses trainer_state.json text. Wrong types are dropped field by field, each named in `problems`. */
 export function parseTrainerState(text: string): TrainerStateRead {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!text.trim()) return { state: null, problems: ['trainer_state.json is empty'] };
+  if (!text.trim()) return { state: null, problems: [t('trainer_state.json is empty')] };
   const depth = nestingDepth(text);
   if (depth > MAX_NESTING) {
-    return { state: recoverTopLevelNumbers(text.slice(0, FRAGMENT_BYTES)), problems: [`trainer_state.json nests ${depth} levels deep (over ${MAX_NESTING}): not parsed`] };
+    return { state: recoverTopLevelNumbers(text.slice(0, FRAGMENT_BYTES)), problems: [t('trainer_state.json nests {0} levels deep (over {1}): not parsed', depth, MAX_NESTING)] };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     const state = recoverTopLevelNumbers(text.slice(0, FRAGMENT_BYTES));
-    const what = state ? 'only top-level numbers were recovered' : 'nothing could be used';
-    return { state, problems: [`trainer_state.json is not valid JSON (${(err as Error).message.slice(0, 120)}): ${what}`] };
+    const what = state ? t('only top-level numbers were recovered') : t('nothing could be used');
+    return { state, problems: [t('trainer_state.json is not valid JSON ({0}): {1}', (err as Error).message.slice(0, 120), what)] };
   }
-  if (!isPlainObject(raw)) return { state: null, problems: ['trainer_state.json is not a JSON object'] };
+  if (!isPlainObject(raw)) return { state: null, problems: [t('trainer_state.json is not a JSON object')] };
   return fromObject(raw);
 }
 
@@ -104,7 +105,7 @@ function fromObject(raw: Record<string, unknown>): TrainerStateRead {
     const v = raw[key];
     if (v === null || v === undefined) return null;
     if (typeof v !== 'number' || !Number.isFinite(v) || (integer && (!Number.isSafeInteger(v) || v < 0))) {
-      problems.push(`${key} has the wrong type or value (${describe(v)})`);
+      problems.push(t('{0} has the wrong type or value ({1})', key, describe(v)));
       return null;
     }
     return v;
@@ -114,7 +115,7 @@ function fromObject(raw: Record<string, unknown>): TrainerStateRead {
     const v = raw[key];
     if (v === null || v === undefined) return null;
     if (typeof v !== 'string' || v.length > 4096) {
-      problems.push(`${key} has the wrong type (${describe(v)})`);
+      problems.push(t('{0} has the wrong type ({1})', key, describe(v)));
       return null;
     }
     return v;
@@ -123,7 +124,7 @@ function fromObject(raw: Record<string, unknown>): TrainerStateRead {
   const epochByStep = new Map<number, number>();
   if (Object.prototype.hasOwnProperty.call(raw, 'log_history')) {
     const history = raw.log_history;
-    if (!Array.isArray(history)) problems.push(`log_history is not a list (${describe(history)})`);
+    if (!Array.isArray(history)) problems.push(t('log_history is not a list ({0})', describe(history)));
     else readLogHistory(history, evalByStep, epochByStep, problems);
   }
   const state: TrainerState = {
@@ -140,7 +141,7 @@ function fromObject(raw: Record<string, unknown>): TrainerStateRead {
     epochByStep,
   };
   if (state.saveSteps !== null && state.saveSteps <= 0) {
-    problems.push(`save_steps is ${state.saveSteps}`);
+    problems.push(t('save_steps is {0}', state.saveSteps));
     state.saveSteps = null;
   }
   return { state, problems };
@@ -165,8 +166,8 @@ function readLogHistory(history: unknown[], evalByStep: Map<number, EvalRecord>,
       record.metrics.set(key, value);
     }
   }
-  if (bad) problems.push(`${bad} log_history entr${bad === 1 ? 'y was' : 'ies were'} malformed and skipped`);
-  if (history.length > MAX_LOG_ENTRIES) problems.push(`log_history has ${history.length} entries; only the first ${MAX_LOG_ENTRIES} were read`);
+  if (bad) problems.push(bad === 1 ? t('{0} log_history entry was malformed and skipped', bad) : t('{0} log_history entries were malformed and skipped', bad));
+  if (history.length > MAX_LOG_ENTRIES) problems.push(t('log_history has {0} entries; only the first {1} were read', history.length, MAX_LOG_ENTRIES));
 }
 
 /** Eval metrics, not the timing figures the Trainer logs next to them. */
@@ -229,9 +230,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function describe(v: unknown): string {
-  if (Array.isArray(v)) return 'a list';
+  if (Array.isArray(v)) return t('a list');
   if (v === null) return 'null';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.slice(0, 40))}`;
-  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return t('the string {0}', JSON.stringify(v.slice(0, 40)));
+  if (typeof v === 'object') return t('an object');
   return `${typeof v} ${String(v).slice(0, 40)}`;
 }

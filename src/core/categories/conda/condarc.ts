@@ -9,6 +9,7 @@ import * as path from 'path';
 import { load as parseYaml } from 'js-yaml';
 import { expandHome, type Env } from '../../locations';
 import { readErrorCode, safeReadTextSync, SafeReadError } from '../../safeRead';
+import { t } from '../../l10n';
 
 const MAX_CONDARC_BYTES = 256 * 1024;
 
@@ -70,20 +71,20 @@ export function condarcPkgsDirs(env: Env, homeDir: string, rootPrefixes: readonl
       text = safeReadTextSync(file, { maxBytes: MAX_CONDARC_BYTES });
     } catch (err) {
       const code = readErrorCode(err);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES') problems.push({ path: file, message: err instanceof SafeReadError ? err.reason : `cannot read: ${code}` });
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES') problems.push({ path: file, message: err instanceof SafeReadError ? err.reason : t('cannot read: {0}', code) });
       continue;
     }
     let doc: unknown;
     try {
       doc = parseYaml(text, { filename: file, json: true });
     } catch (err) {
-      problems.push({ path: file, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+      problems.push({ path: file, message: t('not valid YAML: {0}', (err as Error).message.split('\n')[0]) });
       continue;
     }
     const list = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).pkgs_dirs : undefined;
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
-      problems.push({ path: file, message: 'pkgs_dirs is not a list of paths: ignored' });
+      problems.push({ path: file, message: t('pkgs_dirs is not a list of paths: ignored') });
       continue;
     }
     perFile.push((list as string[]).map((p) => expandCondaPath(p.trim(), env, homeDir)));

@@ -9,12 +9,13 @@ import type { DeletionPlan } from '../../plan/types';
 import type { ScanModel } from '../../model';
 import { planCondaCleanPackages, planCondaCleanTarballs, planCondaPkgsEntries, planCondaRemoveEnvs } from './plans';
 import { CONDA_CATEGORY_ID, CONDA_CLEAN_PACKAGES_ID, CONDA_CLEAN_TARBALLS_ID, scanConda } from './scanner';
+import { t as tr } from '../../l10n';
 
 export const CONDA_CLEAN_ID = `${CONDA_CATEGORY_ID}:clean`;
 
 async function condaClean(model: ScanModel, pkgsDir: string | undefined, signal?: AbortSignal): Promise<DeletionPlan> {
   const [t, p] = [await planCondaCleanTarballs(model, pkgsDir, signal), await planCondaCleanPackages(model, pkgsDir, signal)];
-  return mergePlans('Clean the conda package cache (tarballs and unused packages)', [t, p]);
+  return mergePlans(tr('Clean the conda package cache (tarballs and unused packages)'), [t, p]);
 }
 
 /** conda:tarballs, conda:unused-packages, conda:clean — for every install, or one package cache (`<id>:<pkgs dir>`). */
@@ -45,12 +46,12 @@ async function planConda(ids: string[], model: ScanModel, ctx: PlanContext): Pro
       case 'conda-unused-packages': plans.push(await planCondaCleanPackages(model, pkgsDir, signal)); break;
       case 'conda-pkgs': plans.push(await condaClean(model, item.path, signal)); break;
       case 'conda-tarball': case 'conda-package': entries.push(id); break;
-      default: throw new PlanRefusedError(`${item.label} cannot be deleted from here`);
+      default: throw new PlanRefusedError(tr('{0} cannot be deleted from here', item.label));
     }
   }
   if (envs.length) plans.unshift(await planCondaRemoveEnvs(model, envs, ctx, signal));
   if (entries.length) plans.splice(envs.length ? 1 : 0, 0, await planCondaPkgsEntries(model, entries, signal));
-  return mergePlans(`Delete ${ids.length} items`, plans);
+  return mergePlans(tr('Delete {0} items', ids.length), plans);
 }
 
 export const condaCategory: CategoryDescriptor = {
@@ -63,18 +64,18 @@ export const condaCategory: CategoryDescriptor = {
   scan: scanConda,
   planFor: planConda,
   purgeIds: {
-    [CONDA_CLEAN_TARBALLS_ID]: 'conda: delete package tarballs (conda clean --tarballs)',
-    [CONDA_CLEAN_PACKAGES_ID]: 'conda: delete extracted packages no env uses (conda clean --packages)',
-    [CONDA_CLEAN_ID]: 'conda: both of the above (conda clean -t -p)',
+    get [CONDA_CLEAN_TARBALLS_ID]() { return tr('conda: delete package tarballs (conda clean --tarballs)'); },
+    get [CONDA_CLEAN_PACKAGES_ID]() { return tr('conda: delete extracted packages no env uses (conda clean --packages)'); },
+    get [CONDA_CLEAN_ID]() { return tr('conda: both of the above (conda clean -t -p)'); },
   },
   kinds: {
-    'conda-env': { label: 'conda environment', icon: 'symbol-namespace' },
-    'conda-pkgs': { label: 'conda package cache', icon: 'package' },
-    'conda-pkgs-other': { label: 'conda package cache (other)' },
-    'conda-tarballs': { label: 'Package tarballs', icon: 'archive' },
-    'conda-tarball': { label: 'Package tarball', icon: 'archive' },
-    'conda-unused-packages': { label: 'Packages no environment uses', icon: 'trash' },
-    'conda-in-use-packages': { label: 'Packages environments use', icon: 'link' },
-    'conda-package': { label: 'Extracted package', icon: 'package' },
+    'conda-env': { get label() { return tr('conda environment'); }, icon: 'symbol-namespace' },
+    'conda-pkgs': { get label() { return tr('conda package cache'); }, icon: 'package' },
+    'conda-pkgs-other': { get label() { return tr('conda package cache (other)'); } },
+    'conda-tarballs': { get label() { return tr('Package tarballs'); }, icon: 'archive' },
+    'conda-tarball': { get label() { return tr('Package tarball'); }, icon: 'archive' },
+    'conda-unused-packages': { get label() { return tr('Packages no environment uses'); }, icon: 'trash' },
+    'conda-in-use-packages': { get label() { return tr('Packages environments use'); }, icon: 'link' },
+    'conda-package': { get label() { return tr('Extracted package'); }, icon: 'package' },
   },
 };

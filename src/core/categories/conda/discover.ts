@@ -9,6 +9,7 @@ import { existingDir } from '../../scan/walkHelpers';
 import { condaLocations, type Env } from '../../locations';
 import { condarcPkgsDirs } from './condarc';
 import { readErrorCode, safeReadText, SafeReadError } from '../../safeRead';
+import { t } from '../../l10n';
 
 export interface CondaEnv {
   /** Real path of the prefix. */
@@ -72,7 +73,7 @@ export async function discoverConda(env: Env, homeDir: string, platform: NodeJS.
     if (!prefix || !(await isCondaPrefix(prefix))) return;
     // A hand-edited environments.txt naming / or HOME (or a folder above HOME) is not an env to size or remove.
     if (prefix === path.parse(prefix).root || realHome === prefix || realHome.startsWith(prefix + path.sep)) {
-      problems.push({ path: prefix, message: 'listed as a conda environment, but it is / or holds HOME: ignored' });
+      problems.push({ path: prefix, message: t('listed as a conda environment, but it is / or holds HOME: ignored') });
       return;
     }
     const existing = envs.get(prefix);
@@ -96,7 +97,7 @@ export async function discoverConda(env: Env, homeDir: string, platform: NodeJS.
     listed = parseEnvironmentsTxt(await safeReadText(loc.environmentsTxt, { maxBytes: MAX_ENVIRONMENTS_TXT }));
   } catch (err) {
     const code = readErrorCode(err);
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: loc.environmentsTxt, message: err instanceof SafeReadError ? err.reason : `cannot read: ${code}` });
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: loc.environmentsTxt, message: err instanceof SafeReadError ? err.reason : t('cannot read: {0}', code) });
   }
   for (const p of listed) {
     if (!path.isAbsolute(p)) continue;
@@ -115,7 +116,7 @@ export async function discoverConda(env: Env, homeDir: string, platform: NodeJS.
     try {
       names = await fs.promises.readdir(real);
     } catch (err) {
-      problems.push({ path: real, message: `cannot list: ${(err as NodeJS.ErrnoException).code}` });
+      problems.push({ path: real, message: t('cannot list: {0}', (err as NodeJS.ErrnoException).code) });
     }
     for (const name of names) await addEnv(path.join(real, name), 'envs dir');
   }

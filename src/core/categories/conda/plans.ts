@@ -11,10 +11,11 @@ import type { DeletionPlan } from '../../plan/types';
 import type { PlanContext } from '../../plan/context';
 import { CONDA_CATEGORY_ID } from './scanner';
 import { isCondaPrefix, looksLikeInstallRoot, softlinkedPackages } from './discover';
+import { t } from '../../l10n';
 
 function condaCategory(model: ScanModel) {
   const category = model.categories.find((c) => c.id === CONDA_CATEGORY_ID);
-  if (!category) throw new PlanRefusedError('the last scan found no conda installation');
+  if (!category) throw new PlanRefusedError(t('the last scan found no conda installation'));
   return category;
 }
 
@@ -32,7 +33,7 @@ export async function planCondaRemoveEnvs(model: ScanModel, envItemIds: string[]
   for (const id of envItemIds) {
     const found = findItem(model, id);
     if (!found || found.category.id !== CONDA_CATEGORY_ID || found.item.kind !== 'conda-env' || !found.item.path) {
-      throw new PlanRefusedError(`not a conda environment of the last scan: ${id}`);
+      throw new PlanRefusedError(t('not a conda environment of the last scan: {0}', id));
     }
     const item = found.item;
     const prefix = item.path!;
@@ -42,11 +43,11 @@ export async function planCondaRemoveEnvs(model: ScanModel, envItemIds: string[]
       continue;
     }
     names.push(item.label);
-    paths.push({ path: prefix, root: path.dirname(prefix), label: `conda env ${item.label}`, itemId: item.id });
+    paths.push({ path: prefix, root: path.dirname(prefix), label: t('conda env {0}', item.label), itemId: item.id });
   }
   if (!paths.length) throw new PlanRefusedError(keep.map((k) => `${k.path}: ${k.reason}`).join('; '));
   return buildPlan({
-    title: names.length === 1 ? `Remove conda environment ${names[0]}` : `Remove ${formatCount(names.length, 'conda environment')}`,
+    title: names.length === 1 ? t('Remove conda environment {0}', names[0]) : t('Remove {0}', formatCount(names.length, 'conda environment')),
     scannedAt: model.scannedAt,
     paths,
     keep,
@@ -55,10 +56,10 @@ export async function planCondaRemoveEnvs(model: ScanModel, envItemIds: string[]
 }
 
 async function refusal(item: Item, prefix: string, roots: string[], activeNow: string | undefined): Promise<string | undefined> {
-  if (item.fields?.base === true || roots.includes(prefix)) return 'the base environment is never removed';
-  if (item.fields?.active === true || prefix === activeNow) return 'the active environment (CONDA_PREFIX) is never removed';
-  if (await looksLikeInstallRoot(prefix)) return 'it holds envs/, pkgs/ or condabin/: an install root, never removed';
-  if (!(await isCondaPrefix(prefix))) return 'it no longer holds conda-meta/: not a conda environment now';
+  if (item.fields?.base === true || roots.includes(prefix)) return t('the base environment is never removed');
+  if (item.fields?.active === true || prefix === activeNow) return t('the active environment (CONDA_PREFIX) is never removed');
+  if (await looksLikeInstallRoot(prefix)) return t('it holds envs/, pkgs/ or condabin/: an install root, never removed');
+  if (!(await isCondaPrefix(prefix))) return t('it no longer holds conda-meta/: not a conda environment now');
   return undefined;
 }
 
@@ -74,7 +75,7 @@ export function installOfPkgsDir(model: ScanModel, pkgsDir: string): string {
 }
 
 function installLabel(model: ScanModel, pkgsDir: string, label: string): string {
-  return `${label} (install ${installOfPkgsDir(model, pkgsDir)})`;
+  return t('{0} (install {1})', label, installOfPkgsDir(model, pkgsDir));
 }
 
 function installsNote(model: ScanModel, pkgsDir?: string): string {
@@ -84,11 +85,11 @@ function installsNote(model: ScanModel, pkgsDir?: string): string {
 
 function pkgsItems(model: ScanModel, pkgsDir?: string): Item[] {
   const items = condaCategory(model).items.filter((i) => i.kind === 'conda-pkgs' && (!pkgsDir || i.path === pkgsDir));
-  if (pkgsDir && !items.length) throw new PlanRefusedError(`not a package cache of the last scan: ${pkgsDir}`);
+  if (pkgsDir && !items.length) throw new PlanRefusedError(t('not a package cache of the last scan: {0}', pkgsDir));
   if (!pkgsDir) {
     const installs = [...new Set(items.map((i) => installOfPkgsDir(model, i.path!)))];
     if (installs.length > 1) {
-      throw new PlanRefusedError(`the scan found package caches of ${installs.length} conda installs (${installs.join(', ')}); conda clean works on one install at a time: add the package cache to the id, e.g. conda:tarballs:${items[0].path}`);
+      throw new PlanRefusedError(t('the scan found package caches of {0} conda installs ({1}); conda clean works on one install at a time: add the package cache to the id, e.g. conda:tarballs:{2}', installs.length, installs.join(', '), items[0].path));
     }
   }
   return items;
@@ -105,7 +106,7 @@ export async function planCondaCleanTarballs(model: ScanModel, pkgsDir?: string,
     for (const t of groupOf(pkgs, 'conda-tarballs')) paths.push({ path: t.path!, root: pkgs.path!, label: installLabel(model, pkgs.path!, t.label), itemId: t.id });
   }
   return buildPlan({
-    title: `Clean conda tarballs: ${formatCount(paths.length, 'archive')}${installsNote(model, pkgsDir)}`,
+    title: t('Clean conda tarballs: {0}{1}', formatCount(paths.length, 'archive'), installsNote(model, pkgsDir)),
     scannedAt: model.scannedAt,
     paths,
     signal,
@@ -121,7 +122,7 @@ async function softlinkedNow(model: ScanModel): Promise<Map<string, string[]>> {
 function withoutSoftlinked(paths: PlannedPath[], soft: Map<string, string[]>, keep: { path: string; reason: string }[]): PlannedPath[] {
   return paths.filter((p) => {
     const envs = soft.get(p.path);
-    if (envs) keep.push({ path: p.path, reason: `softlinked into ${envs.join(', ')}: removing it would break that env` });
+    if (envs) keep.push({ path: p.path, reason: t('softlinked into {0}: removing it would break that env', envs.join(', ')) });
     return !envs;
   });
 }
@@ -135,11 +136,11 @@ export async function planCondaCleanPackages(model: ScanModel, pkgsDir?: string,
   const keep: { path: string; reason: string }[] = [];
   const paths = withoutSoftlinked(wanted, await softlinkedNow(model), keep);
   return buildPlan({
-    title: `Clean unused conda packages: ${formatCount(paths.length, 'package')}${installsNote(model, pkgsDir)}`,
+    title: t('Clean unused conda packages: {0}{1}', formatCount(paths.length, 'package'), installsNote(model, pkgsDir)),
     scannedAt: model.scannedAt,
     paths,
     keep,
-    skipIfLinkedOutside: 'in use now: an environment hard-links its files',
+    skipIfLinkedOutside: t('in use now: an environment hard-links its files'),
     signal,
   });
 }
@@ -150,17 +151,17 @@ export async function planCondaPkgsEntries(model: ScanModel, ids: string[], sign
   for (const id of ids) {
     const found = findItem(model, id);
     const pkgs = found?.parents.find((p) => p.kind === 'conda-pkgs');
-    if (!found || !pkgs?.path || !found.item.path || !found.item.reclaimable) throw new PlanRefusedError(`not a removable tarball or unused package of the last scan: ${id}`);
+    if (!found || !pkgs?.path || !found.item.path || !found.item.reclaimable) throw new PlanRefusedError(t('not a removable tarball or unused package of the last scan: {0}', id));
     paths.push({ path: found.item.path, root: pkgs.path, label: found.item.label, itemId: id });
   }
   const keep: { path: string; reason: string }[] = [];
   const kept = withoutSoftlinked(paths, await softlinkedNow(model), keep);
   return buildPlan({
-    title: `Delete ${kept.length} conda package cache ${kept.length === 1 ? 'entry' : 'entries'}`,
+    title: kept.length === 1 ? t('Delete {0} conda package cache entry', kept.length) : t('Delete {0} conda package cache entries', kept.length),
     scannedAt: model.scannedAt,
     paths: kept,
     keep,
-    skipIfLinkedOutside: 'in use now: an environment hard-links its files',
+    skipIfLinkedOutside: t('in use now: an environment hard-links its files'),
     signal,
   });
 }

@@ -17,6 +17,7 @@ import { sortBySizeDesc } from '../../model';
 import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
+import { t } from '../../l10n';
 
 export const CONDA_CATEGORY_ID = 'conda';
 export const CONDA_SHARED_WITH = 'conda package cache';
@@ -73,24 +74,24 @@ function pkgsItem(node: WalkNode, softlinked: Map<string, string[]>): { item: It
   split.unused = split.unused.filter((n) => !softlinked.has(n.path));
   split.inUse.push(...soft);
   const dir = node.path;
-  const tarballs = group(condaTarballsItemId(dir), 'Tarballs', 'conda-tarballs', split.tarballs, true,
-    leafItems(split.tarballs, 'conda-tarball', true), 'downloaded archives (.tar.bz2, .conda); conda clean -t');
-  const unused = group(condaUnusedItemId(dir), 'Unused packages', 'conda-unused-packages', split.unused, true,
-    leafItems(split.unused, 'conda-package', true, 'unused'), 'no env links to them; conda clean -p');
+  const tarballs = group(condaTarballsItemId(dir), t('Tarballs'), 'conda-tarballs', split.tarballs, true,
+    leafItems(split.tarballs, 'conda-tarball', true), t('downloaded archives (.tar.bz2, .conda); conda clean -t'));
+  const unused = group(condaUnusedItemId(dir), t('Unused packages'), 'conda-unused-packages', split.unused, true,
+    leafItems(split.unused, 'conda-package', true, 'unused'), t('no env links to them; conda clean -p'));
   const inUseItems = leafItems(split.inUse, 'conda-package', false, 'in use');
   for (const it of inUseItems) {
     const envs = softlinked.get(it.path!);
     if (!envs || it.fields?.hardLinkedFiles) continue;
     it.badges = ['in use', 'softlinked'];
-    it.description = `softlinked into ${envs.map((e) => path.basename(e)).join(', ')}: removing it would break ${envs.length === 1 ? 'that env' : 'those envs'}`;
+    it.description = t('softlinked into {0}: removing it would break {1}', envs.map((e) => path.basename(e)).join(', '), envs.length === 1 ? t('that env') : t('those envs'));
     it.fields = { ...it.fields, softlinkedBy: envs };
   }
-  const inUse = group(condaInUseItemId(dir), 'In-use packages', 'conda-in-use-packages', split.inUse, false,
-    inUseItems, 'linked into envs (hard links or softlinks): their space is counted here, not in the envs');
+  const inUse = group(condaInUseItemId(dir), t('In-use packages'), 'conda-in-use-packages', split.inUse, false,
+    inUseItems, t('linked into envs (hard links or softlinks): their space is counted here, not in the envs'));
   const otherNodes = split.other;
   const other: Item = {
     id: `${CONDA_CATEGORY_ID}:pkgs-other:${dir}`,
-    label: 'Other (index cache, urls, the folder itself)',
+    label: t('Other (index cache, urls, the folder itself)'),
     kind: 'conda-pkgs-other',
     bytes: sum(otherNodes).bytes + split.folderBytes,
     apparentBytes: sum(otherNodes).apparentBytes + split.folderApparentBytes,
@@ -100,14 +101,14 @@ function pkgsItem(node: WalkNode, softlinked: Map<string, string[]>): { item: It
   const reclaimable = tarballs.bytes + unused.bytes;
   const item: Item = {
     id: condaPkgsItemId(dir),
-    label: `Package cache ${dir}`,
+    label: t('Package cache {0}', dir),
     kind: 'conda-pkgs',
     path: dir,
     bytes: node.bytes,
     apparentBytes: node.apparentBytes,
     reclaimable: reclaimable > 0,
     modifiedMs: node.mtimeMs || undefined,
-    description: `${formatBytes(reclaimable)} reclaimable (tarballs + unused packages)`,
+    description: t('{0} reclaimable (tarballs + unused packages)', formatBytes(reclaimable)),
     fields: {
       pkgsDir: dir,
       tarballBytes: tarballs.bytes,
@@ -128,15 +129,15 @@ async function envItem(e: CondaEnv, node: WalkNode, now: number): Promise<Item> 
   const badges: string[] = [];
   if (e.isBase) badges.push('base');
   if (e.isActive) badges.push('active');
-  const protectedReason = e.isBase ? 'the base environment is never removed' : e.isActive ? 'the active environment (CONDA_PREFIX) is never removed' : undefined;
+  const protectedReason = e.isBase ? t('the base environment is never removed') : e.isActive ? t('the active environment (CONDA_PREFIX) is never removed') : undefined;
   const parts = [
     python ? `python ${python}` : '',
-    node.sharedBytes ? `+${formatBytes(node.sharedBytes)} shared with the package cache` : '',
+    node.sharedBytes ? t('+{0} shared with the package cache', formatBytes(node.sharedBytes)) : '',
     node.mtimeMs ? `changed ${formatAge(node.mtimeMs, now)}` : '',
   ].filter(Boolean);
   const item: Item = {
     id: condaEnvItemId(e.prefix),
-    label: e.isBase ? `base (${e.prefix})` : e.name,
+    label: e.isBase ? t('base ({0})', e.prefix) : e.name,
     kind: 'conda-env',
     path: e.prefix,
     bytes: node.bytes,
@@ -161,13 +162,13 @@ async function envItem(e: CondaEnv, node: WalkNode, now: number): Promise<Item> 
   if (badges.length) item.badges = badges;
   if (node.sharedBytes) {
     item.sharedBytes = node.sharedBytes;
-    item.sharedWith = CONDA_SHARED_WITH;
+    item.sharedWith = t(CONDA_SHARED_WITH);
   }
   return item;
 }
 
 export async function scanConda(ctx: ScanContext): Promise<{ category: Category; claimedPaths: string[] } | undefined> {
-  ctx.progress('conda environments');
+  ctx.progress(t('conda environments'));
   const install = await discoverConda(ctx.env, ctx.homeDir, ctx.platform);
   for (const p of install.problems) ctx.warn({ message: `${p.path}: ${p.message}`, path: p.path, category: CONDA_CATEGORY_ID });
   if (!install.envs.length && !install.pkgsDirs.length) return undefined;
@@ -182,7 +183,7 @@ export async function scanConda(ctx: ScanContext): Promise<{ category: Category;
       signal: ctx.signal,
       topN: ALL_CHILDREN,
       detailDepth: 2,
-      onProgress: (p) => ctx.progress('conda package cache', p),
+      onProgress: (p) => ctx.progress(t('conda package cache'), p),
     });
     reportWalkErrors(ctx, result, CONDA_CATEGORY_ID);
     for (const node of result.roots) {
@@ -201,7 +202,7 @@ export async function scanConda(ctx: ScanContext): Promise<{ category: Category;
       topN: ctx.settings.topN,
       detailDepth: 0,
       excludePaths: [...prefixes, ...install.pkgsDirs],
-      onProgress: (p) => ctx.progress('conda environments', p),
+      onProgress: (p) => ctx.progress(t('conda environments'), p),
     });
     reportWalkErrors(ctx, result, CONDA_CATEGORY_ID);
     for (let i = 0; i < install.envs.length; i++) {
@@ -223,7 +224,7 @@ export async function scanConda(ctx: ScanContext): Promise<{ category: Category;
       pkgsDirs: install.pkgsDirs,
       activePrefix: install.activePrefix ?? null,
       envs: install.envs.length,
-      reclaimableMeans: 'what conda clean -t -p frees: tarballs and unused packages',
+      reclaimableMeans: t('what conda clean -t -p frees: tarballs and unused packages'),
     },
   };
   return { category, claimedPaths: [...install.roots, ...install.envs.map((e) => e.prefix), ...install.pkgsDirs] };

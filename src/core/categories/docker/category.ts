@@ -25,6 +25,7 @@ import {
   type DockerDiskUsage,
   type DockerVolume,
 } from './types';
+import { t } from '../../l10n';
 
 export const DOCKER_CATEGORY_ID = 'docker';
 export const DOCKER_CATEGORY_LABEL = 'Docker';
@@ -64,7 +65,7 @@ export async function scanDocker(client: DockerClient, signal?: AbortSignal, now
 export function dockerErrorCategory(error: unknown, endpoint: string): Category {
   const message = isDockerEngineError(error)
     ? error.message
-    : `Docker scan failed at ${endpoint}: ${error instanceof Error ? error.message : String(error)}`;
+    : t('Docker scan failed at {0}: {1}', endpoint, error instanceof Error ? error.message : String(error));
   const errorKind = isDockerEngineError(error) ? error.kind : 'api';
   const code = isDockerEngineError(error) ? (error.code ?? null) : null;
   return {
@@ -91,12 +92,12 @@ export function dockerErrorCategory(error: unknown, endpoint: string): Category 
 export function dockerCategoryFromUsage(du: DockerDiskUsage, now = Date.now()): Category {
   const totals = dockerTotals(du);
   const items: Item[] = [
-    group(DOCKER_ITEM_IDS.images, 'Images', 'docker-images', totals.images, 'image', imageItems(du, now)),
-    group(DOCKER_ITEM_IDS.containers, 'Containers', 'docker-containers', totals.containers, 'container', containerItems(du, now)),
-    group(DOCKER_ITEM_IDS.volumes, 'Volumes', 'docker-volumes', totals.volumes, 'volume', volumeItems(du), {
+    group(DOCKER_ITEM_IDS.images, t('Images'), 'docker-images', totals.images, 'image', imageItems(du, now)),
+    group(DOCKER_ITEM_IDS.containers, t('Containers'), 'docker-containers', totals.containers, 'container', containerItems(du, now)),
+    group(DOCKER_ITEM_IDS.volumes, t('Volumes'), 'docker-volumes', totals.volumes, 'volume', volumeItems(du), {
       unknownSizeCount: totals.volumes.unknownSizeCount,
     }),
-    group(DOCKER_ITEM_IDS.buildCache, 'Build cache', 'docker-build-cache', totals.buildCache, 'record', buildCacheItems(du.buildCache)),
+    group(DOCKER_ITEM_IDS.buildCache, t('Build cache'), 'docker-build-cache', totals.buildCache, 'record', buildCacheItems(du.buildCache)),
   ];
   return {
     id: DOCKER_CATEGORY_ID,
@@ -108,7 +109,7 @@ export function dockerCategoryFromUsage(du: DockerDiskUsage, now = Date.now()): 
     fields: {
       endpoint: du.endpoint,
       apiVersion: du.apiVersion ?? null,
-      sizes: DOCKER_SIZE_NOTE,
+      sizes: t(DOCKER_SIZE_NOTE),
       fetchedAt: du.fetchedAt,
     },
   };
@@ -123,7 +124,7 @@ function group(
   children: Item[],
   extra: Record<string, unknown> = {},
 ): Item {
-  const upTo = totals.reclaimableUpToBytes > totals.reclaimableBytes ? ` (up to ${formatBytes(totals.reclaimableUpToBytes)})` : '';
+  const upTo = totals.reclaimableUpToBytes > totals.reclaimableBytes ? t(' (up to {0})', formatBytes(totals.reclaimableUpToBytes)) : '';
   return {
     id,
     label,
@@ -131,7 +132,7 @@ function group(
     bytes: totals.bytes,
     apparentBytes: totals.bytes,
     reclaimable: totals.reclaimableBytes > 0,
-    description: `${formatCount(totals.count, noun)} · ${formatBytes(totals.reclaimableBytes)} reclaimable${upTo}`,
+    description: t('{0} · {1} reclaimable{2}', formatCount(totals.count, noun), formatBytes(totals.reclaimableBytes), upTo),
     fields: {
       count: totals.count,
       active: totals.active,
@@ -163,7 +164,7 @@ function imageItems(du: DockerDiskUsage, now: number): Item[] {
       bytes: image.bytes,
       apparentBytes: image.bytes,
       sharedBytes: image.sharedBytes,
-      sharedWith: image.sharedBytes > 0 ? 'other images (layers)' : undefined,
+      sharedWith: image.sharedBytes > 0 ? t('other images (layers)') : undefined,
       // Removal is offered unless a running container needs it (stopped ones can be removed with it).
       reclaimable: !running,
       description: parts.join(' · '),
@@ -193,7 +194,7 @@ function containerItems(du: DockerDiskUsage, now: number): Item[] {
       bytes: c.writableBytes,
       apparentBytes: c.writableBytes,
       reclaimable: !active,
-      description: `${c.state} · ${c.image || shortDockerId(c.imageId)} · created ${formatAge(c.createdMs, now)}`,
+      description: t('{0} · {1} · created {2}', c.state, c.image || shortDockerId(c.imageId), formatAge(c.createdMs, now)),
       badges: active ? [c.state] : [],
       modifiedMs: c.createdMs,
       fields: {
@@ -211,8 +212,8 @@ function containerItems(du: DockerDiskUsage, now: number): Item[] {
 
 function volumeItems(du: DockerDiskUsage): Item[] {
   return du.volumes.map((v: DockerVolume) => {
-    const size = v.bytes === null ? 'size unknown' : formatBytes(v.bytes);
-    const use = v.refCount < 0 ? 'use unknown' : v.inUse ? `used by ${formatCount(v.refCount, 'container')}` : 'unused';
+    const size = v.bytes === null ? t('size unknown') : formatBytes(v.bytes);
+    const use = v.refCount < 0 ? t('use unknown') : v.inUse ? t('used by {0}', formatCount(v.refCount, 'container')) : 'unused';
     return {
       id: dockerVolumeItemId(v.name),
       label: v.name,
@@ -256,9 +257,9 @@ function buildCacheItems(entries: DockerBuildCacheEntry[]): Item[] {
       bytes,
       apparentBytes: bytes,
       sharedBytes: sharedBytes > 0 ? sharedBytes : undefined,
-      sharedWith: sharedBytes > 0 ? 'image layers (counted under Images)' : undefined,
+      sharedWith: sharedBytes > 0 ? t('image layers (counted under Images)') : undefined,
       reclaimable: reclaimableBytes > 0,
-      description: `${formatCount(list.length, 'record')} · ${formatBytes(reclaimableBytes)} reclaimable`,
+      description: t('{0} · {1} reclaimable', formatCount(list.length, 'record'), formatBytes(reclaimableBytes)),
       accessedMs: lastUsed ?? undefined,
       fields: { type, count: list.length, bytes, reclaimableBytes, inUseBytes, sharedBytes },
     };

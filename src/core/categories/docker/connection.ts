@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readErrorCode, safeReadTextSync, SafeReadError } from '../../safeRead';
+import { t } from '../../l10n';
 
 /** The docker CLI's config.json and context meta.json are a few KB; anything past 1 MiB is not one. */
 const MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
@@ -136,7 +137,7 @@ function readCurrentContext(configDir: string, warnings: string[]): string | und
   const current = config.currentContext;
   if (current === undefined || current === '') return undefined;
   if (typeof current !== 'string') {
-    warnings.push(`Ignoring "currentContext" in ${file}: expected a string.`);
+    warnings.push(t('Ignoring "currentContext" in {0}: expected a string.', file));
     return undefined;
   }
   return current;
@@ -171,14 +172,14 @@ function endpointFromContext(
     }
   }
   if (!meta || !metaFile) {
-    warnings.push(`Docker context "${contextName}" not found under ${metaRoot}; using the default socket.`);
+    warnings.push(t('Docker context "{0}" not found under {1}; using the default socket.', contextName, metaRoot));
     return undefined;
   }
   const endpoints = meta.Endpoints as Record<string, unknown> | undefined;
   const docker = endpoints && typeof endpoints === 'object' ? (endpoints.docker as Record<string, unknown> | undefined) : undefined;
   const host = docker && typeof docker === 'object' ? docker.Host : undefined;
   if (typeof host !== 'string' || host.trim() === '') {
-    warnings.push(`Docker context "${contextName}" (${metaFile}) has no Endpoints.docker.Host; using the default socket.`);
+    warnings.push(t('Docker context "{0}" ({1}) has no Endpoints.docker.Host; using the default socket.', contextName, metaFile));
     return undefined;
   }
   const endpoint: DockerEndpoint = { host: normaliseHost(host.trim(), platform), source: 'context', contextName };
@@ -212,18 +213,18 @@ function readJsonObject(file: string, warnings: string[]): Record<string, unknow
     text = safeReadTextSync(file, { maxBytes: MAX_DOCKER_CONFIG_BYTES });
   } catch (error) {
     const code = readErrorCode(error);
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') warnings.push(error instanceof SafeReadError ? `Ignoring ${file}: ${error.reason}.` : `Could not read ${file}: ${code}.`);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') warnings.push(error instanceof SafeReadError ? t('Ignoring {0}: {1}.', file, error.reason) : t('Could not read {0}: {1}.', file, code));
     return undefined;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    warnings.push(`Ignoring ${file}: not valid JSON (${(error as Error).message}).`);
+    warnings.push(t('Ignoring {0}: not valid JSON ({1}).', file, (error as Error).message));
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    warnings.push(`Ignoring ${file}: expected a JSON object.`);
+    warnings.push(t('Ignoring {0}: expected a JSON object.', file));
     return undefined;
   }
   return parsed as Record<string, unknown>;
@@ -270,13 +271,13 @@ export function parseDockerHost(host: string): ParsedDockerHost {
   try {
     url = new URL(host);
   } catch {
-    return { protocol: 'invalid', reason: `"${host}" is not a Docker host URL (expected unix://, tcp://, npipe:// or ssh://)` };
+    return { protocol: 'invalid', reason: t('"{0}" is not a Docker host URL (expected unix://, tcp://, npipe:// or ssh://)', host) };
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (!['tcp', 'http', 'https', 'ssh'].includes(scheme)) {
-    return { protocol: 'invalid', reason: `"${host}" uses an unsupported scheme "${scheme}:" (expected unix://, tcp://, npipe:// or ssh://)` };
+    return { protocol: 'invalid', reason: t('"{0}" uses an unsupported scheme "{1}:" (expected unix://, tcp://, npipe:// or ssh://)', host, scheme) };
   }
-  if (!url.hostname) return { protocol: 'invalid', reason: `"${host}" has no host name` };
+  if (!url.hostname) return { protocol: 'invalid', reason: t('"{0}" has no host name', host) };
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
     const port = url.port ? Number(url.port) : scheme === 'https' ? 2376 : 2375;
     return { protocol: scheme, hostname: url.hostname, port };

@@ -23,6 +23,7 @@ import type { DockerClient } from './client';
 import { dockerTotals, imageRemovalBounds, isActiveContainer, isImageInUse } from './diskUsageMath';
 import { imageLabelOf, shortDockerId } from './labels';
 import { isAbortError, isDockerEngineError, type DockerContainer, type DockerDiskUsage, type DockerImage } from './types';
+import { t as tr } from '../../l10n';
 
 export type DockerActionId =
   | 'prune-dangling-images'
@@ -147,14 +148,14 @@ function containerTarget(c: DockerContainer): DockerPlanTarget {
 }
 
 function bytesText(atLeast: number, upTo: number): string {
-  return upTo > atLeast ? `at least ${formatBytes(atLeast)} (up to ${formatBytes(upTo)})` : formatBytes(atLeast);
+  return upTo > atLeast ? tr('at least {0} (up to {1})', formatBytes(atLeast), formatBytes(upTo)) : formatBytes(atLeast);
 }
 
 function finish(plan: Omit<DockerPlan, 'confirmation'>, question: string): DockerPlan {
-  const lines = [`${question} This frees ${bytesText(plan.bytes, plan.bytesUpTo)}.`];
+  const lines = [tr('{0} This frees {1}.', question, bytesText(plan.bytes, plan.bytesUpTo))];
   for (const w of plan.warnings) lines.push(w);
-  if (plan.refused.length) lines.push(`Not included: ${plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')}.`);
-  lines.push(PERMANENT);
+  if (plan.refused.length) lines.push(tr('Not included: {0}.', plan.refused.map((r) => `${r.label} (${r.reason})`).join('; ')));
+  lines.push(tr(PERMANENT));
   // Shown in a dialog: labels come from the engine, so each line is escaped (displayText.ts).
   return { ...plan, confirmation: displayLines(lines) };
 }
@@ -166,8 +167,8 @@ function base(du: DockerDiskUsage, action: DockerActionId, title: string): Omit<
 function imagePrunePlan(du: DockerDiskUsage, danglingOnly: boolean): DockerPlan {
   const candidates = du.images.filter((i) => (danglingOnly ? i.dangling : true));
   const unused = candidates.filter((i) => !isImageInUse(du, i));
-  const noun = danglingOnly ? 'dangling image' : 'unused image';
-  const plan = base(du, danglingOnly ? 'prune-dangling-images' : 'prune-unused-images', `Prune ${formatCount(unused.length, noun)}`);
+  const noun = danglingOnly ? tr('dangling image') : tr('unused image');
+  const plan = base(du, danglingOnly ? 'prune-dangling-images' : 'prune-unused-images', tr('Prune {0}', formatCount(unused.length, noun)));
   const bounds = imageRemovalBounds(
     du,
     unused.map((i) => i.id),
@@ -175,15 +176,15 @@ function imagePrunePlan(du: DockerDiskUsage, danglingOnly: boolean): DockerPlan 
   plan.targets = unused.map((i) => imageTarget(i, i.uniqueBytes));
   plan.bytes = bounds.atLeast;
   plan.bytesUpTo = bounds.upTo;
-  if (unused.length && du.buildCache.some((b) => b.shared)) plan.warnings.push(BUILD_CACHE_SHARED_NOTE);
+  if (unused.length && du.buildCache.some((b) => b.shared)) plan.warnings.push(tr(BUILD_CACHE_SHARED_NOTE));
   if (danglingOnly) {
     for (const i of candidates.filter((c) => isImageInUse(du, c))) {
-      plan.refused.push({ type: 'image', id: i.id, label: imageLabelOf(i), reason: 'used by a container' });
+      plan.refused.push({ type: 'image', id: i.id, label: imageLabelOf(i), reason: tr('used by a container') });
     }
   }
   const question = danglingOnly
-    ? `Remove ${formatCount(unused.length, 'dangling (untagged) image')} that no container uses?`
-    : `Remove ${formatCount(unused.length, 'image')} that no container uses, tagged or not?`;
+    ? tr('Remove {0} that no container uses?', formatCount(unused.length, 'dangling (untagged) image'))
+    : tr('Remove {0} that no container uses, tagged or not?', formatCount(unused.length, 'image'));
   return finish(plan, question);
 }
 
@@ -218,7 +219,7 @@ export function planPruneUnusedVolumes(du: DockerDiskUsage): DockerPlan {
 /** `docker builder prune -a`: every build-cache record not in use. */
 export function planPruneBuildCache(du: DockerDiskUsage): DockerPlan {
   const idle = du.buildCache.filter((b) => !b.inUse);
-  const plan = base(du, 'prune-build-cache', `Prune build cache (${formatCount(idle.length, 'record')})`);
+  const plan = base(du, 'prune-build-cache', tr('Prune build cache ({0})', formatCount(idle.length, 'record')));
   plan.targets = idle.map((b) => ({
     type: 'build-cache' as const,
     id: b.id,
@@ -228,9 +229,9 @@ export function planPruneBuildCache(du: DockerDiskUsage): DockerPlan {
   }));
   plan.bytes = plan.bytesUpTo = dockerTotals(du).buildCache.reclaimableBytes;
   const inUse = du.buildCache.length - idle.length;
-  if (inUse > 0) plan.warnings.push(`${formatCount(inUse, 'record')} in use by a running build will be kept.`);
-  if (idle.length) plan.warnings.push(ENGINE_DECIDES_BUILD_CACHE);
-  return finish(plan, `Remove ${formatCount(idle.length, 'build-cache record')} not in use?`);
+  if (inUse > 0) plan.warnings.push(tr('{0} in use by a running build will be kept.', formatCount(inUse, 'record')));
+  if (idle.length) plan.warnings.push(tr(ENGINE_DECIDES_BUILD_CACHE));
+  return finish(plan, tr('Remove {0} not in use?', formatCount(idle.length, 'build-cache record')));
 }
 
 /**
@@ -246,22 +247,22 @@ export function planRemoveImages(du: DockerDiskUsage, imageIds: string[], option
   for (const id of new Set(imageIds)) {
     const image = du.images.find((i) => i.id === id);
     if (!image) {
-      plan.refused.push({ type: 'image', id, label: id, reason: 'not found' });
+      plan.refused.push({ type: 'image', id, label: id, reason: tr('not found') });
       continue;
     }
     const users = du.containers.filter((c) => c.imageId === image.id);
     const inUse = isImageInUse(du, image);
     if (inUse && !removeContainers) {
-      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: `used by ${formatCount(Math.max(users.length, image.containers), 'container')}` });
+      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: tr('used by {0}', formatCount(Math.max(users.length, image.containers), 'container')) });
       continue;
     }
     const running = users.filter(isActiveContainer);
     if (running.length) {
-      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: `used by running container ${running.map((c) => c.name).join(', ')}` });
+      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: tr('used by running container {0}', running.map((c) => c.name).join(', ')) });
       continue;
     }
     if (inUse && users.length === 0) {
-      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: 'used by a container the engine did not list' });
+      plan.refused.push({ type: 'image', id, label: imageLabelOf(image), reason: tr('used by a container the engine did not list') });
       continue;
     }
     chosen.push(image);
@@ -275,18 +276,18 @@ export function planRemoveImages(du: DockerDiskUsage, imageIds: string[], option
   plan.targets = [...containers.map(containerTarget), ...chosen.map((i) => imageTarget(i, i.uniqueBytes))];
   plan.bytes = bounds.atLeast + containerBytes;
   plan.bytesUpTo = bounds.upTo + containerBytes;
-  plan.title = `Remove ${formatCount(chosen.length, 'image')}` + (containers.length ? ` and ${formatCount(containers.length, 'stopped container')}` : '');
+  plan.title = tr('Remove {0}', formatCount(chosen.length, 'image')) + (containers.length ? ` and ${formatCount(containers.length, 'stopped container')}` : '');
   if (containers.length) {
-    plan.warnings.push(`The stopped containers using them are removed too: ${containers.map((c) => c.name).join(', ')}; their writable layers are lost.`);
+    plan.warnings.push(tr('The stopped containers using them are removed too: {0}; their writable layers are lost.', containers.map((c) => c.name).join(', ')));
   }
   const parents = chosen.filter((i) => du.images.some((o) => o.parentId === i.id && !chosen.some((c) => c.id === o.id)));
   const heldByCache = du.buildCache.filter((b) => b.shared).reduce((s, b) => s + b.bytes, 0);
-  if (chosen.length && heldByCache > 0) plan.warnings.push(BUILD_CACHE_SHARED_NOTE);
+  if (chosen.length && heldByCache > 0) plan.warnings.push(tr(BUILD_CACHE_SHARED_NOTE));
   if (parents.length) {
-    plan.warnings.push(`Other images are built on ${parents.map(imageLabelOf).join(', ')}: removing only untags them and frees nothing.`);
+    plan.warnings.push(tr('Other images are built on {0}: removing only untags them and frees nothing.', parents.map(imageLabelOf).join(', ')));
   }
-  const what = chosen.map(imageLabelOf).join(', ') || 'no image';
-  return finish(plan, `Remove ${what}${containers.length ? ` and ${formatCount(containers.length, 'stopped container')}` : ''}?`);
+  const what = chosen.map(imageLabelOf).join(', ') || tr('no image');
+  return finish(plan, tr('Remove {0}{1}?', what, containers.length ? ` and ${formatCount(containers.length, 'stopped container')}` : ''));
 }
 
 /** Remove chosen containers; running (or paused, restarting) ones are refused. */
@@ -294,15 +295,15 @@ export function planRemoveContainers(du: DockerDiskUsage, ids: string[], action:
   const plan = base(du, action, '');
   for (const id of new Set(ids)) {
     const c = du.containers.find((x) => x.id === id);
-    if (!c) plan.refused.push({ type: 'container', id, label: id, reason: 'not found' });
+    if (!c) plan.refused.push({ type: 'container', id, label: id, reason: tr('not found') });
     else if (isActiveContainer(c)) plan.refused.push({ type: 'container', id, label: c.name, reason: c.state });
     else plan.targets.push(containerTarget(c));
   }
   plan.bytes = plan.bytesUpTo = plan.targets.reduce((s, t) => s + (t.bytes ?? 0), 0);
-  const noun = action === 'prune-stopped-containers' ? 'stopped container' : 'container';
-  plan.title = `${action === 'prune-stopped-containers' ? 'Prune' : 'Remove'} ${formatCount(plan.targets.length, noun)}`;
-  if (plan.targets.length) plan.warnings.push('Files written inside these containers (their writable layers) are lost; their volumes are kept.');
-  return finish(plan, `Remove ${formatCount(plan.targets.length, 'stopped container')}?`);
+  const noun = action === 'prune-stopped-containers' ? tr('stopped container') : 'container';
+  plan.title = `${action === 'prune-stopped-containers' ? tr('Prune') : tr('Remove')} ${formatCount(plan.targets.length, noun)}`;
+  if (plan.targets.length) plan.warnings.push(tr('Files written inside these containers (their writable layers) are lost; their volumes are kept.'));
+  return finish(plan, tr('Remove {0}?', formatCount(plan.targets.length, 'stopped container')));
 }
 
 /** Remove chosen volumes; volumes in use are refused. Always carries the data-loss warning. */
@@ -311,24 +312,24 @@ export function planRemoveVolumes(du: DockerDiskUsage, names: string[], action: 
   let unknown = 0;
   for (const name of new Set(names)) {
     const v = du.volumes.find((x) => x.name === name);
-    if (!v) plan.refused.push({ type: 'volume', id: name, label: name, reason: 'not found' });
-    else if (v.refCount !== 0) plan.refused.push({ type: 'volume', id: name, label: name, reason: v.refCount > 0 ? `used by ${formatCount(v.refCount, 'container')}` : 'use unknown' });
+    if (!v) plan.refused.push({ type: 'volume', id: name, label: name, reason: tr('not found') });
+    else if (v.refCount !== 0) plan.refused.push({ type: 'volume', id: name, label: name, reason: v.refCount > 0 ? tr('used by {0}', formatCount(v.refCount, 'container')) : 'use unknown' });
     else {
       plan.targets.push({ type: 'volume', id: v.name, label: v.name, bytes: v.bytes, createdMs: v.createdMs });
       if (v.bytes === null) unknown++;
     }
   }
   plan.bytes = plan.bytesUpTo = plan.targets.reduce((s, t) => s + (t.bytes ?? 0), 0);
-  const noun = action === 'prune-unused-volumes' ? 'unused volume' : 'volume';
-  plan.title = `${action === 'prune-unused-volumes' ? 'Prune' : 'Remove'} ${formatCount(plan.targets.length, noun)}`;
+  const noun = action === 'prune-unused-volumes' ? tr('unused volume') : 'volume';
+  plan.title = `${action === 'prune-unused-volumes' ? tr('Prune') : tr('Remove')} ${formatCount(plan.targets.length, noun)}`;
   if (plan.targets.length) {
     plan.warnings.push(
-      `DATA LOSS: volumes hold data written by containers (databases, datasets, model files). ` +
-        `Everything in ${plan.targets.map((t) => t.label).join(', ')} is deleted permanently.`,
+      tr('DATA LOSS: volumes hold data written by containers (databases, datasets, model files). ') +
+        tr('Everything in {0} is deleted permanently.', plan.targets.map((t) => t.label).join(', ')),
     );
   }
-  if (unknown) plan.warnings.push(`${formatCount(unknown, 'volume')} of unknown size (not counted in the bytes).`);
-  return finish(plan, `Delete ${formatCount(plan.targets.length, 'unused volume')} and all the data in ${plan.targets.length === 1 ? 'it' : 'them'}?`);
+  if (unknown) plan.warnings.push(tr('{0} of unknown size (not counted in the bytes).', formatCount(unknown, 'volume')));
+  return finish(plan, (plan.targets.length === 1 ? tr('Delete {0} and all the data in it?', formatCount(plan.targets.length, 'unused volume')) : tr('Delete {0} and all the data in them?', formatCount(plan.targets.length, 'unused volume'))));
 }
 
 /** The plan behind a purge target name (`docker:dangling-images`, …). */
@@ -381,12 +382,12 @@ export async function executeDockerPlan(client: DockerClient, plan: DockerPlan, 
     summary: '',
   };
   const platform = options.platform ?? process.platform;
-  if (platform === 'darwin' || platform === 'win32') report.platformNote = VM_DISK_IMAGE_NOTE;
+  if (platform === 'darwin' || platform === 'win32') report.platformNote = tr(VM_DISK_IMAGE_NOTE);
 
   if (plan.endpoint !== client.endpoint) {
     // A plan is only valid for the engine it was made from: ids and names mean nothing elsewhere.
     for (const t of plan.targets) {
-      report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'other-engine', message: `planned for ${plan.endpoint}, not ${client.endpoint}` });
+      report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'other-engine', message: tr('planned for {0}, not {1}', plan.endpoint, client.endpoint) });
     }
     report.summary = summarizeDockerReport(report);
     return report;
@@ -422,7 +423,7 @@ export async function executeDockerPlan(client: DockerClient, plan: DockerPlan, 
     const inFlight = ENGINE_PRUNES.includes(plan.action) && (cancelled || (isDockerEngineError(error) && error.kind === 'timeout'));
     for (const t of plan.targets) {
       if (report.outcomes.some((o) => o.type === t.type && o.id === t.id)) continue;
-      if (inFlight) report.outcomes.push({ ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: UNKNOWN_OUTCOME });
+      if (inFlight) report.outcomes.push({ ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: tr(UNKNOWN_OUTCOME) });
       else if (cancelled) report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'cancelled', message: 'cancelled' });
       else report.outcomes.push({ ...outcomeBase(t), status: 'failed', code: errorCode(error), message: errorText(error) });
     }
@@ -474,22 +475,22 @@ async function runImagePrune(client: DockerClient, plan: DockerPlan, report: Doc
   await eachTarget(ordered, report, options, async (t) => {
     if (removedByEngine.has(t.id)) return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
     const image = byId.get(t.id);
-    if (!image) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: 'no longer exists' };
-    if (isImageInUse(before, image)) return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: 'now used by a container' };
+    if (!image) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: tr('no longer exists') };
+    if (isImageInUse(before, image)) return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: tr('now used by a container') };
     if (plan.action === 'prune-dangling-images' && !image.dangling) {
-      return { ...outcomeBase(t), status: 'skipped', code: 'changed', message: 'tagged since the scan' };
+      return { ...outcomeBase(t), status: 'skipped', code: 'changed', message: tr('tagged since the scan') };
     }
     const result = await removeImageWithoutForce(client, image, options);
     report.engineDeleted.push(...result.deleted, ...result.untagged.map((u) => `untagged ${u}`));
     for (const id of result.deleted) removedByEngine.add(id);
     if (result.deleted.includes(t.id)) return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
-    return { ...outcomeBase(t), status: 'untagged', bytes: 0, message: 'untagged only: other images are built on it' };
+    return { ...outcomeBase(t), status: 'untagged', bytes: 0, message: tr('untagged only: other images are built on it') };
   });
   // Hidden intermediates of legacy builds go with their image (they are its layers, `docker rmi`
   // removes them too); an image the engine listed and the plan did not is named.
   report.engineAlsoRemoved = [...removedByEngine]
     .filter((id) => !planned.has(id) && byId.has(id))
-    .map((id) => ({ type: 'image' as const, id, label: imageLabelOf(byId.get(id)!), note: 'removed with an image it was the parent of' }));
+    .map((id) => ({ type: 'image' as const, id, label: imageLabelOf(byId.get(id)!), note: tr('removed with an image it was the parent of') }));
   await measureFreed(client, before, report, options);
 }
 
@@ -520,7 +521,7 @@ async function measureFreed(client: DockerClient, before: DockerDiskUsage, repor
     for (const o of report.outcomes) {
       if (o.type === 'image' && o.status === 'failed' && before.images.some((i) => i.id === o.id) && !listed.has(o.id)) {
         o.status = 'removed';
-        o.message = `the engine's answer was lost (${o.code ?? 'error'}), but it no longer lists the image`;
+        o.message = tr('the engine\'s answer was lost ({0}), but it no longer lists the image', o.code ?? 'error');
         o.code = 'gone-after-error';
       }
     }
@@ -536,7 +537,7 @@ async function runBuildCachePrune(client: DockerClient, plan: DockerPlan, report
   report.engineDeleted = result.deleted;
   // The engine decided: every record it removed that the plan did not list is named in the report.
   const planned = new Set(plan.targets.map((t) => t.id));
-  report.engineAlsoRemoved = result.deleted.filter((id) => !planned.has(id)).map((id) => ({ type: 'build-cache' as const, id, label: id.slice(0, 12), note: 'not in the plan' }));
+  report.engineAlsoRemoved = result.deleted.filter((id) => !planned.has(id)).map((id) => ({ type: 'build-cache' as const, id, label: id.slice(0, 12), note: tr('not in the plan') }));
   report.engineSpaceReclaimed = result.spaceReclaimed;
   // The engine's SpaceReclaimed also counts records shared with image layers, whose data stays
   // on disk with the images; we count only the records' own data.
@@ -546,7 +547,7 @@ async function runBuildCachePrune(client: DockerClient, plan: DockerPlan, report
       freed += t.bytes ?? 0;
       report.outcomes.push({ ...outcomeBase(t), status: 'removed', bytes: t.bytes });
     } else {
-      report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'kept-by-engine', message: 'the engine kept it (in use by a build started since the scan?)' });
+      report.outcomes.push({ ...outcomeBase(t), status: 'skipped', code: 'kept-by-engine', message: tr('the engine kept it (in use by a build started since the scan?)') });
     }
   }
   report.bytesFreed = freed;
@@ -573,9 +574,9 @@ async function eachTarget(
         if (isAbortError(error) || options.signal?.aborted) {
           // Cancelled while a request for this target was out: the engine may have done it.
           report.cancelled = true;
-          outcome = { ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: UNKNOWN_OUTCOME };
+          outcome = { ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: tr(UNKNOWN_OUTCOME) };
         } else if (isDockerEngineError(error) && error.kind === 'timeout') {
-          outcome = { ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: `${error.message} ${UNKNOWN_OUTCOME}` };
+          outcome = { ...outcomeBase(t), status: 'failed', code: 'unknown-outcome', message: `${error.message} ${tr(UNKNOWN_OUTCOME)}` };
         } else {
           const code = errorCode(error);
           outcome = { ...outcomeBase(t), status: code === 'gone' ? 'skipped' : 'failed', code, message: errorText(error) };
@@ -601,11 +602,11 @@ async function runVolumeRemoval(client: DockerClient, plan: DockerPlan, report: 
   const fresh = await client.diskUsage({ signal: options.signal });
   await eachTarget(plan.targets, report, options, async (t) => {
     const now = fresh.volumes.find((v) => v.name === t.id);
-    if (!now) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: 'no longer exists' };
+    if (!now) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: tr('no longer exists') };
     if (t.createdMs !== undefined && now.createdMs !== undefined && now.createdMs !== t.createdMs) {
-      return { ...outcomeBase(t), status: 'skipped', code: 'changed', message: 'a different volume now has this name (re-created since the scan)' };
+      return { ...outcomeBase(t), status: 'skipped', code: 'changed', message: tr('a different volume now has this name (re-created since the scan)') };
     }
-    if (now.refCount !== 0) return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: 'now used by a container' };
+    if (now.refCount !== 0) return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: tr('now used by a container') };
     // Without force the engine refuses a volume in use (409), closing the gap since the check.
     await client.removeVolume(t.id, { signal: options.signal });
     return { ...outcomeBase(t), status: 'removed', bytes: now.bytes };
@@ -629,11 +630,11 @@ async function runImageRemoval(client: DockerClient, plan: DockerPlan, report: D
 
   await eachTarget(imageTargets, report, options, async (t) => {
     const image = before.images.find((i) => i.id === t.id);
-    if (!image) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: 'no longer exists' };
+    if (!image) return { ...outcomeBase(t), status: 'skipped', code: 'gone', message: tr('no longer exists') };
     const users = before.containers.filter((c) => c.imageId === t.id && !removedContainers.has(c.id));
     if (users.length) {
       const unplanned = users.filter((c) => !plannedContainers.has(c.id));
-      const why = unplanned.length ? `used by ${unplanned.map((c) => c.name).join(', ')} (not in the plan)` : `its container ${users.map((c) => c.name).join(', ')} was not removed`;
+      const why = unplanned.length ? tr('used by {0} (not in the plan)', unplanned.map((c) => c.name).join(', ')) : tr('its container {0} was not removed', users.map((c) => c.name).join(', '));
       return { ...outcomeBase(t), status: 'skipped', code: 'in-use', message: why };
     }
     // By id, so a tag moved to another image since the scan is never touched. Force is needed
@@ -641,7 +642,7 @@ async function runImageRemoval(client: DockerClient, plan: DockerPlan, report: D
     // the engine still refuses a running one).
     const result = await client.removeImage(t.id, { force: image.tags.length > 1, signal: options.signal });
     if (result.deleted.includes(t.id)) return { ...outcomeBase(t), status: 'removed', bytes: t.bytes };
-    return { ...outcomeBase(t), status: 'untagged', bytes: 0, message: 'untagged only: other images are built on it' };
+    return { ...outcomeBase(t), status: 'untagged', bytes: 0, message: tr('untagged only: other images are built on it') };
   });
 
   // Measured as the drop of the engine's whole total: layers an image shared with the build cache
@@ -657,13 +658,13 @@ export function summarizeDockerReport(report: DockerExecutionReport): string {
   const removed = report.outcomes.filter((o) => o.status === 'removed').length;
   const untagged = report.outcomes.filter((o) => o.status === 'untagged').length;
   const problems = report.outcomes.filter((o) => o.status === 'failed' || (o.status === 'skipped' && o.code !== 'cancelled'));
-  const parts = [`Reclaimed ${formatBytes(report.bytesFreed)} (${formatCount(removed, 'item')})`];
-  if (untagged) parts.push(`${formatCount(untagged, 'image')} only untagged`);
-  if (report.cancelled) parts.push('cancelled before the end');
+  const parts = [tr('Reclaimed {0} ({1})', formatBytes(report.bytesFreed), formatCount(removed, 'item'))];
+  if (untagged) parts.push(tr('{0} only untagged', formatCount(untagged, 'image')));
+  if (report.cancelled) parts.push(tr('cancelled before the end'));
   let text = parts.join('; ') + '.';
-  if (problems.length) text += ` Not removed: ${problems.map((p) => `${p.label} (${p.message ?? p.code})`).join('; ')}.`;
+  if (problems.length) text += tr(' Not removed: {0}.', problems.map((p) => `${p.label} (${p.message ?? p.code})`).join('; '));
   const also = report.engineAlsoRemoved ?? [];
-  if (also.length) text += ` The engine also removed ${formatCount(also.length, also[0].type === 'build-cache' ? 'record' : 'object')} not in the plan: ${also.map((a) => `${a.label} (${a.note})`).join(', ')}.`;
+  if (also.length) text += tr(' The engine also removed {0} not in the plan: {1}.', formatCount(also.length, also[0].type === 'build-cache' ? 'record' : 'object'), also.map((a) => `${a.label} (${a.note})`).join(', '));
   if (report.platformNote) text += ` ${report.platformNote}`;
   // One line for a terminal or a notification; names and engine messages cannot break it.
   return displayText(text);

@@ -8,6 +8,7 @@ import { applyLayers, readSaveArchive, type SaveArchive } from './imageFilesyste
 import { CompositionCounter, emptyComposition, type Composition } from './imageComposition';
 import { findWaste, type WasteFinding, type WasteLayerRef } from './imageWaste';
 import { formatBytes } from '../../format';
+import { t } from '../../l10n';
 
 export interface ImageLayer {
   createdBy: string;
@@ -72,7 +73,7 @@ export function shortInstruction(createdBy: string, max = 80): string {
   s = s.replace(/\s+/g, ' ').replace(/ # buildkit$/, '');
   // Legacy COPY/ADD name their source by a content hash: keep 12 characters and the destination.
   s = s.replace(/^(COPY|ADD) (dir|file|multi):([0-9a-f]{12})[0-9a-f]* in /, '$1 $2:$3 ');
-  if (!s) return '(imported filesystem)';
+  if (!s) return t('(imported filesystem)');
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
@@ -152,7 +153,7 @@ export async function analyzeImage(client: DockerClient, image: string, otherIma
   const layerRef = (i: number): WasteLayerRef => {
     const index = historyIndexOf[i] ?? -1;
     const layer = layers[index];
-    return layer ? { index, createdBy: layer.createdBy, instruction: layer.instruction } : { index: -1, createdBy: '', instruction: `(layer ${i + 1} of the archive)` };
+    return layer ? { index, createdBy: layer.createdBy, instruction: layer.instruction } : { index: -1, createdBy: '', instruction: t('(layer {0} of the archive)', i + 1) };
   };
   const waste = findWaste(applied, layerRef);
   const wasteBytes = waste.reduce((s, w) => s + w.bytes, 0);
@@ -174,14 +175,14 @@ export async function analyzeImage(client: DockerClient, image: string, otherIma
 
   const hints: string[] = [];
   const largest = [...layers].sort((a, b) => b.bytes - a.bytes)[0];
-  if (largest && bytes > 0) hints.push(`Largest layer: ${largest.instruction} — ${formatBytes(largest.bytes)} (${Math.round((largest.bytes / bytes) * 100)} % of the image)`);
+  if (largest && bytes > 0) hints.push(t('Largest layer: {0} — {1} ({2} % of the image)', largest.instruction, formatBytes(largest.bytes), Math.round((largest.bytes / bytes) * 100)));
   const sharedBytes = layers.filter((l) => l.shared).reduce((s, l) => s + l.bytes, 0);
-  if (sharedBytes > 0) hints.push(`${formatBytes(sharedBytes)} (${Math.round((sharedBytes / bytes) * 100)} %) is in layers shared with other local images (a common base is stored once)`);
+  if (sharedBytes > 0) hints.push(t('{0} ({1} %) is in layers shared with other local images (a common base is stored once)', formatBytes(sharedBytes), Math.round((sharedBytes / bytes) * 100)));
   const packageBytes = pythonPackages.reduce((s, p) => s + p.bytes, 0);
-  if (packageBytes > 0) hints.push(`Python packages: ${formatBytes(packageBytes)}; largest ${pythonPackages.slice(0, 3).map((p) => `${p.path.split('/').pop()} ${formatBytes(p.bytes)}`).join(', ')}`);
+  if (packageBytes > 0) hints.push(t('Python packages: {0}; largest {1}', formatBytes(packageBytes), pythonPackages.slice(0, 3).map((p) => `${p.path.split('/').pop()} ${formatBytes(p.bytes)}`).join(', ')));
   const weightBytes = modelWeights.reduce((s, p) => s + p.bytes, 0);
-  if (weightBytes > 0) hints.push(`Model weight files: ${formatBytes(weightBytes)} in ${modelWeights.length} file(s)`);
-  if (wasteBytes > 0) hints.push(`Waste: ${formatBytes(wasteBytes)} in ${waste.length} finding(s); largest: ${waste[0].what} in layer ${waste[0].layer.index + 1} (${formatBytes(waste[0].bytes)})`);
+  if (weightBytes > 0) hints.push(t('Model weight files: {0} in {1} file(s)', formatBytes(weightBytes), modelWeights.length));
+  if (wasteBytes > 0) hints.push(t('Waste: {0} in {1} finding(s); largest: {2} in layer {3} ({4})', formatBytes(wasteBytes), waste.length, waste[0].what, waste[0].layer.index + 1, formatBytes(waste[0].bytes)));
   return { image, id, bytes, layers, paths, largestFiles, pythonPackages, modelWeights, hints, composition: composition.finish(), waste, wasteBytes };
 }
 

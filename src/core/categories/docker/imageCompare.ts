@@ -3,6 +3,7 @@
 import { formatBytes } from '../../format';
 import { KIND_LABELS, KIND_ORDER, type CompositionKind } from './imageComposition';
 import type { ImageAnatomy } from './imageAnatomy';
+import { t } from '../../l10n';
 
 export interface KindDelta {
   kind: CompositionKind | 'torch-cuda';
@@ -34,7 +35,7 @@ const byChange = <T extends { delta: number; a: number; b: number }>(x: T, y: T)
 
 export function compareAnatomies(a: ImageAnatomy, b: ImageAnatomy): ImageDiff {
   const kinds: KindDelta[] = KIND_ORDER.map((kind) => ({ kind, label: KIND_LABELS[kind], a: a.composition.kinds[kind], b: b.composition.kinds[kind], delta: b.composition.kinds[kind] - a.composition.kinds[kind] }));
-  kinds.push({ kind: 'torch-cuda', label: 'PyTorch: libtorch_cuda', a: a.composition.torchCudaBytes, b: b.composition.torchCudaBytes, delta: b.composition.torchCudaBytes - a.composition.torchCudaBytes });
+  kinds.push({ kind: 'torch-cuda', label: t('PyTorch: libtorch_cuda'), a: a.composition.torchCudaBytes, b: b.composition.torchCudaBytes, delta: b.composition.torchCudaBytes - a.composition.torchCudaBytes });
   const names = new Map<string, { a: number; b: number }>();
   for (const p of a.composition.packages) names.set(p.name, { a: p.bytes, b: 0 });
   for (const p of b.composition.packages) names.set(p.name, { a: names.get(p.name)?.a ?? 0, b: p.bytes });
@@ -57,11 +58,11 @@ export function formatDelta(bytes: number): string {
 export function diffLines(d: ImageDiff, topPackages = 10): string[] {
   const rows: [string, string, string, string][] = [['', d.a.image, d.b.image, 'change']];
   for (const k of d.kinds) rows.push([k.label, formatBytes(k.a), formatBytes(k.b), formatDelta(k.delta)]);
-  rows.push(['Files in total', formatBytes(d.a.filesBytes), formatBytes(d.b.filesBytes), formatDelta(d.b.filesBytes - d.a.filesBytes)]);
-  rows.push(['Waste found', formatBytes(d.a.wasteBytes), formatBytes(d.b.wasteBytes), formatDelta(d.b.wasteBytes - d.a.wasteBytes)]);
+  rows.push([t('Files in total'), formatBytes(d.a.filesBytes), formatBytes(d.b.filesBytes), formatDelta(d.b.filesBytes - d.a.filesBytes)]);
+  rows.push([t('Waste found'), formatBytes(d.a.wasteBytes), formatBytes(d.b.wasteBytes), formatDelta(d.b.wasteBytes - d.a.wasteBytes)]);
   const lines = table(rows);
   if (d.packages.length) {
-    lines.push('', `Python packages that changed (largest change first${d.packages.length > topPackages ? `, ${topPackages} of ${d.packages.length}` : ''}):`);
+    lines.push('', t('Python packages that changed (largest change first{0}):', d.packages.length > topPackages ? t(', {0} of {1}', topPackages, d.packages.length) : ''));
     lines.push(...table(d.packages.slice(0, topPackages).map((p) => [p.name, formatBytes(p.a), formatBytes(p.b), formatDelta(p.delta)])).map((l) => '  ' + l));
   }
   return lines;

@@ -3,6 +3,7 @@
 // environments, model weights, the OS base, the rest — by its path alone. The first rule that
 // matches wins, in the order of KIND_ORDER, so a CUDA library bundled inside a conda env or inside
 // torch/lib counts as CUDA, and torch inside a conda env counts as PyTorch.
+import { t } from '../../l10n';
 
 export type CompositionKind = 'cuda' | 'pytorch' | 'python' | 'conda-pkgs' | 'conda-envs' | 'weights' | 'os' | 'rest';
 
@@ -10,25 +11,25 @@ export type CompositionKind = 'cuda' | 'pytorch' | 'python' | 'conda-pkgs' | 'co
 export const KIND_ORDER: readonly CompositionKind[] = ['conda-pkgs', 'weights', 'cuda', 'pytorch', 'python', 'conda-envs', 'os', 'rest'];
 
 export const KIND_LABELS: Record<CompositionKind, string> = {
-  cuda: 'CUDA libraries',
-  pytorch: 'PyTorch',
-  python: 'Other Python packages',
-  'conda-pkgs': 'conda package cache',
+  get cuda() { return t('CUDA libraries'); },
+  get pytorch() { return t('PyTorch'); },
+  get python() { return t('Other Python packages'); },
+  get 'conda-pkgs'() { return t('conda package cache'); },
   'conda-envs': 'conda environments',
-  weights: 'Model weights',
-  os: 'OS base',
-  rest: 'Everything else',
+  get weights() { return t('Model weights'); },
+  get os() { return t('OS base'); },
+  get rest() { return t('Everything else'); },
 };
 
 export const KIND_DESCRIPTIONS: Record<CompositionKind, string> = {
   cuda: '/usr/local/cuda*, libcublas, libcudnn, libnccl, … and site-packages/nvidia/*',
   pytorch: 'site-packages/torch',
-  python: 'site-packages and dist-packages, by package',
+  get python() { return t('site-packages and dist-packages, by package'); },
   'conda-pkgs': '<conda>/pkgs: downloaded and extracted packages',
   'conda-envs': 'conda base and envs/* outside their site-packages',
-  weights: '*.safetensors, *.bin, *.pt, *.pth, *.ckpt, *.gguf, *.onnx, Hugging Face cache',
+  get weights() { return t('*.safetensors, *.bin, *.pt, *.pth, *.ckpt, *.gguf, *.onnx, Hugging Face cache'); },
   os: '/bin, /lib, /usr (not /usr/local), /etc, /var',
-  rest: 'your app, /usr/local, /opt, /home, …',
+  get rest() { return t('your app, /usr/local, /opt, /home, …'); },
 };
 
 export interface PackageBytes {

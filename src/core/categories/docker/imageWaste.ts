@@ -5,6 +5,7 @@
 // the first matching rule in that order wins.
 import { formatBytes } from '../../format';
 import type { AppliedLayers } from './imageFilesystem';
+import { t } from '../../l10n';
 
 export type WasteKind = 'deleted-later' | 'overwritten-later' | 'package-cache' | 'build-toolchain' | 'git' | 'test-data' | 'duplicate';
 
@@ -40,11 +41,11 @@ interface Rule {
 const HOME = '(?:^|/)(?:root|home/[^/]+)/';
 // Package-manager caches (checked first), then build toolchains, .git, test/data folders.
 const CACHE_RULES: Rule[] = [
-  { kind: 'package-cache', what: 'pip cache', test: new RegExp(`${HOME}\\.cache/pip/`) },
-  { kind: 'package-cache', what: 'uv cache', test: new RegExp(`${HOME}\\.cache/uv/`) },
-  { kind: 'package-cache', what: 'conda package cache', test: /^(?:opt\/(?:conda|miniconda3?|miniforge3?|mambaforge|anaconda3?|micromamba)|root\/(?:miniconda3|miniforge3|anaconda3|micromamba)|usr\/local\/(?:conda|miniconda3))\/pkgs\// },
-  { kind: 'package-cache', what: 'apt package lists', test: /^var\/lib\/apt\/lists\/(?!lock$)/ },
-  { kind: 'package-cache', what: 'apt package cache', test: /^var\/cache\/apt\// },
+  { kind: 'package-cache', get what() { return t('pip cache'); }, test: new RegExp(`${HOME}\\.cache/pip/`) },
+  { kind: 'package-cache', get what() { return t('uv cache'); }, test: new RegExp(`${HOME}\\.cache/uv/`) },
+  { kind: 'package-cache', get what() { return t('conda package cache'); }, test: /^(?:opt\/(?:conda|miniconda3?|miniforge3?|mambaforge|anaconda3?|micromamba)|root\/(?:miniconda3|miniforge3|anaconda3|micromamba)|usr\/local\/(?:conda|miniconda3))\/pkgs\// },
+  { kind: 'package-cache', get what() { return t('apt package lists'); }, test: /^var\/lib\/apt\/lists\/(?!lock$)/ },
+  { kind: 'package-cache', get what() { return t('apt package cache'); }, test: /^var\/cache\/apt\// },
 ];
 const TOOLCHAIN = [
   /^usr\/(?:lib|libexec)\/gcc(?:-cross)?\//,
@@ -65,26 +66,26 @@ function fixFor(kind: WasteKind, what: string, layer: WasteLayerRef, other: Wast
   switch (kind) {
     case 'deleted-later':
       return isCopy(layer.instruction)
-        ? `Do not copy these files in (add them to .dockerignore, or copy only what is needed): ${saves}`
-        : `Delete them in the same RUN that creates them, not in a later one: ${saves}`;
+        ? t('Do not copy these files in (add them to .dockerignore, or copy only what is needed): {0}', saves)
+        : t('Delete them in the same RUN that creates them, not in a later one: {0}', saves);
     case 'overwritten-later':
       return sameContent
-        ? `A later layer copies the same content again: drop the second copy: ${saves}`
-        : `A later layer replaces them: install or copy only the final version (or do both in one RUN): ${saves}`;
+        ? t('A later layer copies the same content again: drop the second copy: {0}', saves)
+        : t('A later layer replaces them: install or copy only the final version (or do both in one RUN): {0}', saves);
     case 'package-cache':
-      if (what === 'pip cache') return `Use \`pip install --no-cache-dir\` (or ENV PIP_NO_CACHE_DIR=1): ${saves}`;
-      if (what === 'uv cache') return `Use \`uv pip install --no-cache\` (or ENV UV_NO_CACHE=1), or a cache mount: ${saves}`;
-      if (what === 'conda package cache') return `Add \`&& conda clean -afy\` to the same RUN: ${saves}`;
-      if (what === 'apt package lists') return `Add \`&& rm -rf /var/lib/apt/lists/*\` to the same RUN as apt-get install: ${saves}`;
-      return `Add \`&& apt-get clean\` to the same RUN as apt-get install: ${saves}`;
+      if (what === 'pip cache') return t('Use `pip install --no-cache-dir` (or ENV PIP_NO_CACHE_DIR=1): {0}', saves);
+      if (what === 'uv cache') return t('Use `uv pip install --no-cache` (or ENV UV_NO_CACHE=1), or a cache mount: {0}', saves);
+      if (what === 'conda package cache') return t('Add `&& conda clean -afy` to the same RUN: {0}', saves);
+      if (what === 'apt package lists') return t('Add `&& rm -rf /var/lib/apt/lists/*` to the same RUN as apt-get install: {0}', saves);
+      return t('Add `&& apt-get clean` to the same RUN as apt-get install: {0}', saves);
     case 'build-toolchain':
-      return `If the image only runs the code, build in a first stage and copy the results into a runtime base (multi-stage build; for CUDA a -runtime base, not -devel): ${saves}`;
+      return t('If the image only runs the code, build in a first stage and copy the results into a runtime base (multi-stage build; for CUDA a -runtime base, not -devel): {0}', saves);
     case 'git':
-      return isCopy(layer.instruction) ? `Add .git to .dockerignore: ${saves}` : `Remove .git in the same RUN (or clone with --depth 1 and delete it): ${saves}`;
+      return isCopy(layer.instruction) ? t('Add .git to .dockerignore: {0}', saves) : t('Remove .git in the same RUN (or clone with --depth 1 and delete it): {0}', saves);
     case 'test-data':
-      return `If not needed at run time, add these folders to .dockerignore: ${saves}`;
+      return t('If not needed at run time, add these folders to .dockerignore: {0}', saves);
     case 'duplicate':
-      return `The same content is already in ${other ? `layer ${other.index + 1} (${other.instruction})` : 'an earlier layer'}: copy it once, or use a multi-stage build so one copy ships: ${saves}`;
+      return t('The same content is already in {0}: copy it once, or use a multi-stage build so one copy ships: {1}', other ? t('layer {0} ({1})', other.index + 1, other.instruction) : t('an earlier layer'), saves);
   }
 }
 
@@ -92,9 +93,9 @@ function fixFor(kind: WasteKind, what: string, layer: WasteLayerRef, other: Wast
 function visibleRule(path: string, instruction: string): Rule | undefined {
   const cache = CACHE_RULES.find((r) => r.test.test(path));
   if (cache) return cache;
-  if (TOOLCHAIN.some((t) => t.test(path))) return { kind: 'build-toolchain', what: 'build toolchain (compilers, headers, static libraries)', test: /./ };
+  if (TOOLCHAIN.some((t) => t.test(path))) return { kind: 'build-toolchain', what: t('build toolchain (compilers, headers, static libraries)'), test: /./ };
   if (GIT.test(path)) return { kind: 'git', what: '.git folder', test: GIT };
-  if (isCopy(instruction) && TEST_DATA.test(path) && !SITE_OR_SYSTEM.test(path)) return { kind: 'test-data', what: 'test and data folders', test: TEST_DATA };
+  if (isCopy(instruction) && TEST_DATA.test(path) && !SITE_OR_SYSTEM.test(path)) return { kind: 'test-data', what: t('test and data folders'), test: TEST_DATA };
   return undefined;
 }
 
@@ -122,7 +123,7 @@ export function findWaste(applied: AppliedLayers, layerRef: (archiveIndex: numbe
     const kind: WasteKind = h.how === 'deleted' ? 'deleted-later' : 'overwritten-later';
     add(`${kind}|${h.layer}|${h.hiddenBy}`, () => ({
       kind,
-      what: h.how === 'deleted' ? 'files a later layer deletes' : 'files a later layer replaces',
+      what: h.how === 'deleted' ? t('files a later layer deletes') : t('files a later layer replaces'),
       layer: layerRef(h.layer),
       other: layerRef(h.hiddenBy),
     }), h.path, h.size, h.sameContent);
@@ -143,7 +144,7 @@ export function findWaste(applied: AppliedLayers, layerRef: (archiveIndex: numbe
     const first = firstHolder.get(key);
     if (!first) firstHolder.set(key, { path, layer: f.layer });
     else if (first.layer < f.layer) {
-      add(`duplicate|${f.layer}|${first.layer}`, () => ({ kind: 'duplicate', what: `copies of files already in layer ${layerRef(first.layer).index + 1}`, layer, other: layerRef(first.layer) }), path, f.size);
+      add(`duplicate|${f.layer}|${first.layer}`, () => ({ kind: 'duplicate', what: t('copies of files already in layer {0}', layerRef(first.layer).index + 1), layer, other: layerRef(first.layer) }), path, f.size);
     }
   }
 

@@ -12,6 +12,7 @@ import { planHfDeleteRepos, planHfDeleteRevisions, planHfLooseBlobs, planHfPrune
 import { hfReportLines } from './reportText';
 import { scanHuggingface } from './scanner';
 import { HF_CATEGORY_ID, HF_CATEGORY_LABEL, HF_PRUNE_ID } from './ids';
+import { t } from '../../l10n';
 
 type Group = 'repos' | 'revisions' | 'loose' | 'store' | 'entries';
 
@@ -45,15 +46,15 @@ async function planHf(ids: string[], model: ScanModel, ctx: PlanContext): Promis
     if (group) { groups.set(group, [...(groups.get(group) ?? []), id]); continue; }
     if (item.kind === 'hf-datasets-cache' || item.kind === 'hf-xet-cache') {
       const root = cacheRootOf(item, parents);
-      plans.push(folderEntries(item.path!, root).then((paths) => buildPlan({ title: `Empty ${item.label}`, scannedAt: model.scannedAt, paths, signal })));
+      plans.push(folderEntries(item.path!, root).then((paths) => buildPlan({ title: t('Empty {0}', item.label), scannedAt: model.scannedAt, paths, signal })));
       continue;
     }
     if (item.kind === 'hf-datasets-downloads') {
       const root = cacheRootOf(item, parents);
-      plans.push(folderEntries(item.path!, root, ['extracted']).then((paths) => buildPlan({ title: 'Delete the datasets downloads (keeping downloads/extracted)', scannedAt: model.scannedAt, paths, signal })));
+      plans.push(folderEntries(item.path!, root, ['extracted']).then((paths) => buildPlan({ title: t('Delete the datasets downloads (keeping downloads/extracted)'), scannedAt: model.scannedAt, paths, signal })));
       continue;
     }
-    if (!item.reclaimable || !item.path) throw new PlanRefusedError(`${item.label} cannot be deleted from here`);
+    if (!item.reclaimable || !item.path) throw new PlanRefusedError(t('{0} cannot be deleted from here', item.label));
     groups.set('entries', [...(groups.get('entries') ?? []), id]);
   }
   const done: DeletionPlan[] = [];
@@ -65,7 +66,7 @@ async function planHf(ids: string[], model: ScanModel, ctx: PlanContext): Promis
     else done.push(await planEntries(model, list, signal));
   }
   for (const p of plans) done.push(await p);
-  return mergePlans(`Delete ${ids.length} items`, done);
+  return mergePlans(t('Delete {0} items', ids.length), done);
 }
 
 async function planEntries(model: ScanModel, ids: string[], signal?: AbortSignal): Promise<DeletionPlan> {
@@ -73,7 +74,7 @@ async function planEntries(model: ScanModel, ids: string[], signal?: AbortSignal
     const { item, parents } = itemOf(model, id, HF_CATEGORY_ID);
     return { path: item.path!, root: cacheRootOf(item, parents), label: item.label, itemId: item.id };
   });
-  return buildPlan({ title: paths.length === 1 ? `Delete ${paths[0].label}` : `Delete ${paths.length} items`, scannedAt: model.scannedAt, paths, signal });
+  return buildPlan({ title: paths.length === 1 ? t('Delete {0}', paths[0].label) : t('Delete {0} items', paths.length), scannedAt: model.scannedAt, paths, signal });
 }
 
 export const huggingfaceCategory: CategoryDescriptor = {
@@ -85,22 +86,22 @@ export const huggingfaceCategory: CategoryDescriptor = {
   scan: scanHuggingface,
   planFor: planHf,
   purgeIds: {
-    [HF_PRUNE_ID]: 'Hugging Face: delete detached revisions, interrupted downloads and unreferenced blobs (hf cache prune)',
+    get [HF_PRUNE_ID]() { return t('Hugging Face: delete detached revisions, interrupted downloads and unreferenced blobs (hf cache prune)'); },
   },
   kinds: {
-    'hf-repo': { label: 'Hugging Face repo', icon: 'repo' },
-    'hf-revision': { label: 'Hugging Face revision', icon: 'git-commit' },
-    'hf-file': { label: 'Hugging Face file', icon: 'file' },
-    'hf-incomplete': { label: 'Interrupted downloads', icon: 'cloud-download' },
-    'hf-unreferenced': { label: 'Blobs no revision uses', icon: 'trash' },
-    'hf-store': { label: 'Xet shared blob store', icon: 'database' },
-    'hf-store-unreferenced': { label: 'Shared-store payloads no repo uses', icon: 'trash' },
-    'hf-store-orphan': { label: 'Shared-store payload no repo uses', icon: 'trash' },
-    'hf-datasets-cache': { label: 'Hugging Face datasets cache', icon: 'database' },
-    'hf-datasets-downloads': { label: 'Datasets downloads', icon: 'cloud-download' },
-    'hf-xet-cache': { label: 'Xet chunk cache', icon: 'database' },
-    'hf-other': { label: 'Hugging Face cache (other)' },
-    blob: { label: 'Blob', icon: 'file-binary' },
+    'hf-repo': { get label() { return t('Hugging Face repo'); }, icon: 'repo' },
+    'hf-revision': { get label() { return t('Hugging Face revision'); }, icon: 'git-commit' },
+    'hf-file': { get label() { return t('Hugging Face file'); }, icon: 'file' },
+    'hf-incomplete': { get label() { return t('Interrupted downloads'); }, icon: 'cloud-download' },
+    'hf-unreferenced': { get label() { return t('Blobs no revision uses'); }, icon: 'trash' },
+    'hf-store': { get label() { return t('Xet shared blob store'); }, icon: 'database' },
+    'hf-store-unreferenced': { get label() { return t('Shared-store payloads no repo uses'); }, icon: 'trash' },
+    'hf-store-orphan': { get label() { return t('Shared-store payload no repo uses'); }, icon: 'trash' },
+    'hf-datasets-cache': { get label() { return t('Hugging Face datasets cache'); }, icon: 'database' },
+    'hf-datasets-downloads': { get label() { return t('Datasets downloads'); }, icon: 'cloud-download' },
+    'hf-xet-cache': { get label() { return t('Xet chunk cache'); }, icon: 'database' },
+    'hf-other': { get label() { return t('Hugging Face cache (other)'); } },
+    blob: { get label() { return t('Blob'); }, icon: 'file-binary' },
   },
   reportLines: hfReportLines,
 };

@@ -6,6 +6,7 @@
 
 import type { Item, ScanModel } from '../../model';
 import { HF_CATEGORY_ID } from './ids';
+import { t } from '../../l10n';
 
 export class FriendlyIdError extends Error {}
 
@@ -32,15 +33,15 @@ export function resolveHfFriendlyId(model: ScanModel, id: string): string {
   const repos = (model.categories.find((c) => c.id === HF_CATEGORY_ID)?.items ?? []).filter((i) => i.kind === 'hf-repo');
   let matches = repos.filter((r) => r.fields?.name === name);
   if (!matches.length) matches = repos.filter((r) => r.fields?.repoId === name);
-  if (!matches.length) throw new FriendlyIdError(`no Hugging Face repo named ${name} in the last scan`);
-  if (matches.length > 1) throw new FriendlyIdError(`${name} names ${matches.length} repos (${matches.map((m) => m.fields?.name).join(', ')}); add the type: model/…, dataset/… or space/…`);
+  if (!matches.length) throw new FriendlyIdError(t('no Hugging Face repo named {0} in the last scan', name));
+  if (matches.length > 1) throw new FriendlyIdError(t('{0} names {1} repos ({2}); add the type: model/…, dataset/… or space/…', name, matches.length, matches.map((m) => m.fields?.name).join(', ')));
   const repo = matches[0];
   if (rev === undefined) return repo.id;
   const revisions = (repo.children ?? []).filter((c) => c.kind === 'hf-revision');
   const byRef = revisions.filter((r) => (r.fields?.refs as string[] | undefined)?.includes(rev));
   const byCommit = rev.length >= 4 ? revisions.filter((r) => String(r.fields?.commit).startsWith(rev)) : [];
   const found: Item[] = byRef.length ? byRef : byCommit;
-  if (!found.length) throw new FriendlyIdError(`${name} has no revision ${rev} (a ref name, or at least 4 characters of a commit)`);
-  if (found.length > 1) throw new FriendlyIdError(`${rev} matches ${found.length} revisions of ${name}; type more of the commit`);
+  if (!found.length) throw new FriendlyIdError(t('{0} has no revision {1} (a ref name, or at least 4 characters of a commit)', name, rev));
+  if (found.length > 1) throw new FriendlyIdError(t('{0} matches {1} revisions of {2}; type more of the commit', rev, found.length, name));
   return found[0].id;
 }

@@ -3,6 +3,7 @@
 
 import * as path from 'path';
 import { formatAge, formatBytes, formatCount } from '../../format';
+import { t } from '../../l10n';
 import type { Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
 import { childNamed } from '../../scan/walkHelpers';
@@ -87,7 +88,7 @@ function revisionItem(repo: HfRepo, rev: HfRevision, exclusiveBytes: number, cac
     apparentBytes: rev.apparentBytes,
     reclaimable: true,
     modifiedMs: rev.lastModifiedMs || undefined,
-    description: `${formatCount(rev.files.length, 'file')} · frees ${formatBytes(exclusiveBytes)} alone · ${formatAge(rev.lastModifiedMs, now)}`,
+    description: t('{0} · frees {1} alone · {2}', formatCount(rev.files.length, 'file'), formatBytes(exclusiveBytes), formatAge(rev.lastModifiedMs, now)),
     fields: {
       commit: rev.commit,
       refs: rev.refs,
@@ -155,7 +156,7 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
   };
   const shared = (repoNode.sharedBytes ?? 0) + (share?.sharedBytes ?? 0);
   if (shared) base.sharedBytes = shared;
-  if (share?.sharedBytes) base.sharedWith = `the shared blob store (also used by ${share.sharedWith.join(', ')})`;
+  if (share?.sharedBytes) base.sharedWith = t('the shared blob store (also used by {0})', share.sharedWith.join(', '));
   const incompleteBytes = repo.incomplete.reduce((s, b) => s + b.bytes, 0);
   if (repo.corrupt) {
     base.badges = ['corrupted'];
@@ -181,15 +182,15 @@ export function hfRepoItem(repo: HfRepo, repoNode: WalkNode, cacheRoot: string, 
   const pruneBytes = estimate(prune.paths, repo, repoNode, store, true);
   const children: Item[] = [...revisions];
   if (repo.incomplete.length) {
-    children.push(blobGroupItem(hfIncompleteItemId(repo.path), 'Incomplete downloads', 'hf-incomplete', repo.incomplete, 'interrupted downloads (blobs/*.incomplete)'));
+    children.push(blobGroupItem(hfIncompleteItemId(repo.path), t('Incomplete downloads'), 'hf-incomplete', repo.incomplete, t('interrupted downloads (blobs/*.incomplete)')));
   }
   if (repo.unreferenced.length) {
-    children.push(blobGroupItem(hfUnreferencedItemId(repo.path), 'Unreferenced blobs', 'hf-unreferenced', repo.unreferenced, 'no revision links to them'));
+    children.push(blobGroupItem(hfUnreferencedItemId(repo.path), t('Unreferenced blobs'), 'hf-unreferenced', repo.unreferenced, t('no revision links to them')));
   }
   const detached = repo.revisions.filter((r) => r.detached).length;
   const parts = [
     repo.repoType!,
-    formatCount(repo.revisions.length, 'revision') + (detached ? ` (${detached} detached)` : ''),
+    formatCount(repo.revisions.length, 'revision') + (detached ? t(' ({0} detached)', detached) : ''),
     repo.lastAccessedMs ? `used ${formatAge(repo.lastAccessedMs, now)}` : '',
     incompleteBytes ? `${formatBytes(incompleteBytes)} incomplete` : '',
   ].filter(Boolean);

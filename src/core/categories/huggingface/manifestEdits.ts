@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import type { DeletionPlan } from '../../plan/types';
 import { dropFromManifest } from './sharedStore';
+import { t } from '../../l10n';
 
 async function gone(p: string): Promise<boolean> {
   try {
@@ -28,7 +29,7 @@ export async function finishHfManifestEdits(plan: DeletionPlan): Promise<{ rewri
     try {
       if (await dropFromManifest(edit.manifest, edit.hubRoot, links)) rewritten.push(edit.manifest);
     } catch (err) {
-      problems.push(`${edit.manifest}: not updated (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      problems.push(t('{0}: not updated ({1})', edit.manifest, (err as NodeJS.ErrnoException).code ?? (err as Error).message));
     }
   }
   return { rewritten, problems };

@@ -2,6 +2,7 @@
 // they accept any input and never throw.
 
 import type { HfRepoType } from './types';
+import { t } from '../../l10n';
 
 /** OS helper files huggingface_hub ignores wherever they appear in the cache. */
 export const HF_FILES_TO_IGNORE = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
@@ -24,12 +25,12 @@ export interface ParsedRepoName {
  */
 export function parseRepoFolderName(name: string): ParsedRepoName | { error: string } {
   const at = name.indexOf('--');
-  if (at < 0) return { error: 'not a Hugging Face cache repo folder (no "--" in its name)' };
+  if (at < 0) return { error: t('not a Hugging Face cache repo folder (no "--" in its name)') };
   const type = name.slice(0, at);
   const id = name.slice(at + 2);
   const repoType = TYPES[type];
-  if (!repoType) return { error: `repo type must be models, datasets or spaces, found "${type}"` };
-  if (!id) return { error: 'empty repo id' };
+  if (!repoType) return { error: t('repo type must be models, datasets or spaces, found "{0}"', type) };
+  if (!id) return { error: t('empty repo id') };
   return { repoType, repoId: id.split('--').join('/') };
 }
 

@@ -16,6 +16,7 @@ import { isIncompleteBlobName, parseRefContent, parseRepoFolderName } from './na
 import { asyncOps, listRepo, type RepoListing } from './repoListing';
 import { payloadOfLink, type SharedStore } from './sharedStore';
 import type { HfEntryStat, HfFile, HfProblem, HfRepo, HfRevision } from './types';
+import { t } from '../../l10n';
 
 export interface ParseRepoOptions {
   /** The entries of blobs/ when the caller already has them (from the walker); otherwise they are lstat-ed here. */
@@ -99,26 +100,26 @@ class Corrupt extends Error {
 
 /** Turns a listing into revisions; throws Corrupt for what makes huggingface_hub skip the repo. */
 function interpret(repo: HfRepo, listing: RepoListing): void {
-  if (listing.error) throw new Corrupt({ code: listing.error.code, message: `cannot read the repo: ${listing.error.message}`, path: listing.error.path });
-  if (!listing.repo || listing.repo.kind !== 'dir') throw new Corrupt({ code: 'hf-not-a-repo', message: 'repo path is not a folder', path: repo.path });
+  if (listing.error) throw new Corrupt({ code: listing.error.code, message: t('cannot read the repo: {0}', listing.error.message), path: listing.error.path });
+  if (!listing.repo || listing.repo.kind !== 'dir') throw new Corrupt({ code: 'hf-not-a-repo', message: t('repo path is not a folder'), path: repo.path });
   const snapshotsPath = path.join(repo.path, 'snapshots');
   const refsPath = path.join(repo.path, 'refs');
   if (listing.snapshots === 'missing' || listing.snapshots === 'not-dir') {
-    throw new Corrupt({ code: 'hf-no-snapshots', message: "snapshots folder doesn't exist in the cached repo", path: snapshotsPath });
+    throw new Corrupt({ code: 'hf-no-snapshots', message: t('snapshots folder doesn\'t exist in the cached repo'), path: snapshotsPath });
   }
-  if (listing.refs === 'not-dir') throw new Corrupt({ code: 'hf-refs-not-folder', message: 'refs is not a folder', path: refsPath });
+  if (listing.refs === 'not-dir') throw new Corrupt({ code: 'hf-refs-not-folder', message: t('refs is not a folder'), path: refsPath });
   for (const raw of listing.refs === 'missing' ? [] : listing.refs) {
     if (raw.kind !== 'file') {
-      throw new Corrupt({ code: 'hf-ref-not-file', message: `ref '${raw.name}' is not a regular file (a symlink or special file; not read)`, path: raw.path });
+      throw new Corrupt({ code: 'hf-ref-not-file', message: t('ref \'{0}\' is not a regular file (a symlink or special file; not read)', raw.name), path: raw.path });
     }
     if (raw.error || raw.content === undefined) {
-      throw new Corrupt({ code: 'hf-ref-unreadable', message: `ref '${raw.name}' cannot be read (${raw.error})`, path: raw.path });
+      throw new Corrupt({ code: 'hf-ref-unreadable', message: t('ref \'{0}\' cannot be read ({1})', raw.name, raw.error), path: raw.path });
     }
     const { commit, trailingNewline } = parseRefContent(raw.content);
     if (trailingNewline) {
       repo.warnings.push({
         code: 'hf-ref-newline',
-        message: `ref '${raw.name}' ends in a newline: read as ${commit.slice(0, 12)}…, but huggingface_hub treats it as a missing commit and skips the repo`,
+        message: t('ref \'{0}\' ends in a newline: read as {1}…, but huggingface_hub treats it as a missing commit and skips the repo', raw.name, commit.slice(0, 12)),
         path: raw.path,
       });
     }
@@ -128,7 +129,7 @@ function interpret(repo: HfRepo, listing: RepoListing): void {
   const revisions: HfRevision[] = [];
   for (const raw of listing.snapshots) {
     if (raw.kind !== 'dir') {
-      throw new Corrupt({ code: 'hf-file-in-snapshots', message: `snapshots folder corrupted: found a ${raw.kind === 'symlink' ? 'symlink' : 'file'} '${raw.name}'`, path: raw.path });
+      throw new Corrupt({ code: 'hf-file-in-snapshots', message: t('snapshots folder corrupted: found a {0} \'{1}\'', raw.kind === 'symlink' ? 'symlink' : 'file', raw.name), path: raw.path });
     }
     const files: HfFile[] = [];
     const base = raw.path + path.sep;
@@ -138,11 +139,11 @@ function interpret(repo: HfRepo, listing: RepoListing): void {
         if (f.blob !== undefined) {
           const blob = repo.blobs.get(f.blob);
           if (!blob || blob.type === 'dir' || blob.danglingLink) {
-            throw new Corrupt({ code: 'hf-broken-symlink', message: `blob missing (broken symlink): ${f.rel} -> blobs/${f.blob}`, path: filePath });
+            throw new Corrupt({ code: 'hf-broken-symlink', message: t('blob missing (broken symlink): {0} -> blobs/{1}', f.rel, f.blob), path: filePath });
           }
           files.push({ relPath: f.rel, path: filePath, kind: 'blob', blob: f.blob, bytes: blob.bytes, apparentBytes: blob.apparentBytes });
         } else {
-          repo.warnings.push({ code: 'hf-link-outside', message: `${f.rel} links outside the repo's blobs (${f.target}); not followed, not counted`, path: filePath });
+          repo.warnings.push({ code: 'hf-link-outside', message: t('{0} links outside the repo\'s blobs ({1}); not followed, not counted', f.rel, f.target), path: filePath });
           files.push({ relPath: f.rel, path: filePath, kind: 'outside', bytes: 0, apparentBytes: 0 });
         }
       } else if (f.kind === 'file') {
@@ -156,7 +157,7 @@ function interpret(repo: HfRepo, listing: RepoListing): void {
   const missing = repo.refs.filter((ref) => !byCommit.has(ref.commit));
   if (missing.length) {
     const list = missing.map((ref) => `${ref.name} -> ${JSON.stringify(ref.commit.slice(0, 80))}`).join(', ');
-    throw new Corrupt({ code: 'hf-missing-commit', message: `ref(s) point to missing commit(s): ${list}`, path: refsPath });
+    throw new Corrupt({ code: 'hf-missing-commit', message: t('ref(s) point to missing commit(s): {0}', list), path: refsPath });
   }
   for (const ref of repo.refs) byCommit.get(ref.commit)!.refs.push(ref.name);
 
@@ -241,7 +242,7 @@ export async function parseHfRepo(repoPath: string, options: ParseRepoOptions = 
   } catch (err) {
     repo.corrupt = err instanceof Corrupt
       ? err.problem
-      : { code: code(err), message: `cannot read the repo: ${(err as Error).message}`, path: repoPath };
+      : { code: code(err), message: t('cannot read the repo: {0}', (err as Error).message), path: repoPath };
     repo.refs = [];
     repo.revisions = [];
     repo.unreferenced = [];

@@ -15,6 +15,7 @@ import { readManifest, readSharedStore, storeReferences, type SharedStore } from
 import { orphanPayloads, payloadFiles, storeDecision, type StoreDecision } from './storeStrategy';
 import { deleteRevisionsStrategy, HF_PHASE, pruneStrategy, storeLinksRemoved, type HfDeletePaths } from './strategy';
 import type { HfRepo } from './types';
+import { t } from '../../l10n';
 
 /** The shared blob store of a hub cache as it is now, and who links to each payload (from the filesystem). */
 interface StoreNow {
@@ -56,7 +57,7 @@ function storeLabel(hubRoot: string, p: string): string {
   const rel = path.relative(path.join(hubRoot, 'blobs'), p);
   const name = path.basename(rel);
   const what = name.endsWith('.refs') ? 'manifest' : name.endsWith('.lock') ? 'lock' : 'payload';
-  return `shared blob store ${what} ${path.dirname(rel)}/${name.slice(0, 16)}`;
+  return t('shared blob store {0} {1}/{2}', what, path.dirname(rel), name.slice(0, 16));
 }
 
 interface RepoRef {
@@ -67,11 +68,11 @@ interface RepoRef {
 
 function repoOf(model: ScanModel, id: string): RepoRef {
   const found = findItem(model, id);
-  if (!found || found.category.id !== HF_CATEGORY_ID) throw new PlanRefusedError(`not in the last scan: ${id}`);
+  if (!found || found.category.id !== HF_CATEGORY_ID) throw new PlanRefusedError(t('not in the last scan: {0}', id));
   const item = found.item.kind === 'hf-repo' ? found.item : found.parents.find((p) => p.kind === 'hf-repo');
-  if (!item?.path) throw new PlanRefusedError(`not a Hugging Face repo or revision: ${id}`);
+  if (!item?.path) throw new PlanRefusedError(t('not a Hugging Face repo or revision: {0}', id));
   const cacheRoot = item.fields?.cacheRoot;
-  if (typeof cacheRoot !== 'string') throw new PlanRefusedError(`the scan did not record the cache root of ${item.path}`);
+  if (typeof cacheRoot !== 'string') throw new PlanRefusedError(t('the scan did not record the cache root of {0}', item.path));
   return { item, repoPath: item.path, cacheRoot };
 }
 
@@ -88,7 +89,7 @@ function plannedPaths(paths: HfDeletePaths, cacheRoot: string, label: (kind: str
 function labeler(repo: HfRepo): (kind: string, p: string) => string {
   const name = repo.repoId ?? repo.folderName;
   return (kind, p) => {
-    if (kind === 'repo') return `${name} (whole repo)`;
+    if (kind === 'repo') return t('{0} (whole repo)', name);
     if (kind === 'snapshot') return `${name} revision ${path.basename(p).slice(0, 8)}`;
     if (kind === 'ref') return `${name} ref ${path.relative(path.join(repo.path, 'refs'), p).split(path.sep).join('/')}`;
     return `${name} blob ${path.basename(p).slice(0, 16)}`;
@@ -116,7 +117,7 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
   for (const id of revisionItemIds) {
     const ref = repoOf(model, id);
     const found = findItem(model, id)!;
-    if (found.item.kind !== 'hf-revision') throw new PlanRefusedError(`not a revision: ${id}`);
+    if (found.item.kind !== 'hf-revision') throw new PlanRefusedError(t('not a revision: {0}', id));
     const entry = byRepo.get(ref.repoPath) ?? { ref, commits: new Set<string>() };
     entry.commits.add(String(found.item.fields!.commit));
     byRepo.set(ref.repoPath, entry);
@@ -129,17 +130,17 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
   for (const { ref, commits } of byRepo.values()) {
     const repo = await freshRepo(ref, stores.get(ref.cacheRoot));
     if (repo.corrupt) {
-      keep.push({ path: repo.path, reason: `the repo is corrupted now (${repo.corrupt.message}); delete the whole repo instead` });
+      keep.push({ path: repo.path, reason: t('the repo is corrupted now ({0}); delete the whole repo instead', repo.corrupt.message) });
       continue;
     }
     const present = [...commits].filter((c) => repo.revisions.some((r) => r.commit === c));
-    for (const c of commits) if (!present.includes(c)) keep.push({ path: path.join(repo.path, 'snapshots', c), reason: 'no longer in the cache' });
+    for (const c of commits) if (!present.includes(c)) keep.push({ path: path.join(repo.path, 'snapshots', c), reason: t('no longer in the cache') });
     revisions += present.length;
     const strategy = deleteRevisionsStrategy(repo, present);
     paths.push(...plannedPaths(strategy, ref.cacheRoot, labeler(repo)));
     removedLinks.set(ref.cacheRoot, [...(removedLinks.get(ref.cacheRoot) ?? []), ...storeLinksRemoved(repo, strategy)]);
     for (const r of repo.revisions) {
-      if (!present.includes(r.commit) && strategy.repos.length === 0) keep.push({ path: r.path, reason: `revision ${r.commit.slice(0, 8)} stays (${r.refs.join(', ') || 'detached'}), with the blobs it links to` });
+      if (!present.includes(r.commit) && strategy.repos.length === 0) keep.push({ path: r.path, reason: t('revision {0} stays ({1}), with the blobs it links to', r.commit.slice(0, 8), r.refs.join(', ') || 'detached') });
     }
   }
   const edits: NonNullable<DeletionPlan['hfManifestEdits']> = [];
@@ -151,7 +152,7 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
   }
   const only = byRepo.size === 1 ? [...byRepo.values()][0].ref.item : undefined;
   return buildPlan({
-    title: `Delete ${formatCount(revisions, 'revision')}${only ? ` of ${only.label}` : ''} from the Hugging Face cache`,
+    title: t('Delete {0}{1} from the Hugging Face cache', formatCount(revisions, 'revision'), only ? ` of ${only.label}` : ''),
     scannedAt: model.scannedAt,
     paths,
     keep,
@@ -164,10 +165,10 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
 export async function planHfDeleteRepos(model: ScanModel, repoItemIds: string[], signal?: AbortSignal): Promise<DeletionPlan> {
   const refs = repoItemIds.map((id) => {
     const ref = repoOf(model, id);
-    if (ref.item.id !== id) throw new PlanRefusedError(`not a repo: ${id}`);
+    if (ref.item.id !== id) throw new PlanRefusedError(t('not a repo: {0}', id));
     return ref;
   });
-  const paths: PlannedPath[] = refs.map((r) => ({ path: r.repoPath, root: r.cacheRoot, phase: HF_PHASE.repos, label: `${r.item.label} (whole repo)`, itemId: r.item.id }));
+  const paths: PlannedPath[] = refs.map((r) => ({ path: r.repoPath, root: r.cacheRoot, phase: HF_PHASE.repos, label: t('{0} (whole repo)', r.item.label), itemId: r.item.id }));
   const keep: { path: string; reason: string }[] = [];
   const edits: NonNullable<DeletionPlan['hfManifestEdits']> = [];
   const stores = await storesFor(refs.map((r) => r.cacheRoot));
@@ -182,7 +183,7 @@ export async function planHfDeleteRepos(model: ScanModel, repoItemIds: string[],
     edits.push(...part.edits);
   }
   return buildPlan({
-    title: refs.length === 1 ? `Delete ${refs[0].item.label} from the Hugging Face cache` : `Delete ${formatCount(refs.length, 'repo')} from the Hugging Face cache`,
+    title: refs.length === 1 ? t('Delete {0} from the Hugging Face cache', refs[0].item.label) : t('Delete {0} from the Hugging Face cache', formatCount(refs.length, 'repo')),
     scannedAt: model.scannedAt,
     paths,
     keep,
@@ -199,7 +200,7 @@ export async function planHfDeleteRepos(model: ScanModel, repoItemIds: string[],
  */
 export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?: string[], signal?: AbortSignal): Promise<DeletionPlan> {
   const category = model.categories.find((c) => c.id === HF_CATEGORY_ID);
-  if (!category) throw new PlanRefusedError('the last scan found no Hugging Face cache');
+  if (!category) throw new PlanRefusedError(t('the last scan found no Hugging Face cache'));
   const repoItems = category.items.filter((i) => i.kind === 'hf-repo' && !i.fields?.corrupt && (!repoPaths || repoPaths.includes(i.path!)));
   const recentMs = recentDownloadMs(ctx.settings.activeRunMinutes);
   const paths: PlannedPath[] = [];
@@ -219,12 +220,12 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
     const ref: RepoRef = { item, repoPath: item.path!, cacheRoot: String(item.fields!.cacheRoot) };
     const repo = await freshRepo(ref, stores.get(ref.cacheRoot));
     if (repo.corrupt) {
-      keep.push({ path: repo.path, reason: `corrupted now (${repo.corrupt.message}); not pruned` });
+      keep.push({ path: repo.path, reason: t('corrupted now ({0}); not pruned', repo.corrupt.message) });
       continue;
     }
     // What the scan listed, narrowed to what is still true now.
     for (const r of repo.revisions) if (r.detached && !scannedDetached.has(r.commit)) r.detached = false;
-    for (const r of repo.revisions) if (!r.detached && scannedDetached.has(r.commit)) keep.push({ path: r.path, reason: `has a ref now (${r.refs.join(', ')})` });
+    for (const r of repo.revisions) if (!r.detached && scannedDetached.has(r.commit)) keep.push({ path: r.path, reason: t('has a ref now ({0})', r.refs.join(', ')) });
     repo.incomplete = repo.incomplete.filter((b) => scannedLoose.has(b.path));
     repo.unreferenced = repo.unreferenced.filter((b) => scannedLoose.has(b.path));
     const choice = pruneStrategy(repo, ctx.now, recentMs);
@@ -234,8 +235,8 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
     looseCount += choice.paths.repos.length ? repo.incomplete.length + repo.unreferenced.length : choice.incomplete.length + choice.unreferenced.length;
     const label = labeler(repo);
     paths.push(...plannedPaths(choice.paths, ref.cacheRoot, (kind, p) => {
-      if (kind === 'repo') return `${repo.repoId} (whole repo: every revision is detached)`;
-      if (kind === 'blob' && p.endsWith('.incomplete')) return `${repo.repoId} incomplete download ${path.basename(p).slice(0, 16)}`;
+      if (kind === 'repo') return t('{0} (whole repo: every revision is detached)', repo.repoId);
+      if (kind === 'blob' && p.endsWith('.incomplete')) return t('{0} incomplete download {1}', repo.repoId, path.basename(p).slice(0, 16));
       return label(kind, p);
     }));
   }
@@ -279,7 +280,7 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
     orphanCount ? formatCount(orphanCount, 'unreferenced shared payload') : '',
   ].filter(Boolean).join(' and ');
   return buildPlan({
-    title: `Prune the Hugging Face cache${what ? `: ${what}` : ' (nothing to prune)'}`,
+    title: t('Prune the Hugging Face cache{0}', what ? `: ${what}` : t(' (nothing to prune)')),
     scannedAt: model.scannedAt,
     paths,
     keep,
@@ -297,12 +298,12 @@ export async function planHfLooseBlobs(model: ScanModel, ids: string[], ctx: Pla
   const byRepo = new Map<string, { repoItem: Item; blobs: Item[] }>();
   for (const id of ids) {
     const found = findItem(model, id);
-    if (!found || found.category.id !== HF_CATEGORY_ID) throw new PlanRefusedError(`not in the last scan: ${id}`);
+    if (!found || found.category.id !== HF_CATEGORY_ID) throw new PlanRefusedError(t('not in the last scan: {0}', id));
     const repoItem = found.parents.find((p) => p.kind === 'hf-repo');
-    if (!repoItem?.path) throw new PlanRefusedError(`not a blob group of a repo: ${id}`);
+    if (!repoItem?.path) throw new PlanRefusedError(t('not a blob group of a repo: {0}', id));
     const blobs = found.item.children?.length ? found.item.children : [found.item];
     for (const b of blobs) {
-      if (!b.path || path.dirname(b.path) !== path.join(repoItem.path, 'blobs')) throw new PlanRefusedError(`not a blob: ${b.id}`);
+      if (!b.path || path.dirname(b.path) !== path.join(repoItem.path, 'blobs')) throw new PlanRefusedError(t('not a blob: {0}', b.id));
     }
     const entry = byRepo.get(repoItem.path) ?? { repoItem, blobs: [] };
     entry.blobs.push(...blobs);
@@ -315,19 +316,19 @@ export async function planHfLooseBlobs(model: ScanModel, ids: string[], ctx: Pla
     const cacheRoot = String(repoItem.fields!.cacheRoot);
     const repo = await freshRepo({ item: repoItem, repoPath: repoItem.path!, cacheRoot });
     if (repo.corrupt) {
-      keep.push({ path: repo.path, reason: `corrupted now (${repo.corrupt.message}); delete the whole repo instead` });
+      keep.push({ path: repo.path, reason: t('corrupted now ({0}); delete the whole repo instead', repo.corrupt.message) });
       continue;
     }
     const loose = new Map([...repo.incomplete, ...repo.unreferenced].map((b) => [b.path, b]));
     for (const b of blobs) {
       const now = loose.get(b.path!);
-      if (!now) keep.push({ path: b.path!, reason: 'a revision links to it now, or it is gone' });
-      else if (ctx.now - now.mtimeMs < recentMs) keep.push({ path: b.path!, reason: 'changed recently: a download may be in progress' });
+      if (!now) keep.push({ path: b.path!, reason: t('a revision links to it now, or it is gone') });
+      else if (ctx.now - now.mtimeMs < recentMs) keep.push({ path: b.path!, reason: t('changed recently: a download may be in progress') });
       else paths.push({ path: b.path!, root: cacheRoot, phase: HF_PHASE.blobs, label: `${repoItem.label} blob ${b.label}`, itemId: b.id });
     }
   }
   return buildPlan({
-    title: `Delete ${formatCount(paths.length, 'loose blob')} from the Hugging Face cache`,
+    title: t('Delete {0} from the Hugging Face cache', formatCount(paths.length, 'loose blob')),
     scannedAt: model.scannedAt,
     paths,
     keep,
@@ -345,10 +346,10 @@ export async function planHfStoreOrphans(model: ScanModel, ids: string[], ctx: P
   for (const id of ids) {
     const found = findItem(model, id);
     const storeItem = found?.parents.find((p) => p.kind === 'hf-store');
-    if (!found || found.category.id !== HF_CATEGORY_ID || !storeItem) throw new PlanRefusedError(`not an unreferenced payload of the last scan: ${id}`);
+    if (!found || found.category.id !== HF_CATEGORY_ID || !storeItem) throw new PlanRefusedError(t('not an unreferenced payload of the last scan: {0}', id));
     const picked = found.item.kind === 'hf-store-unreferenced' ? found.item.children ?? [] : [found.item];
     for (const p of picked) {
-      if (p.kind !== 'hf-store-orphan' || !p.path) throw new PlanRefusedError(`not an unreferenced payload: ${p.id}`);
+      if (p.kind !== 'hf-store-orphan' || !p.path) throw new PlanRefusedError(t('not an unreferenced payload: {0}', p.id));
       const root = String(storeItem.fields!.cacheRoot);
       byRoot.set(root, (byRoot.get(root) ?? new Set()).add(p.path));
     }
@@ -362,14 +363,14 @@ export async function planHfStoreOrphans(model: ScanModel, ids: string[], ctx: P
     const orphanPaths = new Set(orphans.map((o) => o.path));
     for (const k of kept) if (wanted.has(k.path)) keep.push(k);
     for (const w of wanted) {
-      if (!orphanPaths.has(w) && !kept.some((k) => k.path === w)) keep.push({ path: w, reason: 'a repo links to it now, or it is gone' });
+      if (!orphanPaths.has(w) && !kept.some((k) => k.path === w)) keep.push({ path: w, reason: t('a repo links to it now, or it is gone') });
     }
     for (const o of orphans.filter((x) => wanted.has(x.path))) {
       for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f) });
     }
   }
   return buildPlan({
-    title: `Delete ${formatCount(paths.filter((p) => p.label?.includes(' payload ')).length, 'unreferenced shared payload')} from the Hugging Face cache`,
+    title: t('Delete {0} from the Hugging Face cache', formatCount(paths.filter((p) => p.label?.includes(' payload ')).length, 'unreferenced shared payload')),
     scannedAt: model.scannedAt,
     paths,
     keep,

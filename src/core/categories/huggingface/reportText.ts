@@ -5,6 +5,7 @@
 import { formatBytes } from '../../format';
 import type { Category, Item } from '../../model';
 import { hfRevisionShortId } from './friendlyIds';
+import { t } from '../../l10n';
 
 const pad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
@@ -15,11 +16,11 @@ export function sizeDifferences(repo: Item): string[] {
   const why: string[] = [];
   const hf = num(f.hfSizeOnDisk);
   const ours = repo.bytes + (repo.sharedBytes ?? 0);
-  if (f.corrupt) return ['huggingface_hub skips this corrupted repo; we count its folder'];
-  if (repo.sharedBytes) why.push(`${formatBytes(repo.sharedBytes)} shared with other repos is counted once, under the shared blob store`);
-  if (num(f.incompleteBytes)) why.push(`${formatBytes(num(f.incompleteBytes))} of interrupted downloads (hf cache ls leaves them out)`);
-  if (num(f.unreferencedBytes)) why.push(`${formatBytes(num(f.unreferencedBytes))} of blobs no revision uses (hf cache ls leaves them out)`);
-  if (hf && ours !== hf) why.push('we count disk blocks like du, with the repo\'s folders, links and refs; hf cache ls adds up file sizes');
+  if (f.corrupt) return [t('huggingface_hub skips this corrupted repo; we count its folder')];
+  if (repo.sharedBytes) why.push(t('{0} shared with other repos is counted once, under the shared blob store', formatBytes(repo.sharedBytes)));
+  if (num(f.incompleteBytes)) why.push(t('{0} of interrupted downloads (hf cache ls leaves them out)', formatBytes(num(f.incompleteBytes))));
+  if (num(f.unreferencedBytes)) why.push(t('{0} of blobs no revision uses (hf cache ls leaves them out)', formatBytes(num(f.unreferencedBytes))));
+  if (hf && ours !== hf) why.push(t('we count disk blocks like du, with the repo\'s folders, links and refs; hf cache ls adds up file sizes'));
   return why;
 }
 
@@ -33,7 +34,7 @@ export function hfReportLines(category: Category, top: number): string[] {
     }
     const name = String(item.fields?.name ?? item.label);
     const hf = num(item.fields?.hfSizeOnDisk);
-    const hfNote = hf && hf !== item.bytes ? ` (hf cache ls: ${formatBytes(hf)})` : '';
+    const hfNote = hf && hf !== item.bytes ? t(' (hf cache ls: {0})', formatBytes(hf)) : '';
     lines.push(`${pad(formatBytes(item.bytes), 20)}  ${name}${hfNote}  ${item.description ?? ''}`.trimEnd());
     for (const why of sizeDifferences(item)) lines.push(`${' '.repeat(22)}  why: ${why}`);
     for (const rev of (item.children ?? []).filter((c) => c.kind === 'hf-revision')) {

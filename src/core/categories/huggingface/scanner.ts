@@ -12,6 +12,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { t } from '../../l10n';
 import { createLimiter } from '../../limit';
 import { cacheLocations } from '../../locations';
 import type { Category, Item } from '../../model';
@@ -47,7 +48,7 @@ async function repoFolders(hubRoot: string): Promise<string[]> {
 }
 
 async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
-  ctx.progress('Hugging Face hub cache');
+  ctx.progress(t('Hugging Face hub cache'));
   const listing = repoFolders(hubRoot).then((repos) => listRepos(repos, { signal: ctx.signal }));
   listing.catch(() => undefined); // awaited below; a cancelled listing must not surface as unhandled meanwhile
   const storeRead = readSharedStore(hubRoot).catch(() => undefined);
@@ -55,7 +56,7 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
     detailDepth: 3,
-    onProgress: (p) => ctx.progress('Hugging Face hub cache', p),
+    onProgress: (p) => ctx.progress(t('Hugging Face hub cache'), p),
   });
   reportWalkErrors(ctx, result, HF_CATEGORY_ID);
   const root = result.roots[0];
@@ -67,13 +68,13 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
     else {
       others.push(child);
       if (!HF_CACHE_HOUSEKEEPING.has(child.name) && child.type === 'dir' && child.name !== 'blobs') {
-        ctx.warn({ message: `${child.path}: not a Hugging Face cache repo folder; counted, not parsed`, path: child.path, code: 'hf-not-a-repo', category: HF_CATEGORY_ID });
+        ctx.warn({ message: t('{0}: not a Hugging Face cache repo folder; counted, not parsed', child.path), path: child.path, code: 'hf-not-a-repo', category: HF_CATEGORY_ID });
       }
     }
   }
   let listings: Map<string, RepoListing> | undefined;
   try {
-    ctx.progress('Hugging Face hub cache: reading revisions');
+    ctx.progress(t('Hugging Face hub cache: reading revisions'));
     listings = await listing;
   } catch {
     // cancelled: fall through with what the walk gave
@@ -102,7 +103,7 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
     out.items.push(item);
     out.reclaimable += pruneBytes;
     if (repo.corrupt) {
-      ctx.warn({ message: `${repo.path}: corrupted Hugging Face repo, listed with its size but without revisions (not parsed): ${repo.corrupt.message}`, path: repo.corrupt.path, code: repo.corrupt.code, category: HF_CATEGORY_ID });
+      ctx.warn({ message: t('{0}: corrupted Hugging Face repo, listed with its size but without revisions (not parsed): {1}', repo.path, repo.corrupt.message), path: repo.corrupt.path, code: repo.corrupt.code, category: HF_CATEGORY_ID });
     }
     for (const w of repo.warnings) ctx.warn({ message: `${repo.path}: ${w.message}`, path: w.path, code: w.code, category: HF_CATEGORY_ID });
   });
@@ -114,13 +115,13 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
   if (otherBytes > 0 || others.length) {
     out.items.push({
       id: `${HF_CATEGORY_ID}:hub-other:${hubRoot}`,
-      label: 'Other hub cache files',
+      label: t('Other hub cache files'),
       kind: 'hf-other',
       path: hubRoot,
       bytes: otherBytes,
       apparentBytes: otherApparent,
       reclaimable: false,
-      description: [...others.map((o) => o.name).slice(0, 5), others.length > 5 ? '…' : '', 'the cache folder itself'].filter(Boolean).join(', '),
+      description: [...others.map((o) => o.name).slice(0, 5), others.length > 5 ? '…' : '', t('the cache folder itself')].filter(Boolean).join(', '),
       children: others.map((o) => nodeToItem(o, HF_CATEGORY_ID, false)),
     });
   }
@@ -128,14 +129,14 @@ async function scanHub(ctx: ScanContext, hubRoot: string): Promise<PartResult> {
 }
 
 async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult> {
-  ctx.progress('Hugging Face datasets cache');
+  ctx.progress(t('Hugging Face datasets cache'));
   const extracted = await existingDir(path.join(root, 'downloads', 'extracted'));
   const result = await ctx.walker.walk(extracted ? [root, extracted] : [root], {
     signal: ctx.signal,
     topN: ctx.settings.topN,
     detailDepth: 2,
     excludePaths: extracted ? [extracted] : [],
-    onProgress: (p) => ctx.progress('Hugging Face datasets cache', p),
+    onProgress: (p) => ctx.progress(t('Hugging Face datasets cache'), p),
   });
   reportWalkErrors(ctx, result, HF_CATEGORY_ID);
   const [rootNode, extractedNode] = result.roots;
@@ -145,8 +146,8 @@ async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult>
       const item = nodeToItem(child, HF_CATEGORY_ID);
       item.id = hfDatasetsDownloadsItemId(child.path);
       item.kind = 'hf-datasets-downloads';
-      item.label = 'downloads (without extracted/)';
-      item.description = `${child.files} files · downloaded archives and data files`;
+      item.label = t('downloads (without extracted/)');
+      item.description = t('{0} files · downloaded archives and data files', child.files);
       children.push(item);
     } else {
       children.push(nodeToItem(child, HF_CATEGORY_ID));
@@ -156,21 +157,21 @@ async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult>
     const item = nodeToItem(extractedNode, HF_CATEGORY_ID);
     item.kind = 'hf-datasets-extracted';
     item.label = 'downloads/extracted';
-    item.description = `${extractedNode.files} files · archives unpacked by datasets`;
+    item.description = t('{0} files · archives unpacked by datasets', extractedNode.files);
     children.push(item);
   }
   const bytes = rootNode.bytes + (extractedNode?.bytes ?? 0);
   const apparentBytes = rootNode.apparentBytes + (extractedNode?.apparentBytes ?? 0);
   const item: Item = {
     id: hfDatasetsCacheItemId(root),
-    label: 'Datasets cache',
+    label: t('Datasets cache'),
     kind: 'hf-datasets-cache',
     path: root,
     bytes,
     apparentBytes,
     reclaimable: true,
     modifiedMs: Math.max(rootNode.mtimeMs, extractedNode?.mtimeMs ?? 0) || undefined,
-    description: 'HF_DATASETS_CACHE (the datasets library)',
+    description: t('HF_DATASETS_CACHE (the datasets library)'),
     fields: { cacheRoot: root, omitted: rootNode.omitted?.count ?? 0 },
     children: sortBySizeDesc(children),
   };
@@ -179,20 +180,20 @@ async function scanDatasets(ctx: ScanContext, root: string): Promise<PartResult>
 }
 
 async function scanXet(ctx: ScanContext, root: string): Promise<PartResult> {
-  ctx.progress('Hugging Face xet cache');
+  ctx.progress(t('Hugging Face xet cache'));
   const result = await ctx.walker.walk([root], {
     signal: ctx.signal,
     topN: ctx.settings.topN,
     detailDepth: 2,
-    onProgress: (p) => ctx.progress('Hugging Face xet cache', p),
+    onProgress: (p) => ctx.progress(t('Hugging Face xet cache'), p),
   });
   reportWalkErrors(ctx, result, HF_CATEGORY_ID);
   const node = result.roots[0];
   const item = nodeToItem(node, HF_CATEGORY_ID);
   item.id = hfXetCacheItemId(root);
   item.kind = 'hf-xet-cache';
-  item.label = 'Xet cache';
-  item.description = 'HF_XET_CACHE (chunks and shards of Xet-stored files)';
+  item.label = t('Xet cache');
+  item.description = t('HF_XET_CACHE (chunks and shards of Xet-stored files)');
   item.fields = { ...item.fields, cacheRoot: root };
   return { items: [item], bytes: node.bytes, apparentBytes: node.apparentBytes, reclaimable: 0 };
 }
@@ -223,7 +224,7 @@ export async function scanHuggingface(ctx: ScanContext): Promise<{ category: Cat
       hubCache: hub ?? null,
       datasetsCache: datasets ?? null,
       xetCache: xet ?? null,
-      reclaimableMeans: 'what prune frees: detached revisions, incomplete downloads, unreferenced blobs and shared-store payloads no repo uses',
+      reclaimableMeans: t('what prune frees: detached revisions, incomplete downloads, unreferenced blobs and shared-store payloads no repo uses'),
     },
   };
   return { category, claimedPaths: [hub, datasets, xet].filter((p): p is string => !!p) };

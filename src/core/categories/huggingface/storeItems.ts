@@ -11,6 +11,7 @@ import { sortBySizeDesc } from '../../model';
 import type { WalkNode } from '../../walker/types';
 import type { SharedStore, StorePayload } from './sharedStore';
 import type { HfRepo } from './types';
+import { t } from '../../l10n';
 
 export const hfStoreItemId = (hubRoot: string) => `huggingface:store:${hubRoot}`;
 export const hfStorePayloadItemId = (p: string) => `huggingface:store-payload:${p}`;
@@ -80,7 +81,7 @@ function payloadItem(p: StorePayload, kind: string, reclaimable: boolean, users:
     apparentBytes: p.apparentBytes,
     reclaimable,
     modifiedMs: p.mtimeMs || undefined,
-    description: users.length ? `used by ${users.join(', ')}` : 'no repo links to it',
+    description: users.length ? t('used by {0}', users.join(', ')) : t('no repo links to it'),
     fields: { payload: p.key, usedBy: users, manifest: p.manifest ? true : false },
   };
 }
@@ -113,13 +114,13 @@ export function storeItem(store: SharedStore, blobsNode: WalkNode, usage: Map<st
     } else if (users.length > 1) shared.push(payloadItem(p, 'hf-store-payload', false, users));
     else orphans.push(payloadItem(p, 'hf-store-orphan', true, users));
   }
-  const sharedGroup = group(`huggingface:store-shared:${hubRoot}`, 'Shared by several repos', 'hf-store-shared', shared, false, 'stored once, used by more than one repo');
-  const orphanGroup = group(`huggingface:store-unreferenced:${hubRoot}`, 'Unreferenced payloads', 'hf-store-unreferenced', orphans, true, 'no repo links to them; prune removes them');
+  const sharedGroup = group(`huggingface:store-shared:${hubRoot}`, t('Shared by several repos'), 'hf-store-shared', shared, false, t('stored once, used by more than one repo'));
+  const orphanGroup = group(`huggingface:store-unreferenced:${hubRoot}`, t('Unreferenced payloads'), 'hf-store-unreferenced', orphans, true, t('no repo links to them; prune removes them'));
   const bytes = blobsNode.bytes - ownedBytes;
   const apparentBytes = blobsNode.apparentBytes - ownedApparentBytes;
   const rest: Item = {
     id: `huggingface:store-other:${hubRoot}`,
-    label: 'Manifests, locks and folders',
+    label: t('Manifests, locks and folders'),
     kind: 'hf-store-other',
     path: store.dir,
     bytes: Math.max(0, bytes - sharedGroup.bytes - orphanGroup.bytes),
@@ -128,7 +129,7 @@ export function storeItem(store: SharedStore, blobsNode: WalkNode, usage: Map<st
   };
   const item: Item = {
     id: hfStoreItemId(hubRoot),
-    label: 'Shared blob store',
+    label: t('Shared blob store'),
     kind: 'hf-store',
     path: store.dir,
     bytes,
@@ -136,9 +137,9 @@ export function storeItem(store: SharedStore, blobsNode: WalkNode, usage: Map<st
     reclaimable: orphans.length > 0,
     description: [
       formatCount(store.payloads.size, 'payload'),
-      shared.length ? `${formatBytes(sharedGroup.bytes)} shared by several repos` : '',
+      shared.length ? t('{0} shared by several repos', formatBytes(sharedGroup.bytes)) : '',
       orphans.length ? `${formatBytes(orphanGroup.bytes)} unreferenced` : '',
-      'payloads used by one repo are counted in that repo',
+      t('payloads used by one repo are counted in that repo'),
     ].filter(Boolean).join(' · '),
     fields: {
       cacheRoot: hubRoot,

@@ -5,6 +5,7 @@
 // payload is left (it leaks until a prune, which decides from the filesystem only). Pure.
 
 import type { SharedStore, StorePayload } from './sharedStore';
+import { t } from '../../l10n';
 
 export interface StoreDecision {
   /** Paths to delete: each freed payload, then its manifest and lock. */
@@ -44,11 +45,11 @@ export function storeDecision(input: StoreDecisionInput): StoreDecision {
       continue;
     }
     if (input.manifestReadable && !input.manifestReadable(payload)) {
-      out.kept.push({ path: payload.path, reason: 'its manifest (.refs) is missing or unreadable: huggingface_hub leaves such a payload too; prune removes it' });
+      out.kept.push({ path: payload.path, reason: t('its manifest (.refs) is missing or unreadable: huggingface_hub leaves such a payload too; prune removes it') });
       continue;
     }
     if (input.recentMs !== undefined && input.now !== undefined && input.now - payload.mtimeMs < input.recentMs) {
-      out.kept.push({ path: payload.path, reason: 'changed recently: a download may be in progress' });
+      out.kept.push({ path: payload.path, reason: t('changed recently: a download may be in progress') });
       continue;
     }
     out.freed.push(key);
@@ -63,7 +64,7 @@ export function orphanPayloads(store: SharedStore, references: Map<string, strin
   const kept: { path: string; reason: string }[] = [];
   for (const p of [...store.payloads.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     if (references.get(p.key)?.length) continue;
-    if (now - p.mtimeMs < recentMs) kept.push({ path: p.path, reason: 'no repo links to it, but it changed recently: a download may be in progress' });
+    if (now - p.mtimeMs < recentMs) kept.push({ path: p.path, reason: t('no repo links to it, but it changed recently: a download may be in progress') });
     else orphans.push(p);
   }
   return { orphans, kept };

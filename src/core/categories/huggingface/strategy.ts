@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { isIncompleteBlobName } from './names';
 import type { HfEntryStat, HfRepo } from './types';
+import { t } from '../../l10n';
 
 export interface HfDeletePaths {
   repos: string[];
@@ -82,13 +83,13 @@ export function pruneStrategy(repo: HfRepo, now: number, recentMs: number): Prun
   const loose = [...repo.incomplete, ...repo.unreferenced];
   const recent = loose.filter(isRecent);
   for (const b of recent) {
-    choice.kept.push({ path: b.path, reason: `changed ${Math.round((now - b.mtimeMs) / 60000)} min ago: a download may be in progress` });
+    choice.kept.push({ path: b.path, reason: t('changed {0} min ago: a download may be in progress', Math.round((now - b.mtimeMs) / 60000)) });
   }
   choice.detached = repo.revisions.filter((r) => r.detached).map((r) => r.commit);
   const allDetached = repo.revisions.length > 0 && choice.detached.length === repo.revisions.length;
   if (allDetached && recent.length) {
     // Deleting the revisions would take the repo folder and the download in it.
-    choice.kept.push({ path: repo.path, reason: 'every revision is detached, but a download may be in progress in it' });
+    choice.kept.push({ path: repo.path, reason: t('every revision is detached, but a download may be in progress in it') });
     choice.detached = [];
   } else if (choice.detached.length) {
     choice.paths = deleteRevisionsStrategy(repo, choice.detached);

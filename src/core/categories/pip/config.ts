@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import { safeReadTextSync } from '../../safeRead';
 import * as path from 'path';
 import { expandHome, pipCache, type Env } from '../../locations';
+import { t } from '../../l10n';
 
 export interface PipCacheSetting {
   /** The cache folder pip uses, or undefined when the cache is disabled. */
@@ -107,7 +108,7 @@ export function pipCacheSetting(env: Env, homeDir: string, platform: NodeJS.Plat
   let setting: PipCacheSetting = { dir: pipCache({ ...env, PIP_CACHE_DIR: undefined }, homeDir, platform), source: 'default' };
   const apply = (key: string, value: string, source: string) => {
     if (key === 'cache-dir' && value) setting = { dir: path.resolve(homeDir, expandHome(value, homeDir, platform)), source };
-    else if (key === 'no-cache-dir') setting = { disabledBy: `no-cache-dir in ${source}`, source };
+    else if (key === 'no-cache-dir') setting = { disabledBy: t('no-cache-dir in {0}', source), source };
   };
   for (const file of pipConfigFiles(env, homeDir, platform)) {
     const text = readSmallFile(file);

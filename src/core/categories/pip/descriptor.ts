@@ -5,6 +5,7 @@ import { buildPlan } from '../../plan/builder';
 import { categoryOf, planScannedItems } from '../../plan/fromModel';
 import type { Item } from '../../model';
 import { PIP_CATEGORY_ID, PIP_PURGE_ID, PIP_PURGED_FOLDERS, scanPip } from './scanner';
+import { t } from '../../l10n';
 
 export const pipCategory: CategoryDescriptor = {
   id: PIP_CATEGORY_ID,
@@ -21,11 +22,11 @@ export const pipCategory: CategoryDescriptor = {
       const paths = PIP_PURGED_FOLDERS
         .map((name) => c.items.find((i) => i.kind === 'pip-cache-folder' && i.path === path.join(root, name)))
         .filter((i): i is Item => !!i)
-        .map((i) => ({ path: i.path!, root, label: `pip cache ${path.basename(i.path!)}/`, itemId: i.id }));
-      return buildPlan({ title: 'Purge the pip cache', scannedAt: model.scannedAt, paths, signal: ctx.signal });
+        .map((i) => ({ path: i.path!, root, label: t('pip cache {0}/', path.basename(i.path!)), itemId: i.id }));
+      return buildPlan({ title: t('Purge the pip cache'), scannedAt: model.scannedAt, paths, signal: ctx.signal });
     }
     return planScannedItems(model, PIP_CATEGORY_ID, ids, ctx.signal);
   },
-  purgeIds: { [PIP_PURGE_ID]: 'pip: empty the cache (pip cache purge)' },
-  kinds: { 'pip-cache-folder': { label: 'pip cache folder', icon: 'folder' } },
+  purgeIds: { get [PIP_PURGE_ID]() { return t('pip: empty the cache (pip cache purge)'); } },
+  kinds: { 'pip-cache-folder': { get label() { return t('pip cache folder'); }, icon: 'folder' } },
 };

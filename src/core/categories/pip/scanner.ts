@@ -11,6 +11,7 @@ import type { Category, Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
 import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
+import { t } from '../../l10n';
 
 export const PIP_CATEGORY_ID = 'pip';
 export const PIP_PURGE_ID = `${PIP_CATEGORY_ID}:purge`;
@@ -20,14 +21,14 @@ export const pipFolderItemId = (p: string) => `${PIP_CATEGORY_ID}:folder:${p}`;
 
 /** pip's own words for its folders (`pip cache info`). */
 const LABELS: Record<string, string> = {
-  'http-v2': 'Package index page cache (http-v2)',
-  http: 'Package index page cache (http)',
-  wheels: 'Locally built wheels',
+  get 'http-v2'() { return t('Package index page cache (http-v2)'); },
+  get http() { return t('Package index page cache (http)'); },
+  get wheels() { return t('Locally built wheels'); },
 };
 const DESCRIPTIONS: Record<string, string> = {
-  'http-v2': 'downloaded index pages and packages (pip 23.3+)',
-  http: 'downloaded index pages and packages (older pips)',
-  wheels: 'wheels pip built locally',
+  get 'http-v2'() { return t('downloaded index pages and packages (pip 23.3+)'); },
+  get http() { return t('downloaded index pages and packages (older pips)'); },
+  get wheels() { return t('wheels pip built locally'); },
 };
 
 /** pip counts wheels as files matching `*-*.whl` (pip/_internal/commands/cache.py). */
@@ -40,12 +41,12 @@ export async function scanPip(ctx: ScanContext): Promise<{ category: Category; c
   const setting = pipCacheSetting(ctx.env, ctx.homeDir, ctx.platform);
   const root = await existingDir(setting.dir);
   if (!root) return undefined;
-  ctx.progress('pip cache');
+  ctx.progress(t('pip cache'));
   const result = await ctx.walker.walk([root], {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
     detailDepth: 1,
-    onProgress: (p) => ctx.progress('pip cache', p),
+    onProgress: (p) => ctx.progress(t('pip cache'), p),
   });
   reportWalkErrors(ctx, result, PIP_CATEGORY_ID);
   const node = result.roots[0];
@@ -82,7 +83,7 @@ export async function scanPip(ctx: ScanContext): Promise<{ category: Category; c
     apparentBytes: node.apparentBytes,
     reclaimableBytes: purgeable,
     items: sortBySizeDesc(items),
-    fields: { cacheDir: root, configuredBy: setting.source, httpFiles, wheels, reclaimableMeans: 'what pip cache purge frees: http-v2/, http/ and wheels/' },
+    fields: { cacheDir: root, configuredBy: setting.source, httpFiles, wheels, reclaimableMeans: t('what pip cache purge frees: http-v2/, http/ and wheels/') },
   };
   return { category, claimedPaths: [root] };
 }

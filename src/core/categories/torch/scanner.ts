@@ -11,6 +11,7 @@ import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
 import * as path from 'path';
+import { t } from '../../l10n';
 
 export const TORCH_CATEGORY_ID = 'torch';
 export const TORCH_CLEAN_ID = `${TORCH_CATEGORY_ID}:clean`;
@@ -28,19 +29,19 @@ function item(node: WalkNode, id: string, kind: string, hub: string, now: number
   it.id = id;
   it.kind = kind;
   it.fields = { ...it.fields, cacheRoot: hub };
-  if (node.mtimeMs) it.description = `${kind === 'torch-repo' ? `${node.files} files · ` : ''}downloaded ${formatAge(node.mtimeMs, now)}`;
+  if (node.mtimeMs) it.description = `${kind === 'torch-repo' ? t('{0} files · ', node.files) : ''}downloaded ${formatAge(node.mtimeMs, now)}`;
   return it;
 }
 
 export async function scanTorch(ctx: ScanContext): Promise<{ category: Category; claimedPaths: string[] } | undefined> {
   const hub = await existingDir(path.join(torchHome(ctx.env, ctx.homeDir, ctx.platform), 'hub'));
   if (!hub) return undefined;
-  ctx.progress('torch hub cache');
+  ctx.progress(t('torch hub cache'));
   const result = await ctx.walker.walk([hub], {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
     detailDepth: 2,
-    onProgress: (p) => ctx.progress('torch hub cache', p),
+    onProgress: (p) => ctx.progress(t('torch hub cache'), p),
   });
   reportWalkErrors(ctx, result, TORCH_CATEGORY_ID);
   const node = result.roots[0];
@@ -53,8 +54,8 @@ export async function scanTorch(ctx: ScanContext): Promise<{ category: Category;
         if (entry.type !== 'dir' && isTorchPartialName(entry.name)) {
           // torch.hub downloads into `<file>.<uuid hex>.partial` and renames it when complete.
           const it = item(entry, `${TORCH_CATEGORY_ID}:partial:${entry.path}`, 'torch-partial', hub, ctx.now);
-          it.label = `${entry.name} (incomplete download)`;
-          it.description = `an interrupted or running download, not a checkpoint${entry.mtimeMs ? ` · changed ${formatAge(entry.mtimeMs, ctx.now)}` : ''}`;
+          it.label = t('{0} (incomplete download)', entry.name);
+          it.description = t('an interrupted or running download, not a checkpoint{0}', entry.mtimeMs ? t(' · changed {0}', formatAge(entry.mtimeMs, ctx.now)) : '');
           items.push(it);
           continue;
         }
@@ -73,7 +74,7 @@ export async function scanTorch(ctx: ScanContext): Promise<{ category: Category;
   if (otherBytes > 0) {
     items.push({
       id: `${TORCH_CATEGORY_ID}:other:${hub}`,
-      label: 'Other (trusted_list, the folders themselves)',
+      label: t('Other (trusted_list, the folders themselves)'),
       kind: 'torch-other',
       path: hub,
       bytes: otherBytes,
@@ -85,12 +86,12 @@ export async function scanTorch(ctx: ScanContext): Promise<{ category: Category;
   const reclaimable = items.filter((i) => i.reclaimable).reduce((s, i) => s + i.bytes, 0);
   const category: Category = {
     id: TORCH_CATEGORY_ID,
-    label: 'torch hub',
+    label: t('torch hub'),
     bytes: node.bytes,
     apparentBytes: node.apparentBytes,
     reclaimableBytes: reclaimable,
     items: sortBySizeDesc(items),
-    fields: { hubDir: hub, reclaimableMeans: 'the downloaded repos and checkpoint files' },
+    fields: { hubDir: hub, reclaimableMeans: t('the downloaded repos and checkpoint files') },
   };
   return { category, claimedPaths: [hub] };
 }

@@ -11,6 +11,7 @@ import { sortBySizeDesc } from '../../model';
 import type { ScanContext } from '../../scan/types';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
+import { t } from '../../l10n';
 
 export const UV_CATEGORY_ID = 'uv';
 export const UV_CLEAN_ID = `${UV_CATEGORY_ID}:clean`;
@@ -26,12 +27,12 @@ export async function scanUv(ctx: ScanContext): Promise<{ category: Category; cl
   const setting = uvCacheSetting(ctx.env, ctx.homeDir, ctx.platform, ctx.roots);
   const root = await existingDir(setting.dir);
   if (!root) return undefined;
-  ctx.progress('uv cache');
+  ctx.progress(t('uv cache'));
   const result = await ctx.walker.walk([root], {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
     detailDepth: 1,
-    onProgress: (p) => ctx.progress('uv cache', p),
+    onProgress: (p) => ctx.progress(t('uv cache'), p),
   });
   reportWalkErrors(ctx, result, UV_CATEGORY_ID);
   const node = result.roots[0];
@@ -42,7 +43,7 @@ export async function scanUv(ctx: ScanContext): Promise<{ category: Category; cl
     item.kind = child.type === 'dir' ? 'uv-cache-bucket' : 'uv-cache-file';
     item.fields = { ...item.fields, cacheRoot: root, hardLinkedFiles: child.hardLinkedFiles };
     if (child.type === 'dir') {
-      item.description = `${formatCount(child.files, 'file')}` + (child.hardLinkedFiles ? ` · ${child.hardLinkedFiles} hard-linked (venvs may share them)` : '');
+      item.description = `${formatCount(child.files, 'file')}` + (child.hardLinkedFiles ? t(' · {0} hard-linked (venvs may share them)', child.hardLinkedFiles) : '');
     }
     return item;
   });
@@ -57,11 +58,11 @@ export async function scanUv(ctx: ScanContext): Promise<{ category: Category; cl
     fields: {
       cacheDir: root,
       configuredBy: setting.source,
-      ...(setting.noCache ? { note: 'UV_NO_CACHE is set: uv does not use this cache now' } : {}),
+      ...(setting.noCache ? { note: t('UV_NO_CACHE is set: uv does not use this cache now') } : {}),
       hardLinkedFiles: node.hardLinkedFiles,
       reclaimableMeans: node.hardLinkedFiles
-        ? `at most: ${node.hardLinkedFiles} files are hard-linked (venvs may share them) and stay on disk if a venv still uses them; the clean plan measures exactly`
-        : 'what uv cache clean frees',
+        ? t('at most: {0} files are hard-linked (venvs may share them) and stay on disk if a venv still uses them; the clean plan measures exactly', node.hardLinkedFiles)
+        : t('what uv cache clean frees'),
     },
   };
   return { category, claimedPaths: [root] };

@@ -2,10 +2,11 @@
 // other category took its part. Runs last.
 import type { CategoryDescriptor } from '../descriptor';
 import { scanWorkspace, WORKSPACE_CATEGORY_ID } from './scanner';
+import { t } from '../../l10n';
 
 export const workspaceCategory: CategoryDescriptor = {
   id: WORKSPACE_CATEGORY_ID,
-  label: 'Large workspace items',
+  get label() { return t('Large workspace items'); },
   order: 1000,
   icon: 'folder-library',
   async scan(ctx) {
@@ -13,9 +14,9 @@ export const workspaceCategory: CategoryDescriptor = {
     return { category: await scanWorkspace(ctx) };
   },
   kinds: {
-    'workspace-folder': { label: 'Workspace folder', icon: 'root-folder' },
-    folder: { label: 'Folder', icon: 'folder' },
-    file: { label: 'File', icon: 'file' },
-    symlink: { label: 'Symbolic link', icon: 'file-symlink-file' },
+    'workspace-folder': { get label() { return t('Workspace folder'); }, icon: 'root-folder' },
+    folder: { get label() { return t('Folder'); }, icon: 'folder' },
+    file: { get label() { return t('File'); }, icon: 'file' },
+    symlink: { get label() { return t('Symbolic link'); }, icon: 'file-symlink-file' },
   },
 };

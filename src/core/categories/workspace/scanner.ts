@@ -6,6 +6,7 @@ import type { ScanContext } from '../../scan/types';
 import { withoutSubtrees } from '../../walker/subtract';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
+import { t } from '../../l10n';
 
 export const WORKSPACE_CATEGORY_ID = 'workspace';
 /** Levels below a workspace folder that keep their largest children. */
@@ -14,7 +15,7 @@ export const WORKSPACE_DETAIL_DEPTH = 4;
 export async function scanWorkspace(ctx: ScanContext): Promise<Category> {
   const claimedPaths = [...ctx.claimedPaths];
   const { result: walk, excludedPaths } = await ctx.workspaceWalk();
-  ctx.progress('Workspace folders: largest items');
+  ctx.progress(t('Workspace folders: largest items'));
   const realRoots = walk.roots.map((n) => n.path).filter(Boolean);
   const inside = (p: string) => [...ctx.roots, ...realRoots].some((r) => isStrictlyInside(p, r));
   // Claimed after the walk (checkpoints): taken out of the walked tree, no second walk.
@@ -26,7 +27,7 @@ export async function scanWorkspace(ctx: ScanContext): Promise<Category> {
     const node = collected.get(p);
     if (node) nodes.push(node);
     // Discovery claims only what the walk collected: this is a bug, said rather than hidden.
-    else ctx.warn({ message: `${p} is counted in its category and in the workspace total too`, path: p, code: 'double-counted', category: WORKSPACE_CATEGORY_ID });
+    else ctx.warn({ message: t('{0} is counted in its category and in the workspace total too', p), path: p, code: 'double-counted', category: WORKSPACE_CATEGORY_ID });
   }
   const roots = nodes.length ? walk.roots.map((root) => withoutSubtrees(root, nodes)) : walk.roots;
   const excludePaths = claimedPaths.filter(inside);
@@ -40,7 +41,7 @@ export async function scanWorkspace(ctx: ScanContext): Promise<Category> {
   });
   return {
     id: WORKSPACE_CATEGORY_ID,
-    label: 'Large workspace items',
+    label: t('Large workspace items'),
     bytes: items.reduce((s, i) => s + i.bytes, 0),
     apparentBytes: items.reduce((s, i) => s + i.apparentBytes, 0),
     items,
