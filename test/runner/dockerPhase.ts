@@ -1,9 +1,9 @@
 // Phase "ui-docker": the Docker part of the tree as a user sees it, in code-server against the real
 // dockerd of the fixture (part dockerEngine). Scan from the palette, expand Docker > Images > ml:1 >
 // Layers and Largest folders (which analyzes the image, with its progress notification), check the
-// rows against the scene, open the image row's context menu (Analyze Image… and the destructive
+// rows against the scene, open the image row's context menu (Analyze Docker Image… and the destructive
 // entry last), and save .test-artifacts/docker-tree.png; then Composition and Waste of ml:1 and
-// ml:2 (.test-artifacts/docker-composition.png); Analyze Image… from that menu opens the chart
+// ml:2 (.test-artifacts/docker-composition.png); Analyze Docker Image… from that menu opens the chart
 // (.test-artifacts/docker-image-chart.png); Compare With Another Image… opens the diff in an
 // editor (.test-artifacts/docker-compare.png).
 import * as fs from 'fs';
@@ -18,7 +18,7 @@ import { chartFrame, runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWork
 
 export const uiDockerPhase: Phase = {
   name: 'ui-docker',
-  description: 'Docker tree in code-server against a real dockerd: expand an image to Layers and Largest folders, context menu, screenshot, Analyze Image… chart',
+  description: 'Docker tree in code-server against a real dockerd: expand an image to Layers and Largest folders, context menu, screenshot, Analyze Docker Image… chart',
   timeoutMs: 4 * 60_000,
   fixtureParts: ['fakeHome', 'workspaceItems', 'dockerEngine'],
   async run(ctx) {
@@ -70,14 +70,14 @@ export const uiDockerPhase: Phase = {
     await expand(labelled('models'));
     await rows.filter({ hasText: 'model.safetensors' }).filter({ hasText: formatBytes(engine.bytes.ml1Models) }).last().waitFor({ state: 'visible', timeout: 10_000 });
 
-    // The image row's context menu: Analyze Image… before the destructive Remove Docker Images…, which is last.
+    // The image row's context menu: Analyze Docker Image… before the destructive Remove Docker Images…, which is last.
     await image.click({ button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
     const entries = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map(oneLine).filter(Boolean);
     checks.push(`context menu of ml:1: ${entries.join(' | ')}`);
     if (entries[entries.length - 1] !== 'Remove Docker Images…') throw new Error(`the destructive entry is not last: ${entries.join(' | ')}`);
-    if (!entries.includes('Analyze Image…')) throw new Error(`no Analyze Image… in ${entries.join(' | ')}`);
+    if (!entries.includes('Analyze Docker Image…')) throw new Error(`no Analyze Docker Image… in ${entries.join(' | ')}`);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
     await page.mouse.move(0, 0);
@@ -112,12 +112,12 @@ export const uiDockerPhase: Phase = {
     await page.locator(SEL.sideBar).screenshot({ path: compositionShot });
     checks.push(`screenshot ${compositionShot}`);
 
-    // Analyze Image… from the same menu: the chart of the same breakdown (from the cached analysis).
+    // Analyze Docker Image… from the same menu: the chart of the same breakdown (from the cached analysis).
     await image.click({ button: 'right' });
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
     // The workbench ignores a click that lands right after a context menu opened.
     await page.waitForTimeout(500);
-    await menu.locator('.action-label', { hasText: 'Analyze Image…' }).first().click();
+    await menu.locator('.action-label', { hasText: 'Analyze Docker Image…' }).first().click();
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
     const frame = await chartFrame(page);
     await frame.waitForFunction(() => !!document.body.dataset.focus && document.querySelectorAll('#rows tr').length > 0, undefined, { timeout: 30_000 });

@@ -137,7 +137,7 @@ function installExtensionCopy(extensionRoot: string, extensionsDir: string): voi
   const pkg = JSON.parse(fs.readFileSync(path.join(extensionRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   const dest = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   fs.mkdirSync(dest, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'media', 'README.md', 'LICENSE']) {
+  for (const entry of ['package.json', 'package.nls.json', 'package.nls.ko.json', 'l10n', 'dist', 'media', 'README.md', 'LICENSE']) {
     fs.cpSync(path.join(extensionRoot, entry), path.join(dest, entry), { recursive: true });
   }
   fs.rmSync(path.join(dest, 'dist'), { recursive: true, force: true });
