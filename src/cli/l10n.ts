@@ -1,9 +1,9 @@
 // The CLI speaks the user's language when a bundle exists for it (ko), English otherwise:
 // POSIX order LC_ALL, then LC_MESSAGES, then LANG ("ko_KR.UTF-8" -> "ko"). The bundles ship in
 // l10n/ next to dist/ (the .vsix and the npm package carry both).
-import * as fs from 'fs';
 import * as path from 'path';
 import { bundleTranslator, setTranslator } from '../core/l10n';
+import { safeReadTextSync } from '../core/safeRead';
 
 export function cliLanguage(env: Record<string, string | undefined>): string | undefined {
   const value = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v && v.trim());
@@ -18,7 +18,7 @@ export function installCliTranslation(env: Record<string, string | undefined>, b
   const file = path.join(bundleDir, `bundle.l10n.${lang}.json`);
   try {
     // Our own file, shipped with the CLI; a broken one falls back to English.
-    const bundle = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+    const bundle = JSON.parse(safeReadTextSync(file, { maxBytes: 4 * 1024 * 1024 })) as Record<string, string>;
     setTranslator(bundleTranslator(bundle));
     return lang;
   } catch {

@@ -15,7 +15,7 @@ function pipCacheFixture(): { dir: string; cache: string; env: NodeJS.ProcessEnv
     fs.mkdirSync(path.join(cache, sub), { recursive: true });
     fs.writeFileSync(path.join(cache, sub, 'blob.bin'), Buffer.alloc(40_000, 7));
   }
-  return { dir, cache, env: { PATH: process.env.PATH, HOME: process.env.HOME, PIP_CACHE_DIR: cache } };
+  return { dir, cache, env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_STATE_HOME: process.env.XDG_STATE_HOME, PIP_CACHE_DIR: cache } };
 }
 
 /** Files left under the pip cache (the purge removes its contents). */

@@ -66,7 +66,7 @@ describe('adversarial: an engine that answers without end', function () {
   });
 
   it(`the real CLI (default cap ${DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024} MiB): scan and purge docker:* end with one line, no crash`, async () => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: `unix://${socket}` };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_STATE_HOME: process.env.XDG_STATE_HOME, DOCKER_HOST: `unix://${socket}` };
     const scan = await runCli(['scan', dir, '--json'], { env, cwd: dir, timeoutMs: 120_000 });
     assert.ok(!scan.timedOut, 'scan ended');
     assert.strictEqual(scan.status, 0, scan.stderr);

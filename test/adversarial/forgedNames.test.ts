@@ -51,7 +51,7 @@ describe('adversarial: names that forge output', function () {
         fs.utimesSync(c, old, old);
       }
       fs.utimesSync(run, new Date(Date.now() - 86_400_000 * 3), new Date(Date.now() - 86_400_000 * 3));
-      const r = await runCli(['plan', 'retention', '--keep-best', '0', dir], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir });
+      const r = await runCli(['plan', 'retention', '--keep-best', '0', dir], { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_STATE_HOME: process.env.XDG_STATE_HOME }, cwd: dir });
       assert.strictEqual(r.status, 0, r.stderr);
       assertClean(r.stdout);
       assertClean(r.stderr);
@@ -64,7 +64,7 @@ describe('adversarial: names that forge output', function () {
       for (const l of kept) assert.match(l, /checkpoint-[1-4]\s+\(/, `a kept line names a real checkpoint: ${l}`);
       assert.ok(!kept.some((l) => l.includes('/fake/checkpoint-1')), 'the forged "kept" text is not a line of its own');
       // scan text too.
-      const s = await runCli(['scan', dir, '--no-docker'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir });
+      const s = await runCli(['scan', dir, '--no-docker'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_STATE_HOME: process.env.XDG_STATE_HOME }, cwd: dir });
       assert.strictEqual(s.status, 0, s.stderr);
       assertClean(s.stdout);
     } finally {

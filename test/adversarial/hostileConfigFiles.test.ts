@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { configFilesRead, ITEM_FILES_READ } from '../../src/core/configFiles';
@@ -87,12 +88,13 @@ describe('adversarial: FIFOs, /dev/zero links and huge files at every file the s
   it('every read in src/ goes through src/core/safeRead.ts (a new reader cannot bypass it)', () => {
     const src = path.resolve(__dirname, '..', '..', '..', 'src');
     // Opened on purpose elsewhere: folders (O_DIRECTORY descriptors); the kernel's own interfaces
-    // (/proc, /dev/kmsg: never a FIFO or a user's file, and their sizes are the kernel's); and a
-    // file the CLI writes (the metrics file, opened 'wx').
+    // (/proc, /dev/kmsg: never a FIFO or a user's file, and their sizes are the kernel's); files we
+    // write (the metrics file, opened 'wx'; the last scan, opened 'w'); and the folders the remover
+    // opens (O_DIRECTORY | O_NOFOLLOW, never read as files).
     const allowed = new Set([
       'core/safeRead.ts', 'core/safety/dirHandle.ts', 'core/safety/mountPoints.ts', 'core/safety/mountId.ts',
       'core/headroom/memory.ts', 'core/headroom/procUsage.ts', 'core/headroom/mountOf.ts', 'core/headroom/kernelLog.ts',
-      'core/metrics/atomicWrite.ts',
+      'core/metrics/atomicWrite.ts', 'core/jsonSliced.ts', 'core/safety/syncDirHandle.ts',
     ]);
     const offenders: string[] = [];
     const visit = (dir: string) => {
@@ -146,7 +148,12 @@ describe('adversarial: FIFOs, /dev/zero links and huge files at every file the s
         assert.ok(lines.some((l) => l.includes(withoutContext[1].path)), r.stderr);
         assert.ok(lines.every((l) => l.startsWith('ml-disk-space: ')), r.stderr);
         // TLS files: read when DOCKER_HOST is tcp with TLS on.
-        const tls = await runCli(['purge', 'docker:dangling-images'], { env: envFor(f, { DOCKER_HOST: 'tcp://127.0.0.1:9', DOCKER_TLS_VERIFY: '1' }), timeoutMs: 60_000 });
+        // The port must accept a connection: the CLI probes the endpoint before it loads the client that reads TLS files.
+        const listener = net.createServer((socket) => socket.destroy());
+        await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+        const port = (listener.address() as net.AddressInfo).port;
+        const tls = await runCli(['purge', 'docker:dangling-images'], { env: envFor(f, { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1' }), timeoutMs: 60_000 })
+          .finally(() => listener.close());
         assert.ok(!tls.timedOut && tls.status === 1, `${tls.status} ${tls.stderr}`);
         assert.strictEqual(tls.stderr.trim().split('\n').length, 1, tls.stderr);
         assert.match(tls.stderr, /ca\.pem|cert\.pem|key\.pem/);

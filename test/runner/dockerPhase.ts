@@ -4,7 +4,7 @@
 // rows against the scene, open the image row's context menu (Analyze Docker Image… and the destructive
 // entry last), and save .test-artifacts/docker-tree.png; then Composition and Waste of ml:1 and
 // ml:2 (.test-artifacts/docker-composition.png); Analyze Docker Image… from that menu opens the chart
-// (.test-artifacts/docker-image-chart.png); Compare With Another Image… opens the diff in an
+// (.test-artifacts/docker-image-chart.png); Compare Docker Image With Another… opens the diff in an
 // editor (.test-artifacts/docker-compare.png).
 import * as fs from 'fs';
 import * as path from 'path';
@@ -129,11 +129,11 @@ export const uiDockerPhase: Phase = {
     await page.screenshot({ path: chartShot });
     checks.push(`screenshot ${chartShot}`);
 
-    // Compare With Another Image… from the same menu: pick ml:2; the diff opens in an editor.
+    // Compare Docker Image With Another… from the same menu: pick ml:2; the diff opens in an editor.
     await image.click({ button: 'right' });
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
     await page.waitForTimeout(500);
-    await menu.locator('.action-label', { hasText: 'Compare With Another Image…' }).first().click();
+    await menu.locator('.action-label', { hasText: 'Compare Docker Image With Another…' }).first().click();
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
     const quickInput = page.locator('.quick-input-widget');
     await quickInput.waitFor({ state: 'visible', timeout: 10_000 });

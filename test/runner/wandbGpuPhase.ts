@@ -11,6 +11,7 @@ import type { Phase } from './harness';
 import { collapse, exactly, expand, oneLine, widenSideBar } from './dockerPhase';
 import { EXTENSION_ID } from './phases';
 import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { addVscodeServerFolders } from './vscodeServerFolders';
 
 const CACHE_LABELS = ['Triton kernel cache', 'CUDA JIT cache (ComputeCache)', 'PyTorch Inductor cache', 'PyTorch CUDA kernel cache', 'PyTorch C++/CUDA extensions', 'vLLM cache'];
 
@@ -27,6 +28,8 @@ export const uiWandbGpuPhase: Phase = {
     for (const f of [treeShot, dialogShot]) fs.rmSync(f, { force: true }); // never leave a stale picture behind a failed run
     const checks: string[] = [];
 
+    // The issue's third new category beside these two, for one picture of all three.
+    ctx.log(`fixture: ${addVscodeServerFolders(ctx.fixture)}`);
     const server = await ctx.startServer();
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
@@ -40,6 +43,7 @@ export const uiWandbGpuPhase: Phase = {
     const text = async (label: string) => oneLine(await labelled(label).innerText());
     await labelled('Weights & Biases').waitFor({ state: 'visible', timeout: 60_000 });
     await labelled('GPU compile caches').waitFor({ state: 'visible', timeout: 60_000 });
+    await labelled('VS Code Server').waitFor({ state: 'visible', timeout: 60_000 });
     await collapse(labelled('Large workspace items'));
     const runDir = scene.wandb.runDirs[0];
     const runsLabel = runDir.startsWith(scene.wandb.home + '/') ? '~' + runDir.slice(scene.wandb.home.length) : runDir;

@@ -20,7 +20,8 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: options.env ?? process.env,
+      // The CLI's free-space history goes where the sandbox points XDG_STATE_HOME, never into a (canary) HOME.
+      env: options.env ? { XDG_STATE_HOME: process.env.XDG_STATE_HOME, ...options.env } : process.env,
       cwd: options.cwd,
       stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
     });
