@@ -240,7 +240,7 @@ export async function scanVscodeServer(ctx: ScanContext): Promise<{ category: Ca
     items,
     fields: {
       serverFolders: roots,
-      reclaimableMeans: 'old server builds, superseded extension versions, downloaded extension packages, old logs and the storage of deleted folders',
+      reclaimableMeans: t('old server builds, superseded extension versions, downloaded extension packages, old logs and the storage of deleted folders'),
       ...(facts.appRoot ? { currentAppRoot: facts.appRoot } : {}),
     },
   };
