@@ -198,7 +198,7 @@ describe('status bar logic', () => {
       assert.equal(v.background, 'warning');
       assert.ok(v.tooltipLines.includes('Full in ~11 h at the current rate (filling at ~4.0 GB/h)'), v.tooltipLines.join('\n'));
       assert.ok(v.tooltipLines.includes('Out of inodes in ~30 min at the current rate (~90,000 files/h)'), v.tooltipLines.join('\n'));
-      assert.ok(v.tooltipLines.includes('Warning: full within 24 h at this rate (mlDiskSpace.warnWhenFullWithinHours)'));
+      assert.ok(v.tooltipLines.includes('Warning: full within 24 h at this rate'));
       const later = buildStatusView({ ...base, percentUsed: 50, growth: { points: 60, spanHours: 1, bytesPerHour: GB, fullInHours: 43 }, warnWhenFullWithinHours: 24 });
       assert.equal(later.text, '$(database) 43.0 GB free · full in ~43 h');
       assert.equal(later.background, undefined, '43 h is not within 24 h');

@@ -9,7 +9,7 @@ import type { Item, ScanModel } from '../../model';
 import { t } from '../../l10n';
 import { GPU_CACHE_NAMES, type GpuCacheName } from './locations';
 import {
-  GPU_CACHES_CATEGORY_ID, GPU_CACHES_CLEAN_ID, GPU_CACHES_LABEL, gpuCachePurgeId, scanGpuCaches,
+  GPU_CACHES_CATEGORY_ID, GPU_CACHES_CLEAN_ID, gpuCachePurgeId, scanGpuCaches,
 } from './scanner';
 
 const CACHE_ITEM_PREFIX = `${GPU_CACHES_CATEGORY_ID}:cache:`;

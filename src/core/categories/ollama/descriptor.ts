@@ -2,7 +2,7 @@
 // blobs no manifest names and interrupted downloads (docs/OLLAMA.md).
 import { t } from '../../l10n';
 import type { CategoryDescriptor } from '../descriptor';
-import { OLLAMA_CATEGORY_ID, OLLAMA_CATEGORY_LABEL, OLLAMA_PRUNE_ID } from './ids';
+import { OLLAMA_CATEGORY_ID, OLLAMA_PRUNE_ID } from './ids';
 import { planOllama } from './plans';
 import { ollamaReportLines } from './reportText';
 import { scanOllama } from './scanner';

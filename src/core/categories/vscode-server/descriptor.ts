@@ -4,7 +4,7 @@ import { t } from '../../l10n';
 import type { CategoryDescriptor } from '../descriptor';
 import { reportLines } from './report';
 import { planVscodeServer } from './plans';
-import { KIND, VSCODE_SERVER_CATEGORY_ID, VSCODE_SERVER_CLEAN_ID, VSCODE_SERVER_LABEL, scanVscodeServer } from './scanner';
+import { KIND, VSCODE_SERVER_CATEGORY_ID, VSCODE_SERVER_CLEAN_ID, scanVscodeServer } from './scanner';
 
 export const vscodeServerCategory: CategoryDescriptor = {
   id: VSCODE_SERVER_CATEGORY_ID,

@@ -4,7 +4,7 @@
 import { t } from '../../l10n';
 import type { CategoryDescriptor } from '../descriptor';
 import { wandbPlan } from './plans';
-import { WANDB_CACHE_PURGE_ID, WANDB_CATEGORY_ID, WANDB_LABEL, WANDB_MEDIA_PURGE_ID, scanWandb } from './scanner';
+import { WANDB_CACHE_PURGE_ID, WANDB_CATEGORY_ID, WANDB_MEDIA_PURGE_ID, scanWandb } from './scanner';
 
 export const wandbCategory: CategoryDescriptor = {
   id: WANDB_CATEGORY_ID,
