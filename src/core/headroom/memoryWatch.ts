@@ -58,7 +58,7 @@ export async function activeRunText(model: ScanModel | undefined, listProcesses 
   const torch = (await listProcesses().catch(() => [])).filter((p) => p.torch);
   const names = [...torch.map((p) => `${p.name} (pid ${p.pid})`), ...runsInProgress(model)];
   if (!names.length) return undefined;
-  return names.length === 1 ? names[0] : `${names[0]} and ${names.length - 1} more`;
+  return names.length === 1 ? names[0] : t('{0} and {1} more', names[0], names.length - 1);
 }
 
 export interface MemoryWatchDeps {
