@@ -5,8 +5,6 @@ import * as vscode from 'vscode';
 import { activeRunText, MemoryWatch, readMeminfo } from '../core/headroom/memoryWatch';
 import type { HostFeature } from './services';
 
-export const SHOW_MEMORY = 'Show Memory';
-
 export const memoryWatchFeature: HostFeature = (s) => {
   const watch = new MemoryWatch({
     activeRun: () => activeRunText(s.scans.model),
@@ -14,8 +12,9 @@ export const memoryWatchFeature: HostFeature = (s) => {
     warnBelowPercent: () => s.config().memoryWarnBelowPercent,
     warn: (message) => {
       s.log.warn(`Memory: ${message}`);
-      void s.prompts.notifier.warn(message, SHOW_MEMORY).then((choice) => {
-        if (choice === SHOW_MEMORY) void vscode.commands.executeCommand('mlDiskSpace.showMemory');
+      const showMemory = vscode.l10n.t('Show Memory');
+      void s.prompts.notifier.warn(message, showMemory).then((choice) => {
+        if (choice === showMemory) void vscode.commands.executeCommand('mlDiskSpace.showMemory');
       });
     },
     problem: (message) => s.log.warn(message),

@@ -1,15 +1,16 @@
 // The growth forecast in words and in JSON: "full in ~5 h at the current rate (filling at ~2.1 GB/h)".
 import { formatBytes } from '../format';
+import { t } from '../l10n';
 import type { VolumeGrowth } from './growth';
 
 /** "~45 min", "~3 h", "~2 days": rough on purpose, the rate is an estimate. */
 export function formatTimeLeft(ms: number): string {
   const minutes = ms / 60_000;
-  if (minutes < 1) return '< 1 min';
-  if (minutes < 90) return `~${Math.round(minutes)} min`;
+  if (minutes < 1) return t('< 1 min');
+  if (minutes < 90) return t('~{0} min', Math.round(minutes));
   const hours = minutes / 60;
-  if (hours < 48) return `~${Math.round(hours)} h`;
-  return `~${Math.round(hours / 24)} days`;
+  if (hours < 48) return t('~{0} h', Math.round(hours));
+  return t('~{0} days', Math.round(hours / 24));
 }
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -18,10 +19,10 @@ const count = (n: number) => Math.round(n).toLocaleString('en-US');
 export function growthSentences(g: VolumeGrowth): string[] {
   const out: string[] = [];
   if (g.fullInHours !== undefined && g.bytesPerHour !== undefined) {
-    out.push(`Full in ${formatTimeLeft(g.fullInHours * 3600_000)} at the current rate (filling at ~${formatBytes(g.bytesPerHour)}/h)`);
+    out.push(t('Full in {0} at the current rate (filling at ~{1}/h)', formatTimeLeft(g.fullInHours * 3600_000), formatBytes(g.bytesPerHour)));
   }
   if (g.inodesFullInHours !== undefined && g.inodesPerHour !== undefined) {
-    out.push(`Out of inodes in ${formatTimeLeft(g.inodesFullInHours * 3600_000)} at the current rate (~${count(g.inodesPerHour)} files/h)`);
+    out.push(t('Out of inodes in {0} at the current rate (~{1} files/h)', formatTimeLeft(g.inodesFullInHours * 3600_000), count(g.inodesPerHour)));
   }
   return out;
 }
@@ -32,10 +33,10 @@ export function growthLines(g: (VolumeGrowth & { problem?: string }) | undefined
   const lines = growthSentences(g);
   if (!lines.length) {
     lines.push(g.points < 2
-      ? 'Free-space trend: first reading kept; run the scan again later to see how fast the volume fills'
-      : `Free-space trend: no clear fill rate in ${g.points} readings over ${g.spanHours.toFixed(1)} h`);
+      ? t('Free-space trend: first reading kept; run the scan again later to see how fast the volume fills')
+      : t('Free-space trend: no clear fill rate in {0} readings over {1} h', g.points, g.spanHours.toFixed(1)));
   }
-  if (g.problem) lines.push(`Note: ${g.problem}`);
+  if (g.problem) lines.push(t('Note: {0}', g.problem));
   return lines;
 }
 

@@ -4,6 +4,7 @@
 // is polled while no run is active: a slow check looks for runs, and only then memory is read.
 // No vscode import: the editor wires `warn` to a notification (src/host/memoryWatchFeature.ts).
 import { formatBytes } from '../format';
+import { t } from '../l10n';
 import type { ScanModel } from '../model';
 import { safeReadText } from '../safeRead';
 import { listTrainingProcesses, parseMeminfo, type MemInfo } from './memory';
@@ -33,7 +34,7 @@ export function memoryAlertStep(
     if (warned) return { warned };
     return {
       warned: true,
-      warn: `Only ${formatBytes(mem.availableBytes)} of ${formatBytes(mem.totalBytes)} memory is available (${availablePercent.toFixed(1)} %) while ${running} runs: the OOM killer may end it.`,
+      warn: t('Only {0} of {1} memory is available ({2} %) while {3} runs: the OOM killer may end it.', formatBytes(mem.availableBytes), formatBytes(mem.totalBytes), availablePercent.toFixed(1), running),
     };
   }
   return { warned: warned && availablePercent < warnBelowPercent + hysteresisPercent };
@@ -57,7 +58,7 @@ export async function activeRunText(model: ScanModel | undefined, listProcesses 
   const torch = (await listProcesses().catch(() => [])).filter((p) => p.torch);
   const names = [...torch.map((p) => `${p.name} (pid ${p.pid})`), ...runsInProgress(model)];
   if (!names.length) return undefined;
-  return names.length === 1 ? names[0] : `${names[0]} and ${names.length - 1} more`;
+  return names.length === 1 ? names[0] : t('{0} and {1} more', names[0], names.length - 1);
 }
 
 export interface MemoryWatchDeps {

@@ -4,6 +4,7 @@
 // the most specific folder that still holds the bulk ("dataset/shards holds 1.2 M files"), not the
 // workspace root. The walker keeps each folder's largest children by bytes, so a folder of many
 // tiny files can be folded into "smaller items"; then the answer is its nearest kept parent.
+import { t } from '../l10n';
 import { formatCount } from '../format';
 import type { Item, ScanModel, VolumeInfo } from '../model';
 
@@ -60,5 +61,5 @@ export function inodeSummaryLine(model: ScanModel, warnAtPercentUsed = 90): stri
   if (!inodesArePressing(model.volume, warnAtPercentUsed)) return undefined;
   const most = folderWithMostEntries(model);
   if (!most) return undefined;
-  return `Most files: ${most.path} (${formatCount(most.files, 'file').replace(/^\d+/, (d) => Number(d).toLocaleString('en-US'))}, in ${most.category})`;
+  return t('Most files: {0} ({1}, in {2})', most.path, formatCount(most.files, 'file').replace(/^\d+/, (d) => Number(d).toLocaleString('en-US')), most.category);
 }

@@ -8,18 +8,18 @@ import { t } from '../../core/l10n';
 const HIDDEN = new Set(['dev', 'ino', 'type', 'name', 'root', 'errorKind', 'code', 'payload', 'manifest', 'link', 'blob', 'omitted']);
 
 /** Names said better than the split key. */
-const NAMES: Record<string, string> = {
-  cacheRoot: 'Cache folder',
-  cacheDir: 'Cache folder',
-  hubDir: 'Hub folder',
-  configuredBy: 'Set by',
-  reclaimableMeans: 'Reclaimable',
-  usedBy: 'Used by',
-  hardLinkedFiles: 'Hard-linked files',
-  inUseBytes: 'In use',
-  sharedBytes: 'Shared',
-  reclaimableBytes: 'Reclaimable',
-  activityMs: 'Last activity',
+const NAMES: Record<string, () => string> = {
+  cacheRoot: () => t('Cache folder'),
+  cacheDir: () => t('Cache folder'),
+  hubDir: () => t('Hub folder'),
+  configuredBy: () => t('Set by'),
+  reclaimableMeans: () => t('Reclaimable'),
+  usedBy: () => t('Used by'),
+  hardLinkedFiles: () => t('Hard-linked files'),
+  inUseBytes: () => t('In use'),
+  sharedBytes: () => t('Shared'),
+  reclaimableBytes: () => t('Reclaimable'),
+  activityMs: () => t('Last activity'),
 };
 
 const MAX_FACTS = 10;
@@ -38,7 +38,7 @@ export function humanFacts(fields: Record<string, unknown> | undefined, now = Da
 
 /** "blobBytes" -> "Blob", "inProgress" -> "In progress", "step" -> "Step". */
 export function nameOf(key: string): string {
-  if (NAMES[key]) return t(NAMES[key]);
+  if (Object.prototype.hasOwnProperty.call(NAMES, key)) return NAMES[key]();
   const words = key
     .replace(/(Bytes|Ms|At)$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')

@@ -9,7 +9,7 @@ import type { Item, ScanModel } from '../../model';
 import { t } from '../../l10n';
 import { GPU_CACHE_NAMES, type GpuCacheName } from './locations';
 import {
-  GPU_CACHES_CATEGORY_ID, GPU_CACHES_CLEAN_ID, GPU_CACHES_LABEL, gpuCachePurgeId, scanGpuCaches,
+  GPU_CACHES_CATEGORY_ID, GPU_CACHES_CLEAN_ID, gpuCachePurgeId, scanGpuCaches,
 } from './scanner';
 
 const CACHE_ITEM_PREFIX = `${GPU_CACHES_CATEGORY_ID}:cache:`;
@@ -63,7 +63,7 @@ async function gpuCachePlan(ids: string[], model: ScanModel, signal?: AbortSigna
 
 export const gpuCachesCategory: CategoryDescriptor = {
   id: GPU_CACHES_CATEGORY_ID,
-  label: GPU_CACHES_LABEL,
+  get label() { return t('GPU compile caches'); },
   // Before the checkpoints and the workspace walk: a cache inside a workspace folder is not walked twice.
   order: 47,
   icon: 'circuit-board',
@@ -71,17 +71,17 @@ export const gpuCachesCategory: CategoryDescriptor = {
   scan: scanGpuCaches,
   planFor: (ids, model, ctx) => gpuCachePlan(ids, model, ctx.signal),
   purgeIds: {
-    [GPU_CACHES_CLEAN_ID]: 'GPU compile caches: empty every one (Triton, CUDA JIT, Inductor, torch kernels and extensions, vLLM)',
-    [gpuCachePurgeId('triton')]: 'GPU compile caches: empty the Triton kernel cache (TRITON_CACHE_DIR or ~/.triton/cache)',
-    [gpuCachePurgeId('cuda')]: 'GPU compile caches: empty the CUDA JIT cache (CUDA_CACHE_PATH or ~/.nv/ComputeCache)',
-    [gpuCachePurgeId('inductor')]: 'GPU compile caches: empty the PyTorch Inductor cache (TORCHINDUCTOR_CACHE_DIR or /tmp/torchinductor_<user>)',
-    [gpuCachePurgeId('torch-kernels')]: 'GPU compile caches: empty the PyTorch kernel cache (~/.cache/torch/kernels)',
-    [gpuCachePurgeId('torch-extensions')]: 'GPU compile caches: empty the PyTorch extensions build folder (TORCH_EXTENSIONS_DIR or ~/.cache/torch_extensions)',
-    [gpuCachePurgeId('vllm')]: 'GPU compile caches: empty the vLLM cache (VLLM_CACHE_ROOT or ~/.cache/vllm)',
+    get [GPU_CACHES_CLEAN_ID]() { return t('GPU compile caches: empty every one (Triton, CUDA JIT, Inductor, torch kernels and extensions, vLLM)'); },
+    get [gpuCachePurgeId('triton')]() { return t('GPU compile caches: empty the Triton kernel cache (TRITON_CACHE_DIR or ~/.triton/cache)'); },
+    get [gpuCachePurgeId('cuda')]() { return t('GPU compile caches: empty the CUDA JIT cache (CUDA_CACHE_PATH or ~/.nv/ComputeCache)'); },
+    get [gpuCachePurgeId('inductor')]() { return t('GPU compile caches: empty the PyTorch Inductor cache (TORCHINDUCTOR_CACHE_DIR or /tmp/torchinductor_<user>)'); },
+    get [gpuCachePurgeId('torch-kernels')]() { return t('GPU compile caches: empty the PyTorch kernel cache (~/.cache/torch/kernels)'); },
+    get [gpuCachePurgeId('torch-extensions')]() { return t('GPU compile caches: empty the PyTorch extensions build folder (TORCH_EXTENSIONS_DIR or ~/.cache/torch_extensions)'); },
+    get [gpuCachePurgeId('vllm')]() { return t('GPU compile caches: empty the vLLM cache (VLLM_CACHE_ROOT or ~/.cache/vllm)'); },
   },
   kinds: {
-    'gpu-cache': { label: 'GPU compile cache', icon: 'circuit-board' },
-    'gpu-cache-entry': { label: 'Compile cache folder', icon: 'folder' },
-    'gpu-cache-file': { label: 'Compile cache file', icon: 'file-binary' },
+    'gpu-cache': { get label() { return t('GPU compile cache'); }, icon: 'circuit-board' },
+    'gpu-cache-entry': { get label() { return t('Compile cache folder'); }, icon: 'folder' },
+    'gpu-cache-file': { get label() { return t('Compile cache file'); }, icon: 'file-binary' },
   },
 };

@@ -2,13 +2,14 @@
 // functions of the environment: nothing here touches the disk). docs/CACHES.md, "GPU compile caches".
 import * as os from 'os';
 import * as path from 'path';
+import { t } from '../../l10n';
 import { expandHome, xdgCacheHome, type Env } from '../../locations';
 
 export type GpuCacheName = 'triton' | 'cuda' | 'inductor' | 'torch-kernels' | 'torch-extensions' | 'vllm';
 
 export interface GpuCacheLocation {
   name: GpuCacheName;
-  /** What the cache is, in the tool's words. */
+  /** What the cache is, in the tool's words (translated). */
   label: string;
   /** What fills it. */
   about: string;
@@ -20,13 +21,14 @@ export interface GpuCacheLocation {
 /** The caches in the order they are listed and purged. */
 export const GPU_CACHE_NAMES: readonly GpuCacheName[] = ['triton', 'cuda', 'inductor', 'torch-kernels', 'torch-extensions', 'vllm'];
 
-const LABELS: Record<GpuCacheName, { label: string; about: string }> = {
-  triton: { label: 'Triton kernel cache', about: 'compiled Triton kernels' },
-  cuda: { label: 'CUDA JIT cache (ComputeCache)', about: 'PTX the CUDA driver compiled for this GPU' },
-  inductor: { label: 'PyTorch Inductor cache', about: 'torch.compile graphs and kernels' },
-  'torch-kernels': { label: 'PyTorch CUDA kernel cache', about: 'kernels PyTorch compiled at run time (NVRTC)' },
-  'torch-extensions': { label: 'PyTorch C++/CUDA extensions', about: 'extensions built by torch.utils.cpp_extension.load' },
-  vllm: { label: 'vLLM cache', about: "vLLM's torch.compile cache and model info" },
+/** Built when a location is made (translated then, not at import). */
+const LABELS: Record<GpuCacheName, () => { label: string; about: string }> = {
+  triton: () => ({ label: t('Triton kernel cache'), about: t('compiled Triton kernels') }),
+  cuda: () => ({ label: t('CUDA JIT cache (ComputeCache)'), about: t('PTX the CUDA driver compiled for this GPU') }),
+  inductor: () => ({ label: t('PyTorch Inductor cache'), about: t('torch.compile graphs and kernels') }),
+  'torch-kernels': () => ({ label: t('PyTorch CUDA kernel cache'), about: t('kernels PyTorch compiled at run time (NVRTC)') }),
+  'torch-extensions': () => ({ label: t('PyTorch C++/CUDA extensions'), about: t('extensions built by torch.utils.cpp_extension.load') }),
+  vllm: () => ({ label: t('vLLM cache'), about: t("vLLM's torch.compile cache and model info") }),
 };
 
 /** A variable's value, or undefined when unset or blank. */
@@ -65,7 +67,7 @@ export function pythonUser(env: Env): string {
 
 function location(name: GpuCacheName, env: Env, variable: string, fallback: () => string, homeDir: string): GpuCacheLocation {
   const v = envValue(env, variable);
-  return { name, ...LABELS[name], dir: v ? resolved(v, homeDir) : fallback(), configuredBy: v ? variable : 'default' };
+  return { name, ...LABELS[name](), dir: v ? resolved(v, homeDir) : fallback(), configuredBy: v ? variable : 'default' };
 }
 
 /** Every GPU compile cache location (Linux and macOS rules; existing or not). */

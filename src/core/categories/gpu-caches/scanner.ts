@@ -49,10 +49,10 @@ function cacheItem(loc: GpuCacheLocation, node: WalkNode, now: number): Item {
   const item = nodeToItem(node, GPU_CACHES_CATEGORY_ID);
   item.id = gpuCacheItemId(loc.dir);
   item.kind = 'gpu-cache';
-  item.label = t(loc.label);
+  item.label = loc.label;
   const files = formatCount(node.files, 'file');
   const when = node.mtimeMs ? ` · ${t('last written {0}', formatAge(node.mtimeMs, now))}` : '';
-  item.description = `${files} · ${t(loc.about)}${when}`;
+  item.description = `${files} · ${loc.about}${when}`;
   item.fields = { ...item.fields, cache: loc.name, cacheRoot: loc.dir, configuredBy: loc.configuredBy, purgeId: gpuCachePurgeId(loc.name) };
   // Its largest entries, each deletable on its own (the walk kept the top ones; `omitted` the rest).
   item.children = (node.children ?? []).map((child) => {

@@ -1,7 +1,6 @@
 // Ids of the Ollama category: the category, its purge id and its item ids (`ollama:<kind>:<key>`).
 
 export const OLLAMA_CATEGORY_ID = 'ollama';
-export const OLLAMA_CATEGORY_LABEL = 'Ollama models';
 /** Unreferenced blobs and interrupted downloads of every models folder (what `ollama:prune` plans). */
 export const OLLAMA_PRUNE_ID = `${OLLAMA_CATEGORY_ID}:prune`;
 

@@ -9,6 +9,7 @@
 // becomes part of a path.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { t } from '../../l10n';
 import { readErrorCode, safeReadText, SafeReadError } from '../../safeRead';
 
 export const DEFAULT_REGISTRY = 'registry.ollama.ai';
@@ -93,18 +94,18 @@ export function parseManifest(file: string, text: string): OllamaManifest | Mani
   try {
     json = JSON.parse(text);
   } catch {
-    return problem(file, 'bad-json', text.trim() ? 'is not valid JSON (perhaps still being written)' : 'is empty');
+    return problem(file, 'bad-json', text.trim() ? t('is not valid JSON (perhaps still being written)') : t('is empty'));
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return problem(file, 'bad-manifest', 'is not a manifest (no JSON object)');
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return problem(file, 'bad-manifest', t('is not a manifest (no JSON object)'));
   const m = json as { config?: { digest?: unknown; mediaType?: unknown; size?: unknown }; layers?: unknown };
-  if (!Array.isArray(m.layers)) return problem(file, 'bad-manifest', 'is not a manifest (no layers list)');
+  if (!Array.isArray(m.layers)) return problem(file, 'bad-manifest', t('is not a manifest (no layers list)'));
   const layers: OllamaLayer[] = [];
   const seen = new Set<string>();
   const entries = [...(m.config && m.config.digest !== undefined && m.config.digest !== '' ? [m.config] : []), ...(m.layers as unknown[])];
   for (const entry of entries) {
     const e = (entry ?? {}) as { digest?: unknown; mediaType?: unknown; size?: unknown };
     const blob = blobNameOfDigest(e.digest);
-    if (!blob) return problem(file, 'bad-manifest', `names a blob that is not a sha256 digest (${JSON.stringify(e.digest)?.slice(0, 80) ?? 'none'})`);
+    if (!blob) return problem(file, 'bad-manifest', t('names a blob that is not a sha256 digest ({0})', JSON.stringify(e.digest)?.slice(0, 80) ?? 'none'));
     if (seen.has(blob)) continue;
     seen.add(blob);
     layers.push({ blob, mediaType: typeof e.mediaType === 'string' ? e.mediaType : '', size: typeof e.size === 'number' && e.size >= 0 ? e.size : 0 });
@@ -120,7 +121,7 @@ export async function readManifest(file: string): Promise<OllamaManifest | Manif
   try {
     text = await safeReadText(file, { maxBytes: MAX_MANIFEST_BYTES });
   } catch (err) {
-    const reason = err instanceof SafeReadError ? err.reason : `cannot be read (${readErrorCode(err)})`;
+    const reason = err instanceof SafeReadError ? err.reason : t('cannot be read ({0})', readErrorCode(err));
     return problem(file, readErrorCode(err), reason);
   }
   return parseManifest(file, text);

@@ -9,7 +9,7 @@ import type { Category, Item } from '../../model';
 import { sortBySizeDesc } from '../../model';
 import type { CategoryResult, ScanContext } from '../../scan/types';
 import { ALL_CHILDREN, existingDir, reportWalkErrors } from '../../scan/walkHelpers';
-import { OLLAMA_CATEGORY_ID, OLLAMA_CATEGORY_LABEL } from './ids';
+import { OLLAMA_CATEGORY_ID } from './ids';
 import { storeRows } from './items';
 import { ollamaModelsDirCandidates } from './locations';
 import { readAllManifests } from './manifests';
@@ -38,12 +38,13 @@ export async function findModelsDirs(ctx: Pick<ScanContext, 'env' | 'homeDir' | 
 export async function scanOllama(ctx: ScanContext, serviceDirs?: readonly string[]): Promise<CategoryResult | undefined> {
   const dirs = await findModelsDirs(ctx, serviceDirs);
   if (!dirs.length) return undefined;
-  ctx.progress(OLLAMA_CATEGORY_LABEL);
+  const label = t('Ollama models');
+  ctx.progress(label);
   const result = await ctx.walker.walk(dirs, {
     signal: ctx.signal,
     topN: ALL_CHILDREN,
     detailDepth: DETAIL_DEPTH,
-    onProgress: (p) => ctx.progress(OLLAMA_CATEGORY_LABEL, p),
+    onProgress: (p) => ctx.progress(label, p),
   });
   reportWalkErrors(ctx, result, OLLAMA_CATEGORY_ID);
   const stores: OllamaStore[] = [];
@@ -70,7 +71,7 @@ export async function scanOllama(ctx: ScanContext, serviceDirs?: readonly string
   }
   const category: Category = {
     id: OLLAMA_CATEGORY_ID,
-    label: OLLAMA_CATEGORY_LABEL,
+    label,
     bytes: stores.reduce((s, x) => s + x.node.bytes, 0),
     apparentBytes: stores.reduce((s, x) => s + x.node.apparentBytes, 0),
     reclaimableBytes: prunable,

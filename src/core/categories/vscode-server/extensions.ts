@@ -8,6 +8,7 @@
 // neither file knows about may be an install in progress.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { t } from '../../l10n';
 import { readErrorCode, safeReadText } from '../../safeRead';
 
 /** Platform suffixes VS Code appends to folders of platform-specific extensions. */
@@ -76,7 +77,7 @@ async function readJson(file: string, problems: ExtensionState['problems']): Pro
   try {
     return JSON.parse(text);
   } catch (err) {
-    problems.push({ path: file, message: `${file} is not valid JSON (${(err as Error).message}): not used` });
+    problems.push({ path: file, message: t('{0} is not valid JSON ({1}): not used', file, (err as Error).message) });
     return undefined;
   }
 }
@@ -95,7 +96,7 @@ export async function readExtensionState(extensionsDir: string): Promise<Extensi
       state.listed.push({ id: id.toLowerCase(), version: entry.version, folder: folderOf(entry) });
     }
   } else if (listed !== undefined) {
-    problems.push({ path: path.join(extensionsDir, 'extensions.json'), message: 'extensions.json is not a list: not used' });
+    problems.push({ path: path.join(extensionsDir, 'extensions.json'), message: t('extensions.json is not a list: not used') });
   }
   const obsolete = await readJson(path.join(extensionsDir, '.obsolete'), problems);
   if (obsolete && typeof obsolete === 'object' && !Array.isArray(obsolete)) {

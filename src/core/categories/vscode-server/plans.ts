@@ -20,7 +20,7 @@ function offeredLeaves(item: Item): Item[] {
 
 function rootOf(item: Item): string {
   const root = item.fields?.cacheRoot;
-  if (typeof root !== 'string') throw new PlanRefusedError(`the scan did not record which server folder ${item.path ?? item.id} belongs to`);
+  if (typeof root !== 'string') throw new PlanRefusedError(t('the scan did not record which server folder {0} belongs to', item.path ?? item.id));
   return root;
 }
 
@@ -39,8 +39,9 @@ export async function planVscodeServer(ids: string[], model: ScanModel, env: Rec
       const { item } = itemOf(model, id, VSCODE_SERVER_CATEGORY_ID);
       const found = offeredLeaves(item);
       if (!found.length) {
-        const why = typeof item.fields?.inUse === 'string' ? `: ${item.fields.inUse}` : '';
-        throw new PlanRefusedError(`${item.label} cannot be deleted from here${why}`);
+        throw new PlanRefusedError(typeof item.fields?.inUse === 'string'
+          ? t('{0} cannot be deleted from here: {1}', item.label, item.fields.inUse)
+          : t('{0} cannot be deleted from here', item.label));
       }
       leaves.push(...found);
     }

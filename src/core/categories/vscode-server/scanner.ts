@@ -223,7 +223,8 @@ function displayName(root: string, homeDir: string): string {
 export async function scanVscodeServer(ctx: ScanContext): Promise<{ category: Category; claimedPaths: string[] } | undefined> {
   const roots = await serverFolders(ctx.env, ctx.homeDir);
   if (!roots.length) return undefined;
-  ctx.progress(VSCODE_SERVER_LABEL);
+  const label = t(VSCODE_SERVER_LABEL);
+  ctx.progress(label);
   const facts = await readInUseFacts(ctx.env);
   const items: Item[] = [];
   for (const root of roots) {
@@ -233,14 +234,14 @@ export async function scanVscodeServer(ctx: ScanContext): Promise<{ category: Ca
   const total = totals(items);
   const category: Category = {
     id: VSCODE_SERVER_CATEGORY_ID,
-    label: VSCODE_SERVER_LABEL,
+    label,
     bytes: total.bytes,
     apparentBytes: total.apparentBytes,
     reclaimableBytes: reclaimableBytesOf(items),
     items,
     fields: {
       serverFolders: roots,
-      reclaimableMeans: 'old server builds, superseded extension versions, downloaded extension packages, old logs and the storage of deleted folders',
+      reclaimableMeans: t('old server builds, superseded extension versions, downloaded extension packages, old logs and the storage of deleted folders'),
       ...(facts.appRoot ? { currentAppRoot: facts.appRoot } : {}),
     },
   };
