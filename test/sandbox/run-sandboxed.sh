@@ -50,6 +50,20 @@ listing() { (cd "$1" && find . -printf '%y %m %s %l %p\n' | LC_ALL=C sort && fin
 snapshot() { listing "$home"; echo '--- canary tree'; listing "$canary"; }
 snapshot >"$work/before.txt"
 
+# A checkout under /tmp (as a CI clone may be) is bound over the private /tmp below; bwrap would
+# create its parent folders mode 0700, which hides the checkout from the tests that drop to
+# `nobody`. Create them here, traversable, as they are outside.
+case "$repo" in
+  /tmp/*)
+    parent=$(dirname "$repo")
+    while [ "$parent" != /tmp ]; do
+      mkdir -p "$work$parent"
+      chmod "$(stat -c %a "$parent")" "$work$parent"
+      parent=$(dirname "$parent")
+    done
+    ;;
+esac
+
 args=(
   --die-with-parent --unshare-pid --cap-add ALL
   --ro-bind / /
