@@ -36,6 +36,8 @@ const builds = [
   { ...common, entryPoints: { removeTreeWorker: 'src/core/safety/removeTreeWorker.ts' }, outdir: 'dist' },
   // Lists Hugging Face cache repos off the main thread (src/core/categories/huggingface/listPool.ts looks for it next to the bundle).
   { ...common, entryPoints: { hfListWorker: 'src/core/categories/huggingface/listWorker.ts' }, outdir: 'dist' },
+  // Inspects checkpoint folders off the main thread (src/core/categories/checkpoints/inspectPool.ts looks for it next to the bundle).
+  { ...common, entryPoints: { checkpointInspectWorker: 'src/core/categories/checkpoints/inspectWorker.ts' }, outdir: 'dist' },
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap, logLevel: 'warning',
     minify: true, // ECharts is most of it: 1.3 MB as written, under 0.5 MB minified

@@ -100,14 +100,8 @@ export async function safeReadFile(file: string, options: SafeReadOptions = {}):
   try {
     const stat = await handle.stat();
     const max = checkRegular(file, stat, options);
-    const buf = Buffer.alloc(Math.min(max + 1, stat.size + 65536));
-    let filled = 0;
-    while (filled < buf.length) {
-      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return finish(file, buf, filled, max, stat, options);
+    const data = await readAt(handle, 0, Math.min(max + 1, stat.size + 65536));
+    return finish(file, data, data.length, max, stat, options);
   } catch (err) {
     if (err instanceof SafeReadError) throw err;
     throw openError(file, err);
@@ -118,23 +112,11 @@ export async function safeReadFile(file: string, options: SafeReadOptions = {}):
 
 /** The synchronous twin of safeReadFile, for code that resolves settings synchronously. */
 export function safeReadFileSync(file: string, options: SafeReadOptions = {}): SafeReadResult {
-  let fd: number;
+  const { fd, stat } = openRegularFileSync(file, options);
   try {
-    fd = fs.openSync(file, openFlags(options));
-  } catch (err) {
-    throw openError(file, err);
-  }
-  try {
-    const stat = fs.fstatSync(fd);
     const max = checkRegular(file, stat, options);
-    const buf = Buffer.alloc(Math.min(max + 1, stat.size + 65536));
-    let filled = 0;
-    while (filled < buf.length) {
-      const n = fs.readSync(fd, buf, filled, buf.length - filled, filled);
-      if (n === 0) break;
-      filled += n;
-    }
-    return finish(file, buf, filled, max, stat, options);
+    const data = readAtSync(fd, 0, Math.min(max + 1, stat.size + 65536));
+    return finish(file, data, data.length, max, stat, options);
   } catch (err) {
     if (err instanceof SafeReadError) throw err;
     throw openError(file, err);
@@ -173,6 +155,36 @@ export async function openRegularFile(file: string, options: Pick<SafeReadOption
     await handle.close().catch(() => undefined);
     throw err instanceof SafeReadError ? err : openError(file, err);
   }
+}
+
+/** openRegularFile with synchronous calls, for worker threads: returns the descriptor; the caller closes it. */
+export function openRegularFileSync(file: string, options: Pick<SafeReadOptions, 'followSymlinks'> = {}): { fd: number; stat: fs.Stats } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, openFlags(options));
+  } catch (err) {
+    throw openError(file, err);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    checkRegular(file, stat, { overCap: 'truncate' });
+    return { fd, stat };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err instanceof SafeReadError ? err : openError(file, err);
+  }
+}
+
+/** readAt with synchronous calls. */
+export function readAtSync(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(Math.max(0, length));
+  let filled = 0;
+  while (filled < buffer.length) {
+    const bytesRead = fs.readSync(fd, buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
 }
 
 /** Reads up to `length` bytes at `position` (fewer at the end of the file): for readers that cap their own reads. */

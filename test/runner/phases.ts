@@ -62,7 +62,7 @@ export const vsixPhase: Phase = {
     // Every bundle the extension loads at run time (threads, the lazily loaded Docker client, the chart) is in it; no source maps.
     const dist = path.join(server.extensionsDir, installed[0], 'dist');
     const shipped = fs.readdirSync(dist, { recursive: true }).map(String).sort();
-    for (const needed of ['extension.js', 'walkerWorker.js', 'hfListWorker.js', 'dockerode.js', path.join('webview', 'chart.js')]) {
+    for (const needed of ['extension.js', 'walkerWorker.js', 'hfListWorker.js', 'checkpointInspectWorker.js', 'removeTreeWorker.js', 'dockerode.js', path.join('webview', 'chart.js')]) {
       if (!shipped.includes(needed)) throw new Error(`the .vsix lacks dist/${needed}: ${shipped.join(', ')}`);
     }
     if (shipped.some((f) => f.endsWith('.map'))) throw new Error(`the .vsix ships source maps: ${shipped.join(', ')}`);

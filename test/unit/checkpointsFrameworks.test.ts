@@ -13,6 +13,8 @@ import {
 } from '../../src/core/categories/checkpoints';
 import { executePlan } from '../../src/core/executor';
 import { weightFileProblem } from '../../src/core/categories/checkpoints/incomplete';
+import { asyncInspectOps, inspectFolder } from '../../src/core/categories/checkpoints/inspectFolder';
+import { inspectFolders, inspectWorkerPath } from '../../src/core/categories/checkpoints/inspectPool';
 import { readLightningCkpt } from '../../src/core/categories/checkpoints/lightningState';
 import { dictGet, PickleError, readPickle } from '../../src/core/categories/checkpoints/pickle';
 import type { ScanModel } from '../../src/core/model';
@@ -215,6 +217,53 @@ describe('checkpoints: half-written checkpoints', function () {
       assert.strictEqual(run.forecast?.checkpointBytes, diskBytes(path.join(runPath, 'checkpoint-20')));
     });
   }
+});
+
+describe('checkpoints: folders inspected in worker threads', function () {
+  this.timeout(120_000);
+  let box: Sandbox;
+  beforeEach(() => { box = makeSandbox('mlds-insp-'); });
+  afterEach(() => box.cleanup());
+
+  it('the workers find what the main-thread inspection finds, in every damaged and hostile folder, and never wait on a FIFO', async () => {
+    assert.ok(inspectWorkerPath(), 'the inspection worker script is next to the pool (else every scan falls back to the main thread)');
+    const dirs: string[] = [];
+    const folder = (name: string, fill: (dir: string) => void) => { const d = path.join(box.root, name); fs.mkdirSync(d); fill(d); dirs.push(d); };
+    folder('whole', (d) => { writeSafetensors(path.join(d, 'model-00001-of-00002.safetensors'), 4096); writeSafetensors(path.join(d, 'model-00002-of-00002.safetensors'), 4096); });
+    folder('header-past-end', (d) => { const b = Buffer.alloc(100); b.writeBigUInt64LE(5000n); fs.writeFileSync(path.join(d, 'model.safetensors'), b); });
+    folder('data-cut', (d) => { const f = writeSafetensors(path.join(d, 'model.safetensors'), 64 * 1024); fs.truncateSync(f, fs.statSync(f).size - 1000); });
+    folder('bad-json', (d) => { const b = Buffer.alloc(40); b.writeBigUInt64LE(16n); b.write('{not json at all', 8); fs.writeFileSync(path.join(d, 'model.safetensors'), b); });
+    folder('empty', (d) => fs.writeFileSync(path.join(d, 'model.safetensors'), ''));
+    folder('unfinished', (d) => fs.writeFileSync(path.join(d, 'optimizer.pt.tmp'), 'x'));
+    folder('latest', (d) => { fs.writeFileSync(path.join(d, 'latest'), 'global_step30\n'); fs.mkdirSync(path.join(d, 'global_step20')); });
+    folder('zip', (d) => writeTorchBin(path.join(d, 'pytorch_model.bin')));
+    folder('fifo', (d) => execFileSync('mkfifo', [path.join(d, 'model.safetensors')]));
+    folder('links', (d) => { fs.symlinkSync('/dev/zero', path.join(d, 'model.safetensors')); fs.symlinkSync('/dev/zero', path.join(d, 'latest')); });
+    dirs.push(path.join(box.root, 'missing'));
+
+    const fromWorkers = await inspectFolders(dirs, { workers: 2 });
+    for (const dir of dirs) assert.deepStrictEqual(fromWorkers.get(dir), await inspectFolder(asyncInspectOps, dir), dir);
+    const kinds = (name: string) => fromWorkers.get(path.join(box.root, name))!.problems.map((p) => p.kind === 'weight' ? p.problem.kind : p.kind);
+    assert.deepStrictEqual(kinds('whole'), []);
+    assert.deepStrictEqual(kinds('header-past-end'), ['header-past-end']);
+    assert.deepStrictEqual(kinds('data-cut'), ['data-past-end']);
+    assert.deepStrictEqual(kinds('bad-json'), ['unreadable-header']);
+    assert.deepStrictEqual(kinds('empty'), ['empty-weight']);
+    assert.deepStrictEqual(kinds('unfinished'), ['unfinished']);
+    assert.deepStrictEqual(kinds('latest'), ['latest-missing']);
+    assert.deepStrictEqual(fromWorkers.get(path.join(box.root, 'zip'))!.zipWeights, [path.join(box.root, 'zip', 'pytorch_model.bin')]);
+    assert.deepStrictEqual([...kinds('fifo'), ...kinds('links')], [], 'a FIFO or a link to /dev/zero is not a weight file to judge');
+    assert.deepStrictEqual(fromWorkers.get(path.join(box.root, 'missing')), { names: [], problems: [], zipWeights: [] });
+  });
+
+  it('a cancelled inspection stops with an AbortError', async () => {
+    const dirs = Array.from({ length: 400 }, (_, i) => { const d = path.join(box.root, `c${i}`); writeSafetensors(path.join(d, 'model.safetensors'), 1024); return d; });
+    await assert.rejects(inspectFolders(dirs, { signal: AbortSignal.abort() }), { name: 'AbortError' });
+    const controller = new AbortController();
+    const pending = inspectFolders(dirs, { signal: controller.signal, workers: 1 });
+    setImmediate(() => controller.abort());
+    await assert.rejects(pending, { name: 'AbortError' });
+  });
 });
 
 describe('checkpoints: freed bytes with hard-linked backups', function () {

@@ -3,6 +3,7 @@
 import { safeReadText } from '../../safeRead';
 import * as path from 'path';
 import { markIncomplete } from './incomplete';
+import type { FolderInspection } from './inspectFolder';
 import { readLightningCkpt, type ModelCheckpointState } from './lightningState';
 import { isBetter, metricDirection } from './names';
 import { readTrainerState, type TrainerState } from './trainerState';
@@ -32,11 +33,13 @@ const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Mat
 
 export interface AnalyseOptions {
   greaterIsBetter: readonly string[];
+  /** Checkpoint folders already inspected (inspectPool.ts), by path. */
+  inspected?: ReadonlyMap<string, FolderInspection>;
 }
 
 /** Fills in best / last / metrics / trainerState / problems of a run whose checkpoints are sorted. */
 export async function analyseRun(run: Run, options: AnalyseOptions): Promise<void> {
-  await markIncomplete(run.checkpoints);
+  await markIncomplete(run.checkpoints, options.inspected);
   for (const c of run.checkpoints) if (c.incomplete) run.problems.push(t('{0} is incomplete: {1}', c.name, c.incomplete));
   const hf = run.checkpoints.filter((c) => c.format === 'hf' && c.type === 'dir');
   if (hf.length) await analyseTrainerState(run, hf);

@@ -15,6 +15,8 @@ import type { Walker } from '../../walker/walker';
 import type { CollectOption, WalkNode, WalkProgress, WalkResult } from '../../walker/types';
 import { newestActivity } from './activity';
 import { analyseRun, compareCheckpoints } from './analyse';
+import type { FolderInspection } from './inspectFolder';
+import { inspectFolders } from './inspectPool';
 import { checkpointContents } from './contents';
 import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
@@ -263,10 +265,19 @@ async function analyseRuns(checkpoints: Checkpoint[], options: DiscoverOptions, 
     options.progress?.(t('Checkpoints: analysed {0} of {1} runs', analysed, runs.size));
   };
   analysing();
+  // Every folder's listing and weight headers at once, in worker threads: thousands of small
+  // reads would otherwise run on this thread, one promise each.
+  let inspected: Map<string, FolderInspection>;
+  try {
+    inspected = await inspectFolders(checkpoints.filter((c) => c.type === 'dir').map((c) => c.path), { signal });
+  } catch (err) {
+    if (signal?.aborted) return undefined;
+    throw err;
+  }
   const built = await Promise.all([...runs].map(([runPath, list]) => limit(async () => {
     if (signal?.aborted) return undefined;
     const run = await buildRun(runPath, list, options.now, settings.activeRunMinutes, walkedPaths);
-    await analyseRun(run, { greaterIsBetter });
+    await analyseRun(run, { greaterIsBetter, inspected });
     run.forecast = run.trainerState ? forecastRun(run, await available(run.path)) : null;
     analysed++;
     analysing();
