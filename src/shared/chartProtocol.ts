@@ -74,8 +74,16 @@ export interface ChartData {
   note: string;
 }
 
+/** What the donut shows: the scanned categories against each other (default), or the whole disk. */
+export type DonutView = 'scanned' | 'disk';
+
 /** Host -> webview. */
 export type HostToWebview =
+  /**
+   * Sent first on every `ready`: the webview cannot call vscode.l10n, so the host hands it the
+   * extension's bundle for VS Code's display language (empty for English: the keys are the English).
+   */
+  | { type: 'locale'; language: string; bundle: Record<string, string> }
   | { type: 'data'; data: ChartData }
   /** No model yet (before the first scan): the webview explains and offers to scan. */
   | { type: 'empty'; message: string }
@@ -89,7 +97,7 @@ export type WebviewToHost =
   /** The script loaded and listens; the host answers with `data` or `empty`. */
   | { type: 'ready' }
   /** Drawn: how many categories (volume) or top-level parts (breakdown), and where the drill-down is. */
-  | { type: 'rendered'; mode: ChartData['mode']; categories: number; focusId: string; theme: ThemeKind }
+  | { type: 'rendered'; mode: ChartData['mode']; categories: number; focusId: string; theme: ThemeKind; donutView?: DonutView }
   /** The user clicked (or pressed Enter on) an item: show it in the tree. */
   | { type: 'reveal'; id: string }
   /** The user asked for a scan from the empty state. */
@@ -106,6 +114,8 @@ export interface ChartViewState {
   focusPath: string[];
   /** Breakdown panels keep their data: the host cannot rebuild an image analysis after a reload. */
   breakdown?: ChartData;
+  /** The donut's view the user picked (absent: 'scanned'). */
+  donutView?: DonutView;
 }
 
 /** Runtime check of a message from the other side (webview messages are untrusted input). */
@@ -135,6 +145,8 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
       return !!msg.data && typeof msg.data === 'object';
     case 'empty':
       return typeof msg.message === 'string';
+    case 'locale':
+      return typeof msg.language === 'string' && isStringRecord(msg.bundle);
     case 'test:click':
       return typeof msg.id === 'string';
     case 'test:key':
@@ -151,5 +163,10 @@ export function parseViewState(state: unknown): ChartViewState | undefined {
   if (s.mode !== 'volume' && s.mode !== 'breakdown') return undefined;
   const focusPath = Array.isArray(s.focusPath) ? s.focusPath.filter((x): x is string => typeof x === 'string') : [];
   const breakdown = s.breakdown && typeof s.breakdown === 'object' && (s.breakdown as ChartData).root ? (s.breakdown as ChartData) : undefined;
-  return { mode: s.mode, focusPath, breakdown };
+  const donutView = s.donutView === 'scanned' || s.donutView === 'disk' ? s.donutView : undefined;
+  return { mode: s.mode, focusPath, breakdown, ...(donutView ? { donutView } : {}) };
+}
+
+function isStringRecord(x: unknown): x is Record<string, string> {
+  return !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every((v) => typeof v === 'string');
 }

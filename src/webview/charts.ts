@@ -5,7 +5,7 @@ import { AriaComponent, TooltipComponent, type AriaComponentOption, type Tooltip
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { formatBytes } from '../core/format';
-import type { ChartNode, ChartVolume } from '../shared/chartProtocol';
+import type { ChartNode } from '../shared/chartProtocol';
 import { mix, toCss, type Rgba } from './colors';
 import { labelColor, type Theme } from './theme';
 
@@ -13,7 +13,7 @@ echarts.use([PieChart, TreemapChart, TooltipComponent, AriaComponent, CanvasRend
 
 type Option = echarts.ComposeOption<PieSeriesOption | TreemapSeriesOption | TooltipComponentOption | AriaComponentOption>;
 
-/** A slice of the donut: a category, or the volume's other-used / free space. */
+/** A slice of the donut: a category, or (disk view) the volume's other-used / reserved / free space. */
 export interface DonutSlice {
   node: ChartNode;
   color: Rgba;
@@ -53,7 +53,8 @@ export class Charts {
     this.resizer.observe(treemapEl);
   }
 
-  renderDonut(volume: ChartVolume, slices: DonutSlice[], selectedId: string | undefined, theme: Theme): void {
+  /** `description` is what a screen reader hears for the whole donut. */
+  renderDonut(slices: DonutSlice[], description: string, selectedId: string | undefined, theme: Theme): void {
     const data = slices
       .filter((s) => s.node.bytes > 0)
       .map((s) => ({
@@ -64,10 +65,6 @@ export class Charts {
         itemStyle: { color: toCss(s.color) },
         cursor: s.node.kind === 'category' ? 'pointer' : 'default',
       }));
-    const description =
-      `Volume ${volume.path}: ${formatBytes(volume.totalBytes)}. ` +
-      slices.map((s) => `${s.node.label} ${formatBytes(s.node.bytes)}`).join(', ') +
-      '.';
     const option: Option = {
       animationDuration: 250,
       aria: { enabled: true, label: { description } },
@@ -81,8 +78,8 @@ export class Charts {
           labelLine: { show: false },
           selectedMode: 'single',
           selectedOffset: 5,
-          // A category of a few MB on a 2 TB disk still gets a sliver to hover; the tooltip and the
-          // legend give its true share.
+          // In the disk view a category of a few MB on a 2 TB disk still gets a sliver to hover; the
+          // tooltip and the legend give its true share.
           minAngle: 2,
           itemStyle: { borderColor: toCss(theme.outline), borderWidth: theme.outlineWidth },
           emphasis: { scale: true, scaleSize: 4, itemStyle: { borderColor: toCss(theme.focusBorder), borderWidth: 1.5 } },

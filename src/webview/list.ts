@@ -4,7 +4,9 @@
 import { formatBytes } from '../core/format';
 import type { ChartNode } from '../shared/chartProtocol';
 import { toCss, type Rgba } from './colors';
-import { detailLine, share } from './describe';
+import { t } from '../core/l10n';
+import { detailLine } from './describe';
+import { percentText } from './shares';
 
 export type ListKey = 'Enter' | 'Space' | 'Backspace';
 
@@ -18,6 +20,8 @@ export class NodeList {
   constructor(
     private readonly body: HTMLTableSectionElement,
     private readonly caption: HTMLElement,
+    /** The size column's header: it says what the percentages are of. */
+    private readonly sizeHead: HTMLElement,
     private readonly handlers: ListHandlers,
   ) {
     body.addEventListener('keydown', (e) => this.onKeyDown(e));
@@ -31,9 +35,15 @@ export class NodeList {
     });
   }
 
-  render(focus: ChartNode, colorOf: (child: ChartNode, index: number) => Rgba, keepActive?: string): void {
+  /** `sizeHeading` says what the rows' percentages are of ("Size (% of scanned)"). */
+  render(focus: ChartNode, colorOf: (child: ChartNode, index: number) => Rgba, sizeHeading: string, keepActive?: string): void {
     const children = focus.children ?? [];
-    this.caption.textContent = children.length ? `${focus.label}: ${formatBytes(focus.bytes)} in ${children.length} part${children.length === 1 ? '' : 's'}` : `${focus.label}: nothing inside to show`;
+    this.caption.textContent = !children.length
+      ? t('{0}: nothing inside to show', focus.label)
+      : children.length === 1
+        ? t('{0}: {1} in {2} part', focus.label, formatBytes(focus.bytes), children.length)
+        : t('{0}: {1} in {2} parts', focus.label, formatBytes(focus.bytes), children.length);
+    this.sizeHead.textContent = sizeHeading;
     const rows = children.map((child, i) => this.row(child, focus.bytes, colorOf(child, i)));
     this.body.replaceChildren(...rows);
     const wanted = keepActive ?? this.activeId;
@@ -67,7 +77,7 @@ export class NodeList {
     label.textContent = node.label;
     const details = document.createElement('span');
     details.className = 'details';
-    const actions = [opens ? 'Enter opens' : reveals ? 'Enter shows in tree' : '', opens && reveals ? 'Space shows in tree' : ''].filter(Boolean).join(', ');
+    const actions = [opens ? t('Enter opens') : reveals ? t('Enter shows in tree') : '', opens && reveals ? t('Space shows in tree') : ''].filter(Boolean).join(', ');
     details.textContent = detailLine(node);
     name.append(swatch, label, details);
     if (actions) {
@@ -84,7 +94,7 @@ export class NodeList {
     bytes.textContent = node.error ? '—' : formatBytes(node.bytes);
     const pct = document.createElement('span');
     pct.className = 'share';
-    pct.textContent = node.error ? '' : share(node.bytes, whole);
+    pct.textContent = node.error || whole <= 0 ? '' : percentText(node.bytes / whole);
     size.append(bytes, pct);
     tr.append(name, size);
     return tr;

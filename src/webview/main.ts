@@ -1,20 +1,25 @@
-// The chart webview: receives the chart data from the host, draws the donut, the treemap and the
-// list, keeps the drill-down position in the webview state (so it survives a reload), asks the host
-// to reveal clicked items in the tree, and redraws when the color theme changes.
+// The chart webview: receives the chart data from the host, draws the donut (the scanned
+// categories against each other, or the whole disk: the user's pick), the treemap and the list,
+// keeps the drill-down position and the donut's view in the webview state (so they survive a
+// reload), asks the host to reveal clicked items in the tree, and redraws when the color theme
+// changes. Its texts come from the locale bundle the host sends first.
 import { formatAge, formatBytes } from '../core/format';
+import { bundleTranslator, setTranslator, t } from '../core/l10n';
 import {
   isHostToWebview,
   parseViewState,
   type ChartData,
   type ChartNode,
   type ChartViewState,
+  type DonutView,
   type WebviewToHost,
 } from '../shared/chartProtocol';
 import { Charts, type DonutSlice } from './charts';
 import { toCss, type Rgba } from './colors';
-import { escapeHtml, share, tooltipHtml } from './describe';
+import { escapeHtml, tooltipHtml } from './describe';
 import { NodeList, type ListKey } from './list';
 import { focusChain, hasChildren, indexNodes, isSynthetic, validFocusPath, type NodeIndex } from './nodes';
+import { donutShares, percentText, VOLUME_SLICE_KINDS, type DonutShares } from './shares';
 import { observeTheme, readTheme, type Theme } from './theme';
 import { renderTrend } from './trend';
 
@@ -32,13 +37,14 @@ const saved = parseViewState(vscode.getState());
 let data: ChartData | undefined = saved?.breakdown;
 let index: NodeIndex | undefined = data && indexNodes(data.root);
 let focusPath: string[] = saved?.focusPath ?? [];
+let donutView: DonutView = saved?.donutView ?? 'scanned';
 let theme: Theme = readTheme();
 
 const charts = new Charts($('donut'), $('treemap'), {
   onNodeClick: (id) => onNodeClick(id),
   tooltip: (id) => tooltipFor(id),
 });
-const list = new NodeList($<HTMLTableSectionElement>('rows'), $('list-caption'), { onKey: (id, key) => onListKey(id, key) });
+const list = new NodeList($<HTMLTableSectionElement>('rows'), $('list-caption'), $('list-size-head'), { onKey: (id, key) => onListKey(id, key) });
 
 // ---------------------------------------------------------------------------------------------
 // What clicks and keys do
@@ -79,8 +85,15 @@ function lookup(id: string): { node: ChartNode; path: string[] } | undefined {
   if (!index) return undefined;
   const hit = index.byId.get(id);
   if (hit) return hit;
-  const slice = volumeSlices().find((s) => s.node.id === id);
+  const slice = shares()?.slices.find((s) => s.node.id === id);
   return slice && { node: slice.node, path: [] };
+}
+
+function setDonutView(view: DonutView): void {
+  if (view === donutView) return;
+  donutView = view;
+  saveState();
+  render();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,37 +116,46 @@ function colorOf(focus: ChartNode): (child: ChartNode, i: number) => Rgba {
   return (child, i) => (isSynthetic(child) ? theme.otherUsed : theme.palette[(start + 1 + i) % theme.palette.length]);
 }
 
-function volumeSlices(): DonutSlice[] {
-  if (!data?.volume) return [];
-  const v = data.volume;
-  const categories = (data.root.children ?? []).map((c, i) => ({ node: c, color: topColor(c.id, i) }));
-  const synthetic = (kind: 'other-used' | 'reserved' | 'free', label: string, bytes: number, color: Rgba): DonutSlice => ({
-    node: { id: `synthetic:${kind}`, label, kind, bytes, apparentBytes: bytes, reclaimable: false, revealable: false },
-    color,
-  });
-  const slices = [...categories, synthetic('other-used', 'Other used', v.otherUsedBytes, theme.otherUsed)];
-  if (v.reservedBytes > 0) slices.push(synthetic('reserved', 'Reserved', v.reservedBytes, theme.reserved));
-  slices.push(synthetic('free', 'Free', v.freeBytes, theme.free));
-  return slices;
+/** The donut's numbers in the view the user picked (volume mode only: a breakdown has no donut). */
+function shares(): DonutShares | undefined {
+  return data?.mode === 'volume' ? donutShares(data, donutView) : undefined;
 }
 
-const VOLUME_KINDS = new Set(['other-used', 'reserved', 'free']);
+function donutSlices(d: DonutShares): DonutSlice[] {
+  const volumeColor = (kind: string): Rgba => (kind === 'free' ? theme.free : kind === 'reserved' ? theme.reserved : theme.otherUsed);
+  return d.slices.map((s, i) => ({ node: s.node, color: VOLUME_SLICE_KINDS.has(s.node.kind) ? volumeColor(s.node.kind) : topColor(s.node.id, i) }));
+}
+
+/** A share with what it is of, in the donut's view: "36% of scanned", "<0.1% of disk". */
+function viewShareText(d: DonutShares, bytes: number): string {
+  const pct = percentText(d.wholeBytes > 0 ? bytes / d.wholeBytes : 0);
+  if (!pct) return '';
+  return d.view === 'disk' ? t('{0} of disk', pct) : t('{0} of scanned', pct);
+}
 
 function tooltipFor(id: string): string {
   const entry = lookup(id);
   if (!entry) return '';
   const node = entry.node;
-  const inVolume = data?.volume && (node.kind === 'category' || VOLUME_KINDS.has(node.kind));
+  const d = shares();
   const chain = index ? focusChain(index.root, entry.path.slice(0, -1)) : [];
   const parent = chain[chain.length - 1];
   const category = data?.mode === 'volume' ? index?.byId.get(entry.path[0])?.node.label : undefined;
-  const hint = isSynthetic(node) ? undefined : node.kind === 'category' ? 'Click to open' : [node.revealable ? 'click shows it in the tree' : '', hasChildren(node) ? 'opens it' : ''].filter(Boolean).join(' and ');
-  return tooltipHtml(node, {
-    category,
-    whole: inVolume ? data!.volume!.totalBytes : parent?.bytes,
-    wholeLabel: inVolume ? 'the volume' : parent && parent !== index?.root ? parent.label : data?.mode === 'volume' ? 'everything scanned' : parent?.label,
-    hint: hint ? hint.charAt(0).toUpperCase() + hint.slice(1) : undefined,
-  });
+  let shareText = '';
+  if (d && (node.kind === 'category' || VOLUME_SLICE_KINDS.has(node.kind))) shareText = viewShareText(d, node.bytes);
+  else if (parent && parent.bytes > 0) {
+    const pct = percentText(node.bytes / parent.bytes);
+    shareText = pct ? t('{0} of {1}', pct, parent.label) : '';
+  }
+  return tooltipHtml(node, { category, shareText, hint: clickHint(node) });
+}
+
+function clickHint(node: ChartNode): string | undefined {
+  if (isSynthetic(node)) return undefined;
+  if (node.kind === 'category') return t('Click to open');
+  const opens = hasChildren(node);
+  if (node.revealable) return opens ? t('Click shows it in the tree and opens it') : t('Click shows it in the tree');
+  return opens ? t('Click opens it') : undefined;
 }
 
 function render(activeRow?: string): void {
@@ -158,41 +180,67 @@ function draw(activeRow?: string): void {
   $('charts').hidden = false;
   $('list-section').hidden = false;
 
-  const donutFigure = $('donut-figure');
-  donutFigure.hidden = !data.volume;
-  if (data.volume) {
-    const slices = volumeSlices();
-    $('donut-caption').textContent = `Volume holding ${data.volume.path}`;
-    charts.renderDonut(data.volume, slices, focusPath[0], theme);
-    $('donut-center').innerHTML = `<span class="big">${escapeHtml(formatBytes(data.volume.freeBytes))}</span><span>free of ${escapeHtml(formatBytes(data.volume.totalBytes))}</span>`;
-    renderLegend(slices, data.volume.totalBytes);
-  }
+  const d = shares();
+  $('donut-figure').hidden = !d;
+  if (d) renderDonut(d);
   renderTrend($('trend'), data.mode === 'volume' ? data.growth : undefined);
   renderCrumbs(chain);
   const colors = colorOf(focus);
   charts.renderTreemap(focus, colors, theme);
-  list.render(focus, colors, activeRow);
+  const sizeHeading = focus === data.root && data.mode === 'volume' ? t('Size (% of scanned)') : t('Size (% of {0})', focus.label);
+  list.render(focus, colors, sizeHeading, activeRow);
 
   document.body.dataset.focus = focus.id;
   document.body.dataset.renderedTheme = theme.kind;
-  post({ type: 'rendered', mode: data.mode, categories: data.root.children?.length ?? 0, focusId: focus.id, theme: theme.kind });
+  post({ type: 'rendered', mode: data.mode, categories: data.root.children?.length ?? 0, focusId: focus.id, theme: theme.kind, ...(d ? { donutView: d.view } : {}) });
+}
+
+/** The donut, its centre, caption, view buttons and legend, for the view in `d`. */
+function renderDonut(d: DonutShares): void {
+  if (!data) return;
+  const slices = donutSlices(d);
+  const v = data.volume;
+  // The "Whole disk" view needs the volume's size; without it only the scanned view exists.
+  $('donut-views').hidden = !v;
+  for (const button of [$('view-scanned'), $('view-disk')]) button.setAttribute('aria-pressed', String(button.dataset.view === d.view));
+  const figure = $('donut-figure');
+  figure.dataset.view = d.view;
+  figure.dataset.wholeBytes = String(d.wholeBytes);
+  if (d.view === 'disk' && v) {
+    $('donut-caption').textContent = t('Disk holding {0} · % of disk ({1})', v.path, formatBytes(v.totalBytes));
+    $('donut-center').innerHTML = centerHtml(formatBytes(v.freeBytes), t('free of {0}', formatBytes(v.totalBytes)));
+  } else {
+    $('donut-caption').textContent = t('Scanned categories · % of scanned ({0})', formatBytes(d.wholeBytes));
+    // One short word: the hole of a 300 px wide donut holds no more (the count is in the summary).
+    $('donut-center').innerHTML = centerHtml(formatBytes(d.wholeBytes), t('scanned in total'));
+  }
+  const description = `${$('donut-caption').textContent}. ` + slices.map((s) => `${s.node.label} ${formatBytes(s.node.bytes)}`).join(', ') + '.';
+  charts.renderDonut(slices, description, focusPath[0], theme);
+  renderLegend(d, slices);
+}
+
+function centerHtml(big: string, small: string): string {
+  return `<span class="big">${escapeHtml(big)}</span><span>${escapeHtml(small)}</span>`;
 }
 
 function summaryText(d: ChartData): string {
   const parts: string[] = [];
   if (d.volume) {
-    parts.push(`${formatBytes(d.volume.totalBytes)} total`, `${formatBytes(d.volume.usedBytes)} used`, `${formatBytes(d.volume.freeBytes)} free`);
-    if (d.volume.reservedBytes > 0) parts.push(`${formatBytes(d.volume.reservedBytes)} reserved`);
+    parts.push(t('{0} total', formatBytes(d.volume.totalBytes)), t('{0} used', formatBytes(d.volume.usedBytes)), t('{0} free', formatBytes(d.volume.freeBytes)));
+    if (d.volume.reservedBytes > 0) parts.push(t('{0} reserved', formatBytes(d.volume.reservedBytes)));
   }
-  if (d.mode === 'volume') parts.push(`${formatBytes(d.root.bytes)} in ${d.root.children?.length ?? 0} categories`);
-  if (d.scannedAt) parts.push(`scanned ${formatAge(d.scannedAt)}`);
+  if (d.mode === 'volume') {
+    const n = d.root.children?.length ?? 0;
+    parts.push(n === 1 ? t('{0} in {1} category', formatBytes(d.root.bytes), n) : t('{0} in {1} categories', formatBytes(d.root.bytes), n));
+  }
+  if (d.scannedAt) parts.push(t('scanned {0}', formatAge(d.scannedAt)));
   return parts.join(' · ');
 }
 
 function renderCrumbs(chain: ChartNode[]): void {
   const nav = $('crumbs');
   const items = chain.map((node, i) => {
-    const label = i === 0 ? (data?.mode === 'volume' ? 'All categories' : node.label) : node.label;
+    const label = i === 0 ? (data?.mode === 'volume' ? t('All categories') : node.label) : node.label;
     if (i === chain.length - 1) {
       const here = document.createElement('span');
       here.className = 'crumb current';
@@ -222,15 +270,15 @@ function renderCrumbs(chain: ChartNode[]): void {
     const back = document.createElement('button');
     back.type = 'button';
     back.className = 'back';
-    back.textContent = 'Back';
-    back.title = 'Back up one level (Backspace)';
+    back.textContent = t('Back');
+    back.title = t('Back up one level (Backspace)');
     back.addEventListener('click', () => goUp(false));
     parts.unshift(back);
   }
   nav.replaceChildren(...parts);
 }
 
-function renderLegend(slices: DonutSlice[], total: number): void {
+function renderLegend(d: DonutShares, slices: DonutSlice[]): void {
   const items = slices.map((s) => {
     const li = document.createElement('li');
     const opens = s.node.kind === 'category' && hasChildren(s.node);
@@ -250,7 +298,9 @@ function renderLegend(slices: DonutSlice[], total: number): void {
     name.textContent = s.node.label;
     const size = document.createElement('span');
     size.className = 'size';
-    size.textContent = s.node.error ? 'not available' : `${formatBytes(s.node.bytes)} · ${share(s.node.bytes, total)}`;
+    // The percentage's "of what" is the caption's (and the list's column header's): one per number.
+    const pct = percentText(d.wholeBytes > 0 ? s.node.bytes / d.wholeBytes : 0);
+    size.textContent = s.node.error ? t('not available') : pct ? `${formatBytes(s.node.bytes)} · ${pct}` : formatBytes(s.node.bytes);
     el.append(swatch, name, size);
     li.append(el);
     return li;
@@ -274,13 +324,13 @@ function showEmpty(message: string): void {
 function showError(err: unknown): void {
   const message = err instanceof Error ? `${err.message}` : String(err);
   const el = $('error');
-  el.textContent = `The chart could not be drawn: ${message}`;
+  el.textContent = t('The chart could not be drawn: {0}', message);
   el.hidden = false;
   post({ type: 'error', message });
 }
 
 function saveState(): void {
-  vscode.setState({ mode: data?.mode ?? 'volume', focusPath, breakdown: data?.mode === 'breakdown' ? data : undefined });
+  vscode.setState({ mode: data?.mode ?? 'volume', focusPath, breakdown: data?.mode === 'breakdown' ? data : undefined, donutView });
 }
 
 function post(message: WebviewToHost): void {
@@ -295,6 +345,11 @@ window.addEventListener('message', (event: MessageEvent) => {
   const message: unknown = event.data;
   if (!isHostToWebview(message)) return;
   switch (message.type) {
+    case 'locale':
+      setTranslator(bundleTranslator(message.bundle));
+      document.documentElement.lang = message.language;
+      if (data) render();
+      break;
     case 'data':
       data = message.data;
       index = indexNodes(data.root);
@@ -323,6 +378,9 @@ document.addEventListener('keydown', (e) => {
 });
 
 $('scan').addEventListener('click', () => post({ type: 'scan' }));
+// Buttons: Tab reaches them, Enter and Space press them.
+$('view-scanned').addEventListener('click', () => setDonutView('scanned'));
+$('view-disk').addEventListener('click', () => setDonutView('disk'));
 
 observeTheme(document, () => {
   theme = readTheme();

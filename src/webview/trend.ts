@@ -3,6 +3,7 @@
 // ~5 h at the current rate"). Plain SVG: no chart library needed for one line.
 import { formatBytes } from '../core/format';
 import { formatTimeLeft } from '../core/headroom/growthText';
+import { t } from '../core/l10n';
 import type { ChartGrowth } from '../shared/chartProtocol';
 
 export interface TrendGeometry {
@@ -41,11 +42,11 @@ export function trendCaption(g: ChartGrowth): string {
   const first = g.points[0];
   const last = g.points[g.points.length - 1];
   const span = formatTimeLeft(last[0] - first[0]).replace(/^~/, '');
-  let text = `Free space over the last ${span}: ${formatBytes(first[1])} → ${formatBytes(last[1])}`;
+  let text = t('Free space over the last {0}: {1} → {2}', span, formatBytes(first[1]), formatBytes(last[1]));
   if (g.fullInHours !== undefined && g.bytesPerHour !== undefined) {
-    text += ` · full in ${formatTimeLeft(g.fullInHours * 3600_000)} at the current rate (~${formatBytes(g.bytesPerHour)}/h, dashed)`;
+    text += ' · ' + t('full in {0} at the current rate (~{1}/h, dashed)', formatTimeLeft(g.fullInHours * 3600_000), formatBytes(g.bytesPerHour));
   } else {
-    text += ' · no clear fill rate';
+    text += ' · ' + t('no clear fill rate');
   }
   return text;
 }

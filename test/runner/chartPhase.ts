@@ -3,7 +3,9 @@
 // status bar in the dark theme, then switch the user settings to the light theme (the webview must
 // redraw with the new colors by itself), at full width and at a 300 px wide panel. Also drives the
 // chart with real keys (Enter opens, Backspace goes back) and reloads the window: the panel must
-// come back where it was.
+// come back where it was. The donut starts on the scanned categories against each other; the
+// "Whole disk" button (pressed from the keyboard, then with the mouse) switches it to the volume
+// (free, other used, the categories), and the choice survives the reload.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
@@ -22,7 +24,7 @@ const NARROW_PX = 300;
 
 export const uiChartPhase: Phase = {
   name: 'ui-chart',
-  description: 'Show Chart from the palette in code-server: screenshots in dark and light theme, wide and 300 px, keyboard drill-down, restore after reload',
+  description: 'Show Chart from the palette in code-server: screenshots in dark and light theme, wide and 300 px, the Scanned / Whole disk views, keyboard drill-down, restore after reload',
   timeoutMs: 5 * 60_000,
   async run(ctx) {
     const shots = path.join(ctx.repoRoot, '.test-artifacts');
@@ -53,6 +55,11 @@ export const uiChartPhase: Phase = {
     const categories = await frame.locator('#rows tr').count();
     checks.push(`theme colors (dark): ${await themeVars(frame)}`);
     checks.push(`chart drawn in ${DARK}: ${categories} categories in the list, legend: ${(await frame.locator('#legend li').allInnerTexts()).map(oneLine).join(' | ')}`);
+    const scannedView = await donutView(frame);
+    if (scannedView.view !== 'scanned') throw new Error(`the donut starts in the "${scannedView.view}" view, not "scanned"`);
+    if (scannedView.legend.some((l) => /^Free\b/.test(l))) throw new Error(`the scanned view's legend has a free-space entry: ${scannedView.legend.join(' | ')}`);
+    if (!/% of scanned/.test(scannedView.caption)) throw new Error(`the scanned view does not say what its percentages are of: "${scannedView.caption}"`);
+    checks.push(`donut (default): ${describeView(scannedView)}`);
 
     // The free-space trend under the donut, fitted by the extension from its history file.
     const trend = oneLine(await frame.locator('#trend .trend-caption').innerText({ timeout: 10_000 }));
@@ -74,6 +81,16 @@ export const uiChartPhase: Phase = {
 
     await narrowTo(page, frame, NARROW_PX, checks);
     await shoot(ctx, page, path.join(shots, 'chart-dark-300.png'), checks);
+
+    // "Whole disk" from the keyboard: Tab reaches the button, Enter presses it.
+    await frame.locator('#view-disk').focus();
+    await page.keyboard.press('Enter');
+    await frame.waitForFunction(() => document.getElementById('donut-figure')?.dataset.view === 'disk', undefined, { timeout: 10_000 });
+    await frame.waitForTimeout(700);
+    const diskView = await donutView(frame);
+    checkDiskView(diskView, scannedView);
+    checks.push(`donut after Enter on "Whole disk": ${describeView(diskView)}`);
+    await shoot(ctx, page, path.join(shots, 'chart-dark-disk-300.png'), checks);
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.waitForTimeout(600);
 
@@ -110,11 +127,20 @@ export const uiChartPhase: Phase = {
     await frame.waitForFunction((id) => document.body.dataset.focus === id, firstId, { timeout: 60_000 });
     checks.push(`after a window reload the chart came back zoomed into ${firstId}`);
     await waitForDrawn(frame, 'light');
+    const restoredView = await donutView(frame);
+    if (restoredView.view !== 'disk') throw new Error(`after the reload the donut shows "${restoredView.view}", not the "disk" view picked before it`);
+    checks.push(`after the reload the donut is still in the disk view: ${describeView(restoredView)}`);
     await shoot(ctx, page, path.join(shots, 'chart-light-drilled.png'), checks);
 
     // Back to the top with the breadcrumb (a mouse click this time).
     await frame.locator('#crumbs button.crumb').first().click();
     await frame.waitForFunction(() => document.body.dataset.focus === 'synthetic:root', undefined, { timeout: 10_000 });
+    // Back to the scanned view with the mouse.
+    await frame.locator('#view-scanned').click();
+    await frame.waitForFunction(() => document.getElementById('donut-figure')?.dataset.view === 'scanned', undefined, { timeout: 10_000 });
+    const scannedAgain = await donutView(frame);
+    if (scannedAgain.wholeBytes !== scannedView.wholeBytes) throw new Error(`the scanned view's total changed: ${scannedView.wholeBytes} then ${scannedAgain.wholeBytes}`);
+    checks.push(`click on "Scanned": ${describeView(scannedAgain)}`);
     await page.mouse.move(0, 0);
     await frame.waitForTimeout(700);
     await shoot(ctx, page, path.join(shots, 'chart-light.png'), checks);
@@ -123,6 +149,12 @@ export const uiChartPhase: Phase = {
     checks.push(`status bar (light): "${oneLine(await statusAfter.innerText())}"`);
     await narrowTo(page, frame, NARROW_PX, checks);
     await shoot(ctx, page, path.join(shots, 'chart-light-300.png'), checks);
+    await frame.locator('#view-disk').click();
+    await frame.waitForFunction(() => document.getElementById('donut-figure')?.dataset.view === 'disk', undefined, { timeout: 10_000 });
+    await page.mouse.move(0, 0);
+    await frame.waitForTimeout(700);
+    checkDiskView(await donutView(frame), scannedView);
+    await shoot(ctx, page, path.join(shots, 'chart-light-disk-300.png'), checks);
     return { checks };
   },
 };
@@ -156,6 +188,44 @@ function addMlFolders(fx: FixtureDescription): string {
   return 'outputs/run-1 (3 checkpoints), HF repo acme/tiny-llm, pip and torch caches';
 }
 
+
+/** What the donut shows now, as the user reads it. */
+interface DonutViewSeen {
+  view: string;
+  wholeBytes: number;
+  pressed: string;
+  caption: string;
+  center: string;
+  legend: string[];
+}
+
+async function donutView(frame: Frame): Promise<DonutViewSeen> {
+  return frame.evaluate(() => {
+    const text = (id: string) => (document.getElementById(id)?.innerText ?? '').replace(/\s+/g, ' ').trim();
+    const figure = document.getElementById('donut-figure')!;
+    return {
+      view: figure.dataset.view ?? '',
+      wholeBytes: Number(figure.dataset.wholeBytes),
+      pressed: Array.from(document.querySelectorAll('#donut-views [aria-pressed="true"]')).map((b) => (b as HTMLElement).innerText.trim()).join(','),
+      caption: text('donut-caption'),
+      center: text('donut-center'),
+      legend: Array.from(document.querySelectorAll('#legend li')).map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
+    };
+  });
+}
+
+function describeView(v: DonutViewSeen): string {
+  return `view ${v.view} (pressed "${v.pressed}"), whole ${v.wholeBytes} B, caption "${v.caption}", centre "${v.center}", legend ${v.legend.join(' | ')}`;
+}
+
+/** The disk view: another total (the volume's), a free-space entry, its own button pressed, "% of disk". */
+function checkDiskView(disk: DonutViewSeen, scanned: DonutViewSeen): void {
+  if (disk.view !== 'disk' || disk.pressed !== 'Whole disk') throw new Error(`not in the disk view: ${describeView(disk)}`);
+  if (!(disk.wholeBytes > scanned.wholeBytes)) throw new Error(`the disk view's total (${disk.wholeBytes} B) is not the volume's, larger than the scanned ${scanned.wholeBytes} B`);
+  if (disk.center === scanned.center) throw new Error(`the donut's centre did not change with the view: "${disk.center}"`);
+  if (!disk.legend.some((l) => /^Free \d/.test(l))) throw new Error(`the disk view's legend has no free-space entry: ${disk.legend.join(' | ')}`);
+  if (!/% of disk/.test(disk.caption)) throw new Error(`the disk view does not say what its percentages are of: "${disk.caption}"`);
+}
 
 async function waitForDrawn(frame: Frame, theme: 'dark' | 'light'): Promise<void> {
   await frame.waitForFunction((t) => document.body.dataset.renderedTheme === t && !!document.body.dataset.focus && document.querySelectorAll('#rows tr').length > 0, theme, { timeout: 60_000 });

@@ -120,10 +120,16 @@ describe('chart protocol guards', () => {
     }
     assert.ok(isHostToWebview({ type: 'test:key', id: 'x', key: 'Enter' }));
     assert.strictEqual(isHostToWebview({ type: 'test:key', id: 'x', key: 'Delete' }), false);
+    assert.ok(isHostToWebview({ type: 'locale', language: 'ko', bundle: { Free: '여유 공간' } }));
+    for (const bad of [{ type: 'locale', language: 'ko' }, { type: 'locale', language: 'ko', bundle: { Free: 3 } }, { type: 'locale', bundle: {} }]) {
+      assert.strictEqual(isHostToWebview(bad), false, JSON.stringify(bad));
+    }
   });
 
   it('reads back a saved view state, dropping what is malformed', () => {
     assert.deepStrictEqual(parseViewState({ mode: 'volume', focusPath: ['a', 3, 'b'] }), { mode: 'volume', focusPath: ['a', 'b'], breakdown: undefined });
+    assert.deepStrictEqual(parseViewState({ mode: 'volume', focusPath: [], donutView: 'disk' }), { mode: 'volume', focusPath: [], breakdown: undefined, donutView: 'disk' });
+    assert.deepStrictEqual(parseViewState({ mode: 'volume', focusPath: [], donutView: 'pie' }), { mode: 'volume', focusPath: [], breakdown: undefined });
     assert.strictEqual(parseViewState({ mode: 'other' }), undefined);
     assert.strictEqual(parseViewState(undefined), undefined);
   });

@@ -81,7 +81,7 @@ function categoryNode(category: Category, limits: ChartLimits): ChartNode {
     // Not every category totals what it could free; then any reclaimable item says it has some.
     reclaimable: (category.reclaimableBytes ?? 0) > 0 || anyReclaimable(category.items),
     revealable: true,
-    description: category.reclaimableBytes ? `${formatBytes(category.reclaimableBytes)} reclaimable` : undefined,
+    description: category.reclaimableBytes ? t('{0} reclaimable', formatBytes(category.reclaimableBytes)) : undefined,
     error: category.error,
     colorIndex: colorIndexOf(category.id),
     children: keptChildren(category.items, categoryNodeId(category.id), limits.depth, limits, () => true),

@@ -27,7 +27,7 @@ export function chartHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -44,22 +44,28 @@ export function chartHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
   </header>
   <section id="empty" class="empty" hidden>
     <p id="empty-message"></p>
-    <button id="scan" type="button">Scan Now</button>
+    <button id="scan" type="button">${escapeHtml(vscode.l10n.t('Scan Now'))}</button>
   </section>
   <p id="error" class="error" role="alert" hidden></p>
   <section id="charts" class="charts" hidden>
     <figure id="donut-figure" class="figure donut-figure">
-      <figcaption id="donut-caption" class="caption">Volume</figcaption>
+      <figcaption class="caption">
+        <div id="donut-views" class="views" role="group" aria-label="${escapeHtml(vscode.l10n.t('What the donut shows'))}">
+          <button id="view-scanned" class="view" type="button" data-view="scanned" aria-pressed="true" title="${escapeHtml(vscode.l10n.t('The scanned categories against each other'))}">${escapeHtml(vscode.l10n.t('Scanned'))}</button>
+          <button id="view-disk" class="view" type="button" data-view="disk" aria-pressed="false" title="${escapeHtml(vscode.l10n.t('The whole disk: used, free and the scanned parts'))}">${escapeHtml(vscode.l10n.t('Whole disk'))}</button>
+        </div>
+        <span id="donut-caption" class="caption-text"></span>
+      </figcaption>
       <div class="donut-wrap">
         <div id="donut" class="chart donut" role="img"></div>
         <div id="donut-center" class="donut-center" aria-hidden="true"></div>
       </div>
-      <ul id="legend" class="legend" aria-label="Volume breakdown"></ul>
+      <ul id="legend" class="legend" aria-labelledby="donut-caption"></ul>
       <div id="trend" class="trend" hidden></div>
     </figure>
     <figure class="figure treemap-figure">
       <figcaption class="caption">
-        <nav id="crumbs" class="crumbs" aria-label="Drill-down path"></nav>
+        <nav id="crumbs" class="crumbs" aria-label="${escapeHtml(vscode.l10n.t('Drill-down path'))}"></nav>
       </figcaption>
       <div id="treemap" class="chart treemap" role="img"></div>
     </figure>
@@ -67,10 +73,10 @@ export function chartHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
   <section id="list-section" class="list-section" hidden>
     <table id="list" class="list" aria-describedby="list-help">
       <caption id="list-caption"></caption>
-      <thead><tr><th scope="col">Name</th><th scope="col" class="num">Size</th></tr></thead>
+      <thead><tr><th scope="col">${escapeHtml(vscode.l10n.t('Name'))}</th><th id="list-size-head" scope="col" class="num">${escapeHtml(vscode.l10n.t('Size'))}</th></tr></thead>
       <tbody id="rows"></tbody>
     </table>
-    <p id="list-help" class="note">Arrow keys move; Enter opens a row (or shows it in the tree); Backspace goes back up.</p>
+    <p id="list-help" class="note">${escapeHtml(vscode.l10n.t('Arrow keys move; Enter opens a row (or shows it in the tree); Backspace goes back up.'))}</p>
   </section>
 </main>
 <script nonce="${nonce}" src="${script}"></script>

@@ -212,6 +212,8 @@ class ChartPanel implements vscode.Disposable {
     }
     switch (message.type) {
       case 'ready':
+        // The locale first: the webview draws the content in the display language.
+        void this.post({ type: 'locale', language: vscode.env.language, bundle: vscode.l10n.bundle ?? {} });
         this.sendContent();
         break;
       case 'rendered':
