@@ -11,7 +11,7 @@ import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
 import { addVscodeServerFolders } from './vscodeServerFolders';
 import { buildLanguagePackStub, registerLanguagePack } from './languagePackStub';
-import { expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
+import { chartFrame, expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 import { EXTENSION_ID } from '../support/extensionId';
 export { EXTENSION_ID } from '../support/extensionId';
 
@@ -132,7 +132,16 @@ export const uiTreePhase: Phase = {
       await page.waitForTimeout(1000);
       ctx.log(`screenshot of the palette: ${await ctx.screenshot(page, path.join(ctx.repoRoot, '.test-artifacts', `palette-${locale}.png`))}`);
       await page.keyboard.press('Escape');
-      return { checks: [`${korean.length} of ${rows.length} rows in Korean, e.g. "${korean[0]}"`, `row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `screenshot ${shot}`] };
+      // The chart webview follows the display language too (the host sends it the bundle).
+      await runCommand(page, `${nls['command.category']}: ${nls['command.showChart.title']}`);
+      const frame = await chartFrame(page);
+      await frame.waitForFunction(() => document.querySelectorAll('#rows tr').length > 0 && !!document.body.dataset.focus, undefined, { timeout: 60_000 });
+      await frame.waitForTimeout(700); // the chart's animation
+      const chartText = await frame.locator('body').innerText();
+      const koreanLines = chartText.split('\n').filter((l) => /[\uac00-\ud7a3]/.test(l));
+      if (koreanLines.length < 3) throw new Error(`--locale ko: the chart is not in Korean:\n${chartText.slice(0, 800)}`);
+      const chartShot = await ctx.screenshot(page, path.join(ctx.repoRoot, '.test-artifacts', `chart-${locale}.png`));
+      return { checks: [`${korean.length} of ${rows.length} rows in Korean, e.g. "${korean[0]}"`, `row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `screenshot ${shot}`, `chart: ${koreanLines.length} lines in Korean, e.g. "${koreanLines[0].trim()}"; screenshot ${chartShot}`] };
     }
     const checks = [`row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`, `${rows.length} tree rows`, `screenshot ${shot}`];
 
