@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { COUNT_NOUNS } from '../../src/core/countNouns';
 import { manifestKeys, placeholders, scanSources } from '../support/l10nSources';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -50,6 +51,20 @@ describe('Localization bundles', () => {
   it('every call passes a value for each placeholder of its text', () => {
     const short = strings.filter((s) => s.argCount !== undefined && placeholders(s.key).some((p) => Number(p.slice(1, -1)) >= s.argCount!));
     assert.deepStrictEqual(short.map((s) => `${s.file}:${s.line}: ${s.key}`), []);
+  });
+
+  it('every noun the sources count (formatCount, a group\'s noun) is a translatable pair of COUNT_NOUNS', () => {
+    const nouns = new Set<string>();
+    const visit = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) visit(p);
+        else if (p.endsWith('.ts')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/formatCount\([^,()]+(?:\([^()]*\))?, '([^']+)'\)|\bnoun: '([^']+)'/g)) nouns.add(m[1] ?? m[2]);
+      }
+    };
+    visit(path.join(ROOT, 'src'));
+    assert.ok(nouns.size >= 10, `only ${nouns.size} counted nouns found: the scan itself is broken`);
+    assert.deepStrictEqual([...nouns].filter((n) => !(n in COUNT_NOUNS)).sort(), [], 'these counts stay English in Korean');
   });
 
   it('l10n/bundle.l10n.ko.json has every string of the sources and nothing else', () => {

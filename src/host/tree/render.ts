@@ -69,7 +69,7 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
     return t;
   }
   const parts = [formatBytes(c.bytes)];
-  if (c.reclaimableBytes) parts.push(`${formatBytes(c.reclaimableBytes)} reclaimable`);
+  if (c.reclaimableBytes) parts.push(vscode.l10n.t('{0} reclaimable', formatBytes(c.reclaimableBytes)));
   t.description = parts.join(' · ');
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${md(c.label)}**\n\n`);
