@@ -37,23 +37,33 @@ export function fillingVolumes(
 
 /**
  * `list` with what lies on a filling volume first (the most urgent volume's first), everything else
- * after; the order within each group is kept (it is the user's sort).
+ * after; the order within each group is kept (it is the user's sort). `volumesOf` says where an
+ * entry lies (a category: its own volume and its items'; it counts for the most urgent of them).
  */
-export function leadWithFilling<T extends { volume?: string }>(list: readonly T[], filling: readonly FillingVolume[]): T[] {
+export function leadWithFilling<T extends { volume?: string }>(
+  list: readonly T[],
+  filling: readonly FillingVolume[],
+  volumesOf: (x: T) => readonly (string | undefined)[] = (x) => [x.volume],
+): T[] {
   if (!filling.length) return [...list];
   const rankOf = (x: T) => {
-    const i = x.volume === undefined ? -1 : filling.findIndex((f) => f.mountPoint === x.volume);
-    return i < 0 ? filling.length : i;
+    let rank = filling.length;
+    for (const v of volumesOf(x)) {
+      const i = v === undefined ? -1 : filling.findIndex((f) => f.mountPoint === v);
+      if (i >= 0 && i < rank) rank = i;
+    }
+    return rank;
   };
   return list.map((x, index) => ({ x, index, rank: rankOf(x) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((e) => e.x);
 }
 
 /**
- * The filling volume that deleting something on `volume` does not help: the most urgent one, when
- * `volume` is known and is none of the filling volumes. Undefined when nothing is filling, or when
- * where it lies is not known (Docker's images: no path).
+ * The filling volume that deleting something on `volumes` does not help: the most urgent one, when
+ * where it lies is known and none of it is on a filling volume. Undefined when nothing is filling,
+ * or when where it lies is not known (Docker's images: no path).
  */
-export function freesNothingOn(volume: string | undefined, filling: readonly FillingVolume[]): string | undefined {
-  if (volume === undefined || !filling.length || filling.some((f) => f.mountPoint === volume)) return undefined;
+export function freesNothingOn(volumes: readonly (string | undefined)[], filling: readonly FillingVolume[]): string | undefined {
+  const known = volumes.filter((v): v is string => v !== undefined);
+  if (!known.length || !filling.length || known.some((v) => filling.some((f) => f.mountPoint === v))) return undefined;
   return filling[0].mountPoint;
 }

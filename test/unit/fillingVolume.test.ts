@@ -8,9 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fillingVolumes, freesNothingOn, leadWithFilling } from '../../src/core/fillingVolume';
-import type { ScanModel } from '../../src/core/model';
+import type { Category, ScanModel } from '../../src/core/model';
 import { scan } from '../../src/core/scan/scan';
-import { buildNodeIndex } from '../../src/host/tree/nodes';
+import { buildNodeIndex, type ItemNode } from '../../src/host/tree/nodes';
 import { readScannedDisks } from '../../src/host/statusBar/scannedDisks';
 import { buildStatusView, fullestDisk } from '../../src/host/statusBar/statusLogic';
 
@@ -22,6 +22,7 @@ describe('the disk that is filling leads (two real file systems)', function () {
   let base: string;
   let mnt: string;
   let cacheDir: string;
+  let otherProject: string;
   let model: ScanModel;
 
   before(async () => {
@@ -35,12 +36,17 @@ describe('the disk that is filling leads (two real file systems)', function () {
     fs.mkdirSync(run, { recursive: true });
     fs.writeFileSync(path.join(run, 'model.safetensors'), Buffer.alloc(7_700_000, 1));
     fs.writeFileSync(path.join(run, 'trainer_state.json'), '{"global_step": 100}\n');
+    // A second workspace folder on the sandbox's own disk, larger than the first: the workspace
+    // category is mostly elsewhere but partly on the filling disk.
+    otherProject = path.join(base, 'other-project');
+    fs.mkdirSync(otherProject);
+    fs.writeFileSync(path.join(otherProject, 'dataset.bin'), Buffer.alloc(12 << 20, 3));
     // A pip cache three times larger, on the sandbox's own disk.
     cacheDir = path.join(base, 'pip-cache');
     fs.mkdirSync(path.join(cacheDir, 'http-v2', 'a'), { recursive: true });
     for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(cacheDir, 'http-v2', 'a', `body-${i}`), Buffer.alloc(8 << 20, 2));
     model = await scan({
-      roots: [path.join(mnt, 'project')],
+      roots: [path.join(mnt, 'project'), otherProject],
       env: { HOME: path.join(base, 'no-home'), PIP_CACHE_DIR: cacheDir },
       settings: { docker: false },
     });
@@ -57,7 +63,7 @@ describe('the disk that is filling leads (two real file systems)', function () {
     assert.ok(pip, `a pip category: ${model.categories.map((c) => c.id).join(', ')}`);
     assert.strictEqual(pip.volume, otherDisk);
     const onTmpfs = model.categories.filter((c) => c.volume === mnt).map((c) => c.id);
-    assert.ok(onTmpfs.length > 0, `some category on the tmpfs; volumes: ${JSON.stringify(model.categories.map((c) => [c.id, c.volume]))}`);
+    assert.ok(onTmpfs.length > 0, `some category mostly on the tmpfs; volumes: ${JSON.stringify(model.categories.map((c) => [c.id, c.volume]))}`);
     for (const c of model.categories) for (const i of c.items) if (i.path) assert.strictEqual(i.volume, mountPointOf(i.path), i.path);
     const df = execFileSync('df', ['-B1', '--output=used,avail', mnt], { encoding: 'utf8' }).trim().split('\n')[1].trim().split(/\s+/).map(Number);
     const tmpfs = model.volumes!.find((v) => v.mountPoint === mnt)!;
@@ -70,13 +76,23 @@ describe('the disk that is filling leads (two real file systems)', function () {
     const bySize = buildNodeIndex(model, 'size').roots.map((r) => r.category.id);
     assert.strictEqual(bySize[0], 'pip', `by size alone the cache comes first: ${bySize.join(', ')}`);
     const index = buildNodeIndex(model, 'size', THRESHOLDS);
+    const touchesFilling = (c: Category) => c.volume === mnt || c.items.some((i) => i.volume === mnt);
     const order = index.roots.map((r) => r.category);
-    const firstOther = order.findIndex((c) => c.volume !== mnt);
-    assert.ok(firstOther > 0, `a category of the filling disk first: ${order.map((c) => `${c.id}@${c.volume}`).join(', ')}`);
-    assert.ok(order.slice(firstOther).every((c) => c.volume !== mnt), 'every category of the filling disk before the others');
+    const shown = order.map((c) => `${c.id}@${c.volume}[${c.items.map((i) => i.volume).join(',')}]`).join(', ');
+    const firstOther = order.findIndex((c) => !touchesFilling(c));
+    assert.ok(firstOther > 0, `a category on the filling disk first: ${shown}`);
+    assert.ok(order.slice(firstOther).every((c) => !touchesFilling(c)), `every category on the filling disk before the others: ${shown}`);
     const pipNode = index.roots.find((r) => r.category.id === 'pip')!;
     assert.strictEqual(pipNode.freesNothingOn, mnt);
-    for (const r of index.roots.filter((n) => n.category.volume === mnt)) assert.strictEqual(r.freesNothingOn, undefined, r.category.id);
+    for (const r of index.roots.slice(0, firstOther)) assert.strictEqual(r.freesNothingOn, undefined, r.category.id);
+    // The workspace: mostly on the other disk, yet it leads; its folder there says so, the one on the tmpfs does not.
+    const workspace = index.roots.find((r) => r.category.id === 'workspace')!;
+    assert.strictEqual(workspace.category.volume, mountPointOf(otherProject), shown);
+    assert.ok(index.roots.indexOf(workspace) < firstOther, shown);
+    const rowOf = (p: string) => workspace.children.find((n) => n.type === 'item' && n.item.path === p) as ItemNode | undefined;
+    assert.strictEqual(rowOf(otherProject)?.freesNothingOn, mnt, workspace.children.map((n) => n.type === 'item' ? n.item.path : n.type).join(', '));
+    assert.strictEqual(rowOf(path.join(mnt, 'project'))?.freesNothingOn, undefined);
+    assert.strictEqual(workspace.children[0], rowOf(path.join(mnt, 'project')), 'the folder on the filling disk first, though smaller');
     // Nothing is filling at thresholds above the disk's use: the user's sort stands, nothing is marked.
     const calm = buildNodeIndex(model, 'size', { warnAtPercentUsed: 100, criticalAtPercentUsed: 100 });
     assert.deepStrictEqual(calm.roots.map((r) => r.category.id), bySize);
@@ -90,7 +106,8 @@ describe('the disk that is filling leads (two real file systems)', function () {
     const fullest = fullestDisk(disks)!;
     assert.strictEqual(fullest.mountPoint, mnt);
     const pipLabel = model.categories.find((c) => c.id === 'pip')!.label;
-    assert.deepStrictEqual(disks.find((d) => d.mountPoint !== mnt)!.holds, [pipLabel]);
+    const wsLabel = model.categories.find((c) => c.id === 'workspace')!.label;
+    assert.deepStrictEqual(disks.find((d) => d.mountPoint !== mnt)!.holds.sort(), [pipLabel, wsLabel].sort());
     assert.ok(!fullest.holds.includes(pipLabel) && fullest.holds.length > 0, fullest.holds.join(', '));
     const view = buildStatusView({
       volumePath: mnt, totalBytes: fullest.totalBytes, freeBytes: fullest.availableBytes, availableBytes: fullest.availableBytes,
@@ -117,9 +134,16 @@ describe('fillingVolume: order and "frees nothing"', () => {
     const filling = fillingVolumes(volumes, THRESHOLDS);
     const list = [{ id: 'a', volume: '/' }, { id: 'b', volume: '/data' }, { id: 'c' }, { id: 'd', volume: '/scratch' }, { id: 'e', volume: '/data' }];
     assert.deepStrictEqual(leadWithFilling(list, filling).map((x) => x.id), ['d', 'b', 'e', 'a', 'c']);
-    assert.strictEqual(freesNothingOn('/', filling), '/scratch');
-    assert.strictEqual(freesNothingOn('/data', filling), undefined);
-    assert.strictEqual(freesNothingOn(undefined, filling), undefined);
-    assert.strictEqual(freesNothingOn('/', []), undefined);
+    assert.strictEqual(freesNothingOn(['/'], filling), '/scratch');
+    assert.strictEqual(freesNothingOn(['/data'], filling), undefined);
+    assert.strictEqual(freesNothingOn([undefined], filling), undefined);
+    assert.strictEqual(freesNothingOn(['/'], []), undefined);
+  });
+  it('something partly on a filling disk leads and is not marked', () => {
+    const filling = fillingVolumes(volumes, THRESHOLDS);
+    const mixed = { id: 'workspace', volume: '/', items: ['/', '/data'] };
+    const list = [{ id: 'pip', volume: '/', items: ['/'] }, mixed];
+    assert.deepStrictEqual(leadWithFilling(list, filling, (x) => [x.volume, ...x.items]).map((x) => x.id), ['workspace', 'pip']);
+    assert.strictEqual(freesNothingOn([mixed.volume, ...mixed.items], filling), undefined);
   });
 });

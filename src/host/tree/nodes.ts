@@ -24,7 +24,7 @@ export interface ItemNode {
   category: Category;
   parent: CategoryNode | ItemNode;
   children: ItemNode[];
-  /** The filling volume this item is not on, said only where its category is on another volume than the item. */
+  /** The filling volume this item is not on; said only in a category partly on the filling volume (else the category row says it). */
   freesNothingOn?: string;
 }
 
@@ -100,19 +100,21 @@ export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy, thr
     for (let n = 2; index.byTreeId.has(candidate); n++) candidate = `${id}#${n}`;
     return candidate;
   };
-  const addItems = (items: Item[], category: Category, parent: CategoryNode | ItemNode): ItemNode[] =>
+  const addItems = (items: Item[], category: Category, parent: CategoryNode | ItemNode, categoryNode: CategoryNode): ItemNode[] =>
     (keepsOwnOrder(items) ? items : leadWithFilling(sortForTree(items, sortBy), filling)).filter((item) => isShownRow(item, category)).map((item) => {
       const node: ItemNode = { type: 'item', treeId: uniqueId(item.id), item, category, parent, children: [] };
-      if (item.volume !== category.volume) node.freesNothingOn = freesNothingOn(item.volume, filling);
+      // Said on the category row when all of it is elsewhere; on an item only in a category that is partly on the filling disk.
+      if (!categoryNode.freesNothingOn) node.freesNothingOn = freesNothingOn([item.volume], filling);
       index.byTreeId.set(node.treeId, node);
       if (!index.byItemId.has(item.id)) index.byItemId.set(item.id, node);
-      node.children = addItems(item.children ?? [], category, node);
+      node.children = addItems(item.children ?? [], category, node, categoryNode);
       return node;
     });
-  const categories = leadWithFilling(sortBy === 'age' ? sortForTree(model.categories, 'size') : sortForTree(model.categories, sortBy), filling);
+  const volumesOf = (c: Category) => [c.volume, ...c.items.map((i) => i.volume)];
+  const categories = leadWithFilling(sortBy === 'age' ? sortForTree(model.categories, 'size') : sortForTree(model.categories, sortBy), filling, volumesOf);
   for (const category of categories) {
     const node: CategoryNode = { type: 'category', treeId: uniqueId(categoryTreeId(category.id)), category, parent: undefined, children: [] };
-    node.freesNothingOn = freesNothingOn(category.volume, filling);
+    node.freesNothingOn = freesNothingOn(volumesOf(category), filling);
     index.byTreeId.set(node.treeId, node);
     index.roots.push(node);
     if (category.error) {
@@ -122,7 +124,7 @@ export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy, thr
     }
     // A scanner may also carry the error as an item (Docker's `docker:error`, for the CLI's JSON): the error row says it once.
     const items = category.error ? category.items.filter((i) => i.label !== category.error) : category.items;
-    node.children.push(...addItems(items, category, node));
+    node.children.push(...addItems(items, category, node, node));
   }
   return index;
 }
