@@ -47,6 +47,7 @@ export function detailLine(node: ChartNode): string {
   // Lower-case the first letter only: "113 MB reclaimable", never "113 mb".
   if (reclaim && !node.error) parts.push(reclaim[0].toLowerCase() + reclaim.slice(1));
   if (node.description && node.kind !== 'category') parts.push(node.description);
+  if (node.otherDisk) parts.push(node.otherDisk);
   return parts.join(' · ');
 }
 
@@ -65,6 +66,7 @@ export function tooltipHtml(node: ChartNode, context: { category?: string; whole
   const reclaim = reclaimText(node);
   if (reclaim) rows.push(`<div class="${node.reclaimable ? 'tt-reclaim' : 'tt-keep'}">${escapeHtml(reclaim)}</div>`);
   if (node.description && node.kind !== 'category') rows.push(`<div class="tt-desc">${escapeHtml(node.description)}</div>`);
+  if (node.otherDisk) rows.push(`<div class="tt-keep">${escapeHtml(node.otherDisk)}</div>`);
   if (context.hint) rows.push(`<div class="tt-hint">${escapeHtml(context.hint)}</div>`);
   return rows.join('');
 }

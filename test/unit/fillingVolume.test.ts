@@ -12,6 +12,8 @@ import type { Category, ScanModel } from '../../src/core/model';
 import { scan } from '../../src/core/scan/scan';
 import { buildNodeIndex, type ItemNode } from '../../src/host/tree/nodes';
 import { readScannedDisks } from '../../src/host/statusBar/scannedDisks';
+import { volumeChartData } from '../../src/host/webview/chartData';
+import { detailLine } from '../../src/webview/describe';
 import { buildStatusView, fullestDisk } from '../../src/host/statusBar/statusLogic';
 
 const mountPointOf = (p: string) => execFileSync('findmnt', ['-n', '-o', 'TARGET', '-T', p], { encoding: 'utf8' }).trim();
@@ -97,6 +99,15 @@ describe('the disk that is filling leads (two real file systems)', function () {
     const calm = buildNodeIndex(model, 'size', { warnAtPercentUsed: 100, criticalAtPercentUsed: 100 });
     assert.deepStrictEqual(calm.roots.map((r) => r.category.id), bySize);
     assert.ok(calm.roots.every((r) => r.freesNothingOn === undefined));
+  });
+
+  it('the chart marks the cache as on another disk, in its list line', () => {
+    const data = volumeChartData(model, undefined, fillingVolumes(model.volumes!, THRESHOLDS));
+    const node = (id: string) => data.root.children!.find((c) => c.id === `category:${id}`)!;
+    assert.strictEqual(node('pip').otherDisk, `on another disk — frees nothing on ${mnt}`);
+    assert.ok(detailLine(node('pip')).includes(`frees nothing on ${mnt}`), detailLine(node('pip')));
+    assert.strictEqual(node('workspace').otherDisk, undefined);
+    assert.strictEqual(volumeChartData(model).root.children!.find((c) => c.id === 'category:pip')!.otherDisk, undefined);
   });
 
   it('the status bar lists both disks and shows the fullest, naming it', async () => {
