@@ -62,15 +62,17 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
   const t = new vscode.TreeItem(displayText(c.label), vscode.TreeItemCollapsibleState.Expanded);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
-  t.iconPath = new vscode.ThemeIcon(categoryById(c.id)?.icon ?? 'symbol-folder');
+  // Dimmed when it lies on another disk than the one filling: seen even where the description is cut off.
+  t.iconPath = new vscode.ThemeIcon(categoryById(c.id)?.icon ?? 'symbol-folder', node.freesNothingOn ? new vscode.ThemeColor('disabledForeground') : undefined);
   if (c.error) {
     t.description = vscode.l10n.t('not available');
     t.tooltip = new vscode.MarkdownString().appendMarkdown(vscode.l10n.t('**{0}** could not be scanned:\n\n', md(c.label))).appendText(displayText(c.error));
     return t;
   }
   const parts = [formatBytes(c.bytes)];
-  if (c.reclaimableBytes) parts.push(`${formatBytes(c.reclaimableBytes)} reclaimable`);
+  // Right after the size: a narrow side bar cuts the description off from the end.
   if (node.freesNothingOn) parts.push(otherDiskText(node.freesNothingOn));
+  if (c.reclaimableBytes) parts.push(`${formatBytes(c.reclaimableBytes)} reclaimable`);
   t.description = parts.join(' · ');
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${md(c.label)}**\n\n`);
@@ -113,11 +115,11 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
   const parts = [formatBytes(item.bytes)];
+  if (node.freesNothingOn) parts.push(otherDiskText(node.freesNothingOn));
   if (item.badges?.length) parts.push(item.badges.join(', '));
   const description = descriptionWithoutBadges(item);
   if (description) parts.push(description);
   if (sortBy === 'age' && item.modifiedMs) parts.push(`modified ${formatAge(item.modifiedMs, now)}`);
-  if (node.freesNothingOn) parts.push(otherDiskText(node.freesNothingOn));
   t.description = displayText(parts.join(' · '));
   if (item.path && (item.kind === 'folder' || item.kind === 'file')) {
     // The file icon theme picks the icon for a file by its name.
