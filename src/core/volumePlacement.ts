@@ -1,5 +1,6 @@
 // Which volume each category and top-level item is on, and how full each of those volumes is. A
 // cache on another disk frees nothing on the disk that is filling, so the views need to know.
+import { promises as fsp } from 'fs';
 import type { Category, ScannedVolume } from './model';
 import { percentUsed, volumeOf } from './volume';
 import { createVolumeResolver, type VolumeResolver } from './volumeResolver';
@@ -14,6 +15,16 @@ export async function placeOnVolumes(
   roots: readonly string[],
   resolver: VolumeResolver = createVolumeResolver(),
 ): Promise<ScannedVolume[]> {
+  // One mount point per device: a walked item knows its st_dev, others cost one lstat; only the
+  // first path seen on each device is resolved (realpath and the mount table), not every item.
+  const byDevice = new Map<number, Promise<string>>();
+  const mountOf = async (p: string, knownDev: unknown): Promise<string> => {
+    const dev = typeof knownDev === 'number' ? knownDev : await fsp.lstat(p).then((st) => st.dev, () => undefined);
+    if (dev === undefined) return resolver.volumeOf(p).catch(() => '');
+    let mountPoint = byDevice.get(dev);
+    if (!mountPoint) byDevice.set(dev, (mountPoint = resolver.volumeOf(p).catch(() => '')));
+    return mountPoint;
+  };
   const holders = new Map<string, string[]>();
   const hold = (mountPoint: string, categoryId?: string) => {
     const list = holders.get(mountPoint) ?? [];
@@ -24,7 +35,7 @@ export async function placeOnVolumes(
     const bytesOn = new Map<string, number>();
     for (const item of category.items) {
       if (!item.path) continue;
-      const mountPoint = await resolver.volumeOf(item.path).catch(() => '');
+      const mountPoint = await mountOf(item.path, item.fields?.dev);
       if (!mountPoint) continue;
       item.volume = mountPoint;
       bytesOn.set(mountPoint, (bytesOn.get(mountPoint) ?? 0) + item.bytes);
