@@ -34,6 +34,8 @@ export interface Item {
   accessedMs?: number;
   /** Category-specific fields, merged into the item's JSON by the CLI (e.g. repoType, step, best). */
   fields?: Record<string, unknown>;
+  /** Mount point of the volume the item's path is on (top-level items with a path; core/volumePlacement.ts). */
+  volume?: string;
   children?: Item[];
 }
 
@@ -49,6 +51,8 @@ export interface Category {
   /** When the category could not be scanned at all (e.g. Docker engine down), the reason. */
   error?: string;
   fields?: Record<string, unknown>;
+  /** Mount point of the volume holding most of its bytes (unknown for what has no path, e.g. Docker's images). */
+  volume?: string;
 }
 
 export interface ScanWarning {
@@ -75,6 +79,18 @@ export interface VolumeInfo {
   growth?: VolumeGrowth & { problem?: string };
 }
 
+/** A volume that holds something scanned (a root, a category's items). */
+export interface ScannedVolume {
+  mountPoint: string;
+  totalBytes: number;
+  freeBytes: number;
+  availableBytes: number;
+  /** How used it is for the thresholds: bytes like df, or the inodes when those are fuller. */
+  percentUsed: number;
+  /** Ids of the categories whose volume this is. */
+  categories: string[];
+}
+
 export interface ScanModel {
   /** ms since epoch when the scan finished. */
   scannedAt: number;
@@ -82,6 +98,8 @@ export interface ScanModel {
   /** The roots that were walked (workspace folders, extra roots, cache roots). */
   roots: string[];
   volume?: VolumeInfo;
+  /** Every volume that holds something scanned, with its free space at the end of the scan. */
+  volumes?: ScannedVolume[];
   categories: Category[];
   warnings: ScanWarning[];
   cancelled: boolean;

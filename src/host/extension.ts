@@ -59,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
     config: getConfig,
     volumePath: () => workspaceRoots()[0] ?? homeDir,
     model: () => scans.model,
+    watchedPaths: () => [homeDir],
     showWhatUsesSpace: () => void vscode.commands.executeCommand('mlDiskSpace.showWhatUsesSpace'),
   });
   subs.push(status);
@@ -103,7 +104,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlDisk
       config = change.config;
       if (change.affects('sortBy')) tree.rebuild();
       if (change.affects('statusBar.refreshSeconds')) status.restartTimer();
-      if (change.affects('warnAtPercentUsed') || change.affects('criticalAtPercentUsed')) void status.refresh();
+      if (change.affects('warnAtPercentUsed') || change.affects('criticalAtPercentUsed')) {
+        void status.refresh();
+        tree.rebuild(); // the tree leads with what is on a volume past these thresholds
+      }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void status.refresh()),
     ...registerRefreshTriggers({ scans, watcher, view: tree.view, onDidChangeConfig }),

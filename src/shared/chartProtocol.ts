@@ -24,6 +24,8 @@ export interface ChartNode {
   /** True when the tree has a row for this id (clicking it reveals the row). */
   revealable: boolean;
   description?: string;
+  /** A category on another disk than the one filling: "on another disk — frees nothing on /data" (already translated). */
+  otherDisk?: string;
   /** Why a category could not be scanned (e.g. Docker engine down). */
   error?: string;
   /** Categories: a colour slot fixed per category (its place in the registry), so a category keeps its colour when the ranking changes. */

@@ -51,6 +51,7 @@ export function detailLine(node: ChartNode): string {
   // Mid-line, the first letter is lower case ("reclaimable"); a size stays as written ("113 MB reclaimable").
   if (reclaim && !node.error) parts.push(reclaim[0].toLowerCase() + reclaim.slice(1));
   if (node.description && node.kind !== 'category') parts.push(node.description);
+  if (node.otherDisk) parts.push(node.otherDisk);
   return parts.join(' · ');
 }
 
@@ -68,6 +69,7 @@ export function tooltipHtml(node: ChartNode, context: { category?: string; share
   const reclaim = reclaimText(node);
   if (reclaim) rows.push(`<div class="${node.reclaimable ? 'tt-reclaim' : 'tt-keep'}">${escapeHtml(reclaim)}</div>`);
   if (node.description && node.kind !== 'category') rows.push(`<div class="tt-desc">${escapeHtml(node.description)}</div>`);
+  if (node.otherDisk) rows.push(`<div class="tt-keep">${escapeHtml(node.otherDisk)}</div>`);
   if (context.hint) rows.push(`<div class="tt-hint">${escapeHtml(context.hint)}</div>`);
   return rows.join('');
 }

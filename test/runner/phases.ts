@@ -10,6 +10,7 @@ import { Phase } from './harness';
 import { takesVscodeOptions } from './codeServer';
 import { codeServerVersionLine } from './tools';
 import { addVscodeServerFolders } from './vscodeServerFolders';
+import { checkFillingDiskLeads } from './fillingDiskCheck';
 import { buildLanguagePackStub, registerLanguagePack } from './languagePackStub';
 import { chartFrame, expandCollapsedRows, runCommand, sideBarRows, SEL, statusBarItemsOf, waitForWorkbench } from './workbench';
 import { EXTENSION_ID } from '../support/extensionId';
@@ -86,8 +87,8 @@ export const vsixPhase: Phase = {
 /** Phase 3: the UI by hand, as a user would: open the view, run the scan, see sized rows. */
 export const uiTreePhase: Phase = {
   name: 'ui-tree',
-  description: 'open the ML Disk Space view, run "ML Disk Space: Scan" from the palette, screenshot the tree',
-  timeoutMs: 4 * 60_000,
+  description: 'open the ML Disk Space view, run "ML Disk Space: Scan" from the palette, screenshot the tree; a workspace on a filling tmpfs leads the tree',
+  timeoutMs: 6 * 60_000,
   async run(ctx) {
     const ws = partInfo<WorkspaceItemsInfo>(ctx.fixture, 'workspaceItems');
     // MLDS_UI_LOCALE=ko: the same pass in that display language (our strings come from its bundles).
@@ -160,6 +161,8 @@ export const uiTreePhase: Phase = {
     if (opened.join('|') !== reopened.join('|')) throw new Error(`the rescan changed the open rows:\nbefore: ${opened.join(', ')}\nafter: ${reopened.join(', ')}`);
     checks.push(`after the rescan (${dataName} now ${grownSize}) the same ${opened.length} rows are open: ${opened.join(', ')}`);
     checks.push(`screenshot ${await ctx.screenshot(page, path.join(ctx.repoRoot, '.test-artifacts', 'tree-after-rescan.png'))}`);
+    // A second window on a workspace whose own disk is filling: the tree leads with what is on it.
+    checks.push(...(await checkFillingDiskLeads(ctx, server)));
     return { checks };
   },
 };

@@ -11,6 +11,7 @@ import { isStrictlyInside } from '../safety/pathGuards';
 import { WORKSPACE_CATEGORY_ID, WORKSPACE_DETAIL_DEPTH } from '../categories/workspace/scanner';
 import { defaultSettings, type ScanSettings } from '../settings';
 import { volumeWithQuotas } from '../volume';
+import { placeOnVolumes } from '../volumePlacement';
 import { Walker, type WalkerOptions } from '../walker/walker';
 import type { WalkProgress } from '../walker/types';
 import { checkpointCollectOption } from '../categories/checkpoints/find';
@@ -94,6 +95,8 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   } finally {
     await walker.close();
   }
+  // Which disk each category is on: the views lead with what is on a disk that is filling.
+  const volumes = await placeOnVolumes(categories, roots);
   let volume;
   if (roots[0]) {
     try {
@@ -107,6 +110,7 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
     durationMs: Date.now() - started,
     roots,
     volume,
+    volumes,
     categories,
     warnings,
     cancelled: signal.aborted,

@@ -1,4 +1,5 @@
-// The status-bar item for the volume of the first workspace folder: "$(database) 43 GB free",
+// The status-bar item for the fullest disk that holds something scanned (the first workspace
+// folder's, HOME's, the last scan's categories'; scannedDisks.ts): "$(database) 43 GB free",
 // threshold colors, a time-to-full estimate from the persisted free-space history (7 days, in the
 // extension's global storage: growthRecorder.ts), a hook for
 // checkpoint-run forecasts, and one notification per threshold crossing. The decisions are in
@@ -19,8 +20,9 @@ import { readingOf } from '../../core/headroom/growthRecord';
 import { folderWithMostEntries, inodesArePressing } from '../../core/headroom/mostEntries';
 import type { ScanModel, VolumeInfo } from '../../core/model';
 import { GrowthRecorder } from './growthRecorder';
+import { readScannedDisks } from './scannedDisks';
 import {
-  buildStatusView, clickCommandFor, effectivePercentUsed, nextAlert,
+  buildStatusView, clickCommandFor, effectivePercentUsed, fullestDisk, nextAlert,
   type FullForecast, type SpaceLevel, type StatusView,
 } from './statusLogic';
 
@@ -72,8 +74,10 @@ export interface FreeSpaceStatusDeps {
   log: Log;
   /** "Show What Uses Space": focus the view and scan (the disk changed since any earlier scan). */
   showWhatUsesSpace(): void;
-  /** The last scan (names the folder with most files when inodes run short). */
+  /** The last scan (names the folder with most files when inodes run short; its disks are watched too). */
   model?(): ScanModel | undefined;
+  /** More folders whose disks are watched (HOME: the ML caches live there by default). */
+  watchedPaths?(): string[];
 }
 
 /** The history behind the last refresh, for the chart's trend line. */
@@ -160,7 +164,15 @@ export class FreeSpaceStatus implements vscode.Disposable {
   }
 
   private async refreshNow(): Promise<StatusState | undefined> {
-    const volumePath = this.deps.volumePath();
+    const folderPath = this.deps.volumePath();
+    // Every disk that holds something scanned; the fullest is shown (a cache on another disk frees nothing on it).
+    const { disks, first } = await readScannedDisks([folderPath, ...(this.deps.watchedPaths?.() ?? [])], this.deps.model?.())
+      .catch(() => ({ disks: [], first: undefined }));
+    const fullest = fullestDisk(disks);
+    // The folder's own path while its disk is the fullest (or cannot be read), else the fuller disk's mount point.
+    const other = fullest && first && fullest.percentUsed > first.percentUsed ? fullest : undefined;
+    const volumePath = other ? other.mountPoint : folderPath;
+    const shownMount = other ? other.mountPoint : first?.mountPoint;
     const config = this.deps.config();
     let volume;
     let volumeKey: string;
@@ -204,6 +216,8 @@ export class FreeSpaceStatus implements vscode.Disposable {
       growth,
       warnWhenFullWithinHours: config.warnWhenFullWithinHours,
       mostEntries: this.mostEntriesLine(volume, config.warnAtPercentUsed),
+      disks,
+      shownMount,
     });
     this.item.text = view.text;
     this.item.tooltip = view.tooltipLines.join('\n');

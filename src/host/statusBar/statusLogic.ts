@@ -139,6 +139,36 @@ export interface StatusInput {
   warnWhenFullWithinHours?: number;
   /** "Most files: …" from the last scan, shown when inodes are pressing. */
   mostEntries?: string;
+  /** Every disk that holds something scanned; with more than one, each gets a line and the text names the disk shown. */
+  disks?: DiskLine[];
+  /** Mount point of the disk shown (one of `disks`). */
+  shownMount?: string;
+}
+
+/** A disk that holds something scanned (the workspace, HOME's caches, a category's items). */
+export interface DiskLine {
+  mountPoint: string;
+  totalBytes: number;
+  availableBytes: number;
+  /** Bytes like df, or the inodes when those are fuller. */
+  percentUsed: number;
+  /** Names of the categories of the last scan that are on it. */
+  holds: string[];
+}
+
+/** The disk the status bar shows: the fullest (the first of equals). */
+export function fullestDisk(disks: readonly DiskLine[]): DiskLine | undefined {
+  let best: DiskLine | undefined;
+  for (const d of disks) if (!best || d.percentUsed > best.percentUsed) best = d;
+  return best;
+}
+
+/** One free-space line per disk, fullest first: "/data: 2.1 GB free of 500 GB (99.6 % used) — Checkpoints, Workspace". */
+export function diskLines(disks: readonly DiskLine[]): string[] {
+  return [...disks].sort((a, b) => b.percentUsed - a.percentUsed).map((d) => {
+    const line = t('{0}: {1} free of {2} ({3} % used)', d.mountPoint, formatBytes(d.availableBytes), formatBytes(d.totalBytes), d.percentUsed.toFixed(1));
+    return `  ${line}${d.holds.length ? ` — ${d.holds.join(', ')}` : ''}`;
+  });
 }
 
 /** How used the volume is for the thresholds: the disk's bytes, or the binding limit (inodes, a quota) when that is fuller. */
@@ -162,6 +192,9 @@ export function buildStatusView(input: StatusInput): StatusView {
   if (soonest) text += soonest.resource === 'inodes' ? t(' · out of inodes in {0}', formatDuration(soonest.hours * 3600_000)) : t(' · full in {0}', formatDuration(soonest.hours * 3600_000));
   const fullSoon = !!soonest && !!input.warnWhenFullWithinHours && soonest.hours <= input.warnWhenFullWithinHours;
   if (input.forecastWarning) text += ' $(warning)';
+  const severalDisks = !!input.disks && input.disks.length > 1 && !!input.shownMount;
+  // With several disks, the text says which one it is about.
+  if (severalDisks) text = text.replace('$(database) ', `$(database) ${input.shownMount}: `);
   const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning || fullSoon ? 'warning' : undefined;
   const used = input.totalBytes - input.freeBytes;
   const lines = [
@@ -183,6 +216,10 @@ export function buildStatusView(input: StatusInput): StatusView {
   if (input.limits && input.limits.length > 1) {
     lines.push(t('Limits on this volume:'));
     for (const l of input.limits) lines.push(`  ${describeLimit(l)}`);
+  }
+  if (severalDisks) {
+    lines.push(t('Free space on each disk that holds something scanned:'));
+    lines.push(...diskLines(input.disks!));
   }
   lines.push(t('Warns at {0} % used, critical at {1} %', input.thresholds.warnAtPercentUsed, input.thresholds.criticalAtPercentUsed));
   if (level !== 'ok') lines.push(t('Click to scan and see what is on this disk'));

@@ -1,6 +1,7 @@
 // The tree's elements, built once per model: categories -> items -> children, plus one error row
 // for a category that could not be scanned. Each node knows its parent (for reveal) and has a
 // tree id that stays the same across scans (so expansion and selection survive a refresh).
+import { fillingVolumes, freesNothingOn, leadWithFilling, type VolumeThresholds } from '../../core/fillingVolume';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { SortBy } from '../configRead';
 import { isShownRow } from './shownRows';
@@ -12,6 +13,8 @@ export interface CategoryNode {
   category: Category;
   parent: undefined;
   children: TreeNode[];
+  /** The filling volume this category is not on (deleting it frees nothing there). */
+  freesNothingOn?: string;
 }
 
 export interface ItemNode {
@@ -21,6 +24,8 @@ export interface ItemNode {
   category: Category;
   parent: CategoryNode | ItemNode;
   children: ItemNode[];
+  /** The filling volume this item is not on; said only in a category partly on the filling volume (else the category row says it). */
+  freesNothingOn?: string;
 }
 
 export interface ErrorNode {
@@ -82,25 +87,34 @@ export function categoryTreeId(categoryId: string): string {
   return `category:${categoryId}`;
 }
 
-export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy): NodeIndex {
+/**
+ * The tree for `model`: categories and items in the user's sort, except that what lies on a volume
+ * at the warning or critical threshold (`thresholds`) comes first.
+ */
+export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy, thresholds?: VolumeThresholds): NodeIndex {
   const index: NodeIndex = { roots: [], byTreeId: new Map(), byItemId: new Map() };
   if (!model) return index;
+  const filling = thresholds ? fillingVolumes(model.volumes ?? [], thresholds) : [];
   const uniqueId = (id: string) => {
     let candidate = id;
     for (let n = 2; index.byTreeId.has(candidate); n++) candidate = `${id}#${n}`;
     return candidate;
   };
-  const addItems = (items: Item[], category: Category, parent: CategoryNode | ItemNode): ItemNode[] =>
-    (keepsOwnOrder(items) ? items : sortForTree(items, sortBy)).filter((item) => isShownRow(item, category)).map((item) => {
+  const addItems = (items: Item[], category: Category, parent: CategoryNode | ItemNode, categoryNode: CategoryNode): ItemNode[] =>
+    (keepsOwnOrder(items) ? items : leadWithFilling(sortForTree(items, sortBy), filling)).filter((item) => isShownRow(item, category)).map((item) => {
       const node: ItemNode = { type: 'item', treeId: uniqueId(item.id), item, category, parent, children: [] };
+      // Said on the category row when all of it is elsewhere; on an item only in a category that is partly on the filling disk.
+      if (!categoryNode.freesNothingOn) node.freesNothingOn = freesNothingOn([item.volume], filling);
       index.byTreeId.set(node.treeId, node);
       if (!index.byItemId.has(item.id)) index.byItemId.set(item.id, node);
-      node.children = addItems(item.children ?? [], category, node);
+      node.children = addItems(item.children ?? [], category, node, categoryNode);
       return node;
     });
-  const categories = sortBy === 'age' ? sortForTree(model.categories, 'size') : sortForTree(model.categories, sortBy);
+  const volumesOf = (c: Category) => [c.volume, ...c.items.map((i) => i.volume)];
+  const categories = leadWithFilling(sortBy === 'age' ? sortForTree(model.categories, 'size') : sortForTree(model.categories, sortBy), filling, volumesOf);
   for (const category of categories) {
     const node: CategoryNode = { type: 'category', treeId: uniqueId(categoryTreeId(category.id)), category, parent: undefined, children: [] };
+    node.freesNothingOn = freesNothingOn(volumesOf(category), filling);
     index.byTreeId.set(node.treeId, node);
     index.roots.push(node);
     if (category.error) {
@@ -110,7 +124,7 @@ export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy): No
     }
     // A scanner may also carry the error as an item (Docker's `docker:error`, for the CLI's JSON): the error row says it once.
     const items = category.error ? category.items.filter((i) => i.label !== category.error) : category.items;
-    node.children.push(...addItems(items, category, node));
+    node.children.push(...addItems(items, category, node, node));
   }
   return index;
 }

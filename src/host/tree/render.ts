@@ -62,19 +62,23 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
   const t = new vscode.TreeItem(displayText(c.label), vscode.TreeItemCollapsibleState.Expanded);
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
-  t.iconPath = new vscode.ThemeIcon(categoryById(c.id)?.icon ?? 'symbol-folder');
+  // Dimmed when it lies on another disk than the one filling: seen even where the description is cut off.
+  t.iconPath = new vscode.ThemeIcon(categoryById(c.id)?.icon ?? 'symbol-folder', node.freesNothingOn ? new vscode.ThemeColor('disabledForeground') : undefined);
   if (c.error) {
     t.description = vscode.l10n.t('not available');
     t.tooltip = new vscode.MarkdownString().appendMarkdown(vscode.l10n.t('**{0}** could not be scanned:\n\n', md(c.label))).appendText(displayText(c.error));
     return t;
   }
   const parts = [formatBytes(c.bytes)];
+  // Right after the size: a narrow side bar cuts the description off from the end.
+  if (node.freesNothingOn) parts.push(otherDiskText(node.freesNothingOn));
   if (c.reclaimableBytes) parts.push(vscode.l10n.t('{0} reclaimable', formatBytes(c.reclaimableBytes)));
   t.description = parts.join(' · ');
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${md(c.label)}**\n\n`);
   tip.appendMarkdown(sizeLines(c.bytes, c.apparentBytes));
   if (c.reclaimableBytes) tip.appendMarkdown(vscode.l10n.t('\n\nReclaimable by its cleanup commands: {0}', formatBytes(c.reclaimableBytes)));
+  appendVolumeLines(tip, c.volume, node.freesNothingOn);
   t.tooltip = tip;
   return t;
 }
@@ -111,6 +115,7 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   t.id = node.treeId;
   t.contextValue = contextValueOf(node);
   const parts = [formatBytes(item.bytes)];
+  if (node.freesNothingOn) parts.push(otherDiskText(node.freesNothingOn));
   if (item.badges?.length) parts.push(item.badges.join(', '));
   const description = descriptionWithoutBadges(item);
   if (description) parts.push(description);
@@ -123,8 +128,25 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   } else {
     t.iconPath = new vscode.ThemeIcon(checkpointIcon(item) ?? kindInfo(item.kind)?.icon ?? 'circle-outline');
   }
-  t.tooltip = itemTooltip(item, node.category, now);
+  t.tooltip = itemTooltip(item, node.category, now, node.freesNothingOn);
   return t;
+}
+
+/** The row's words for something on another disk than the one filling. */
+function otherDiskText(fillingMount: string): string {
+  return vscode.l10n.t('on another disk — frees nothing on {0}', fillingMount);
+}
+
+/** Which disk it is on, and that deleting it does not help the disk that is filling. */
+function appendVolumeLines(tip: vscode.MarkdownString, volume: string | undefined, freesNothingOn: string | undefined): void {
+  if (volume) {
+    tip.appendMarkdown('\n\n');
+    tip.appendText(vscode.l10n.t('On the disk mounted at {0}', displayText(volume)));
+  }
+  if (freesNothingOn) {
+    tip.appendMarkdown('\n\n');
+    tip.appendText(vscode.l10n.t('Another disk than {0}, which is filling: deleting this frees nothing there.', displayText(freesNothingOn)));
+  }
 }
 
 /** A checkpoint's own icon for what the retention rule makes of it (its badges say it in words). */
@@ -136,7 +158,7 @@ function checkpointIcon(item: Item): string | undefined {
   return CHECKPOINT_BADGE_ICONS.find(([badge]) => badges.includes(badge))?.[1];
 }
 
-export function itemTooltip(item: Item, category: Category, now = Date.now()): vscode.MarkdownString {
+export function itemTooltip(item: Item, category: Category, now = Date.now(), freesNothingOn?: string): vscode.MarkdownString {
   // Theme icons on; appendText then escapes "$(" in paths so a folder name cannot inject an icon.
   const tip = new vscode.MarkdownString(undefined, true);
   const kind = kindNameOf(item.kind);
@@ -162,6 +184,7 @@ export function itemTooltip(item: Item, category: Category, now = Date.now()): v
   if (item.accessedMs) tip.appendMarkdown(vscode.l10n.t('\n\nLast accessed {0}', formatAge(item.accessedMs, now)));
   const facts = humanFacts(item.fields, now);
   if (facts.length) tip.appendMarkdown('\n\n' + facts.map(md).join('  \n'));
+  appendVolumeLines(tip, item.volume, freesNothingOn);
   if (item.reclaimable) tip.appendMarkdown(vscode.l10n.t('\n\n$(trash) Can be reclaimed from the context menu'));
   return tip;
 }

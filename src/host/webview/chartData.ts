@@ -2,6 +2,7 @@
 // per level, a few levels deep, the rest folded into one box each), with the volume's slices.
 // No `vscode` import: unit-tested in plain Node.
 import { CATEGORIES, kindInfo } from '../../core/categories';
+import { freesNothingOn, type FillingVolume } from '../../core/fillingVolume';
 import { formatBytes } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { GrowthPoint, VolumeGrowth } from '../../core/headroom/growth';
@@ -23,8 +24,9 @@ export function categoryNodeId(categoryId: string): string {
   return `category:${categoryId}`;
 }
 
-export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_LIMITS): ChartData {
-  const categories = model.categories.map((c) => categoryNode(c, limits)).sort((a, b) => b.bytes - a.bytes);
+/** `filling`: the volumes past the warning threshold; a category on none of them says deleting it frees nothing there. */
+export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_LIMITS, filling: readonly FillingVolume[] = []): ChartData {
+  const categories = model.categories.map((c) => categoryNode(c, limits, freesNothingOn([c.volume, ...c.items.map((i) => i.volume)], filling))).sort((a, b) => b.bytes - a.bytes);
   const scanned = categories.reduce((sum, c) => sum + c.bytes, 0);
   const root: ChartNode = {
     id: 'synthetic:root',
@@ -71,7 +73,7 @@ export function volumeSlices(volume: NonNullable<ScanModel['volume']>, scannedBy
   };
 }
 
-function categoryNode(category: Category, limits: ChartLimits): ChartNode {
+function categoryNode(category: Category, limits: ChartLimits, elsewhereThan?: string): ChartNode {
   return {
     id: categoryNodeId(category.id),
     label: category.label,
@@ -82,6 +84,7 @@ function categoryNode(category: Category, limits: ChartLimits): ChartNode {
     reclaimable: (category.reclaimableBytes ?? 0) > 0 || anyReclaimable(category.items),
     revealable: true,
     description: category.reclaimableBytes ? t('{0} reclaimable', formatBytes(category.reclaimableBytes)) : undefined,
+    ...(elsewhereThan ? { otherDisk: t('on another disk — frees nothing on {0}', elsewhereThan) } : {}),
     error: category.error,
     colorIndex: colorIndexOf(category.id),
     children: keptChildren(category.items, categoryNodeId(category.id), limits.depth, limits, () => true),

@@ -14,6 +14,7 @@ import {
   type WebviewToHost,
 } from '../../shared/chartProtocol';
 import { breakdownChartData, categoryNodeId, volumeChartData } from './chartData';
+import { fillingVolumes, type VolumeThresholds } from '../../core/fillingVolume';
 import { chartHtml, chartWebviewOptions } from './chartHtml';
 
 export const SHOW_CHART_COMMAND = 'mlDiskSpace.showChart';
@@ -27,6 +28,8 @@ export interface ChartDeps {
   revealItem(id: string): Promise<unknown>;
   /** The free-space history for the trend line, when there is one. */
   getGrowth?(): ChartData['growth'];
+  /** The status bar's thresholds: categories not on a disk past them are marked as on another disk. */
+  getThresholds?(): VolumeThresholds;
 }
 
 export type RenderedAck = Extract<WebviewToHost, { type: 'rendered' }>;
@@ -147,7 +150,9 @@ class ChartController implements vscode.Disposable {
     const model = this.deps.getModel();
     if (!model) return { type: 'empty', message: vscode.l10n.t('No scan yet. Scan to see what fills the disk.') };
     const growth = this.deps.getGrowth?.();
-    return { type: 'data', data: growth ? { ...volumeChartData(model), growth } : volumeChartData(model) };
+    const thresholds = this.deps.getThresholds?.();
+    const data = volumeChartData(model, undefined, thresholds && fillingVolumes(model.volumes ?? [], thresholds));
+    return { type: 'data', data: growth ? { ...data, growth } : data };
   }
 
   private inModel(id: string): boolean {
