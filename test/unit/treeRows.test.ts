@@ -58,6 +58,16 @@ describe('tree rows: what is left out', () => {
     assert.strictEqual(isShownRow(item('docker-volume', 0, true), cat('docker')), true);
     assert.strictEqual(isShownRow({ ...item('file', 0), label: 'CACHEDIR.TAG' }, cat('workspace')), true);
   });
+
+  it('hides a workspace subfolder left with nothing (its run counted under Checkpoints), never the workspace folder itself', () => {
+    const workspace: Category = { id: 'workspace', label: 'Large workspace items', bytes: 0, apparentBytes: 0, items: [] };
+    const folder = (kind: string, bytes: number, children: Item[] = []): Item => ({ id: `workspace:${kind}:/p/run`, label: 'run', kind, bytes, apparentBytes: bytes, reclaimable: true, children });
+    assert.strictEqual(isShownRow(folder('folder', 0), workspace), false);
+    assert.strictEqual(isShownRow(folder('workspace-folder', 0), workspace), true);
+    assert.strictEqual(isShownRow(folder('folder', 4096), workspace), true);
+    assert.strictEqual(isShownRow(folder('file', 0), workspace), true);
+    assert.strictEqual(isShownRow(folder('folder', 0), { ...workspace, id: 'checkpoints' }), true);
+  });
 });
 
 describe('tree tooltips: facts in words', () => {

@@ -1,7 +1,9 @@
 // Rows the tree leaves out because they tell the user nothing: empty group rows ("Build cache
 // 0 B") and the caches' own housekeeping files (CACHEDIR.TAG, pip's selfcheck/, lock files). Their
 // bytes still count in the category's total; the CLI's JSON keeps every item. Workspace and
-// checkpoint rows are the user's own files: always shown. No vscode here (unit-tested).
+// checkpoint rows are the user's own files: shown, except a workspace subfolder left with nothing
+// (its files are counted in another category, e.g. a run folder under Checkpoints, or it is empty):
+// "run 0 B · 0 files" says nothing. No vscode here (unit-tested).
 import type { Category, Item } from '../../core/model';
 
 /** Housekeeping names inside the tools' caches (the tools recreate them; nothing to decide about). */
@@ -10,7 +12,7 @@ const NOISE_NAMES = new Set(['CACHEDIR.TAG', 'selfcheck', '.lock', '.locks', '.g
 const USER_CATEGORIES = new Set(['workspace', 'checkpoints']);
 
 export function isShownRow(item: Item, category: Category): boolean {
-  if (USER_CATEGORIES.has(category.id)) return true;
+  if (USER_CATEGORIES.has(category.id)) return !(category.id === 'workspace' && item.kind === 'folder' && item.bytes === 0 && !item.children?.length);
   const name = item.path ? item.path.slice(item.path.lastIndexOf('/') + 1) : item.label;
   if (NOISE_NAMES.has(name) || NOISE_NAMES.has(item.label)) return false;
   // An empty row with nothing below: a group with no records, a 0-byte leftover. A reclaimable
