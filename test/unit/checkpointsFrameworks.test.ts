@@ -13,8 +13,8 @@ import {
 } from '../../src/core/categories/checkpoints';
 import { executePlan } from '../../src/core/executor';
 import { weightFileProblem } from '../../src/core/categories/checkpoints/incomplete';
-import { asyncInspectOps, inspectFolder } from '../../src/core/categories/checkpoints/inspectFolder';
-import { inspectFolders, inspectWorkerPath } from '../../src/core/categories/checkpoints/inspectPool';
+import { asyncInspectOps, inspectFolder, inspectWeight } from '../../src/core/categories/checkpoints/inspectFolder';
+import { inspectCheckpoints, inspectWorkerPath } from '../../src/core/categories/checkpoints/inspectPool';
 import { readLightningCkpt } from '../../src/core/categories/checkpoints/lightningState';
 import { dictGet, PickleError, readPickle } from '../../src/core/categories/checkpoints/pickle';
 import type { ScanModel } from '../../src/core/model';
@@ -241,8 +241,17 @@ describe('checkpoints: folders inspected in worker threads', function () {
     folder('links', (d) => { fs.symlinkSync('/dev/zero', path.join(d, 'model.safetensors')); fs.symlinkSync('/dev/zero', path.join(d, 'latest')); });
     dirs.push(path.join(box.root, 'missing'));
 
-    const fromWorkers = await inspectFolders(dirs, { workers: 2 });
+    // Single-file checkpoints: a whole and a cut safetensors, a torch zip, a FIFO.
+    const files = [writeSafetensors(path.join(box.root, 'files', 'whole.safetensors'), 4096), writeSafetensors(path.join(box.root, 'files', 'cut.safetensors'), 4096), path.join(box.root, 'files', 'epoch=1.ckpt'), path.join(box.root, 'files', 'fifo.ckpt')];
+    fs.truncateSync(files[1], 2000);
+    writeTorchBin(files[2]);
+    execFileSync('mkfifo', [files[3]]);
+
+    const inspected = await inspectCheckpoints(dirs, files, { workers: 2 });
+    const fromWorkers = inspected.folders;
     for (const dir of dirs) assert.deepStrictEqual(fromWorkers.get(dir), await inspectFolder(asyncInspectOps, dir), dir);
+    for (const file of files) assert.deepStrictEqual(inspected.files.get(file), await inspectWeight(asyncInspectOps, file), file);
+    assert.deepStrictEqual(files.map((f) => { const w = inspected.files.get(f); return typeof w === 'object' && w ? w.kind : w; }), [null, 'data-past-end', 'zip', null]);
     const kinds = (name: string) => fromWorkers.get(path.join(box.root, name))!.problems.map((p) => p.kind === 'weight' ? p.problem.kind : p.kind);
     assert.deepStrictEqual(kinds('whole'), []);
     assert.deepStrictEqual(kinds('header-past-end'), ['header-past-end']);
@@ -258,9 +267,9 @@ describe('checkpoints: folders inspected in worker threads', function () {
 
   it('a cancelled inspection stops with an AbortError', async () => {
     const dirs = Array.from({ length: 400 }, (_, i) => { const d = path.join(box.root, `c${i}`); writeSafetensors(path.join(d, 'model.safetensors'), 1024); return d; });
-    await assert.rejects(inspectFolders(dirs, { signal: AbortSignal.abort() }), { name: 'AbortError' });
+    await assert.rejects(inspectCheckpoints(dirs, [], { signal: AbortSignal.abort() }), { name: 'AbortError' });
     const controller = new AbortController();
-    const pending = inspectFolders(dirs, { signal: controller.signal, workers: 1 });
+    const pending = inspectCheckpoints(dirs, [], { signal: controller.signal, workers: 1 });
     setImmediate(() => controller.abort());
     await assert.rejects(pending, { name: 'AbortError' });
   });

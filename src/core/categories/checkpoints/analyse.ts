@@ -3,7 +3,7 @@
 import { safeReadText } from '../../safeRead';
 import * as path from 'path';
 import { markIncomplete } from './incomplete';
-import type { FolderInspection } from './inspectFolder';
+import type { Inspections } from './inspectPool';
 import { readLightningCkpt, type ModelCheckpointState } from './lightningState';
 import { isBetter, metricDirection } from './names';
 import { readTrainerState, type TrainerState } from './trainerState';
@@ -33,8 +33,8 @@ const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Mat
 
 export interface AnalyseOptions {
   greaterIsBetter: readonly string[];
-  /** Checkpoint folders already inspected (inspectPool.ts), by path. */
-  inspected?: ReadonlyMap<string, FolderInspection>;
+  /** Checkpoints already inspected (inspectPool.ts). */
+  inspected?: Inspections;
 }
 
 /** Fills in best / last / metrics / trainerState / problems of a run whose checkpoints are sorted. */

@@ -15,8 +15,8 @@ import type { Walker } from '../../walker/walker';
 import type { CollectOption, WalkNode, WalkProgress, WalkResult } from '../../walker/types';
 import { newestActivity } from './activity';
 import { analyseRun, compareCheckpoints } from './analyse';
-import type { FolderInspection } from './inspectFolder';
-import { inspectFolders } from './inspectPool';
+import { isCheckedFile } from './incomplete';
+import { inspectCheckpoints, type Inspections } from './inspectPool';
 import { checkpointContents } from './contents';
 import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
@@ -267,9 +267,9 @@ async function analyseRuns(checkpoints: Checkpoint[], options: DiscoverOptions, 
   analysing();
   // Every folder's listing and weight headers at once, in worker threads: thousands of small
   // reads would otherwise run on this thread, one promise each.
-  let inspected: Map<string, FolderInspection>;
+  let inspected: Inspections;
   try {
-    inspected = await inspectFolders(checkpoints.filter((c) => c.type === 'dir').map((c) => c.path), { signal });
+    inspected = await inspectCheckpoints(checkpoints.filter((c) => c.type === 'dir').map((c) => c.path), checkpoints.filter(isCheckedFile).map((c) => c.path), { signal });
   } catch (err) {
     if (signal?.aborted) return undefined;
     throw err;

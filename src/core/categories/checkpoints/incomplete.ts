@@ -10,42 +10,56 @@
 // listing and a few KB of each weight file) are inspectFolder.ts's; this file judges and words them.
 import { deepspeedStep, isTrainingStateName } from './names';
 import { asyncInspectOps, inspectFolder, inspectWeight, UNFINISHED_RE, type FolderInspection, type FolderProblem, type WeightProblem } from './inspectFolder';
+import type { Inspections } from './inspectPool';
 import { openRegularFile, readZipIndex } from './torchZip';
 import type { Checkpoint } from './types';
 import { t } from '../../l10n';
 
+/** Single-file checkpoints whose contents are checked. */
+export function isCheckedFile(c: Checkpoint): boolean {
+  return c.type === 'file' && /\.(ckpt|safetensors|pt|pth|bin)$/.test(c.name);
+}
+
 /**
  * Marks the incomplete checkpoints of one run (`c.incomplete` = the reason). `inspected` holds the
- * folders already inspected (in worker threads, inspectPool.ts); any other is inspected here.
+ * checkpoints already inspected (in worker threads, inspectPool.ts); any other is inspected here.
  */
-export async function markIncomplete(checkpoints: Checkpoint[], inspected: ReadonlyMap<string, FolderInspection> = new Map()): Promise<void> {
+export async function markIncomplete(checkpoints: Checkpoint[], inspected?: Inspections): Promise<void> {
   const dirs = checkpoints.filter((c) => c.type === 'dir');
   const listings = new Map<Checkpoint, { names: Set<string>; problem: string | null }>();
   for (const c of dirs) {
-    const inspection = inspected.get(c.path) ?? (await inspectFolder(asyncInspectOps, c.path));
+    const inspection = inspected?.folders.get(c.path) ?? (await inspectFolder(asyncInspectOps, c.path));
     listings.set(c, { names: new Set(inspection.names), problem: await folderProblem(inspection) });
   }
-  for (const c of checkpoints) {
-    if (c.type === 'file' && /\.(ckpt|safetensors|pt|pth|bin)$/.test(c.name)) {
-      const problem = await weightFileProblem(c.path);
-      if (problem) c.incomplete = problem;
-    }
+  for (const c of checkpoints.filter(isCheckedFile)) {
+    const weight = inspected?.files.has(c.path) ? inspected.files.get(c.path)! : await inspectWeight(asyncInspectOps, c.path);
+    const problem = weight === 'zip' ? await zipProblem(c.path) : weight ? describeWeightProblem(weight) : null;
+    if (problem) c.incomplete = problem;
   }
   for (const [c, listing] of listings) if (listing.problem) c.incomplete = listing.problem;
 
-  // Files every other sound sibling of the same format has (training state aside).
+  // Files every other sound sibling of the same format has (training state aside). Per format: how
+  // many sound checkpoints have each name; one marked incomplete here stops counting at once.
+  const expectedNames = new Map(dirs.map((c) => [c, [...listings.get(c)!.names].filter(expectedOfSiblings)]));
+  const formats = new Map<Checkpoint['format'], { sound: number; having: Map<string, number> }>();
   for (const c of dirs) {
     if (c.incomplete) continue;
-    const others = dirs.filter((o) => o !== c && o.format === c.format && !o.incomplete);
-    if (!others.length) continue;
-    let common: Set<string> | undefined;
-    for (const o of others) {
-      const names = [...listings.get(o)!.names].filter(expectedOfSiblings);
-      common = common ? new Set(names.filter((n) => common!.has(n))) : new Set(names);
-    }
+    const f = formats.get(c.format) ?? { sound: 0, having: new Map<string, number>() };
+    f.sound++;
+    for (const n of expectedNames.get(c)!) f.having.set(n, (f.having.get(n) ?? 0) + 1);
+    formats.set(c.format, f);
+  }
+  for (const c of dirs) {
+    if (c.incomplete) continue;
+    const f = formats.get(c.format)!;
+    const others = f.sound - 1;
+    if (!others) continue;
     const own = listings.get(c)!.names;
-    const missing = [...(common ?? [])].filter((n) => !own.has(n)).sort();
-    if (missing.length) c.incomplete = (missing.length === 1 ? t('missing {0} (its other checkpoints have it)', listNames(missing)) : t('missing {0} (its other checkpoints have them)', listNames(missing)));
+    const missing = [...f.having].filter(([n, count]) => count === others && !own.has(n)).map(([n]) => n).sort();
+    if (!missing.length) continue;
+    c.incomplete = (missing.length === 1 ? t('missing {0} (its other checkpoints have it)', listNames(missing)) : t('missing {0} (its other checkpoints have them)', listNames(missing)));
+    f.sound--;
+    for (const n of expectedNames.get(c)!) f.having.set(n, f.having.get(n)! - 1);
   }
 }
 

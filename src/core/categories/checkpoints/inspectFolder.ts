@@ -27,6 +27,9 @@ export type WeightProblem =
   | { kind: 'unreadable-header' }
   | { kind: 'data-past-end'; size: number; end: number };
 
+/** A weight file's inspection: its problem, 'zip' for a zip the caller checks, or null when it looks whole. */
+export type WeightInspection = WeightProblem | 'zip' | null;
+
 export type FolderProblem =
   | { kind: 'unfinished'; name: string }
   | { kind: 'empty-weight'; name: string }
@@ -108,7 +111,7 @@ export async function inspectFolder(ops: InspectOps, dir: string): Promise<Folde
 }
 
 /** A weight file's problem, 'zip' for a zip the caller checks, or null when it looks whole (or cannot be opened: not ours to judge). */
-export async function inspectWeight(ops: InspectOps, file: string): Promise<WeightProblem | 'zip' | null> {
+export async function inspectWeight(ops: InspectOps, file: string): Promise<WeightInspection> {
   const opened = await ops.openRegular(file);
   if (!opened) return null;
   try {

@@ -1,9 +1,6 @@
-// Worker thread entry: inspects a batch of checkpoint folders with synchronous calls (inspectFolder.ts).
+// Worker thread entry: inspects a batch of checkpoints with synchronous calls (inspectFolder.ts).
 import { serveJobs } from '../../workerPool';
-import { inspectFolder, syncInspectOps, type FolderInspection } from './inspectFolder';
+import { syncInspectOps } from './inspectFolder';
+import { runInspectJob, type InspectJob } from './inspectPool';
 
-serveJobs(async (dirs: string[]): Promise<FolderInspection[]> => {
-  const out: FolderInspection[] = [];
-  for (const dir of dirs) out.push(await inspectFolder(syncInspectOps, dir));
-  return out;
-});
+serveJobs((job: InspectJob) => runInspectJob(syncInspectOps, job));
