@@ -8,6 +8,7 @@ import type { CategoryNode, ErrorNode, ExtraNode, ItemNode, TreeNode } from './n
 import { displayLines, displayText } from '../../core/displayText';
 import { categoryById, kindInfo } from '../../core/categories';
 import { humanFacts } from './facts';
+import { stateIconOf } from './itemIcons';
 
 /**
  * contextValue tokens, matched in package.json menus with `viewItem =~ /\btoken\b/`:
@@ -121,19 +122,13 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
     t.resourceUri = vscode.Uri.file(item.path);
     t.iconPath = item.kind === 'folder' ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
   } else {
-    t.iconPath = new vscode.ThemeIcon(checkpointIcon(item) ?? kindInfo(item.kind)?.icon ?? 'circle-outline');
+    const stateIcon = stateIconOf(item);
+    t.iconPath = stateIcon
+      ? new vscode.ThemeIcon(stateIcon.id, stateIcon.color ? new vscode.ThemeColor(stateIcon.color) : undefined)
+      : new vscode.ThemeIcon(kindInfo(item.kind)?.icon ?? 'circle-outline');
   }
   t.tooltip = itemTooltip(item, node.category, now);
   return t;
-}
-
-/** A checkpoint's own icon for what the retention rule makes of it (its badges say it in words). */
-const CHECKPOINT_BADGE_ICONS: [string, string][] = [['incomplete', 'warning'], ['best', 'star-full'], ['last', 'debug-step-over'], ['would delete', 'trash']];
-
-function checkpointIcon(item: Item): string | undefined {
-  if (item.kind !== 'checkpoint') return undefined;
-  const badges = item.badges ?? [];
-  return CHECKPOINT_BADGE_ICONS.find(([badge]) => badges.includes(badge))?.[1];
 }
 
 export function itemTooltip(item: Item, category: Category, now = Date.now()): vscode.MarkdownString {
