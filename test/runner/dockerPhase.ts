@@ -80,6 +80,20 @@ export const uiDockerPhase: Phase = {
     if (!entries.includes('Analyze Docker Image…')) throw new Error(`no Analyze Docker Image… in ${entries.join(' | ')}`);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+
+    // Containers drawn by state (the scene's only container has exited); a volume says its size once.
+    await expand(labelled('Containers'));
+    const stopped = labelled('stopped-c');
+    await stopped.waitFor({ state: 'visible', timeout: 10_000 });
+    if (!(await stopped.locator('.codicon-vm-outline').count())) throw new Error(`the exited container is not drawn stopped: ${await stopped.innerHTML()}`);
+    checks.push(`container row (vm-outline icon): "${oneLine(await stopped.innerText())}"`);
+    await expand(labelled('Volumes'));
+    const orphanVolume = labelled('data-orphan');
+    await orphanVolume.waitFor({ state: 'visible', timeout: 10_000 });
+    const orphanText = oneLine(await orphanVolume.innerText());
+    const sizes = orphanText.match(/\d[\d.]* [kMGT]?B\b/g) ?? [];
+    if (sizes.length !== 1) throw new Error(`volume row "${orphanText}" should say its size once`);
+    checks.push(`volume row: "${orphanText}"`);
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
     await page.locator(SEL.sideBar).screenshot({ path: treeShot });

@@ -28,6 +28,7 @@ describe('shortInstruction (layer labels)', () => {
     assert.equal(shortInstruction('COPY --from=builder /opt/conda /opt/conda # buildkit'), 'COPY --from=builder /opt/conda');
     assert.equal(shortInstruction('COPY requirements.txt setup.py /app/ # buildkit'), 'COPY /app/');
     assert.equal(shortInstruction('WORKDIR /app # buildkit'), 'WORKDIR /app');
+    assert.equal(shortInstruction('COPY train.py /workspace/ # buildkit'), 'COPY …/train.py');
   });
 
   it('an image from `docker import` has no instruction', () => {
@@ -37,7 +38,7 @@ describe('shortInstruction (layer labels)', () => {
   it('a long command is cut to fit the side bar, ending in "…"', () => {
     const label = shortInstruction('/bin/sh -c pip install --no-cache-dir torch==2.3.1 torchvision transformers accelerate');
     assert.equal(label.length, LAYER_LABEL_MAX);
-    assert.ok(label.startsWith('RUN pip install --no-cache-dir'), label);
+    assert.ok(label.startsWith('RUN pip install --no-cache'), label);
     assert.ok(label.endsWith('…'), label);
     assert.equal(shortInstruction('x'.repeat(200), 80).length, 80);
   });

@@ -9,9 +9,9 @@
 import { t } from '../../l10n';
 
 /** Longest label; a longer one ends in "…". */
-export const LAYER_LABEL_MAX = 36;
+export const LAYER_LABEL_MAX = 30;
 /** A destination path up to this long is shown whole; a longer one as `…/<last part>`. */
-const PATH_MAX = 20;
+const PATH_MAX = 12;
 
 /** The short label of a layer's `created_by` (see the file comment). */
 export function shortInstruction(createdBy: string, max = LAYER_LABEL_MAX): string {
