@@ -70,7 +70,7 @@ function renderCategory(node: CategoryNode): vscode.TreeItem {
     return t;
   }
   const parts = [formatBytes(c.bytes)];
-  if (c.reclaimableBytes) parts.push(`${formatBytes(c.reclaimableBytes)} reclaimable`);
+  if (c.reclaimableBytes) parts.push(vscode.l10n.t('{0} reclaimable', formatBytes(c.reclaimableBytes)));
   t.description = parts.join(' · ');
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${md(c.label)}**\n\n`);
@@ -115,7 +115,7 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   if (item.badges?.length) parts.push(item.badges.join(', '));
   const description = descriptionWithoutBadges(item);
   if (description) parts.push(description);
-  if (sortBy === 'age' && item.modifiedMs) parts.push(`modified ${formatAge(item.modifiedMs, now)}`);
+  if (sortBy === 'age' && item.modifiedMs) parts.push(vscode.l10n.t('modified {0}', formatAge(item.modifiedMs, now)));
   t.description = displayText(parts.join(' · '));
   if (item.path && (item.kind === 'folder' || item.kind === 'file')) {
     // The file icon theme picks the icon for a file by its name.
