@@ -11,6 +11,9 @@ describe('shortInstruction (layer labels)', () => {
     assert.equal(shortInstruction(`/bin/sh -c #(nop) COPY dir:${HASH} in /x `), 'COPY /x');
     assert.equal(shortInstruction(`/bin/sh -c #(nop) COPY multi:${HASH} in /usr/local/lib/python3.11/ `), 'COPY …/python3.11/');
     assert.equal(shortInstruction(`/bin/sh -c #(nop) ADD file:${HASH} in / `), 'ADD … / (base image)');
+    // The folder stays when short: two copies of one file in two folders read apart.
+    assert.equal(shortInstruction(`/bin/sh -c #(nop) COPY file:${HASH} in /srv/one/same.dat `), 'COPY …/one/same.dat');
+    assert.equal(shortInstruction(`/bin/sh -c #(nop) COPY file:${HASH} in /data/data.bin `), 'COPY …/data.bin');
   });
 
   it('legacy RUN: the shell and the build args go', () => {

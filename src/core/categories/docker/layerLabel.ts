@@ -12,6 +12,8 @@ import { t } from '../../l10n';
 export const LAYER_LABEL_MAX = 30;
 /** A destination path up to this long is shown whole; a longer one as `…/<last part>`. */
 const PATH_MAX = 12;
+/** `…/<folder>/<name>` up to this long keeps the folder. */
+const TWO_PARTS_MAX = 16;
 
 /** The short label of a layer's `created_by` (see the file comment). */
 export function shortInstruction(createdBy: string, max = LAYER_LABEL_MAX): string {
@@ -56,10 +58,17 @@ function copyLabel(verb: string, rest: string): string {
   return [verb, from, shortPath(dest)].filter(Boolean).join(' ');
 }
 
-/** `/workspace` stays; `/opt/app/model.safetensors` becomes `…/model.safetensors`. */
+/**
+ * `/workspace` stays; `/srv/one/same.dat` becomes `…/one/same.dat` (the folder tells two copies
+ * apart) when that is short; `/opt/app/model.safetensors` becomes `…/model.safetensors`.
+ */
 function shortPath(p: string): string {
   if (p.length <= PATH_MAX) return p;
-  const trimmed = p.replace(/\/+$/, '');
-  const last = trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  return last ? `…/${last}${p.endsWith('/') ? '/' : ''}` : p;
+  const slash = p.endsWith('/') ? '/' : '';
+  const parts = p.replace(/\/+$/, '').split('/').filter(Boolean);
+  const last = parts[parts.length - 1];
+  if (!last) return p;
+  const two = parts.length >= 2 ? `…/${parts[parts.length - 2]}/${last}${slash}` : '';
+  if (two && two.length <= TWO_PARTS_MAX && two.length < p.length) return two;
+  return `…/${last}${slash}`;
 }
