@@ -132,7 +132,9 @@ describe('docker: the Docker category against a real dockerd', function () {
     for (const raw of df.Volumes ?? []) {
       const r = row(volumeRows, raw.Name);
       const use = raw.UsageData!.RefCount > 0 ? `used by ${raw.UsageData!.RefCount} container` : 'unused';
-      assert.ok(r.description.startsWith(formatBytes(raw.UsageData!.Size)) && r.description.endsWith(`${formatBytes(raw.UsageData!.Size)} · ${use}`), `${r.label}: "${r.description}"`);
+      // The size leads, once (the row's own description does not repeat it), then the use.
+      const size = formatBytes(raw.UsageData!.Size);
+      assert.ok(r.description.startsWith(`${size} · `) && r.description.endsWith(` · ${use}`) && r.description.split(size).length === 2, `${r.label}: "${r.description}"`);
       table.push(`${r.label.padEnd(24)} tree "${r.description}"  | df Size ${raw.UsageData!.Size} RefCount ${raw.UsageData!.RefCount}`);
     }
     // The scene's own bytes: the volume the fixture filled, the container's writes.
