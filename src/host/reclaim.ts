@@ -21,6 +21,7 @@ import type { DeleteMode, DeletionPlan } from '../core/plan/types';
 import { finishHfManifestEdits } from '../core/categories/huggingface/manifestEdits';
 import type { HostConfig } from './configRead';
 import { scanWarningLine } from '../core/plan/scanWarnings';
+import { groupTargets, type TargetGroup } from '../core/plan/targetGroups';
 import { errorText, type Log } from './log';
 import type { Prompts } from './prompts';
 import type { ScanService } from './scanService';
@@ -377,11 +378,26 @@ function planDetail(plan: DeletionPlan, mode: DeleteMode): string {
   ];
   for (const w of plan.warnings ?? []) lines.push(vscode.l10n.t('Warning: {0}', w));
   for (const w of plan.scanWarnings ?? []) lines.push(vscode.l10n.t('Warning: {0}', scanWarningLine(w)));
-  lines.push(...targetsByFolder(plan.targets));
+  // Grouped targets (a Hugging Face revision and its blobs) read as one line each, before the rest.
+  const { groups, ungrouped } = groupTargets(plan.targets);
+  lines.push(...groupLines(groups), ...targetsByFolder(ungrouped));
   if (plan.keep?.length) {
     lines.push('', vscode.l10n.t('Kept ({0}):', plan.keep.length), ...listLines(plan.keep.map((k) => `${path.basename(k.path)} — ${k.reason}`)));
   }
   return lines.join('\n');
+}
+
+/** "In <cache root>:" then "• Llama-3.1-8B @ cc00653f, detached, downloaded 21 days ago — 113 MB"; at most MAX_LISTED lines. */
+function groupLines(groups: TargetGroup[]): string[] {
+  const lines: string[] = [];
+  let root: string | undefined;
+  for (const g of groups.slice(0, MAX_LISTED)) {
+    if (g.root !== root) lines.push('', vscode.l10n.t('In {0}:', g.root));
+    root = g.root;
+    lines.push(`• ${g.label} — ${formatBytes(g.bytes)}`);
+  }
+  if (groups.length > MAX_LISTED) lines.push(vscode.l10n.t('… and {0} more', groups.length - MAX_LISTED));
+  return lines;
 }
 
 /**

@@ -141,6 +141,10 @@ describe('caches: Hugging Face, conda, pip, uv and torch hub of a fake HOME in t
     assertOnlyRemoved(before, snapshotTree(hf.hubRoot), deleted);
     // By hand (cacheFixtures.ts): what prune must take and what it must leave.
     const v = hf.vision;
+    // The confirmation speaks of revisions, not of blob hashes.
+    const detail = rec.confirms[0].detail;
+    assert.ok(detail.includes(`• vision-7b @ ${v.revisions.old.commit.slice(0, 8)}, detached, downloaded `), detail);
+    assert.ok(!detail.includes(path.basename(v.blobs.tok.path).slice(0, 16)), `a blob hash in the confirmation:\n${detail}`);
     const gone = [
       path.join(v.folderName, 'snapshots', v.revisions.old.commit),
       path.relative(hf.hubRoot, v.blobs.tok.path), // only the detached revision used it

@@ -36,7 +36,7 @@ export const uiDockerPhase: Phase = {
     await waitForWorkbench(page);
     await statusBarItemsOf(page, EXTENSION_ID).first().waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'View: Show ML Disk Space');
-    await widenSideBar(page, 620);
+    // The default side bar (300 px): labels must be short enough to leave the sizes in view.
     await runCommand(page, 'ML Disk Space: Scan');
 
     const rows = sideBarRows(page);
@@ -48,7 +48,7 @@ export const uiDockerPhase: Phase = {
     const image = labelled('ml:1');
     await expand(image);
     await expand(labelled('Layers'));
-    const copyModel = rows.filter({ hasText: 'COPY file:' }).filter({ hasText: '/opt/models/model.safetensors' }).first();
+    const copyModel = labelled('COPY …/model.safetensors');
     await copyModel.waitFor({ state: 'visible', timeout: 30_000 });
     const modelLayer = oneLine(await copyModel.innerText());
     if (!modelLayer.includes(formatBytes(engine.bytes.ml1Models))) throw new Error(`layer row "${modelLayer}" lacks ${formatBytes(engine.bytes.ml1Models)}`);
@@ -80,6 +80,20 @@ export const uiDockerPhase: Phase = {
     if (!entries.includes('Analyze Docker Image…')) throw new Error(`no Analyze Docker Image… in ${entries.join(' | ')}`);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+
+    // Containers drawn by state (the scene's only container has exited); a volume says its size once.
+    await expand(labelled('Containers'));
+    const stopped = labelled('stopped-c');
+    await stopped.waitFor({ state: 'visible', timeout: 10_000 });
+    if (!(await stopped.locator('.codicon-vm-outline').count())) throw new Error(`the exited container is not drawn stopped: ${await stopped.innerHTML()}`);
+    checks.push(`container row (vm-outline icon): "${oneLine(await stopped.innerText())}"`);
+    await expand(labelled('Volumes'));
+    const orphanVolume = labelled('data-orphan');
+    await orphanVolume.waitFor({ state: 'visible', timeout: 10_000 });
+    const orphanText = oneLine(await orphanVolume.innerText());
+    const sizes = orphanText.match(/\d[\d.]* [kMGT]?B\b/g) ?? [];
+    if (sizes.length !== 1) throw new Error(`volume row "${orphanText}" should say its size once`);
+    checks.push(`volume row: "${orphanText}"`);
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
     await page.locator(SEL.sideBar).screenshot({ path: treeShot });

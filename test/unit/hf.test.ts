@@ -21,6 +21,7 @@ import {
 } from '../support/cacheFixtures';
 import { brokenLinks, categoryOf, itemById, ownBlocks, planById, planForItems, scanCaches, sha256 } from '../support/cacheScan';
 import { assertOnlyRemoved, snapshotTree } from '../support/treeSnapshot';
+import { groupTargets } from '../../src/core/plan/targetGroups';
 import { tempFolder } from '../support/tempFolder';
 import { duBytes } from '../support/diskUsage';
 
@@ -313,6 +314,17 @@ describe('hf: plans and deletion', () => {
     assert.deepStrictEqual(got.slice(0, 2).sort(), expected.slice(0, 2).sort());
     assert.deepStrictEqual(got.slice(2), expected.slice(2));
     assert.strictEqual(plan.bytes, duBytes(snapshotOf(v, 'main')) + duBytes(snapshotOf(v, 'old')) + ownBlocks(path.join(v.path, 'refs', 'main')) + (16 + 4) * KiB);
+    // The confirmation names revisions, not blob hashes: each line is a revision and what deleting it frees.
+    const commit8 = (key: string) => v.revisions[key].commit.slice(0, 8);
+    assert.deepStrictEqual(
+      groupTargets(plan.targets).groups.map((g) => [g.label.replace(/, downloaded .+$/, ', downloaded …'), g.bytes]).sort(),
+      [
+        [`vision-7b @ ${commit8('main')}, main, downloaded …`, duBytes(snapshotOf(v, 'main')) + ownBlocks(path.join(v.path, 'refs', 'main'))],
+        [`vision-7b @ ${commit8('old')}, detached, downloaded …`, duBytes(snapshotOf(v, 'old')) + 4 * KiB],
+        ['vision-7b: files the deleted revisions share', 16 * KiB],
+      ].sort(),
+    );
+    assert.deepStrictEqual(groupTargets(plan.targets).ungrouped, []);
     const before = snapshotTree(scene.dir);
     await execute(plan);
     assertOnlyRemoved(before, snapshotTree(scene.dir), expected.map((e) => e[0]));
@@ -354,6 +366,14 @@ describe('hf: plans and deletion', () => {
     ];
     assert.deepStrictEqual(targetsOf(plan), expected);
     assert.strictEqual(plan.bytes, duBytes(demo.path) + duBytes(snapshotOf(v, 'old')) + (4 + 8 + 4) * KiB);
+    // Per revision in the confirmation: the detached one with the blob only it used; loose blobs by what they are.
+    const { groups, ungrouped } = groupTargets(plan.targets);
+    assert.deepStrictEqual(groups.map((g) => [g.label.replace(/, downloaded \d+ \w+ ago$|, downloaded just now$/, ''), g.bytes]), [
+      [`vision-7b @ ${v.revisions.old.commit.slice(0, 8)}, detached`, duBytes(snapshotOf(v, 'old')) + 4 * KiB],
+      ['vision-7b: interrupted downloads', 8 * KiB],
+      ['vision-7b: blobs no revision links to', 4 * KiB],
+    ]);
+    assert.deepStrictEqual(ungrouped.map((t) => rel(scene, t.path)), [rel(scene, demo.path)], 'a repo that goes whole is its own line');
     assert.ok(plan.keep!.some((k) => k.path === downloading.path && /download may be in progress/.test(k.reason)));
     assert.ok(plan.keep!.some((k) => k.path === downloading.blobs.part.path));
     const before = snapshotTree(scene.dir);

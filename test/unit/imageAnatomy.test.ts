@@ -3,7 +3,7 @@
 // fixtures wrote on purpose; the file deleted by a later layer (a whiteout) must not count.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { analyzeImage, shortInstruction, withoutPassThroughFolders } from '../../src/core/categories/docker/imageAnatomy';
+import { analyzeImage, withoutPassThroughFolders } from '../../src/core/categories/docker/imageAnatomy';
 import type { DockerClient } from '../../src/core/categories/docker/client';
 import { createDockerodeClient } from '../../src/core/categories/docker/dockerodeClient';
 import { buildImage, busyboxRootfsTar, engineCall, importImage, startDockerd, tarBuffer, type Dockerd } from '../support/dockerd';
@@ -111,16 +111,5 @@ describe('withoutPassThroughFolders', () => {
       { path: '/usr', bytes: 20 }, { path: '/usr/a', bytes: 12 }, { path: '/usr/b', bytes: 8 },
     ];
     assert.deepEqual(withoutPassThroughFolders(paths).map((p) => p.path), ['/opt/deep/c', '/usr', '/usr/a', '/usr/b']);
-  });
-});
-
-describe('shortInstruction', () => {
-  it('shortens legacy-builder and BuildKit CreatedBy strings', () => {
-    assert.equal(shortInstruction(`/bin/sh -c #(nop) COPY dir:${'ab'.repeat(32)} in /workspace `), 'COPY dir:abababababab /workspace');
-    assert.equal(shortInstruction(''), '(imported filesystem)');
-    assert.equal(shortInstruction('/bin/sh -c pip install torch'), 'RUN pip install torch');
-    assert.equal(shortInstruction('|2 A=1 B=2 /bin/sh -c make'), 'RUN make');
-    assert.equal(shortInstruction('RUN /bin/sh -c apt-get update # buildkit'), 'RUN /bin/sh -c apt-get update');
-    assert.equal(shortInstruction('x'.repeat(200)).length, 80);
   });
 });

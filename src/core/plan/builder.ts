@@ -14,6 +14,8 @@ export interface PlannedPath {
   /** The scanned cache root the path was found under; the executor keeps the target inside it. */
   root: string;
   label?: string;
+  /** Targets of the same group are one line of the confirmation, with their summed bytes (e.g. one HF revision). */
+  group?: string;
   itemId?: string;
   /** Execution phase: lower first (HF: 0 repos, 1 snapshots, 2 refs, 3 blobs). Stable within a phase. */
   phase?: number;
@@ -92,6 +94,7 @@ export async function buildPlan(request: PlanRequest): Promise<DeletionPlan> {
     keptByLinksFiles += m.keptByLinksFiles;
     const target: DeletionTarget = { path: p.path, root: p.root, dev: m.dev, ino: m.ino, type: m.type, bytes: m.bytes };
     if (p.label) target.label = p.label;
+    if (p.group) target.group = p.group;
     if (p.itemId) target.itemId = p.itemId;
     targets.push(target);
   });

@@ -27,6 +27,11 @@ export interface DeletionTarget {
   itemId?: string;
   /** Shown in confirmations and summaries. */
   label?: string;
+  /**
+   * What the target is part of, for the confirmation: targets of one group are one line with their
+   * summed bytes (an HF revision: its snapshot, refs and blobs), see plan/targetGroups.ts.
+   */
+  group?: string;
 }
 
 export interface DeletionPlan {

@@ -14,6 +14,7 @@ const NAMES: Record<string, () => string> = {
   hubDir: () => t('Hub folder'),
   configuredBy: () => t('Set by'),
   reclaimableMeans: () => t('Reclaimable'),
+  dockerSystemDf: () => t('docker system df shows'),
   usedBy: () => t('Used by'),
   hardLinkedFiles: () => t('Hard-linked files'),
   inUseBytes: () => t('In use'),

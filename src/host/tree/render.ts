@@ -8,6 +8,7 @@ import type { CategoryNode, ErrorNode, ExtraNode, ItemNode, TreeNode } from './n
 import { displayLines, displayText } from '../../core/displayText';
 import { categoryById, kindInfo } from '../../core/categories';
 import { humanFacts } from './facts';
+import { stateIconOf } from './itemIcons';
 
 /**
  * contextValue tokens, matched in package.json menus with `viewItem =~ /\btoken\b/`:
@@ -119,14 +120,17 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   if (item.badges?.length) parts.push(item.badges.join(', '));
   const description = descriptionWithoutBadges(item);
   if (description) parts.push(description);
-  if (sortBy === 'age' && item.modifiedMs) parts.push(`modified ${formatAge(item.modifiedMs, now)}`);
+  if (sortBy === 'age' && item.modifiedMs) parts.push(vscode.l10n.t('modified {0}', formatAge(item.modifiedMs, now)));
   t.description = displayText(parts.join(' · '));
   if (item.path && (item.kind === 'folder' || item.kind === 'file')) {
     // The file icon theme picks the icon for a file by its name.
     t.resourceUri = vscode.Uri.file(item.path);
     t.iconPath = item.kind === 'folder' ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
   } else {
-    t.iconPath = new vscode.ThemeIcon(checkpointIcon(item) ?? kindInfo(item.kind)?.icon ?? 'circle-outline');
+    const stateIcon = stateIconOf(item);
+    t.iconPath = stateIcon
+      ? new vscode.ThemeIcon(stateIcon.id, stateIcon.color ? new vscode.ThemeColor(stateIcon.color) : undefined)
+      : new vscode.ThemeIcon(kindInfo(item.kind)?.icon ?? 'circle-outline');
   }
   t.tooltip = itemTooltip(item, node.category, now, node.freesNothingOn);
   return t;
@@ -147,15 +151,6 @@ function appendVolumeLines(tip: vscode.MarkdownString, volume: string | undefine
     tip.appendMarkdown('\n\n');
     tip.appendText(vscode.l10n.t('Another disk than {0}, which is filling: deleting this frees nothing there.', displayText(freesNothingOn)));
   }
-}
-
-/** A checkpoint's own icon for what the retention rule makes of it (its badges say it in words). */
-const CHECKPOINT_BADGE_ICONS: [string, string][] = [['incomplete', 'warning'], ['best', 'star-full'], ['last', 'debug-step-over'], ['would delete', 'trash']];
-
-function checkpointIcon(item: Item): string | undefined {
-  if (item.kind !== 'checkpoint') return undefined;
-  const badges = item.badges ?? [];
-  return CHECKPOINT_BADGE_ICONS.find(([badge]) => badges.includes(badge))?.[1];
 }
 
 export function itemTooltip(item: Item, category: Category, now = Date.now(), freesNothingOn?: string): vscode.MarkdownString {

@@ -16,7 +16,7 @@ import { sortBySizeDesc } from '../../model';
 import { formatAge, formatBytes, formatCount } from '../../format';
 import type { DockerClient } from './client';
 import { imageLabelOf, shortDockerId } from './labels';
-import { containersUsing, dockerTotals, isActiveContainer, isImageInUse, type DockerGroupTotals } from './diskUsageMath';
+import { containersUsing, dockerDfImagesReclaimable, dockerTotals, isActiveContainer, isImageInUse, type DockerGroupTotals } from './diskUsageMath';
 import {
   isAbortError,
   isDockerEngineError,
@@ -92,12 +92,20 @@ export function dockerErrorCategory(error: unknown, endpoint: string): Category 
 export function dockerCategoryFromUsage(du: DockerDiskUsage, now = Date.now()): Category {
   const totals = dockerTotals(du);
   const items: Item[] = [
-    group(DOCKER_ITEM_IDS.images, t('Images'), 'docker-images', totals.images, 'image', imageItems(du, now)),
-    group(DOCKER_ITEM_IDS.containers, t('Containers'), 'docker-containers', totals.containers, 'container', containerItems(du, now)),
+    group(DOCKER_ITEM_IDS.images, t('Images'), 'docker-images', totals.images, 'image', imageItems(du, now), {
+      reclaimableMeans: t('layers only unused images hold, each counted once, less those the build cache also holds; a layer shared with a kept image stays'),
+      dockerSystemDf: dockerDfFigure(du),
+    }),
+    group(DOCKER_ITEM_IDS.containers, t('Containers'), 'docker-containers', totals.containers, 'container', containerItems(du, now), {
+      reclaimableMeans: t('writable layers of stopped containers (docker container prune), as docker system df counts them'),
+    }),
     group(DOCKER_ITEM_IDS.volumes, t('Volumes'), 'docker-volumes', totals.volumes, 'volume', volumeItems(du), {
       unknownSizeCount: totals.volumes.unknownSizeCount,
+      reclaimableMeans: t('volumes no container uses (docker volume prune -a), as docker system df counts them'),
     }),
-    group(DOCKER_ITEM_IDS.buildCache, t('Build cache'), 'docker-build-cache', totals.buildCache, 'record', buildCacheItems(du.buildCache)),
+    group(DOCKER_ITEM_IDS.buildCache, t('Build cache'), 'docker-build-cache', totals.buildCache, 'record', buildCacheItems(du.buildCache), {
+      reclaimableMeans: t('records neither in use nor part of an image (docker builder prune), as docker system df counts them'),
+    }),
   ];
   return {
     id: DOCKER_CATEGORY_ID,
@@ -113,6 +121,13 @@ export function dockerCategoryFromUsage(du: DockerDiskUsage, now = Date.now()): 
       fetchedAt: du.fetchedAt,
     },
   };
+}
+
+/** What `docker system df` prints as Images RECLAIMABLE: one figure, or both when its two formulas differ. */
+function dockerDfFigure(du: DockerDiskUsage): string {
+  const { classic, current } = dockerDfImagesReclaimable(du);
+  if (classic === current) return t('{0} reclaimable', formatBytes(current));
+  return t('{0} reclaimable (docker CLI 28 and older: {1})', formatBytes(current), formatBytes(classic));
 }
 
 function group(
@@ -153,9 +168,9 @@ function imageItems(du: DockerDiskUsage, now: number): Item[] {
     if (image.dangling) badges.push('dangling');
     if (isImageInUse(du, image)) badges.push(running ? 'in use (running)' : 'in use');
     const parts = [
-      `${formatBytes(image.uniqueBytes)} unique`,
-      containers > 0 ? formatCount(containers, 'container') : 'unused',
-      `created ${formatAge(image.createdMs, now)}`,
+      t('{0} unique', formatBytes(image.uniqueBytes)),
+      containers > 0 ? formatCount(containers, 'container') : t('unused'),
+      t('created {0}', formatAge(image.createdMs, now)),
     ];
     return {
       id: dockerImageItemId(image.id),
@@ -179,6 +194,7 @@ function imageItems(du: DockerDiskUsage, now: number): Item[] {
         containers,
         dangling: image.dangling,
         createdMs: image.createdMs,
+        reclaimableMeans: t('its unique layers (no other image has them); its shared layers stay while another image uses them'),
       },
     };
   });
@@ -212,8 +228,7 @@ function containerItems(du: DockerDiskUsage, now: number): Item[] {
 
 function volumeItems(du: DockerDiskUsage): Item[] {
   return du.volumes.map((v: DockerVolume) => {
-    const size = v.bytes === null ? t('size unknown') : formatBytes(v.bytes);
-    const use = v.refCount < 0 ? t('use unknown') : v.inUse ? t('used by {0}', formatCount(v.refCount, 'container')) : 'unused';
+    const use = v.refCount < 0 ? t('use unknown') : v.inUse ? t('used by {0}', formatCount(v.refCount, 'container')) : t('unused');
     return {
       id: dockerVolumeItemId(v.name),
       label: v.name,
@@ -221,7 +236,8 @@ function volumeItems(du: DockerDiskUsage): Item[] {
       bytes: v.bytes ?? 0,
       apparentBytes: v.bytes ?? 0,
       reclaimable: v.refCount === 0,
-      description: `${size} · ${use}`,
+      // The row leads with the size already; only an unknown one needs saying.
+      description: v.bytes === null ? `${t('size unknown')} · ${use}` : use,
       badges: v.inUse ? ['in use'] : [],
       modifiedMs: v.createdMs,
       fields: {

@@ -155,3 +155,16 @@ export function dockerTotals(du: DockerDiskUsage): DockerTotals {
     reclaimableBytes: images.reclaimableBytes + containers.reclaimableBytes + volumes.reclaimableBytes + buildCache.reclaimableBytes,
   };
 }
+
+/**
+ * The RECLAIMABLE `docker system df` prints for Images, by both of its formulas (see the file
+ * comment), so the tree can show it beside ours: `classic` (CLI up to 28), `current` (later).
+ */
+export function dockerDfImagesReclaimable(du: DockerDiskUsage): { classic: number; current: number } {
+  const used = du.images.filter((i) => isImageInUse(du, i));
+  const unused = du.images.filter((i) => !isImageInUse(du, i));
+  return {
+    classic: Math.max(0, imageLayersBytes(du) - used.reduce((s, i) => s + i.uniqueBytes, 0)),
+    current: unused.reduce((s, i) => s + i.uniqueBytes, 0),
+  };
+}

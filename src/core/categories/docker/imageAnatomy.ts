@@ -8,11 +8,12 @@ import { applyLayers, readSaveArchive, type SaveArchive } from './imageFilesyste
 import { CompositionCounter, emptyComposition, type Composition } from './imageComposition';
 import { findWaste, type WasteFinding, type WasteLayerRef } from './imageWaste';
 import { formatBytes } from '../../format';
+import { shortInstruction } from './layerLabel';
 import { t } from '../../l10n';
 
 export interface ImageLayer {
   createdBy: string;
-  /** Shortened instruction, e.g. `RUN pip install …`, `COPY . /workspace`. */
+  /** Short label of the step (layerLabel.ts), e.g. `RUN pip install …`, `COPY …/model.safetensors`. */
   instruction: string;
   bytes: number;
   createdMs: number;
@@ -62,20 +63,6 @@ export interface AnalyzeOptions {
 
 const WEIGHT_FILE = /\.(safetensors|bin|onnx|pt|pth|ckpt|gguf|h5|msgpack)$/i;
 const PACKAGE_DIR = /\/(site|dist)-packages\/([^/]+)/;
-
-/** `/bin/sh -c #(nop) COPY dir:<hash> in /app` → `COPY dir:<12 chars> /app`; `/bin/sh -c pip install …` → `RUN pip install …`. */
-export function shortInstruction(createdBy: string, max = 80): string {
-  let s = createdBy.trim();
-  const nop = s.match(/^\/bin\/sh -c #\(nop\)\s+(.*)$/s);
-  if (nop) s = nop[1].trim();
-  else if (/^\/bin\/sh -c /.test(s)) s = 'RUN ' + s.replace(/^\/bin\/sh -c /, '');
-  else if (/^\|\d+ /.test(s)) s = 'RUN ' + s.replace(/^\|\d+ (\S+=\S+ )*\/bin\/sh -c /, '');
-  s = s.replace(/\s+/g, ' ').replace(/ # buildkit$/, '');
-  // Legacy COPY/ADD name their source by a content hash: keep 12 characters and the destination.
-  s = s.replace(/^(COPY|ADD) (dir|file|multi):([0-9a-f]{12})[0-9a-f]* in /, '$1 $2:$3 ');
-  if (!s) return t('(imported filesystem)');
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
-}
 
 const layerKey = (h: DockerImageHistoryEntry) => `${h.createdMs}|${h.createdBy}|${h.bytes}`;
 

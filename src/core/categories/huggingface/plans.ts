@@ -15,6 +15,7 @@ import { readManifest, readSharedStore, storeReferences, type SharedStore } from
 import { orphanPayloads, payloadFiles, storeDecision, type StoreDecision } from './storeStrategy';
 import { deleteRevisionsStrategy, HF_PHASE, pruneStrategy, storeLinksRemoved, type HfDeletePaths } from './strategy';
 import type { HfRepo } from './types';
+import { revisionGrouper, storeGroup } from './revisionGroups';
 import { t } from '../../l10n';
 
 /** The shared blob store of a hub cache as it is now, and who links to each payload (from the filesystem). */
@@ -47,7 +48,7 @@ async function storePart(now: StoreNow | undefined, removedLinks: string[], requ
     decision = storeDecision({ ...base, manifestReadable: (p) => readable.has(p.key) });
   }
   return {
-    paths: decision.paths.map((p) => ({ path: p, root: now.hubRoot, phase: HF_PHASE.store, label: storeLabel(now.hubRoot, p) })),
+    paths: decision.paths.map((p) => ({ path: p, root: now.hubRoot, phase: HF_PHASE.store, label: storeLabel(now.hubRoot, p), group: storeGroup() })),
     keep: decision.kept,
     edits: decision.manifestEdits.map((e) => ({ hubRoot: now.hubRoot, ...e })),
   };
@@ -76,13 +77,15 @@ function repoOf(model: ScanModel, id: string): RepoRef {
   return { item, repoPath: item.path, cacheRoot };
 }
 
-function plannedPaths(paths: HfDeletePaths, cacheRoot: string, label: (kind: string, p: string) => string): PlannedPath[] {
+/** `group` puts a path in its revision's line of the confirmation (revisionGroups.ts). */
+function plannedPaths(paths: HfDeletePaths, cacheRoot: string, label: (kind: string, p: string) => string, group: (p: string) => string | undefined = () => undefined): PlannedPath[] {
   const out: PlannedPath[] = [];
-  for (const p of paths.repos) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.repos, label: label('repo', p) });
-  for (const p of paths.snapshots) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.snapshots, label: label('snapshot', p) });
-  for (const p of paths.refs) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.refs, label: label('ref', p) });
-  for (const p of paths.blobs) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.blobs, label: label('blob', p) });
-  for (const p of paths.store) out.push({ path: p, root: cacheRoot, phase: HF_PHASE.store, label: storeLabel(cacheRoot, p) });
+  const add = (p: string, phase: number, text: string, g = group(p)) => out.push({ path: p, root: cacheRoot, phase, label: text, ...(g ? { group: g } : {}) });
+  for (const p of paths.repos) add(p, HF_PHASE.repos, label('repo', p));
+  for (const p of paths.snapshots) add(p, HF_PHASE.snapshots, label('snapshot', p));
+  for (const p of paths.refs) add(p, HF_PHASE.refs, label('ref', p));
+  for (const p of paths.blobs) add(p, HF_PHASE.blobs, label('blob', p));
+  for (const p of paths.store) add(p, HF_PHASE.store, storeLabel(cacheRoot, p), storeGroup());
   return out;
 }
 
@@ -112,7 +115,7 @@ async function storesFor(roots: Iterable<string>): Promise<Map<string, StoreNow 
  * snapshots and refs, and the blobs no remaining revision links to; all revisions of a repo ->
  * the repo folder.
  */
-export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: string[], signal?: AbortSignal): Promise<DeletionPlan> {
+export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: string[], signal?: AbortSignal, now = Date.now()): Promise<DeletionPlan> {
   const byRepo = new Map<string, { ref: RepoRef; commits: Set<string> }>();
   for (const id of revisionItemIds) {
     const ref = repoOf(model, id);
@@ -137,7 +140,7 @@ export async function planHfDeleteRevisions(model: ScanModel, revisionItemIds: s
     for (const c of commits) if (!present.includes(c)) keep.push({ path: path.join(repo.path, 'snapshots', c), reason: t('no longer in the cache') });
     revisions += present.length;
     const strategy = deleteRevisionsStrategy(repo, present);
-    paths.push(...plannedPaths(strategy, ref.cacheRoot, labeler(repo)));
+    paths.push(...plannedPaths(strategy, ref.cacheRoot, labeler(repo), revisionGrouper(repo, present, now)));
     removedLinks.set(ref.cacheRoot, [...(removedLinks.get(ref.cacheRoot) ?? []), ...storeLinksRemoved(repo, strategy)]);
     for (const r of repo.revisions) {
       if (!present.includes(r.commit) && strategy.repos.length === 0) keep.push({ path: r.path, reason: t('revision {0} stays ({1}), with the blobs it links to', r.commit.slice(0, 8), r.refs.join(', ') || 'detached') });
@@ -238,7 +241,7 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
       if (kind === 'repo') return t('{0} (whole repo: every revision is detached)', repo.repoId);
       if (kind === 'blob' && p.endsWith('.incomplete')) return t('{0} incomplete download {1}', repo.repoId, path.basename(p).slice(0, 16));
       return label(kind, p);
-    }));
+    }, revisionGrouper(repo, choice.detached, ctx.now)));
   }
   // The shared blob store: payloads the scan found unreferenced and still are, and payloads this
   // prune leaves without links (prune decides from the filesystem, manifest or not).
@@ -256,7 +259,7 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
     keep.push(...kept.filter((k) => scannedOrphans.has(k.path)));
     for (const o of orphans.filter((x) => scannedOrphans.has(x.path))) {
       orphanCount++;
-      for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f) });
+      for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f), group: storeGroup() });
     }
   }
   if (!repoPaths) {
@@ -270,7 +273,7 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
       keep.push(...kept.filter((k) => scannedOrphans.has(k.path)));
       for (const o of orphans.filter((x) => scannedOrphans.has(x.path))) {
         orphanCount++;
-        for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f) });
+        for (const f of payloadFiles(o)) paths.push({ path: f, root, phase: HF_PHASE.store, label: storeLabel(root, f), group: storeGroup() });
       }
     }
   }
