@@ -10,6 +10,7 @@ import type { CodeServer } from './codeServer';
 import type { PhaseContext } from './harness';
 import { expandCollapsedRows, runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
 import { EXTENSION_ID } from '../support/extensionId';
+import { shortMount } from '../../src/host/statusBar/statusLogic';
 
 const OTHER_DISK = 'frees nothing on';
 
@@ -26,8 +27,9 @@ export async function checkFillingDiskLeads(ctx: PhaseContext, server: CodeServe
     const used = execFileSync('df', ['--output=pcent', mnt], { encoding: 'utf8' }).split('\n')[1].trim();
     const page = await ctx.openWorkbench(server, { folder: path.join(mnt, 'project'), payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
-    // The status bar names the filling disk (its item appearing also says the extension is up).
-    const item = statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: `${mnt}:` }).first();
+    // The status bar names the filling disk, by its last folder when the path is long (its item
+    // appearing also says the extension is up).
+    const item = statusBarItemsOf(page, EXTENSION_ID).filter({ hasText: `${shortMount(mnt)}:` }).first();
     await item.waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'View: Show ML Disk Space');
     await runCommand(page, 'ML Disk Space: Scan');

@@ -14,7 +14,7 @@ import { buildNodeIndex, type ItemNode } from '../../src/host/tree/nodes';
 import { readScannedDisks } from '../../src/host/statusBar/scannedDisks';
 import { volumeChartData } from '../../src/host/webview/chartData';
 import { detailLine } from '../../src/webview/describe';
-import { buildStatusView, fullestDisk } from '../../src/host/statusBar/statusLogic';
+import { buildStatusView, fullestDisk, shortMount } from '../../src/host/statusBar/statusLogic';
 
 const mountPointOf = (p: string) => execFileSync('findmnt', ['-n', '-o', 'TARGET', '-T', p], { encoding: 'utf8' }).trim();
 const THRESHOLDS = { warnAtPercentUsed: 90, criticalAtPercentUsed: 98 };
@@ -124,7 +124,7 @@ describe('the disk that is filling leads (two real file systems)', function () {
       volumePath: mnt, totalBytes: fullest.totalBytes, freeBytes: fullest.availableBytes, availableBytes: fullest.availableBytes,
       percentUsed: fullest.percentUsed, thresholds: THRESHOLDS, disks, shownMount: mnt,
     });
-    assert.ok(view.text.includes(`${mnt}:`), view.text);
+    assert.ok(view.text.includes(`${shortMount(mnt)}:`), view.text);
     assert.notStrictEqual(view.level, 'ok');
     const perDisk = view.tooltipLines.filter((l) => l.startsWith('  ') && l.includes('% used)'));
     assert.strictEqual(perDisk.length, 2, view.tooltipLines.join('\n'));

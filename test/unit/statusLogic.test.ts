@@ -2,6 +2,7 @@
 // the time-to-full fit, and the text/tooltip it leads to. Expectations are computed by hand.
 import * as assert from 'node:assert/strict';
 import {
+  shortMount,
   addSample, buildStatusView, clickCommandFor, defaultForecastOptions, estimateTimeToFull, formatDuration, levelFor, nextAlert,
   type FreeSample, type SpaceLevel,
 } from '../../src/host/statusBar/statusLogic';
@@ -212,5 +213,12 @@ describe('status bar logic', () => {
       const v = buildStatusView({ ...base, percentUsed: 50, mostEntries: 'Most files (last scan): /data/shards, 1,204,311 files' });
       assert.ok(v.tooltipLines.includes('Most files (last scan): /data/shards, 1,204,311 files'));
     });
+  });
+});
+
+describe('status bar: the disk named in the text', () => {
+  it('a short mount point as it is, a long one by its last folder (the tooltip keeps the full path)', () => {
+    assert.strictEqual(shortMount('/data'), '/data');
+    assert.strictEqual(shortMount('/lustre/project/ml/scratch'), '…/scratch');
   });
 });

@@ -184,6 +184,14 @@ export interface StatusView {
   tooltipLines: string[];
 }
 
+/** Mounts deeper than this many characters are named by their last folder in the status bar (the tooltip has the full path). */
+const MAX_MOUNT_CHARS = 16;
+
+/** "/data", or "…/scratch" for "/lustre/project/ml/scratch": the status bar has little room. */
+export function shortMount(mountPoint: string): string {
+  return mountPoint.length <= MAX_MOUNT_CHARS ? mountPoint : `…/${mountPoint.slice(mountPoint.lastIndexOf('/') + 1)}`;
+}
+
 export function buildStatusView(input: StatusInput): StatusView {
   const binding = input.binding && input.binding.kind !== 'filesystem' ? input.binding : undefined;
   const level = levelFor(effectivePercentUsed(input.percentUsed, binding), input.thresholds);
@@ -194,7 +202,7 @@ export function buildStatusView(input: StatusInput): StatusView {
   if (input.forecastWarning) text += ' $(warning)';
   const severalDisks = !!input.disks && input.disks.length > 1 && !!input.shownMount;
   // With several disks, the text says which one it is about.
-  if (severalDisks) text = text.replace('$(database) ', `$(database) ${input.shownMount}: `);
+  if (severalDisks) text = text.replace('$(database) ', `$(database) ${shortMount(input.shownMount!)}: `);
   const background = level === 'critical' ? 'error' : level === 'warn' || input.forecastWarning || fullSoon ? 'warning' : undefined;
   const used = input.totalBytes - input.freeBytes;
   const lines = [
