@@ -40,6 +40,15 @@ export async function placeOnVolumes(
       item.volume = mountPoint;
       bytesOn.set(mountPoint, (bytesOn.get(mountPoint) ?? 0) + item.bytes);
     }
+    // What has no paths (Docker's images) lies where its engine keeps its data.
+    const dataRoot = category.fields?.dataRoot;
+    if (!bytesOn.size && typeof dataRoot === 'string') {
+      const mountPoint = await mountOf(dataRoot, undefined);
+      if (mountPoint) {
+        bytesOn.set(mountPoint, category.bytes);
+        for (const item of category.items) item.volume = mountPoint;
+      }
+    }
     let most: string | undefined;
     for (const [mountPoint, bytes] of bytesOn) if (most === undefined || bytes > bytesOn.get(most)!) most = mountPoint;
     if (most === undefined) continue;

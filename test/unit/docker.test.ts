@@ -4,7 +4,7 @@
 // the fixtures wrote on purpose, and from before/after inventories of the engine.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
@@ -25,6 +25,7 @@ import {
 import { DockerEngineError } from '../../src/core/categories/docker/types';
 import { DOCKER_ITEM_IDS, dockerImageItemId, scanDocker } from '../../src/core/categories/docker/category';
 import type { Category, Item } from '../../src/core/model';
+import { placeOnVolumes } from '../../src/core/volumePlacement';
 import { engineCall, inventory, rawDiskUsage, startDockerd, type Dockerd, type RawDiskUsage } from '../support/dockerd';
 import { buildDockerScene, emptyEngine, SCENE_BYTES, type DockerScene } from '../support/dockerFixtures';
 
@@ -71,6 +72,17 @@ describe('Docker against a real dockerd', function () {
   }
 
   describe('scan', function () {
+    it('knows which disk the engine fills: its data root (GET /info), and the volume holding it', async function () {
+      const dataRoot = path.join(engine.dir, 'data');
+      const category = await scanDocker(client);
+      assert.equal(category.fields?.dataRoot, dataRoot);
+      const mountPoint = execFileSync('findmnt', ['-n', '-o', 'TARGET', '-T', dataRoot], { encoding: 'utf8' }).trim();
+      const volumes = await placeOnVolumes([category], []);
+      assert.equal(category.volume, mountPoint);
+      assert.ok(category.items.every((i) => i.volume === mountPoint), 'every Docker group is on the data root\'s disk');
+      assert.deepEqual(volumes.map((v) => [v.mountPoint, v.categories]), [[mountPoint, ['docker']]]);
+    });
+
     it('shows the sizes GET /system/df reports, computed independently from the raw response', async function () {
       const raw: RawDiskUsage = await rawDiskUsage(engine.socketPath);
       const category = await scanDocker(client);

@@ -58,7 +58,17 @@ export async function scanDocker(client: DockerClient, signal?: AbortSignal, now
     if (isAbortError(error) || signal?.aborted) throw error;
     return dockerErrorCategory(error, client.endpoint);
   }
-  return dockerCategoryFromUsage(du, now);
+  const category = dockerCategoryFromUsage(du, now);
+  // Which disk the engine fills: its data root, when the engine runs on this machine (a socket).
+  // Not knowing it costs nothing but the volume line; an engine that will not say is no error.
+  if (client.endpoint.startsWith('unix://')) {
+    const dataRoot = await client.dataRoot({ signal }).catch((error: unknown) => {
+      if (isAbortError(error) || signal?.aborted) throw error;
+      return undefined;
+    });
+    if (dataRoot) category.fields = { ...category.fields, dataRoot };
+  }
+  return category;
 }
 
 /** The category for an engine that could not be asked: one item saying why. */

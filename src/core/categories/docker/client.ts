@@ -31,6 +31,12 @@ export interface DockerClient {
   /** The engine's API version ('1.41'), fetched once and remembered. */
   apiVersion(options?: CallOptions): Promise<string>;
 
+  /**
+   * GET /info's DockerRootDir: the folder the engine keeps images, containers and volumes in, on
+   * the engine's machine (undefined when the engine does not say).
+   */
+  dataRoot(options?: CallOptions): Promise<string | undefined>;
+
   /** GET /system/df: images, containers, volumes and build cache in one call. */
   diskUsage(options?: CallOptions): Promise<DockerDiskUsage>;
 

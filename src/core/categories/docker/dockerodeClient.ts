@@ -93,6 +93,16 @@ class DockerodeClient implements DockerClient {
     return this.version;
   }
 
+  async dataRoot(options?: CallOptions): Promise<string | undefined> {
+    const body = await this.request<{ DockerRootDir?: unknown }>('GET /info', this.timeouts.read, options, {
+      method: 'GET',
+      path: '/info',
+      ok: [200],
+    });
+    const root = body?.DockerRootDir;
+    return typeof root === 'string' && root.startsWith('/') ? root : undefined;
+  }
+
   async diskUsage(options?: CallOptions): Promise<DockerDiskUsage> {
     const apiVersion = (await this.apiVersion(options)) || undefined;
     const budget = options?.timeoutMs ?? this.timeouts.read;
