@@ -139,6 +139,8 @@ describe('Docker against a real dockerd', function () {
           containers: i.Containers,
           dangling: rawTags(i.RepoTags).length === 0,
           createdMs: i.Created * 1000,
+          // What the row's "unique" figure would free, said in its tooltip.
+          reclaimableMeans: 'its unique layers (no other image has them); its shared layers stay while another image uses them',
         });
       }
       const containerChildren = group(category, DOCKER_ITEM_IDS.containers).children ?? [];
