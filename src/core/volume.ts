@@ -31,3 +31,21 @@ export function percentUsed(v: VolumeInfo): number {
   const denominator = used + v.availableBytes;
   return denominator > 0 ? (used / denominator) * 100 : 0;
 }
+
+export interface VolumeFullness {
+  totalBytes: number;
+  freeBytes: number;
+  availableBytes: number;
+  /** Of the file system or of its binding limit (a quota full first), whichever is fuller. */
+  percentUsed: number;
+}
+
+/** How full the volume at `mountPoint` is; undefined when it cannot be read (unmounted since). */
+export async function volumeFullness(mountPoint: string): Promise<VolumeFullness | undefined> {
+  try {
+    const v = await volumeOf(mountPoint);
+    return { totalBytes: v.totalBytes, freeBytes: v.freeBytes, availableBytes: v.availableBytes, percentUsed: Math.max(percentUsed(v), v.binding?.percentUsed ?? 0) };
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@
 // cache on another disk frees nothing on the disk that is filling, so the views need to know.
 import { promises as fsp } from 'fs';
 import type { Category, ScannedVolume } from './model';
-import { percentUsed, volumeOf } from './volume';
+import { volumeFullness } from './volume';
 import { createVolumeResolver, type VolumeResolver } from './volumeResolver';
 
 /**
@@ -61,19 +61,9 @@ export async function placeOnVolumes(
   }
   const volumes: ScannedVolume[] = [];
   for (const [mountPoint, categoryIds] of holders) {
-    try {
-      const v = await volumeOf(mountPoint);
-      volumes.push({
-        mountPoint,
-        totalBytes: v.totalBytes,
-        freeBytes: v.freeBytes,
-        availableBytes: v.availableBytes,
-        percentUsed: Math.max(percentUsed(v), v.binding?.percentUsed ?? 0),
-        categories: categoryIds,
-      });
-    } catch {
-      // A volume that cannot be read (gone since the walk) is left out; its categories keep their mount point.
-    }
+    // A volume that cannot be read (gone since the walk) is left out; its categories keep their mount point.
+    const v = await volumeFullness(mountPoint);
+    if (v) volumes.push({ mountPoint, ...v, categories: categoryIds });
   }
   return volumes;
 }

@@ -2,7 +2,7 @@
 // else HOME), HOME's (where the ML caches live by default), and every disk the last scan found
 // something on. Each is read fresh (one statfs); the status bar shows the fullest.
 import type { ScanModel } from '../../core/model';
-import { percentUsed, volumeOf } from '../../core/volume';
+import { volumeFullness } from '../../core/volume';
 import { createVolumeResolver } from '../../core/volumeResolver';
 import type { DiskLine } from './statusLogic';
 
@@ -27,18 +27,9 @@ export async function readScannedDisks(paths: readonly string[], model: ScanMode
   }
   const disks: DiskLine[] = [];
   for (const [mountPoint, names] of holds) {
-    try {
-      const v = await volumeOf(mountPoint);
-      disks.push({
-        mountPoint,
-        totalBytes: v.totalBytes,
-        availableBytes: v.availableBytes,
-        percentUsed: Math.max(percentUsed(v), v.binding?.percentUsed ?? 0),
-        holds: names,
-      });
-    } catch {
-      // Unmounted since the scan: nothing on it to show.
-    }
+    // Unmounted since the scan: nothing on it to show.
+    const v = await volumeFullness(mountPoint);
+    if (v) disks.push({ mountPoint, totalBytes: v.totalBytes, availableBytes: v.availableBytes, percentUsed: v.percentUsed, holds: names });
   }
   return { disks, first: disks.find((d) => d.mountPoint === firstMount) };
 }
