@@ -21,6 +21,7 @@ import { DEFAULT_DOCKER_TIMEOUTS, type CallOptions, type DockerClient, type Dock
 import { parseDockerHost, type DockerEndpoint } from './connection';
 import { probeDockerSocket } from './socketProbe';
 import { readErrorCode, safeReadFileSync } from '../../safeRead';
+import { t } from '../../l10n';
 import { DockerEngineError, type DockerDiskUsage, type DockerImageHistoryEntry, type PruneResult } from './types';
 
 export interface DockerodeClientOptions {
@@ -383,13 +384,12 @@ class DockerodeClient implements DockerClient {
     if (code === 'EACCES' || code === 'EPERM') {
       return new DockerEngineError(
         'permission',
-        `Permission denied on the Docker socket ${this.endpoint} (${code}): add your user to the docker group ` +
-          '(sudo usermod -aG docker $USER, then log out and in again), or point mlDiskSpace.docker.host at an engine you may use.',
+        t('Permission denied on the Docker socket {0} ({1}): add your user to the docker group (sudo usermod -aG docker $USER, then log out and in again), or point mlDiskSpace.docker.host at an engine you may use.', this.endpoint, code),
         { endpoint: this.endpoint, code, cause: error },
       );
     }
     if (code && UNREACHABLE_CODES.has(code)) {
-      return new DockerEngineError('unreachable', `Docker engine not reachable at ${this.endpoint}: ${code}`, {
+      return new DockerEngineError('unreachable', t('Docker engine not reachable at {0}: {1}', this.endpoint, code), {
         endpoint: this.endpoint,
         code,
         cause: error,
@@ -397,7 +397,7 @@ class DockerodeClient implements DockerClient {
     }
     if (typeof e?.statusCode === 'number') {
       const engineMessage = engineText(e.json) ?? (typeof e.message === 'string' ? e.message : 'no details');
-      return new DockerEngineError('api', `Docker engine at ${this.endpoint} refused ${label} (HTTP ${e.statusCode}): ${engineMessage}`, {
+      return new DockerEngineError('api', t('Docker engine at {0} refused {1} (HTTP {2}): {3}', this.endpoint, label, e.statusCode, engineMessage), {
         endpoint: this.endpoint,
         statusCode: e.statusCode,
         engineMessage,
@@ -405,7 +405,7 @@ class DockerodeClient implements DockerClient {
       });
     }
     const text = typeof e?.message === 'string' ? e.message : String(error);
-    return new DockerEngineError('api', `Docker engine at ${this.endpoint} failed on ${label}: ${text}`, {
+    return new DockerEngineError('api', t('Docker engine at {0} failed on {1}: {2}', this.endpoint, label, text), {
       endpoint: this.endpoint,
       code,
       cause: error,
