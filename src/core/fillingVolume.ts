@@ -57,6 +57,11 @@ export function leadWithFilling<T extends { volume?: string }>(
   return list.map((x, index) => ({ x, index, rank: rankOf(x) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((e) => e.x);
 }
 
+/** Where a category lies: its own volume and its items'. */
+export function categoryVolumes(category: { volume?: string; items: readonly { volume?: string }[] }): (string | undefined)[] {
+  return [category.volume, ...category.items.map((i) => i.volume)];
+}
+
 /**
  * The filling volume that deleting something on `volumes` does not help: the most urgent one, when
  * where it lies is known and none of it is on a filling volume. Undefined when nothing is filling,

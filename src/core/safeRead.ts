@@ -91,14 +91,8 @@ function finish(file: string, buf: Buffer, filled: number, max: number, stat: fs
 
 /** Reads a small regular file without blocking; see the file comment. */
 export async function safeReadFile(file: string, options: SafeReadOptions = {}): Promise<SafeReadResult> {
-  let handle: fs.promises.FileHandle;
+  const { handle, stat } = await openRegularFile(file, options);
   try {
-    handle = await fs.promises.open(file, openFlags(options));
-  } catch (err) {
-    throw openError(file, err);
-  }
-  try {
-    const stat = await handle.stat();
     const max = checkRegular(file, stat, options);
     const data = await readAt(handle, 0, Math.min(max + 1, stat.size + 65536));
     return finish(file, data, data.length, max, stat, options);

@@ -7,25 +7,18 @@ import { fitDecline, soonestFull, type VolumeGrowth } from '../../core/headroom/
 import { formatTimeLeft, growthSentences } from '../../core/headroom/growthText';
 import type { BindingLimit, VolumeLimit } from '../../core/headroom/limits';
 import { t } from '../../core/l10n';
+import { volumeLevel, type VolumeLevel, type VolumeThresholds } from '../../core/fillingVolume';
 
-export type SpaceLevel = 'ok' | 'warn' | 'critical';
-
-export interface Thresholds {
-  warnAtPercentUsed: number;
-  criticalAtPercentUsed: number;
-}
+// The tree and the chart judge a volume by the same thresholds (core/fillingVolume.ts).
+export type SpaceLevel = VolumeLevel;
+export type Thresholds = VolumeThresholds;
+export const levelFor = volumeLevel;
 
 const RANK: Record<SpaceLevel, number> = { ok: 0, warn: 1, critical: 2 };
 
 /** The command the item runs when clicked: at warning or critical, scan and show what is on the disk. */
 export function clickCommandFor(level: SpaceLevel): string {
   return level === 'ok' ? 'mlDiskSpace.items.focus' : 'mlDiskSpace.showWhatUsesSpace';
-}
-
-export function levelFor(percentUsed: number, t: Thresholds): SpaceLevel {
-  if (percentUsed >= t.criticalAtPercentUsed) return 'critical';
-  if (percentUsed >= t.warnAtPercentUsed) return 'warn';
-  return 'ok';
 }
 
 /**

@@ -1,7 +1,7 @@
 // The "ML Disk Space" tree view: categories -> items -> children of the current model, sorted by
 // `mlDiskSpace.sortBy`, multi-select, with reveal by item id (the chart uses it).
 import * as vscode from 'vscode';
-import { fillingVolumes, type VolumeThresholds } from '../../core/fillingVolume';
+import { fillingVolumes } from '../../core/fillingVolume';
 import { formatAge, formatBytes } from '../../core/format';
 import type { Item } from '../../core/model';
 import type { HostConfig } from '../configRead';
@@ -81,7 +81,7 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
   /** Re-sorts or re-renders (settings changed) and shows the service's current model. */
   rebuild(): void {
     const config = this.config();
-    this.index = buildNodeIndex(this.scans.model, config.sortBy, thresholdsOf(config));
+    this.index = buildNodeIndex(this.scans.model, config.sortBy, config);
     this.extras = new Map();
     this.updateHeader();
     this.changed.fire(undefined);
@@ -241,7 +241,7 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
     const m = state.model;
     const total = m.categories.reduce((s, c) => s + c.bytes, 0);
     // The summary names the disk that is filling: the tree below leads with what is on it.
-    const filling = fillingVolumes(m.volumes ?? [], thresholdsOf(this.config()))[0];
+    const filling = fillingVolumes(m.volumes ?? [], this.config())[0];
     this.view.description = filling
       ? vscode.l10n.t('{0} · scanned {1} · {2} {3} % used', formatBytes(total), formatAge(m.scannedAt), filling.mountPoint, filling.percentUsed.toFixed(0))
       : vscode.l10n.t('{0} · scanned {1}', formatBytes(total), formatAge(m.scannedAt));
@@ -254,10 +254,6 @@ export class ItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disp
     if (m.warnings.length) notes.push((m.warnings.length === 1 ? vscode.l10n.t('{0} warning (unreadable or vanished entries): ML Disk Space: Show Log', m.warnings.length) : vscode.l10n.t('{0} warnings (unreadable or vanished entries): ML Disk Space: Show Log', m.warnings.length)));
     this.view.message = notes.length ? notes.join('\n') : undefined;
   }
-}
-
-function thresholdsOf(config: HostConfig): VolumeThresholds {
-  return { warnAtPercentUsed: config.warnAtPercentUsed, criticalAtPercentUsed: config.criticalAtPercentUsed };
 }
 
 function disposableInterval(fn: () => void, ms: number): vscode.Disposable {

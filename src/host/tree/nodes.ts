@@ -1,7 +1,7 @@
 // The tree's elements, built once per model: categories -> items -> children, plus one error row
 // for a category that could not be scanned. Each node knows its parent (for reveal) and has a
 // tree id that stays the same across scans (so expansion and selection survive a refresh).
-import { fillingVolumes, freesNothingOn, leadWithFilling, type VolumeThresholds } from '../../core/fillingVolume';
+import { categoryVolumes, fillingVolumes, freesNothingOn, leadWithFilling, type VolumeThresholds } from '../../core/fillingVolume';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { SortBy } from '../configRead';
 import { isShownRow } from './shownRows';
@@ -110,11 +110,10 @@ export function buildNodeIndex(model: ScanModel | undefined, sortBy: SortBy, thr
       node.children = addItems(item.children ?? [], category, node, categoryNode);
       return node;
     });
-  const volumesOf = (c: Category) => [c.volume, ...c.items.map((i) => i.volume)];
-  const categories = leadWithFilling(sortBy === 'age' ? sortForTree(model.categories, 'size') : sortForTree(model.categories, sortBy), filling, volumesOf);
+  const categories = leadWithFilling(sortBy === 'age' ? sortForTree(model.categories, 'size') : sortForTree(model.categories, sortBy), filling, categoryVolumes);
   for (const category of categories) {
     const node: CategoryNode = { type: 'category', treeId: uniqueId(categoryTreeId(category.id)), category, parent: undefined, children: [] };
-    node.freesNothingOn = freesNothingOn(volumesOf(category), filling);
+    node.freesNothingOn = freesNothingOn(categoryVolumes(category), filling);
     index.byTreeId.set(node.treeId, node);
     index.roots.push(node);
     if (category.error) {

@@ -2,7 +2,7 @@
 // per level, a few levels deep, the rest folded into one box each), with the volume's slices.
 // No `vscode` import: unit-tested in plain Node.
 import { CATEGORIES, kindInfo } from '../../core/categories';
-import { freesNothingOn, type FillingVolume } from '../../core/fillingVolume';
+import { categoryVolumes, freesNothingOn, type FillingVolume } from '../../core/fillingVolume';
 import { formatBytes } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { GrowthPoint, VolumeGrowth } from '../../core/headroom/growth';
@@ -26,7 +26,7 @@ export function categoryNodeId(categoryId: string): string {
 
 /** `filling`: the volumes past the warning threshold; a category on none of them says deleting it frees nothing there. */
 export function volumeChartData(model: ScanModel, limits: ChartLimits = DEFAULT_LIMITS, filling: readonly FillingVolume[] = []): ChartData {
-  const categories = model.categories.map((c) => categoryNode(c, limits, freesNothingOn([c.volume, ...c.items.map((i) => i.volume)], filling))).sort((a, b) => b.bytes - a.bytes);
+  const categories = model.categories.map((c) => categoryNode(c, limits, freesNothingOn(categoryVolumes(c), filling))).sort((a, b) => b.bytes - a.bytes);
   const scanned = categories.reduce((sum, c) => sum + c.bytes, 0);
   const root: ChartNode = {
     id: 'synthetic:root',

@@ -8,10 +8,7 @@ export const chartFeature: HostFeature = (s) => {
     getModel: () => s.scans.model,
     onDidChangeModel: (listener, thisArgs, disposables) => s.scans.onDidChangeModel((state) => listener.call(thisArgs, state?.model), undefined, disposables),
     revealItem: (id) => s.tree.revealItem(id),
-    getThresholds: () => {
-      const c = s.config();
-      return { warnAtPercentUsed: c.warnAtPercentUsed, criticalAtPercentUsed: c.criticalAtPercentUsed };
-    },
+    getThresholds: () => s.config(),
     getGrowth: () => {
       const snapshot = s.status.growthSnapshot;
       return snapshot && growthChartData(snapshot);

@@ -9,7 +9,7 @@
 // not a checkpoint's size for the forecast, and it is offered for deletion. The reads (bounded: one
 // listing and a few KB of each weight file) are inspectFolder.ts's; this file judges and words them.
 import { deepspeedStep, isTrainingStateName } from './names';
-import { asyncInspectOps, inspectFolder, inspectWeight, UNFINISHED_RE, type FolderInspection, type FolderProblem, type WeightProblem } from './inspectFolder';
+import { asyncInspectOps, inspectFolder, inspectWeight, UNFINISHED_RE, type FolderInspection, type FolderProblem, type WeightInspection, type WeightProblem } from './inspectFolder';
 import type { Inspections } from './inspectPool';
 import { openRegularFile, readZipIndex } from './torchZip';
 import type { Checkpoint } from './types';
@@ -33,7 +33,7 @@ export async function markIncomplete(checkpoints: Checkpoint[], inspected?: Insp
   }
   for (const c of checkpoints.filter(isCheckedFile)) {
     const weight = inspected?.files.has(c.path) ? inspected.files.get(c.path)! : await inspectWeight(asyncInspectOps, c.path);
-    const problem = weight === 'zip' ? await zipProblem(c.path) : weight ? describeWeightProblem(weight) : null;
+    const problem = await weightProblemText(c.path, weight);
     if (problem) c.incomplete = problem;
   }
   for (const [c, listing] of listings) if (listing.problem) c.incomplete = listing.problem;
@@ -103,9 +103,13 @@ function describeWeightProblem(problem: WeightProblem): string {
 
 /** Why a weight file is cut short or empty, or null when it looks whole (or is of a format not checked). */
 export async function weightFileProblem(file: string): Promise<string | null> {
-  const problem = await inspectWeight(asyncInspectOps, file);
-  if (problem === 'zip') return zipProblem(file);
-  return problem ? describeWeightProblem(problem) : null;
+  return weightProblemText(file, await inspectWeight(asyncInspectOps, file));
+}
+
+/** An inspection in words; a zip's central directory is read here. */
+async function weightProblemText(file: string, weight: WeightInspection): Promise<string | null> {
+  if (weight === 'zip') return zipProblem(file);
+  return weight ? describeWeightProblem(weight) : null;
 }
 
 /** A torch zip without its central directory, or with members running past its end. */

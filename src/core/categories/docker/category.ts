@@ -51,6 +51,10 @@ export const dockerBuildCacheTypeItemId = (type: string) => `docker:build-cache:
  * the error); rejects only with an AbortError when `signal` fires.
  */
 export async function scanDocker(client: DockerClient, signal?: AbortSignal, now = Date.now()): Promise<Category> {
+  // Which disk the engine fills: its data root, when the engine runs on this machine (a socket),
+  // asked beside the disk usage. Not knowing it costs nothing but the volume line: an engine that
+  // will not say is no error.
+  const dataRoot = client.endpoint.startsWith('unix://') ? client.dataRoot({ signal }).catch(() => undefined) : undefined;
   let du: DockerDiskUsage;
   try {
     du = await client.diskUsage({ signal });
@@ -59,15 +63,9 @@ export async function scanDocker(client: DockerClient, signal?: AbortSignal, now
     return dockerErrorCategory(error, client.endpoint);
   }
   const category = dockerCategoryFromUsage(du, now);
-  // Which disk the engine fills: its data root, when the engine runs on this machine (a socket).
-  // Not knowing it costs nothing but the volume line; an engine that will not say is no error.
-  if (client.endpoint.startsWith('unix://')) {
-    const dataRoot = await client.dataRoot({ signal }).catch((error: unknown) => {
-      if (isAbortError(error) || signal?.aborted) throw error;
-      return undefined;
-    });
-    if (dataRoot) category.fields = { ...category.fields, dataRoot };
-  }
+  const root = await dataRoot;
+  signal?.throwIfAborted();
+  if (root) category.fields = { ...category.fields, dataRoot: root };
   return category;
 }
 
