@@ -102,12 +102,30 @@ unit_and_integration() {
   done
 }
 
+# The title and first error line of every failed mocha test, so the summary at the end of a long
+# log (often all a CI page shows) says which test failed and why.
+failed_tests() {
+  local log
+  for log in "$ARTIFACTS/unit-tests.log" "$ARTIFACTS/integration.log"; do
+    [ -f "$log" ] || continue
+    awk '
+      /^ *[0-9]+ failing/ { on = 1; next }
+      !on { next }
+      /^ *[0-9]+\) / { title = $0; sub(/^ *[0-9]+\) */, "", title); intitle = 1; want = 1; next }
+      intitle && /^ *$/ { intitle = 0; next }
+      intitle { t = $0; sub(/^ */, "", t); title = title " > " t; next }
+      want && /[^ ]/ { line = $0; sub(/^ */, "", line); printf "  failed: %s :: %s\n", substr(title, 1, 200), substr(line, 1, 160); want = 0 }
+    ' "$log" | sed 's/\x1b\[[0-9;]*m//g' | head -20
+  done
+}
+
 summary() {
   local secs=$(($(date +%s) - T0))
   printf '\n===== summary\n'
   printf '%s\n' "${STEPS[@]}"
   printf 'unit (mocha): %s passed, %s failed; extension host (mocha): %s passed, %s failed\n' "$UNIT_PASSED" "$UNIT_FAILED" "$HOST_PASSED" "$HOST_FAILED"
   if [ "${#FAILED_STEPS[@]}" -gt 0 ]; then printf 'failed steps: %s\n' "${FAILED_STEPS[*]}"; fi
+  failed_tests
   printf 'total time: %d min %02d s\n' $((secs / 60)) $((secs % 60))
   printf '%d passed, %d failed\n' $((UNIT_PASSED + HOST_PASSED)) $((UNIT_FAILED + HOST_FAILED))
 }
