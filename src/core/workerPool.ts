@@ -26,45 +26,91 @@ export function workerScript(dir: string, names: readonly string[]): string | un
   return undefined;
 }
 
+/**
+ * Worker threads that take jobs as they come (`run`), a job at a time per worker: started on the
+ * first jobs, up to `workers` (default 4, at most one per core); close() ends them. When the signal
+ * fires, every job not yet answered rejects with an AbortError; a worker's error rejects them too.
+ */
+export class JobPool<Job, Result> {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { id: number; job: Job }[] = [];
+  private readonly waiting = new Map<number, { resolve(r: Result): void; reject(e: unknown): void }>();
+  private readonly max: number;
+  private nextId = 0;
+  private failure: unknown;
+  private readonly onAbort = () => this.fail(Object.assign(new Error(this.options.cancelledMessage), { name: 'AbortError' }));
+
+  constructor(private readonly script: string, private readonly options: WorkerPoolOptions) {
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    this.max = Math.max(1, Math.min(options.workers ?? 4, cores));
+    if (options.signal?.aborted) this.onAbort();
+    else options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  run(job: Job): Promise<Result> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<Result>((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      this.queue.push({ id, job });
+      this.feed();
+    });
+  }
+
+  /** Ends the workers; jobs not yet answered reject. */
+  async close(): Promise<void> {
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (this.failure === undefined) this.failure = new Error('worker pool closed');
+    this.rejectAll(this.failure);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private feed(): void {
+    while (this.queue.length && this.failure === undefined) {
+      const worker = this.idle.pop() ?? (this.workers.length < this.max ? this.start() : undefined);
+      if (!worker) return;
+      worker.postMessage(this.queue.shift()!);
+    }
+  }
+
+  private start(): Worker {
+    const worker = new Worker(this.script);
+    this.workers.push(worker);
+    worker.on('message', (m: { id: number; result: Result }) => {
+      const waiter = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      this.idle.push(worker);
+      waiter?.resolve(m.result);
+      this.feed();
+    });
+    worker.on('error', (err) => this.fail(err));
+    return worker;
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = err;
+    this.rejectAll(err);
+    for (const w of this.workers) void w.terminate();
+  }
+
+  private rejectAll(err: unknown): void {
+    this.queue.length = 0;
+    for (const waiter of this.waiting.values()) waiter.reject(err);
+    this.waiting.clear();
+  }
+}
+
 /** Each job's result, in the jobs' order. Rejects with an AbortError when the signal fires, or with a worker's error. */
 export async function runInWorkers<Job, Result>(script: string, jobs: readonly Job[], options: WorkerPoolOptions): Promise<Result[]> {
-  const results = new Array<Result>(jobs.length);
-  if (!jobs.length) return results;
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const count = Math.max(1, Math.min(options.workers ?? 4, cores, jobs.length));
-  const workers = Array.from({ length: count }, () => new Worker(script));
-  let abort: (() => void) | undefined;
+  if (!jobs.length) return [];
+  const pool = new JobPool<Job, Result>(script, { ...options, workers: Math.min(options.workers ?? 4, jobs.length) });
   try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let pending = 0;
-      abort = () => reject(Object.assign(new Error(options.cancelledMessage), { name: 'AbortError' }));
-      if (options.signal?.aborted) return abort();
-      options.signal?.addEventListener('abort', abort, { once: true });
-      const feed = (w: Worker) => {
-        if (next >= jobs.length) {
-          if (pending === 0) resolve();
-          return;
-        }
-        const id = next++;
-        pending++;
-        w.postMessage({ id, job: jobs[id] });
-      };
-      for (const w of workers) {
-        w.on('message', (m: { id: number; result: Result }) => {
-          results[m.id] = m.result;
-          pending--;
-          feed(w);
-        });
-        w.on('error', reject);
-        feed(w);
-      }
-    });
+    return await Promise.all(jobs.map((job) => pool.run(job)));
   } finally {
-    if (abort) options.signal?.removeEventListener('abort', abort);
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results;
 }
 
 /** The worker side: answers every job with `handle`'s result. */

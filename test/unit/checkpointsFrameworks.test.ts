@@ -14,7 +14,7 @@ import {
 import { executePlan } from '../../src/core/executor';
 import { weightFileProblem } from '../../src/core/categories/checkpoints/incomplete';
 import { asyncInspectOps, inspectFolder, inspectWeight } from '../../src/core/categories/checkpoints/inspectFolder';
-import { inspectCheckpoints, inspectWorkerPath } from '../../src/core/categories/checkpoints/inspectPool';
+import { CheckpointInspector, inspectCheckpoints, inspectWorkerPath } from '../../src/core/categories/checkpoints/inspectPool';
 import { readLightningCkpt } from '../../src/core/categories/checkpoints/lightningState';
 import { dictGet, PickleError, readPickle } from '../../src/core/categories/checkpoints/pickle';
 import type { ScanModel } from '../../src/core/model';
@@ -272,6 +272,48 @@ describe('checkpoints: folders inspected in worker threads', function () {
     const pending = inspectCheckpoints(dirs, [], { signal: controller.signal, workers: 1 });
     setImmediate(() => controller.abort());
     await assert.rejects(pending, { name: 'AbortError' });
+  });
+
+  it('folders added while the walk runs are inspected once: results() answers from that inspection, and inspects what was not added', async () => {
+    const dirs = Array.from({ length: 40 }, (_, i) => { const d = path.join(box.root, `c${i}`); writeSafetensors(path.join(d, 'model.safetensors'), 1024); return d; });
+    const inspector = new CheckpointInspector({ workers: 2 });
+    try {
+      for (const dir of dirs.slice(0, 35)) inspector.add([dir], []); // one full batch starts, three wait
+      const early = await inspector.results(dirs.slice(0, 35), []);
+      assert.deepStrictEqual(dirs.slice(0, 35).map((d) => early.folders.get(d)!.problems), dirs.slice(0, 35).map(() => []));
+      // Damaged after their inspection: asked again, the answer is the one already made (no second read).
+      for (const dir of dirs.slice(0, 35)) fs.truncateSync(path.join(dir, 'model.safetensors'), 4);
+      const again = await inspector.results(dirs, []);
+      for (const dir of dirs.slice(0, 35)) assert.strictEqual(again.folders.get(dir), early.folders.get(dir), dir);
+      // Never added: inspected now, and seen damaged.
+      for (const dir of dirs.slice(35)) assert.deepStrictEqual(again.folders.get(dir)!.problems, [], dir);
+      fs.truncateSync(path.join(dirs[39], 'model.safetensors'), 4);
+      const late = path.join(box.root, 'late');
+      fs.mkdirSync(late);
+      fs.writeFileSync(path.join(late, 'model.safetensors'), 'abcd');
+      assert.deepStrictEqual((await inspector.results([late], [])).folders.get(late)!.problems.map((p) => p.kind === 'weight' && p.problem.kind), ['short-header']);
+    } finally {
+      await inspector.close();
+    }
+  });
+
+  it('a cancelled scan: inspections started during the walk and never asked for end without an unhandled rejection', async () => {
+    const dirs = Array.from({ length: 100 }, (_, i) => { const d = path.join(box.root, `c${i}`); writeSafetensors(path.join(d, 'model.safetensors'), 1024); return d; });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const controller = new AbortController();
+      const inspector = new CheckpointInspector({ signal: controller.signal, workers: 1 });
+      inspector.add(dirs, []);
+      controller.abort();
+      await assert.rejects(inspector.results(dirs.slice(0, 1), []), { name: 'AbortError' });
+      await inspector.close();
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepStrictEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
 

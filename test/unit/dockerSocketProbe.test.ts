@@ -55,7 +55,7 @@ describe('Docker socket probe (before loading dockerode)', function () {
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
       await probeDockerSocket({ protocol: 'unix', socketPath }, new AbortController().signal);
-      for (let i = 0; i < 50 && closed === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 500 && closed === 0; i++) await new Promise((r) => setTimeout(r, 10));
       assert.equal(closed, 1, 'the probe connection was closed');
     } finally {
       server.close();

@@ -589,10 +589,19 @@ describe('walker', function () {
       const disk = sizes('-axB1');
       const apparent = sizes('-axb');
       for (const workers of [1, 4]) {
-        const result = await walk([root], { workers, topN: 5, detailDepth: 2, collect: { names: ['checkpoint-*', '*.ckpt', 'global_step*'], topN: 50, detailDepth: 1 } });
+        const batches: WalkNode[][] = [];
+        const result = await walk([root], {
+          workers, topN: 5, detailDepth: 2, collect: { names: ['checkpoint-*', '*.ckpt', 'global_step*'], topN: 50, detailDepth: 1 },
+          onCollected: (nodes) => batches.push(nodes),
+        });
         assert.deepStrictEqual(result.errors, []);
         const collected = result.collected!;
         assert.deepStrictEqual(collected.map((c) => c.path), found, `workers=${workers}`);
+        // Streamed while walking: every collected entry exactly once, complete (the same node as at the end).
+        const streamed = batches.flat();
+        assert.deepStrictEqual(streamed.map((c) => c.path).sort(), found);
+        assert.deepStrictEqual([...streamed].sort((a, b) => (a.path < b.path ? -1 : 1)), collected);
+        if (workers === 1) assert.ok(batches.length >= 2, `${found.length} entries came in ${batches.length} batch(es)`);
         for (const c of collected) {
           assertClean(c);
           if (c.type === 'dir') {

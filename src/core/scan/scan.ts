@@ -13,7 +13,7 @@ import { defaultSettings, type ScanSettings } from '../settings';
 import { volumeWithQuotas } from '../volume';
 import { placeOnVolumes } from '../volumePlacement';
 import { Walker, type WalkerOptions } from '../walker/walker';
-import type { WalkProgress } from '../walker/types';
+import type { WalkNode, WalkProgress } from '../walker/types';
 import { checkpointCollectOption } from '../categories/checkpoints/find';
 import type { ScanContext, WorkspaceWalk } from './types';
 import { t } from '../l10n';
@@ -53,19 +53,19 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
     progress: (message: string, walk?: WalkProgress) => request.onProgress?.(message, walk),
     warn: (w: ScanWarning) => { if (warnings.length < 2000) warnings.push(w); },
     now: started,
-    workspaceWalk: () => (workspaceWalk ??= walkWorkspace()),
+    workspaceWalk: (onCollected) => (workspaceWalk ??= walkWorkspace(onCollected)),
     claimedPaths: claimed,
   };
   // One walk of the roots serves two categories: checkpoint discovery collects checkpoint folders
   // and weight files by name on the way, the workspace category shows what is left. What the
   // categories before it claimed (caches inside a workspace folder) is not walked at all.
   let workspaceWalk: Promise<WorkspaceWalk> | undefined;
-  const walkWorkspace = async (): Promise<WorkspaceWalk> => {
+  const walkWorkspace = async (onCollected?: (nodes: WalkNode[]) => void): Promise<WorkspaceWalk> => {
     const excludedPaths = claimed.filter((p) => roots.some((r) => isStrictlyInside(p, r)));
     ctx.progress(t('Workspace folders and checkpoints'));
     const result = await walker.walk(roots, {
       signal, topN: settings.topN, detailDepth: WORKSPACE_DETAIL_DEPTH, excludePaths: excludedPaths,
-      collect: checkpointCollectOption(settings),
+      collect: checkpointCollectOption(settings), onCollected,
       onProgress: (p) => ctx.progress(t('Workspace folders and checkpoints'), p),
     });
     // Usually the scan's last walk: the threads' memory is not held while the results are worked on.

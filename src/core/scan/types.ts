@@ -2,7 +2,7 @@
 import type { Category, ScanWarning } from '../model';
 import type { ScanSettings } from '../settings';
 import type { Walker } from '../walker/walker';
-import type { WalkProgress, WalkResult } from '../walker/types';
+import type { WalkNode, WalkProgress, WalkResult } from '../walker/types';
 
 export interface ScanContext {
   /** Environment the caches are located from (HOME, XDG_CACHE_HOME, HF_HOME, ...). */
@@ -22,9 +22,10 @@ export interface ScanContext {
   now: number;
   /**
    * The scan's one walk of `roots`, made on the first call and shared: checkpoint discovery takes
-   * the checkpoints it collected by name on the way, the workspace category shows the rest.
+   * the checkpoints it collected by name on the way, the workspace category shows the rest. The
+   * first caller's `onCollected` hears of collected entries while the walk runs.
    */
-  workspaceWalk(): Promise<WorkspaceWalk>;
+  workspaceWalk(onCollected?: (nodes: WalkNode[]) => void): Promise<WorkspaceWalk>;
   /** Paths the categories scanned so far account for (the workspace category, last, leaves them out). */
   claimedPaths: readonly string[];
 }

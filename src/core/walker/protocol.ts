@@ -41,6 +41,8 @@ export type FromWorker =
     /** Cumulative counts of this worker in this walk, this unit included. */
     files: number; dirs: number; bytes: number;
   }
+  /** Collected entries finished so far, sent during the unit so the main side can start on them (none is sent twice). */
+  | { type: 'collected'; generation: number; nodes: RawNode[] }
   /** Every unit of the walk has been walked; `units` were created in all. */
   | { type: 'complete'; generation: number; units: number }
   /** This worker left the walk (complete, cancelled, or superseded by a newer walk). */

@@ -52,13 +52,6 @@ function rerank(node: WalkNode, topN: number): void {
   for (const d of dropped) { o.count++; o.bytes += d.bytes; o.apparentBytes += d.apparentBytes; }
 }
 
-/** Drops the bookkeeping fields of a node and its kept children (collected nodes are never stitched). */
-export function stripInternal(node: RawNode): WalkNode {
-  strip(node);
-  for (const child of node.children ?? []) stripInternal(child);
-  return node;
-}
-
 function strip(node: RawNode): WalkNode {
   // Most nodes never had these: a delete costs even then, and tens of thousands of nodes pass here.
   if (node.holes !== undefined) delete node.holes;

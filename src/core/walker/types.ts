@@ -74,6 +74,11 @@ export interface WalkOptions {
    * normal tree, a collected folder keeps its own topN/detail.
    */
   collect?: CollectOption;
+  /**
+   * With `collect`: called with collected entries while the walk runs, in batches, as the threads
+   * finish them (each complete); `WalkResult.collected` still holds them all at the end.
+   */
+  onCollected?(nodes: WalkNode[]): void;
 }
 
 export interface CollectOption {

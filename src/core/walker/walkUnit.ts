@@ -51,6 +51,11 @@ export interface UnitHooks {
   wantsWork(): number;
   /** Hands a pending subfolder to another worker; returns the new unit's id, or 0 if it cannot. */
   delegate(path: FsPath, depth: number, rootDev: number): number;
+  /**
+   * Takes each collected entry as it is finished (complete: nothing below a collected folder is
+   * given away); without it they are returned in the unit's result.
+   */
+  onCollected?(node: RawNode): void;
 }
 
 /** A node as a unit returns it: `placeholder` = a child given to unit N; `holes` = units whose totals belong here. */
@@ -177,6 +182,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   };
   const { topN, detailDepth, excludeNames, excludePaths, oneFileSystem, collect } = settings;
   const collected: RawNode[] = [];
+  const addCollected = hooks.onCollected ?? ((node: RawNode) => { collected.push(node); });
   const checkNames = excludeNames.size !== 0;
   const checkPaths = excludePaths.size !== 0;
   let files = 0, dirs = 0, bytesSeen = 0, ticks = 0;
@@ -328,7 +334,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
           leaf.files = 1;
           if (counted) { leaf.bytes = disk; leaf.apparentBytes = size; } else leaf.sharedBytes = disk;
           if (nlink > 1) leaf.hardLinkedFiles = 1;
-          if (wanted) collected.push(leaf);
+          if (wanted) addCollected(leaf);
           if (kids !== undefined) {
             kids.push(leaf);
             if (kids.length >= keep * 4) trim(acc);
@@ -435,7 +441,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     stack.pop();
     if (!top.own) continue;
     const done = finish(top.acc);
-    if (top.collected) collected.push(done);
+    if (top.collected) addCollected(done);
     if (stack.length === 0) return result(done);
     addInto(stack[stack.length - 1].acc, done);
   }
@@ -444,10 +450,10 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const frame = stack.pop()!;
     if (!frame.own) continue;
     const done = finish(frame.acc);
-    if (frame.collected) collected.push(done);
+    if (frame.collected) addCollected(done);
     addInto(stack[stack.length - 1].acc, done);
   }
   const done = finish(stack[0].acc);
-  if (stack[0].collected) collected.push(done);
+  if (stack[0].collected) addCollected(done);
   return result(done);
 }

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WalkSettings, WorkerInit } from './protocol';
-import { stitch, stripInternal } from './stitch';
+import { stitch } from './stitch';
 import type { WalkError, WalkNode, WalkOptions, WalkProgress, WalkResult } from './types';
 import type { RawNode } from './walkUnit';
 import { arenaBytesFor, CTL_CANCEL, CTL_DONE_GEN, CTL_OUTSTANDING, CTL_UNITS, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, MAX_WORKERS, WorkQueue } from './workQueue';
@@ -216,7 +216,8 @@ export class Walker {
           roots: rootNodes, errors, errorCount, cancelled, durationMs: Date.now() - started,
           units: Math.max(expectedUnits, units.size + written),
         };
-        if (settings.collect) result.collected = collected.map(stripInternal).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        // Collected nodes come complete (nothing below them was given away): nothing to stitch or strip.
+        if (settings.collect) result.collected = collected.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         resolve(result);
       };
 
@@ -239,6 +240,10 @@ export class Walker {
               p.files = message.files; p.dirs = message.dirs; p.bytes = message.bytes;
               currentPath = message.currentPath;
               report(false);
+              break;
+            case 'collected':
+              for (const c of message.nodes) collected.push(c);
+              options.onCollected?.(message.nodes);
               break;
             case 'unit':
               units.set(message.unitId, message.node);

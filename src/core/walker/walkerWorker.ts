@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WorkerInit } from './protocol';
 import { namesToRegExp } from './nameGlob';
-import { walkUnit, blankNode, nameOf, type UnitSettings } from './walkUnit';
+import { walkUnit, blankNode, nameOf, type RawNode, type UnitSettings } from './walkUnit';
 import { CTL_DONE_GEN, CTL_GEN, CTL_IDLE, CTL_OUTSTANDING, CTL_UNITS, CTL_WAKE, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, WorkQueue } from './workQueue';
 
 const init = workerData as WorkerInit;
@@ -13,6 +13,13 @@ const inodes = new SharedInodeSet(init.inodeBuffer);
 const queue = new WorkQueue(init.controlBuffer, init.arenaBuffer);
 const control = queue.control;
 const post = (message: FromWorker) => parentPort!.postMessage(message);
+
+/**
+ * Collected entries go to the main side in batches while the walk runs (not all in the last unit's
+ * message): it can start on them at once, and no single message holds every checkpoint folder.
+ */
+const COLLECTED_BATCH = 64;
+const COLLECTED_MAX_WAIT_MS = 50;
 
 function runWalk(message: WalkMessage): void {
   const generation = message.generation;
@@ -34,6 +41,18 @@ function runWalk(message: WalkMessage): void {
   let files = 0, dirs = 0, bytes = 0;
   let lastPost = 0;
   let idle = false;
+  let batch: RawNode[] = [];
+  let batchSince = 0;
+  const flushCollected = () => {
+    if (batch.length === 0) return;
+    post({ type: 'collected', generation, nodes: batch });
+    batch = [];
+  };
+  const onCollected = (node: RawNode) => {
+    if (batch.length === 0) batchSince = Date.now();
+    batch.push(node);
+    if (batch.length >= COLLECTED_BATCH || Date.now() - batchSince >= COLLECTED_MAX_WAIT_MS) flushCollected();
+  };
   for (;;) {
     queue.lock();
     if (idle) { control[CTL_IDLE]--; idle = false; }
@@ -60,12 +79,14 @@ function runWalk(message: WalkMessage): void {
         isCancelled: () => queue.cancelled(),
         onTick(f, d, b, currentPath) {
           const now = Date.now();
+          if (batch.length !== 0 && now - batchSince >= COLLECTED_MAX_WAIT_MS) flushCollected();
           if (now - lastPost < s.progressIntervalMs) return;
           lastPost = now;
           post({ type: 'progress', generation, files: files + f, dirs: dirs + d, bytes: bytes + b, currentPath: currentPath.toString() });
         },
         wantsWork: () => queue.hunger(),
         delegate: (path, depth, rootDev) => queue.push(path, depth, rootDev),
+        onCollected,
       });
     } catch (err) {
       // walkUnit collects filesystem errors itself; anything here is a bug, reported, not fatal.
@@ -75,6 +96,8 @@ function runWalk(message: WalkMessage): void {
         errors: [{ path: p, code: 'EWALKER', message: String((err as Error)?.stack ?? err) }],
       };
     }
+    // Before the unit: the main side has every collected entry of a unit when it counts the unit done.
+    flushCollected();
     files += result.files;
     dirs += result.dirs;
     bytes += result.bytes;

@@ -23,7 +23,7 @@ export const checkpointsCategory: CategoryDescriptor = {
       roots: ctx.roots, settings, walker: ctx.walker, now: ctx.now, signal: ctx.signal,
       env: ctx.env, homeDir: ctx.homeDir, greaterIsBetter: settings.greaterIsBetter,
       progress: ctx.progress, warn: ctx.warn,
-      sharedWalk: async () => (await ctx.workspaceWalk()).result,
+      sharedWalk: async (onCollected) => (await ctx.workspaceWalk(onCollected)).result,
     });
     if (!scan.runs.length && !scan.loose.length) return undefined;
     const category = checkpointCategory(scan, { keepBest: settings.keepBest, now: ctx.now, scannedAt: ctx.now });

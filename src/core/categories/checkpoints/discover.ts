@@ -15,8 +15,8 @@ import type { Walker } from '../../walker/walker';
 import type { CollectOption, WalkNode, WalkProgress, WalkResult } from '../../walker/types';
 import { newestActivity } from './activity';
 import { analyseRun, compareCheckpoints } from './analyse';
-import { isCheckedFile } from './incomplete';
-import { inspectCheckpoints, type Inspections } from './inspectPool';
+import { isCheckedFile, isCheckedName } from './incomplete';
+import { CheckpointInspector, type Inspections } from './inspectPool';
 import { checkpointContents } from './contents';
 import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
@@ -46,9 +46,9 @@ export interface DiscoverOptions {
   /**
    * The scan's one walk of `roots` (same order), made with checkpointCollectOption(settings):
    * discovery takes the checkpoints it collected instead of walking the roots again. Its errors
-   * are the caller's to report.
+   * are the caller's to report; `onCollected` hears of collected entries while it runs.
    */
-  sharedWalk?(): Promise<WalkResult>;
+  sharedWalk?(onCollected?: (nodes: WalkNode[]) => void): Promise<WalkResult>;
 }
 
 interface Candidate extends FoundEntry {
@@ -75,21 +75,30 @@ function ancestorIn(p: string, set: ReadonlySet<string>, root: string): boolean 
 }
 
 export async function discoverCheckpoints(options: DiscoverOptions): Promise<CheckpointScan> {
-  const { settings, signal } = options;
   const warn = (w: ScanWarning) => options.warn?.({ category: CHECKPOINTS_CATEGORY_ID, ...w });
   const roots = [...new Set(options.roots.map((r) => path.resolve(r)))];
   const result: CheckpointScan = { runs: [], loose: [], claimedPaths: [], cancelled: false };
-  const cancelled = () => ({ ...result, cancelled: true });
+  // Checkpoints are inspected (listing, weight headers) as the walk finds them, in worker threads.
+  const inspector = new CheckpointInspector({ signal: options.signal });
+  try {
+    return await discover(options, roots, result, inspector, warn) ?? { ...result, cancelled: true };
+  } finally {
+    await inspector.close();
+  }
+}
 
-  const found = await findAll(options, roots, warn);
-  if (!found) return cancelled();
+/** discoverCheckpoints' steps; undefined when cancelled. */
+async function discover(options: DiscoverOptions, roots: string[], result: CheckpointScan, inspector: CheckpointInspector, warn: (w: ScanWarning) => void): Promise<CheckpointScan | undefined> {
+  const { settings, signal } = options;
+  const found = await findAll(options, roots, inspector, warn);
+  if (!found) return undefined;
   options.progress?.(t('Checkpoints: sorting {0} candidates into runs', found.length));
   const candidates = outermost(classified(found));
   const { runDirs, checkpointCandidates } = groupIntoRuns(candidates);
   const loose = await looseWeights(candidates, runDirs, settings, signal);
-  if (!loose) return cancelled();
+  if (!loose) return undefined;
   const nodes = await sizeCandidates([...checkpointCandidates, ...loose], options, warn);
-  if (!nodes) return cancelled();
+  if (!nodes) return undefined;
 
   const checkpoints = await checkpointsOf(checkpointCandidates, nodes, warn);
   for (const c of loose) {
@@ -102,8 +111,8 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   // last.ckpt links name a checkpoint: mark it (it is kept).
   await resolveLinks(checkpoints);
 
-  const runs = await analyseRuns(checkpoints, options, new Set(nodes.keys()));
-  if (!runs) return cancelled();
+  const runs = await analyseRuns(checkpoints, options, new Set(nodes.keys()), inspector);
+  if (!runs) return undefined;
   for (const run of runs) {
     for (const p of run.problems) warn({ message: `${run.label}: ${p}`, path: run.path, code: 'checkpoint-metadata' });
     result.runs.push(run);
@@ -114,12 +123,12 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
 }
 
 /** Checkpoint and weight-file candidates by name, sized already when a walk found them; undefined when cancelled. */
-async function findAll(options: DiscoverOptions, roots: string[], warn: (w: ScanWarning) => void): Promise<FoundEntry[] | undefined> {
+async function findAll(options: DiscoverOptions, roots: string[], inspector: CheckpointInspector, warn: (w: ScanWarning) => void): Promise<FoundEntry[] | undefined> {
   const { settings, signal } = options;
-  const ownWalk = (collect: CollectOption, excludePaths: string[]) => {
+  const ownWalk = (collect: CollectOption, excludePaths: string[], onCollected?: (nodes: WalkNode[]) => void) => {
     options.progress?.(t('Checkpoints: looking in the workspace folders'));
     return options.walker.walk(roots, {
-      signal, collect, excludePaths, topN: 1, detailDepth: 0,
+      signal, collect, excludePaths, topN: 1, detailDepth: 0, onCollected,
       onProgress: (p) => options.progress?.(t('Checkpoints: looking in the workspace folders'), p),
     }).then((walk) => {
       reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);
@@ -128,7 +137,13 @@ async function findAll(options: DiscoverOptions, roots: string[], warn: (w: Scan
   };
   const found = await findCandidates({
     roots, settings, cacheFolders: cacheFolders(options.env ?? {}, options.homeDir ?? ''), signal,
-    walk: options.sharedWalk ? () => options.sharedWalk!() : ownWalk,
+    walk: options.sharedWalk ? (_collect, _exclude, onCollected) => options.sharedWalk!(onCollected) : ownWalk,
+    // What will be a checkpoint folder or a checked weight file (not a loose weight: those are not inspected).
+    onEntry: (entry) => {
+      if (!entry.matched) return;
+      if (entry.kind === 'dir') inspector.add([entry.path], []);
+      else if (entry.kind === 'file' && isCheckedName(entry.name)) inspector.add([], [entry.path]);
+    },
     progress: (message, foldersRead, currentPath) => options.progress?.(message, foldersRead === undefined ? undefined : { files: 0, dirs: foldersRead, bytes: 0, currentPath: currentPath ?? '' }),
     onError: (dir, code) => warn({ message: t('cannot read {0}: {1}', dir, code), path: dir, code }),
   });
@@ -244,7 +259,7 @@ async function claimedCheckpointPaths(candidates: Candidate[], checkpoints: Chec
 }
 
 /** Checkpoints grouped by folder into runs, each analysed (best, forecast, activity); undefined when cancelled. */
-async function analyseRuns(checkpoints: Checkpoint[], options: DiscoverOptions, walkedPaths: Set<string>): Promise<Run[] | undefined> {
+async function analyseRuns(checkpoints: Checkpoint[], options: DiscoverOptions, walkedPaths: Set<string>, inspector: CheckpointInspector): Promise<Run[] | undefined> {
   const { settings, signal } = options;
   const runs = new Map<string, Checkpoint[]>();
   for (const cp of checkpoints) {
@@ -265,11 +280,11 @@ async function analyseRuns(checkpoints: Checkpoint[], options: DiscoverOptions, 
     options.progress?.(t('Checkpoints: analysed {0} of {1} runs', analysed, runs.size));
   };
   analysing();
-  // Every folder's listing and weight headers at once, in worker threads: thousands of small
-  // reads would otherwise run on this thread, one promise each.
+  // Every folder's listing and weight headers, in worker threads (most started during the walk):
+  // thousands of small reads would otherwise run on this thread, one promise each.
   let inspected: Inspections;
   try {
-    inspected = await inspectCheckpoints(checkpoints.filter((c) => c.type === 'dir').map((c) => c.path), checkpoints.filter(isCheckedFile).map((c) => c.path), { signal });
+    inspected = await inspector.results(checkpoints.filter((c) => c.type === 'dir').map((c) => c.path), checkpoints.filter(isCheckedFile).map((c) => c.path));
   } catch (err) {
     if (signal?.aborted) return undefined;
     throw err;

@@ -2,6 +2,7 @@
 // `**/<name>` (the defaults, and most custom ones) are matched by name during a walk of the roots
 // (the walker's `collect` option): the scan's one workspace walk finds and sizes them on the way,
 // with no second pass over the tree. Other globs (`runs/*/model.pt`) fall back to fast-glob.
+import { promises as fsp } from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { isSameOrInside } from '../../safety/pathGuards';
@@ -72,8 +73,16 @@ export interface FindOptions {
   /** Folders other categories count (ML caches): nothing below them is a checkpoint or loose weight. */
   cacheFolders: string[];
   signal?: AbortSignal;
-  /** Walks the roots with checkpointCollectOption(settings): the scan's shared walk, or one of discovery's own. */
-  walk(collect: CollectOption, excludePaths: string[]): Promise<WalkResult>;
+  /**
+   * Walks the roots with checkpointCollectOption(settings): the scan's shared walk, or one of
+   * discovery's own; `onCollected` hears of collected entries while it runs.
+   */
+  walk(collect: CollectOption, excludePaths: string[], onCollected?: (nodes: WalkNode[]) => void): Promise<WalkResult>;
+  /**
+   * Each candidate as soon as a walk finds it (before findCandidates returns), so its inspection can
+   * start while the walk runs. What findCandidates returns is the final list.
+   */
+  onEntry?(entry: FoundEntry): void;
   progress?(message: string, foldersRead?: number, currentPath?: string): void;
   onError?(dir: string, code: string): void;
 }
@@ -96,22 +105,44 @@ function selfAndAncestors(rel: string): string[] {
 }
 
 async function findByWalk(options: FindOptions, names: NamePatterns): Promise<Found> {
-  const walk = await options.walk(names.collect, options.cacheFolders);
-  if (walk.cancelled) return { entries: [], cancelled: true };
   const excluded = options.settings.exclude.length ? picomatch(options.settings.exclude, { dot: true }) : () => false;
-  // Walk roots are real paths (a root given as a link is followed); entries are named under the root as given.
-  const roots = options.roots.map((given, i) => ({ given, real: walk.roots[i]?.path || given }));
-  const entries: FoundEntry[] = [];
-  for (const node of walk.collected ?? []) {
+  /** The collected node as a candidate under the root that holds it, or undefined when it is not one. */
+  const entryOf = (node: WalkNode, roots: readonly { given: string; real: string }[]): FoundEntry | undefined => {
     let root: { given: string; real: string } | undefined;
     for (const r of roots) if (isSameOrInside(node.path, r.real) && (!root || r.real.length > root.real.length)) root = r;
-    if (!root || node.path === root.real) continue;
+    if (!root || node.path === root.real) return undefined;
     const p = root.given + node.path.slice(root.real.length);
-    if (options.cacheFolders.some((c) => isSameOrInside(p, c) || isSameOrInside(node.path, c))) continue;
+    if (options.cacheFolders.some((c) => isSameOrInside(p, c) || isSameOrInside(node.path, c))) return undefined;
     const rel = path.relative(root.given, p).split(path.sep).join('/');
-    if (selfAndAncestors(rel).some((r) => excluded(r))) continue;
+    if (selfAndAncestors(rel).some((r) => excluded(r))) return undefined;
     const matched = !!names.any?.test(node.name) || (node.type === 'dir' && !!names.dirOnly?.test(node.name));
-    entries.push({ path: p, name: node.name, kind: node.type, root: root.given, matched, node });
+    return { path: p, name: node.name, kind: node.type, root: root.given, matched, node };
+  };
+  let onCollected: ((nodes: WalkNode[]) => void) | undefined;
+  let streamedRoots: { given: string; real: string }[] | undefined;
+  const streamed = new Map<WalkNode, FoundEntry | undefined>();
+  if (options.onEntry) {
+    const onEntry = options.onEntry;
+    // The walker resolves its roots the same way; the final list below checks against the walk's own answer.
+    const roots = await Promise.all(options.roots.map(async (given) => ({ given, real: await fsp.realpath(given).catch(() => given) })));
+    streamedRoots = roots;
+    onCollected = (nodes) => {
+      for (const node of nodes) {
+        const entry = entryOf(node, roots);
+        streamed.set(node, entry);
+        if (entry) onEntry(entry);
+      }
+    };
+  }
+  const walk = await options.walk(names.collect, options.cacheFolders, onCollected);
+  if (walk.cancelled) return { entries: [], cancelled: true };
+  // Walk roots are real paths (a root given as a link is followed); entries are named under the root as given.
+  const roots = options.roots.map((given, i) => ({ given, real: walk.roots[i]?.path || given }));
+  const sameRoots = !!streamedRoots && roots.every((r, i) => r.real === streamedRoots![i].real);
+  const entries: FoundEntry[] = [];
+  for (const node of walk.collected ?? []) {
+    const entry = sameRoots && streamed.has(node) ? streamed.get(node) : entryOf(node, roots);
+    if (entry) entries.push(entry);
   }
   return { entries, cancelled: false };
 }

@@ -17,7 +17,12 @@ import { t } from '../../l10n';
 
 /** Single-file checkpoints whose contents are checked. */
 export function isCheckedFile(c: Checkpoint): boolean {
-  return c.type === 'file' && /\.(ckpt|safetensors|pt|pth|bin)$/.test(c.name);
+  return c.type === 'file' && isCheckedName(c.name);
+}
+
+/** A single-file checkpoint with this name is inspected (its header or zip directory read). */
+export function isCheckedName(name: string): boolean {
+  return /\.(ckpt|safetensors|pt|pth|bin)$/.test(name);
 }
 
 /**

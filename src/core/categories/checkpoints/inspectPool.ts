@@ -3,7 +3,7 @@
 // esbuild entry point), out/src/core/categories/checkpoints/inspectWorker.js under tsc. Where it
 // cannot be started they are inspected on this thread with promise-based calls (slower, same result).
 import { createLimiter } from '../../limit';
-import { runInWorkers, workerScript } from '../../workerPool';
+import { JobPool, workerScript } from '../../workerPool';
 import { asyncInspectOps, inspectFolder, inspectWeight, type FolderInspection, type InspectOps, type WeightInspection } from './inspectFolder';
 
 /** Checkpoints per message: one message each would cost more than most checkpoints' reads. */
@@ -40,28 +40,80 @@ export interface InspectOptions {
   workers?: number;
 }
 
-/** Every given folder's and file's inspection, by path. Rejects with an AbortError when the signal fires. */
-export async function inspectCheckpoints(dirs: readonly string[], files: readonly string[], options: InspectOptions = {}): Promise<Inspections> {
-  const out: Inspections = { folders: new Map(), files: new Map() };
-  const uniqueDirs = [...new Set(dirs)];
-  const uniqueFiles = [...new Set(files)];
-  if (!uniqueDirs.length && !uniqueFiles.length) return out;
-  const script = inspectWorkerPath();
-  if (!script) {
-    const limit = createLimiter(16);
+type JobResult = Awaited<ReturnType<typeof runInspectJob>>;
+
+/**
+ * Inspects checkpoints as they are found: `add` takes folders and files while the walk still runs
+ * (in batches, in worker threads), `results` waits for the ones asked for, inspecting any not added.
+ * Each path is inspected once. close() ends the workers.
+ */
+export class CheckpointInspector {
+  private readonly folders = new Map<string, Promise<FolderInspection>>();
+  private readonly files = new Map<string, Promise<WeightInspection>>();
+  private readonly seenDirs = new Set<string>();
+  private readonly seenFiles = new Set<string>();
+  private dirBatch: string[] = [];
+  private fileBatch: string[] = [];
+  private readonly pool: JobPool<InspectJob, JobResult> | undefined;
+  private readonly limit = createLimiter(16);
+
+  constructor(private readonly options: InspectOptions = {}) {
+    const script = inspectWorkerPath();
+    // Without the worker script the same code runs here, with promise-based calls.
+    this.pool = script ? new JobPool(script, { ...options, cancelledMessage: 'inspecting checkpoints was cancelled' }) : undefined;
+  }
+
+  /** Starts inspecting these (full batches now, the rest with the next add or results). */
+  add(dirs: Iterable<string>, files: Iterable<string>): void {
+    for (const dir of dirs) if (!this.seenDirs.has(dir)) { this.seenDirs.add(dir); this.dirBatch.push(dir); }
+    for (const file of files) if (!this.seenFiles.has(file)) { this.seenFiles.add(file); this.fileBatch.push(file); }
+    this.send(false);
+  }
+
+  /** Every given folder's and file's inspection, by path. Rejects with an AbortError when the signal fires. */
+  async results(dirs: readonly string[], files: readonly string[]): Promise<Inspections> {
+    this.add(dirs, files);
+    this.send(true);
+    const out: Inspections = { folders: new Map(), files: new Map() };
     await Promise.all([
-      ...uniqueDirs.map((dir) => limit(async () => out.folders.set(dir, await inspectFolder(asyncInspectOps, dir)))),
-      ...uniqueFiles.map((file) => limit(async () => out.files.set(file, await inspectWeight(asyncInspectOps, file)))),
+      ...dirs.map(async (dir) => { out.folders.set(dir, await this.folders.get(dir)!); }),
+      ...files.map(async (file) => { out.files.set(file, await this.files.get(file)!); }),
     ]);
     return out;
   }
-  const jobs: InspectJob[] = [];
-  for (let i = 0; i < uniqueDirs.length; i += BATCH) jobs.push({ dirs: uniqueDirs.slice(i, i + BATCH), files: [] });
-  for (let i = 0; i < uniqueFiles.length; i += BATCH) jobs.push({ dirs: [], files: uniqueFiles.slice(i, i + BATCH) });
-  const results = await runInWorkers<InspectJob, Awaited<ReturnType<typeof runInspectJob>>>(script, jobs, { ...options, cancelledMessage: 'inspecting checkpoints was cancelled' });
-  jobs.forEach((job, j) => {
-    job.dirs.forEach((dir, i) => out.folders.set(dir, results[j].folders[i]));
-    job.files.forEach((file, i) => out.files.set(file, results[j].files[i]));
-  });
-  return out;
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private send(all: boolean): void {
+    while (this.dirBatch.length >= BATCH || (all && this.dirBatch.length)) this.start(this.dirBatch.splice(0, BATCH), []);
+    while (this.fileBatch.length >= BATCH || (all && this.fileBatch.length)) this.start([], this.fileBatch.splice(0, BATCH));
+  }
+
+  private start(dirs: string[], files: string[]): void {
+    const job: Promise<JobResult> = this.pool
+      ? this.pool.run({ dirs, files })
+      : this.limit(() => runInspectJob(asyncInspectOps, { dirs, files }));
+    // A job added early may be for a path nobody asks for in the end: its failure is not unhandled.
+    job.catch(() => undefined);
+    dirs.forEach((dir, i) => this.folders.set(dir, quiet(job.then((r) => r.folders[i]))));
+    files.forEach((file, i) => this.files.set(file, quiet(job.then((r) => r.files[i]))));
+  }
+}
+
+/** The promise itself, with a handler attached so that a rejection nobody awaits is not reported as unhandled. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** Every given folder's and file's inspection, by path. Rejects with an AbortError when the signal fires. */
+export async function inspectCheckpoints(dirs: readonly string[], files: readonly string[], options: InspectOptions = {}): Promise<Inspections> {
+  const inspector = new CheckpointInspector(options);
+  try {
+    return await inspector.results([...new Set(dirs)], [...new Set(files)]);
+  } finally {
+    await inspector.close();
+  }
 }
