@@ -7,7 +7,7 @@
 // throws TypeError like JSON.stringify does (one difference: a toJSON whose result has a toJSON of
 // its own gets that one called too). The value must not change while it is written.
 import { promises as fsp } from 'fs';
-import { performance } from 'perf_hooks';
+import { timeSlicer } from './timeSlice';
 
 /**
  * Objects and arrays of at most this many nested values are handed whole to JSON.stringify
@@ -103,7 +103,7 @@ export async function writeJsonSliced(file: string, value: unknown, options: Wri
   try {
     let parts: string[] = [];
     let size = 0;
-    let sliceStart = performance.now();
+    const slice = timeSlicer(sliceMs);
     let count = 0;
     const flush = async () => {
       if (!parts.length) return;
@@ -115,13 +115,8 @@ export async function writeJsonSliced(file: string, value: unknown, options: Wri
     for (const piece of jsonPieces(value, options.smallNodes)) {
       parts.push(piece);
       size += piece.length;
-      if (size >= chunkChars) {
-        await flush();
-        sliceStart = performance.now();
-      } else if ((++count & 255) === 0 && performance.now() - sliceStart > sliceMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      if (size >= chunkChars) await flush();
+      else if ((++count & 255) === 0) await slice();
     }
     await flush();
   } finally {

@@ -4,7 +4,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parentPort, Worker } from 'worker_threads';
+import { parentPort, Worker, workerData } from 'worker_threads';
+import { backgroundThreadNice, lowerThisThreadPriority } from './threadPriority';
 
 export interface WorkerPoolOptions {
   signal?: AbortSignal;
@@ -75,7 +76,7 @@ export class JobPool<Job, Result> {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script, { workerData: { nice: backgroundThreadNice() } });
     this.workers.push(worker);
     worker.on('message', (m: { id: number; result: Result }) => {
       const waiter = this.waiting.get(m.id);
@@ -115,6 +116,7 @@ export async function runInWorkers<Job, Result>(script: string, jobs: readonly J
 
 /** The worker side: answers every job with `handle`'s result. */
 export function serveJobs<Job, Result>(handle: (job: Job) => Promise<Result>): void {
+  lowerThisThreadPriority((workerData as { nice?: number } | undefined)?.nice ?? 0);
   parentPort!.on('message', (message: { id: number; job: Job }) => {
     void handle(message.job).then((result) => parentPort!.postMessage({ id: message.id, result }));
   });

@@ -9,6 +9,8 @@ export interface WorkerInit {
   inodeBuffer: SharedArrayBuffer;
   controlBuffer: SharedArrayBuffer;
   arenaBuffer: SharedArrayBuffer;
+  /** Niceness this thread adds to its own (threadPriority.ts). */
+  nice: number;
 }
 
 export interface WalkSettings {

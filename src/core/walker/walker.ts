@@ -5,6 +5,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { backgroundThreadNice } from '../threadPriority';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WalkSettings, WorkerInit } from './protocol';
 import { stitch } from './stitch';
@@ -122,6 +123,7 @@ export class Walker {
       inodeBuffer: this.inodes.buffer,
       controlBuffer: this.queue.control.buffer as SharedArrayBuffer,
       arenaBuffer: this.queue.arenaBuffer,
+      nice: backgroundThreadNice(),
     };
     const worker = new Worker(this.workerPath, { workerData: init });
     const p: PoolWorker = { worker, index, ready: false, dead: false, files: 0, dirs: 0, bytes: 0 };

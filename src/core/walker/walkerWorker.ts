@@ -2,6 +2,7 @@
 // synchronously until the walk is complete or cancelled, then returns to its event loop. Results
 // and progress go to the main side by message; no scheduling decision waits for the main thread.
 import { parentPort, workerData } from 'worker_threads';
+import { lowerThisThreadPriority } from '../threadPriority';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WorkerInit } from './protocol';
 import { namesToRegExp } from './nameGlob';
@@ -9,6 +10,7 @@ import { walkUnit, blankNode, nameOf, type RawNode, type UnitSettings } from './
 import { CTL_DONE_GEN, CTL_GEN, CTL_IDLE, CTL_OUTSTANDING, CTL_UNITS, CTL_WAKE, CTL_WORKER_UNIT, FLAG_RESOLVE_ROOT, WorkQueue } from './workQueue';
 
 const init = workerData as WorkerInit;
+lowerThisThreadPriority(init.nice);
 const inodes = new SharedInodeSet(init.inodeBuffer);
 const queue = new WorkQueue(init.controlBuffer, init.arenaBuffer);
 const control = queue.control;
@@ -19,7 +21,16 @@ const post = (message: FromWorker) => parentPort!.postMessage(message);
  * message): it can start on them at once, and no single message holds every checkpoint folder.
  */
 const COLLECTED_BATCH = 64;
+/** Nodes per message, children included (a checkpoint folder keeps up to hundreds): each message is a short task there. */
+const COLLECTED_BATCH_NODES = 1000;
 const COLLECTED_MAX_WAIT_MS = 50;
+
+/** The node and its kept descendants. */
+function nodeCount(node: RawNode): number {
+  let n = 1;
+  if (node.children) for (const child of node.children) n += nodeCount(child as RawNode);
+  return n;
+}
 
 function runWalk(message: WalkMessage): void {
   const generation = message.generation;
@@ -42,16 +53,19 @@ function runWalk(message: WalkMessage): void {
   let lastPost = 0;
   let idle = false;
   let batch: RawNode[] = [];
+  let batchNodes = 0;
   let batchSince = 0;
   const flushCollected = () => {
     if (batch.length === 0) return;
     post({ type: 'collected', generation, nodes: batch });
     batch = [];
+    batchNodes = 0;
   };
   const onCollected = (node: RawNode) => {
     if (batch.length === 0) batchSince = Date.now();
     batch.push(node);
-    if (batch.length >= COLLECTED_BATCH || Date.now() - batchSince >= COLLECTED_MAX_WAIT_MS) flushCollected();
+    batchNodes += nodeCount(node);
+    if (batch.length >= COLLECTED_BATCH || batchNodes >= COLLECTED_BATCH_NODES || Date.now() - batchSince >= COLLECTED_MAX_WAIT_MS) flushCollected();
   };
   for (;;) {
     queue.lock();

@@ -13,8 +13,9 @@ const MAX_DEPTH = 3;
  * MAX_ENTRIES lstat calls), skipping `skip` (checkpoints already walked). Never throws.
  */
 export async function newestActivity(runPath: string, skipPaths: ReadonlySet<string>): Promise<number> {
-  // The run folder itself is visited once, not again below its Lightning version folder.
-  const skip = new Set(skipPaths).add(runPath);
+  // The run folder itself is visited once, not again below its Lightning version folder. (Not a
+  // copy of skipPaths plus it: that set holds every checkpoint of the scan, and runs are many.)
+  const skip = { has: (p: string) => p === runPath || skipPaths.has(p) };
   let newest = 0;
   let budget = MAX_ENTRIES;
   const visit = async (dir: string, depth: number): Promise<void> => {

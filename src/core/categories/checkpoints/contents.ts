@@ -29,14 +29,15 @@ function holdsDeepspeedShards(n: WalkNode): boolean {
 export function checkpointContents(node: WalkNode): CheckpointContents {
   if (node.type !== 'dir') return { hasWeights: node.type === 'file', deepspeed: false, slimParts: [] };
   const children = node.children ?? [];
-  const isDsDir = (c: WalkNode) => c.type === 'dir' && (deepspeedStep(c.name) !== null || holdsDeepspeedShards(c));
-  const deepspeed = deepspeedStep(node.name) !== null || holdsDeepspeedShards(node) || children.some(isDsDir);
+  // Each child judged once (a sharded checkpoint has hundreds of them, a scan thousands of checkpoints).
+  const dsDirs = new Set(children.filter((c) => c.type === 'dir' && (deepspeedStep(c.name) !== null || holdsDeepspeedShards(c))));
+  const deepspeed = deepspeedStep(node.name) !== null || holdsDeepspeedShards(node) || dsDirs.size > 0;
   const hasWeights = children.some((c) =>
     (c.type !== 'symlink' && isWeightName(c.name)) ||
     // diffusers-style sub-models: unet/diffusion_pytorch_model.safetensors
-    (c.type === 'dir' && !isDsDir(c) && !isTrainingStateName(c.name) && (c.children ?? []).some((g) => g.type === 'file' && isWeightName(g.name))),
+    (c.type === 'dir' && !dsDirs.has(c) && !isTrainingStateName(c.name) && (c.children ?? []).some((g) => g.type === 'file' && isWeightName(g.name))),
   );
   if (!hasWeights) return { hasWeights, deepspeed, slimParts: [] };
-  const slimParts = children.filter((c) => isTrainingStateName(c.name) || isDsDir(c)).map(part);
+  const slimParts = children.filter((c) => dsDirs.has(c) || isTrainingStateName(c.name)).map(part);
   return { hasWeights, deepspeed, slimParts };
 }

@@ -10,6 +10,7 @@ import { t } from '../../l10n';
 import type { ScanWarning } from '../../model';
 import type { ScanSettings } from '../../settings';
 import { createLimiter } from '../../limit';
+import { timeSlicer } from '../../timeSlice';
 import { volumeOf } from '../../volume';
 import type { Walker } from '../../walker/walker';
 import type { CollectOption, WalkNode, WalkProgress, WalkResult } from '../../walker/types';
@@ -17,7 +18,7 @@ import { newestActivity } from './activity';
 import { analyseRun, compareCheckpoints } from './analyse';
 import { isCheckedFile, isCheckedName } from './incomplete';
 import { CheckpointInspector, type Inspections } from './inspectPool';
-import { checkpointContents } from './contents';
+import { checkpointContents, type CheckpointContents } from './contents';
 import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
 import { DEFAULT_GREATER_IS_BETTER, deepspeedStep, hfStep, isLooseWeightName, LOOSE_WEIGHT_EXTENSIONS, parseLightningName } from './names';
@@ -78,19 +79,27 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   const warn = (w: ScanWarning) => options.warn?.({ category: CHECKPOINTS_CATEGORY_ID, ...w });
   const roots = [...new Set(options.roots.map((r) => path.resolve(r)))];
   const result: CheckpointScan = { runs: [], loose: [], claimedPaths: [], cancelled: false };
-  // Checkpoints are inspected (listing, weight headers) as the walk finds them, in worker threads.
-  const inspector = new CheckpointInspector({ signal: options.signal });
+  // What can be worked out per checkpoint starts as the walk finds it: the inspection (listing,
+  // weight headers) in worker threads, what its folder holds (from its walked node) here.
+  const early: EarlyWork = { inspector: new CheckpointInspector({ signal: options.signal }), contents: new Map() };
   try {
-    return await discover(options, roots, result, inspector, warn) ?? { ...result, cancelled: true };
+    return await discover(options, roots, result, early, warn) ?? { ...result, cancelled: true };
   } finally {
-    await inspector.close();
+    await early.inspector.close();
   }
 }
 
+/** Per-checkpoint work started while the walk runs. */
+interface EarlyWork {
+  inspector: CheckpointInspector;
+  /** What each walked checkpoint folder holds, by its node. */
+  contents: Map<WalkNode, CheckpointContents>;
+}
+
 /** discoverCheckpoints' steps; undefined when cancelled. */
-async function discover(options: DiscoverOptions, roots: string[], result: CheckpointScan, inspector: CheckpointInspector, warn: (w: ScanWarning) => void): Promise<CheckpointScan | undefined> {
+async function discover(options: DiscoverOptions, roots: string[], result: CheckpointScan, early: EarlyWork, warn: (w: ScanWarning) => void): Promise<CheckpointScan | undefined> {
   const { settings, signal } = options;
-  const found = await findAll(options, roots, inspector, warn);
+  const found = await findAll(options, roots, early, warn);
   if (!found) return undefined;
   options.progress?.(t('Checkpoints: sorting {0} candidates into runs', found.length));
   const candidates = outermost(classified(found));
@@ -100,7 +109,7 @@ async function discover(options: DiscoverOptions, roots: string[], result: Check
   const nodes = await sizeCandidates([...checkpointCandidates, ...loose], options, warn);
   if (!nodes) return undefined;
 
-  const checkpoints = await checkpointsOf(checkpointCandidates, nodes, warn);
+  const checkpoints = await checkpointsOf(checkpointCandidates, nodes, early.contents, warn);
   for (const c of loose) {
     const node = nodes.get(c.path)!;
     if (node.type !== 'file') continue;
@@ -111,7 +120,7 @@ async function discover(options: DiscoverOptions, roots: string[], result: Check
   // last.ckpt links name a checkpoint: mark it (it is kept).
   await resolveLinks(checkpoints);
 
-  const runs = await analyseRuns(checkpoints, options, new Set(nodes.keys()), inspector);
+  const runs = await analyseRuns(checkpoints, options, new Set(nodes.keys()), early.inspector);
   if (!runs) return undefined;
   for (const run of runs) {
     for (const p of run.problems) warn({ message: `${run.label}: ${p}`, path: run.path, code: 'checkpoint-metadata' });
@@ -123,7 +132,7 @@ async function discover(options: DiscoverOptions, roots: string[], result: Check
 }
 
 /** Checkpoint and weight-file candidates by name, sized already when a walk found them; undefined when cancelled. */
-async function findAll(options: DiscoverOptions, roots: string[], inspector: CheckpointInspector, warn: (w: ScanWarning) => void): Promise<FoundEntry[] | undefined> {
+async function findAll(options: DiscoverOptions, roots: string[], early: EarlyWork, warn: (w: ScanWarning) => void): Promise<FoundEntry[] | undefined> {
   const { settings, signal } = options;
   const ownWalk = (collect: CollectOption, excludePaths: string[], onCollected?: (nodes: WalkNode[]) => void) => {
     options.progress?.(t('Checkpoints: looking in the workspace folders'));
@@ -141,8 +150,10 @@ async function findAll(options: DiscoverOptions, roots: string[], inspector: Che
     // What will be a checkpoint folder or a checked weight file (not a loose weight: those are not inspected).
     onEntry: (entry) => {
       if (!entry.matched) return;
-      if (entry.kind === 'dir') inspector.add([entry.path], []);
-      else if (entry.kind === 'file' && isCheckedName(entry.name)) inspector.add([], [entry.path]);
+      if (entry.kind === 'dir') {
+        early.inspector.add([entry.path], []);
+        if (entry.node) early.contents.set(entry.node, checkpointContents(entry.node));
+      } else if (entry.kind === 'file' && isCheckedName(entry.name)) early.inspector.add([], [entry.path]);
     },
     progress: (message, foldersRead, currentPath) => options.progress?.(message, foldersRead === undefined ? undefined : { files: 0, dirs: foldersRead, bytes: 0, currentPath: currentPath ?? '' }),
     onError: (dir, code) => warn({ message: t('cannot read {0}: {1}', dir, code), path: dir, code }),
@@ -233,10 +244,13 @@ async function sizeCandidates(candidates: Candidate[], options: DiscoverOptions,
   return nodes;
 }
 
-async function checkpointsOf(candidates: Candidate[], nodes: Map<string, WalkNode>, warn: (w: ScanWarning) => void): Promise<Checkpoint[]> {
+async function checkpointsOf(candidates: Candidate[], nodes: Map<string, WalkNode>, contents: ReadonlyMap<WalkNode, CheckpointContents>, warn: (w: ScanWarning) => void): Promise<Checkpoint[]> {
   const checkpoints: Checkpoint[] = [];
+  const slice = timeSlicer();
   for (const c of candidates) {
-    const cp = c.kind === 'symlink' ? await linkCheckpoint(c) : nodeCheckpoint(c, nodes.get(c.path)!);
+    await slice();
+    const node = nodes.get(c.path)!;
+    const cp = c.kind === 'symlink' ? await linkCheckpoint(c) : nodeCheckpoint(c, node, contents.get(node));
     if (cp) checkpoints.push(cp);
     else warn({ message: t('{0} vanished or changed during the scan', c.path), path: c.path, code: 'ENOENT' });
   }
@@ -331,10 +345,11 @@ function baseCheckpoint(c: Candidate): Omit<Checkpoint, 'dev' | 'ino' | 'type' |
   };
 }
 
-function nodeCheckpoint(c: Candidate, node: WalkNode): Checkpoint | undefined {
+/** `contents`: what the folder holds, when worked out already (during the walk). */
+function nodeCheckpoint(c: Candidate, node: WalkNode, contents?: CheckpointContents): Checkpoint | undefined {
   const expected = c.kind === 'dir' ? 'dir' : 'file';
   if (!node || node.type !== expected || !node.ino) return undefined;
-  const contents = checkpointContents(node);
+  contents ??= checkpointContents(node);
   return {
     ...baseCheckpoint(c),
     dev: node.dev, ino: node.ino, type: expected,

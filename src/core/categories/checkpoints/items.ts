@@ -9,6 +9,7 @@ import { checkpointItemId, looseItemId, planRetentionForRuns, runItemId } from '
 import { BADGE_IN_PROGRESS, describeMetric, retentionRuleText } from './retention';
 import type { Checkpoint, CheckpointScan, Forecast, LooseWeight, Run, TrainerStateSummary } from './types';
 import { t } from '../../l10n';
+import { timeSlicer } from '../../timeSlice';
 
 export const LOOSE_GROUP_ITEM_ID = 'checkpoints:loose';
 export const CHECKPOINTS_CATEGORY_LABEL = 'Checkpoints';
@@ -70,10 +71,13 @@ function runDescription(run: Run, keepBest: number, now: number): string {
   return bits.join(' · ');
 }
 
-export function checkpointCategory(scan: CheckpointScan, options: CategoryOptions): Category {
+/** The category's rows; on the editor's thread in short tasks (a big scan has thousands of checkpoints). */
+export async function checkpointCategory(scan: CheckpointScan, options: CategoryOptions): Promise<Category> {
   const plan = planRetentionForRuns(scan.runs, { keepBest: options.keepBest, scannedAt: options.scannedAt, now: options.now });
   const items: Item[] = [];
+  const slice = timeSlicer();
   for (const { run, decisions } of plan.runs) {
+    await slice();
     const best = run.checkpoints.find((c) => c.best);
     const last = [...run.checkpoints].reverse().find((c) => c.last && c.type !== 'symlink');
     items.push({
