@@ -70,7 +70,7 @@ describe('trainer_state.json parser', function () {
     const deep = '{"global_step": 5, "x": ' + '['.repeat(1_000_000) + ']'.repeat(1_000_000) + '}';
     const t = Date.now();
     const { problems } = parseTrainerState(deep);
-    assert.ok(Date.now() - t < 2000, 'took too long');
+    assert.ok(Date.now() - t < 5000, 'took too long');
     assert.match(problems[0], /nests 65 levels deep \(over 64\): not parsed/);
   });
 

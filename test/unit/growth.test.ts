@@ -211,12 +211,13 @@ describe('growth: free-space history', () => {
     });
 
     it('a FIFO at the path: read without waiting for a writer, then replaced by a regular file', async function () {
-      this.timeout(10_000);
+      this.timeout(30_000);
       const file = path.join(dir, GROWTH_FILE_NAME);
       execFileSync('mkfifo', [file]);
       const started = Date.now();
       const loaded = await loadGrowthFile(file);
-      assert.ok(Date.now() - started < 2000, 'did not block');
+      // Waiting for a writer would never end; a loaded CI machine may take a second or two.
+      assert.ok(Date.now() - started < 5000, 'did not block');
       assert.match(loaded.problem!, /is a FIFO, not a regular file/);
       const r = await recordReading(file, reading(Date.now(), GB));
       assert.match(r.problem!, /FIFO/);

@@ -65,13 +65,13 @@ describe('status bar: the free-space history file', () => {
   });
 
   it('a FIFO at the path does not hang the status bar; it is replaced on the next save', async function () {
-    this.timeout(10_000);
+    this.timeout(30_000);
     const file = path.join(dir, GROWTH_FILE_NAME);
     execFileSync('mkfifo', [file]);
     const rec = new GrowthRecorder(dir, log, 10_000);
     const started = Date.now();
     await rec.add(reading(Date.now(), 5));
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 5000, 'did not wait for a writer');
     await rec.flush();
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /FIFO/);

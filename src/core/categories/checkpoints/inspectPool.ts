@@ -57,7 +57,7 @@ export class CheckpointInspector {
   private readonly pool: JobPool<InspectJob, JobResult> | undefined;
   private readonly limit = createLimiter(16);
 
-  constructor(private readonly options: InspectOptions = {}) {
+  constructor(options: InspectOptions = {}) {
     const script = inspectWorkerPath();
     // Without the worker script the same code runs here, with promise-based calls.
     this.pool = script ? new JobPool(script, { ...options, cancelledMessage: 'inspecting checkpoints was cancelled' }) : undefined;
