@@ -10,6 +10,7 @@ import { readCheckpointScene } from '../integration/checkpointsFixture';
 import type { Phase } from './harness';
 import { collapse, exactly, expand, oneLine, widenSideBar } from './dockerPhase';
 import { EXTENSION_ID } from './phases';
+import { buildLanguagePackStub, registerLanguagePack } from './languagePackStub';
 import { runCommand, SEL, sideBarRows, statusBarItemsOf, waitForWorkbench } from './workbench';
 
 /** The run's context menu ends with these, in this order (destructive last). */
@@ -28,22 +29,40 @@ export const uiCheckpointsPhase: Phase = {
     for (const f of [treeShot, dialogShot]) fs.rmSync(f, { force: true }); // never leave a stale picture behind a failed run
     const checks: string[] = [];
 
-    const server = await ctx.startServer();
+    // MLDS_UI_LOCALE=ko: the runs in that display language, for the screenshot (checkpoints-tree-ko.png)
+    // and one check: no badge left in English. The checks below are the English pass's.
+    const locale = process.env.MLDS_UI_LOCALE || undefined;
+    const bundle = locale ? JSON.parse(fs.readFileSync(path.join(ctx.repoRoot, 'l10n', `bundle.l10n.${locale}.json`), 'utf8')) as Record<string, string> : {};
+    const words = (english: string) => bundle[english] ?? english;
+    const server = locale
+      ? await ctx.startServer({ locale, vsix: buildLanguagePackStub(ctx.tmpDir, locale, ctx.repoRoot), beforeStart: (s) => registerLanguagePack(s.userDataDir, s.extensionsDir, locale) })
+      : await ctx.startServer();
     const page = await ctx.openWorkbench(server, { payload: [['extensionDevelopmentPath', server.remoteUri(ctx.extensionRoot)]] });
     await waitForWorkbench(page);
     await statusBarItemsOf(page, EXTENSION_ID).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const nls = JSON.parse(fs.readFileSync(path.join(ctx.extensionRoot, locale ? `package.nls.${locale}.json` : 'package.nls.json'), 'utf8')) as Record<string, string>;
     await runCommand(page, 'View: Show ML Disk Space');
     await widenSideBar(page, 640);
-    await runCommand(page, 'ML Disk Space: Scan');
+    await runCommand(page, `${nls['command.category']}: ${nls['command.scan.title']}`);
 
     const rows = sideBarRows(page);
     const labelled = (label: string) => rows.filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
     const text = async (label: string) => oneLine(await labelled(label).innerText());
-    await labelled('Checkpoints').waitFor({ state: 'visible', timeout: 60_000 });
-    await collapse(labelled('Large workspace items'));
+    await labelled(words('Checkpoints')).waitFor({ state: 'visible', timeout: 60_000 });
+    await collapse(labelled(words('Large workspace items')));
     const { hf, lightning, inProgress } = scene.runs;
     await expand(labelled(hf.label));
     await expand(labelled(lightning.label));
+    if (locale) {
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(300);
+      const koShot = path.join(shots, `checkpoints-tree-${locale}.png`);
+      await page.locator(SEL.sideBar).screenshot({ path: koShot });
+      const all = (await rows.allInnerTexts()).map(oneLine);
+      const english = all.filter((r) => /(^|· |, )(best|last|would delete|in progress|incomplete)(,|$| ·)/.test(r));
+      if (english.length) throw new Error(`--locale ${locale}: badges in English:\n${english.join('\n')}`);
+      return { checks: [`rows: ${all.filter((r) => /checkpoint|ckpt/.test(r)).slice(0, 4).join(' | ')}`, `screenshot ${koShot}`] };
+    }
 
     const expectIn = async (label: string, ...parts: string[]) => {
       const t = await text(label);

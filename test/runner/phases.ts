@@ -127,6 +127,9 @@ export const uiTreePhase: Phase = {
       // The extension's strings must have followed the display language: the tree's rows say it.
       const korean = rows.filter((r) => /[\uac00-\ud7a3]/.test(r));
       if (!korean.length) throw new Error(`--locale ko: no Korean in the tree; rows:\n${rows.join('\n')}`);
+      // Badges too (the model keeps English tokens; the row shows their words).
+      const englishBadges = rows.filter((r) => /(^|· |, )(best|last|would delete|in progress|in use|dangling|shared|softlinked)(,|$| ·)/.test(r));
+      if (englishBadges.length) throw new Error(`--locale ko: badges in English:\n${englishBadges.join('\n')}`);
       // Our palette entries, in Korean, for the record.
       await page.keyboard.press('F1');
       await page.locator(SEL.quickInputBox).fill(`>${nls['command.category']}`);

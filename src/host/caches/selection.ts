@@ -1,5 +1,6 @@
 // Which cache items a command acts on: the rows it was invoked on in the tree (multi-select),
 // item ids passed by a caller, or, from the command palette, a quick pick over the last scan.
+import { badgeWords } from '../badgeWords';
 import * as vscode from 'vscode';
 import { formatBytes, formatCount } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';
@@ -65,7 +66,7 @@ export async function pickCacheItems(
     .map(({ item, parents }) => ({
       id: item.id,
       label: texts.label ? texts.label(item, parents) : item.label,
-      description: [formatBytes(item.bytes), ...(item.badges ?? []), item.description ?? ''].filter(Boolean).join(' · '),
+      description: [formatBytes(item.bytes), ...(item.badges ?? []).map(badgeWords), item.description ?? ''].filter(Boolean).join(' · '),
       detail: item.path,
     }));
   s.log.info(`${texts.title}: asking which of ${formatCount(picks.length, 'item')}`);

@@ -1,6 +1,7 @@
 // Which checkpoint items a command acts on: the rows it was invoked on (multi-select; a run stands
 // for its checkpoints, the category row for every run), item ids passed by a caller, or, from the
 // palette, a quick pick over the last scan's checkpoints.
+import { badgeWords } from '../badgeWords';
 import * as vscode from 'vscode';
 import { CHECKPOINTS_CATEGORY_ID } from '../../core/categories/checkpoints';
 import { formatBytes, formatCount } from '../../core/format';
@@ -62,7 +63,7 @@ export async function pickCheckpoints(s: HostServices, model: ScanModel, title: 
     .map(({ item, parents }) => ({
       id: item.id,
       label: item.label,
-      description: [formatBytes(item.bytes), ...(item.badges ?? [])].join(' · '),
+      description: [formatBytes(item.bytes), ...(item.badges ?? []).map(badgeWords)].join(' · '),
       detail: parents[0]?.kind === RUN_KIND ? `${parents[0].label} · ${item.description ?? ''}` : item.path,
     }));
   s.log.info(`${title}: asking which of ${formatCount(picks.length, 'checkpoint')}`);

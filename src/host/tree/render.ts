@@ -1,5 +1,6 @@
 // How a node looks in the tree: label, "1.2 GB · …" description, a tooltip that names which
 // size is which, an icon, and a contextValue that menus match on.
+import { badgeWords } from '../badgeWords';
 import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../../core/format';
 import type { Category, Item } from '../../core/model';
@@ -117,7 +118,7 @@ function renderItem(node: ItemNode, sortBy: SortBy, now: number): vscode.TreeIte
   t.contextValue = contextValueOf(node);
   const parts = [formatBytes(item.bytes)];
   if (node.freesNothingOn) parts.push(otherDiskText(node.freesNothingOn));
-  if (item.badges?.length) parts.push(item.badges.join(', '));
+  if (item.badges?.length) parts.push(item.badges.map(badgeWords).join(', '));
   const description = descriptionWithoutBadges(item);
   if (description) parts.push(description);
   if (sortBy === 'age' && item.modifiedMs) parts.push(vscode.l10n.t('modified {0}', formatAge(item.modifiedMs, now)));
@@ -174,7 +175,7 @@ export function itemTooltip(item: Item, category: Category, now = Date.now(), fr
       vscode.l10n.t('\n\nShared: {0} of its files are hard links also {1}; they are counted there, not in the size above', formatBytes(item.sharedBytes), item.sharedWith ? vscode.l10n.t('in {0}', md(item.sharedWith)) : vscode.l10n.t('elsewhere')),
     );
   }
-  if (item.badges?.length) tip.appendMarkdown(`\n\n${item.badges.map(md).join(', ')}`);
+  if (item.badges?.length) tip.appendMarkdown(`\n\n${item.badges.map((b) => md(badgeWords(b))).join(', ')}`);
   if (item.modifiedMs) tip.appendMarkdown(vscode.l10n.t('\n\nModified {0} ({1})', formatAge(item.modifiedMs, now), new Date(item.modifiedMs).toLocaleString()));
   if (item.accessedMs) tip.appendMarkdown(vscode.l10n.t('\n\nLast accessed {0}', formatAge(item.accessedMs, now)));
   const facts = humanFacts(item.fields, now);

@@ -18,7 +18,7 @@ import { newestActivity } from './activity';
 import { analyseRun, compareCheckpoints } from './analyse';
 import { isCheckedFile, isCheckedName } from './incomplete';
 import { CheckpointInspector, type Inspections } from './inspectPool';
-import { checkpointContents, type CheckpointContents } from './contents';
+import { checkpointContents } from './contents';
 import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
 import { DEFAULT_GREATER_IS_BETTER, deepspeedStep, hfStep, isLooseWeightName, LOOSE_WEIGHT_EXTENSIONS, parseLightningName } from './names';
@@ -80,8 +80,8 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
   const roots = [...new Set(options.roots.map((r) => path.resolve(r)))];
   const result: CheckpointScan = { runs: [], loose: [], claimedPaths: [], cancelled: false };
   // What can be worked out per checkpoint starts as the walk finds it: the inspection (listing,
-  // weight headers) in worker threads, what its folder holds (from its walked node) here.
-  const early: EarlyWork = { inspector: new CheckpointInspector({ signal: options.signal }), contents: new Map() };
+  // weight headers) in worker threads, the checkpoint from its walked node (what it holds) here.
+  const early: EarlyWork = { inspector: new CheckpointInspector({ signal: options.signal }), checkpoints: new Map() };
   try {
     return await discover(options, roots, result, early, warn) ?? { ...result, cancelled: true };
   } finally {
@@ -92,8 +92,8 @@ export async function discoverCheckpoints(options: DiscoverOptions): Promise<Che
 /** Per-checkpoint work started while the walk runs. */
 interface EarlyWork {
   inspector: CheckpointInspector;
-  /** What each walked checkpoint folder holds, by its node. */
-  contents: Map<WalkNode, CheckpointContents>;
+  /** Each walked checkpoint as its node makes it, by node (checkpointsOf takes it if nothing changed since). */
+  checkpoints: Map<WalkNode, Checkpoint>;
 }
 
 /** discoverCheckpoints' steps; undefined when cancelled. */
@@ -109,7 +109,7 @@ async function discover(options: DiscoverOptions, roots: string[], result: Check
   const nodes = await sizeCandidates([...checkpointCandidates, ...loose], options, warn);
   if (!nodes) return undefined;
 
-  const checkpoints = await checkpointsOf(checkpointCandidates, nodes, early.contents, warn);
+  const checkpoints = await checkpointsOf(checkpointCandidates, nodes, early.checkpoints, warn);
   for (const c of loose) {
     const node = nodes.get(c.path)!;
     if (node.type !== 'file') continue;
@@ -150,10 +150,12 @@ async function findAll(options: DiscoverOptions, roots: string[], early: EarlyWo
     // What will be a checkpoint folder or a checked weight file (not a loose weight: those are not inspected).
     onEntry: (entry) => {
       if (!entry.matched) return;
-      if (entry.kind === 'dir') {
-        early.inspector.add([entry.path], []);
-        if (entry.node) early.contents.set(entry.node, checkpointContents(entry.node));
-      } else if (entry.kind === 'file' && isCheckedName(entry.name)) early.inspector.add([], [entry.path]);
+      if (entry.kind === 'dir') early.inspector.add([entry.path], []);
+      else if (entry.kind === 'file' && isCheckedName(entry.name)) early.inspector.add([], [entry.path]);
+      const format = classify(entry);
+      if (!entry.node || entry.kind === 'symlink' || format === 'skip' || format === 'loose') return;
+      const checkpoint = nodeCheckpoint({ ...entry, format }, entry.node);
+      if (checkpoint) early.checkpoints.set(entry.node, checkpoint);
     },
     progress: (message, foldersRead, currentPath) => options.progress?.(message, foldersRead === undefined ? undefined : { files: 0, dirs: foldersRead, bytes: 0, currentPath: currentPath ?? '' }),
     onError: (dir, code) => warn({ message: t('cannot read {0}: {1}', dir, code), path: dir, code }),
@@ -244,13 +246,15 @@ async function sizeCandidates(candidates: Candidate[], options: DiscoverOptions,
   return nodes;
 }
 
-async function checkpointsOf(candidates: Candidate[], nodes: Map<string, WalkNode>, contents: ReadonlyMap<WalkNode, CheckpointContents>, warn: (w: ScanWarning) => void): Promise<Checkpoint[]> {
+async function checkpointsOf(candidates: Candidate[], nodes: Map<string, WalkNode>, built: ReadonlyMap<WalkNode, Checkpoint>, warn: (w: ScanWarning) => void): Promise<Checkpoint[]> {
   const checkpoints: Checkpoint[] = [];
   const slice = timeSlicer();
   for (const c of candidates) {
     await slice();
     const node = nodes.get(c.path)!;
-    const cp = c.kind === 'symlink' ? await linkCheckpoint(c) : nodeCheckpoint(c, node, contents.get(node));
+    const early = built.get(node);
+    const same = early && early.path === c.path && early.root === c.root && early.format === c.format;
+    const cp = c.kind === 'symlink' ? await linkCheckpoint(c) : same ? early : nodeCheckpoint(c, node);
     if (cp) checkpoints.push(cp);
     else warn({ message: t('{0} vanished or changed during the scan', c.path), path: c.path, code: 'ENOENT' });
   }
@@ -345,11 +349,10 @@ function baseCheckpoint(c: Candidate): Omit<Checkpoint, 'dev' | 'ino' | 'type' |
   };
 }
 
-/** `contents`: what the folder holds, when worked out already (during the walk). */
-function nodeCheckpoint(c: Candidate, node: WalkNode, contents?: CheckpointContents): Checkpoint | undefined {
+function nodeCheckpoint(c: Candidate, node: WalkNode): Checkpoint | undefined {
   const expected = c.kind === 'dir' ? 'dir' : 'file';
   if (!node || node.type !== expected || !node.ino) return undefined;
-  contents ??= checkpointContents(node);
+  const contents = checkpointContents(node);
   return {
     ...baseCheckpoint(c),
     dev: node.dev, ino: node.ino, type: expected,

@@ -62,12 +62,12 @@ function runDescription(run: Run, keepBest: number, now: number): string {
   const bits = [formatCount(real.length, 'checkpoint')];
   if (run.inProgress) bits.push(BADGE_IN_PROGRESS);
   const incomplete = real.filter((c) => c.incomplete).length;
-  if (incomplete) bits.push(`${incomplete} incomplete`);
+  if (incomplete) bits.push(t('{0} incomplete', incomplete));
   if (!run.metricName) bits.push(retentionRuleText(run, keepBest));
   // Before the ages: the row may be cut off, and whether the run will fit matters more.
   if (run.forecast) bits.push(run.forecast.message);
-  if (run.newestMs) bits.push(`newest ${formatAge(run.newestMs, now)}`);
-  if (run.oldestMs && real.length > 1) bits.push(`oldest ${formatAge(run.oldestMs, now)}`);
+  if (run.newestMs) bits.push(t('newest {0}', formatAge(run.newestMs, now)));
+  if (run.oldestMs && real.length > 1) bits.push(t('oldest {0}', formatAge(run.oldestMs, now)));
   return bits.join(' · ');
 }
 
