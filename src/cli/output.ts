@@ -2,6 +2,7 @@
 import { displayLines, displayText } from '../core/displayText';
 import { formatBytes } from '../core/format';
 import type { DeletionPlan } from '../core/plan/types';
+import { groupTargets } from '../core/plan/targetGroups';
 import { scanWarningLine } from '../core/plan/scanWarnings';
 import type { ExecutorReport } from '../core/executor';
 import { t } from '../core/l10n';
@@ -63,7 +64,16 @@ export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2
 
 export function planText(plan: DeletionPlan): string {
   const lines = [t('{0}: {1} in {2} item(s)', plan.title, formatBytes(plan.bytes), plan.targets.length)];
-  for (const t of plan.targets) lines.push(`  ${formatBytes(t.bytes).padStart(9)}  ${t.path}`);
+  // A Hugging Face revision (snapshot, refs, blobs) is one line, as in the editor's confirmation;
+  // every path is in --json and in the report after deleting.
+  const { groups, ungrouped } = groupTargets(plan.targets);
+  let root: string | undefined;
+  for (const g of groups) {
+    if (g.root !== root) lines.push(t('  in {0}:', g.root));
+    root = g.root;
+    lines.push(`  ${formatBytes(g.bytes).padStart(9)}  ${g.label}`);
+  }
+  for (const target of ungrouped) lines.push(`  ${formatBytes(target.bytes).padStart(9)}  ${target.path}`);
   for (const k of plan.keep ?? []) lines.push(t('     kept  {0}  ({1})', k.path, k.reason));
   for (const w of plan.warnings ?? []) lines.push(`  ! ${w}`);
   lines.push(...scanWarningLines(plan));

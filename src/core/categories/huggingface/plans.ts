@@ -281,7 +281,7 @@ export async function planHfPrune(model: ScanModel, ctx: PlanContext, repoPaths?
     detachedCount ? formatCount(detachedCount, 'detached revision') : '',
     looseCount ? formatCount(looseCount, 'incomplete or unreferenced blob') : '',
     orphanCount ? formatCount(orphanCount, 'unreferenced shared payload') : '',
-  ].filter(Boolean).join(' and ');
+  ].filter(Boolean).join(t(' and '));
   return buildPlan({
     title: t('Prune the Hugging Face cache{0}', what ? `: ${what}` : t(' (nothing to prune)')),
     scannedAt: model.scannedAt,
