@@ -725,6 +725,15 @@ describe('walker', function () {
         assert.strictEqual(result.roots[0].dirs, countDirs(root));
         const names = result.roots[0].children!.map((c) => c.name).sort();
         assert.deepStrictEqual(names, ['dir\ufffd\ufffd.bin', 'f0\ufffd\ufffd.bin', 'f1\ufffd\ufffd.bin', 'f2\ufffd\ufffd.bin', 'ok\ufffd.txt']);
+        // Collected, the same folder travels without its descendants' paths, which are rebuilt: the
+        // same paths as the walked tree's, at every level.
+        const collected = await walk([root], { workers, topN: 50, detailDepth: 1, collect: { names: ['dir*'], topN: 50, detailDepth: 2 } });
+        const folder = collected.collected!.find((c) => c.name === 'dir\ufffd\ufffd.bin')!;
+        const deeper = await walk([root], { workers, topN: 50, detailDepth: 3 });
+        const walked = deeper.roots[0].children!.find((c) => c.name === 'dir\ufffd\ufffd.bin')!;
+        const paths = (n: WalkNode): string[] => [n.path, ...(n.children ?? []).flatMap(paths)];
+        assert.deepStrictEqual(paths(folder).sort(), paths(walked).sort());
+        assert.ok(paths(folder).length > 3, 'children and grandchildren kept');
       }
     });
 

@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { backgroundThreadNice } from '../threadPriority';
+import { restoreDescendantPaths } from './collectedPaths';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WalkSettings, WorkerInit } from './protocol';
 import { stitch } from './stitch';
@@ -244,7 +245,10 @@ export class Walker {
               report(false);
               break;
             case 'collected':
-              for (const c of message.nodes) collected.push(c);
+              for (const c of message.nodes) {
+                restoreDescendantPaths(c);
+                collected.push(c);
+              }
               options.onCollected?.(message.nodes);
               break;
             case 'unit':

@@ -3,6 +3,7 @@
 // and progress go to the main side by message; no scheduling decision waits for the main thread.
 import { parentPort, workerData } from 'worker_threads';
 import { lowerThisThreadPriority } from '../threadPriority';
+import { dropDescendantPaths, restoreDescendantPaths } from './collectedPaths';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WorkerInit } from './protocol';
 import { namesToRegExp } from './nameGlob';
@@ -57,7 +58,11 @@ function runWalk(message: WalkMessage): void {
   let batchSince = 0;
   const flushCollected = () => {
     if (batch.length === 0) return;
+    // Cloned without the descendants' paths, which the main side rebuilds; put back at once here,
+    // for these nodes are also in the unit's own tree.
+    for (const node of batch) dropDescendantPaths(node);
     post({ type: 'collected', generation, nodes: batch });
+    for (const node of batch) restoreDescendantPaths(node);
     batch = [];
     batchNodes = 0;
   };
