@@ -15,6 +15,9 @@ export interface FillingVolume {
   percentUsed: number;
 }
 
+/** The thresholds' defaults (the extension's settings mlDiskSpace.warnAtPercentUsed / criticalAtPercentUsed; the CLI's). */
+export const DEFAULT_VOLUME_THRESHOLDS: VolumeThresholds = { warnAtPercentUsed: 90, criticalAtPercentUsed: 98 };
+
 export function volumeLevel(percentUsed: number, thresholds: VolumeThresholds): VolumeLevel {
   if (percentUsed >= thresholds.criticalAtPercentUsed) return 'critical';
   if (percentUsed >= thresholds.warnAtPercentUsed) return 'warn';

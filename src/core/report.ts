@@ -5,6 +5,7 @@ import { displayLines } from './displayText';
 import { formatBytes } from './format';
 import { categoryById } from './categories';
 import { percentUsed } from './volume';
+import { categoryVolumes, DEFAULT_VOLUME_THRESHOLDS, fillingVolumes, freesNothingOn, leadWithFilling } from './fillingVolume';
 import { describeBinding } from './headroom/describe';
 import { growthJson, growthLines } from './headroom/growthText';
 import { inodeSummaryLine } from './headroom/mostEntries';
@@ -79,10 +80,14 @@ export function toText(model: ScanModel, top: number): string {
     if (most) lines.push(most);
     lines.push('');
   }
-  const categories = [...model.categories].sort((a, b) => b.bytes - a.bytes);
+  // As in the editor: what lies on a disk that is filling comes first; the rest says it frees nothing there.
+  const filling = fillingVolumes(model.volumes ?? [], DEFAULT_VOLUME_THRESHOLDS);
+  if (filling.length) lines.push(t('Filling: {0} ({1}% used) — what is on it comes first', filling[0].mountPoint, filling[0].percentUsed.toFixed(0)), '');
+  const categories = leadWithFilling([...model.categories].sort((a, b) => b.bytes - a.bytes), filling, categoryVolumes);
   for (const c of categories) {
     const extra = c.reclaimableBytes ? t('  ({0} reclaimable)', formatBytes(c.reclaimableBytes)) : '';
-    lines.push(`${pad(formatBytes(c.bytes), 9)}  ${c.label}${extra}`);
+    const elsewhere = freesNothingOn(categoryVolumes(c), filling);
+    lines.push(`${pad(formatBytes(c.bytes), 9)}  ${c.label}${extra}${elsewhere ? `  (${t('on another disk — frees nothing on {0}', elsewhere)})` : ''}`);
     if (c.error) { lines.push(`           ! ${c.error}`); continue; }
     const ownLines = categoryById(c.id)?.reportLines;
     if (ownLines) { lines.push(...ownLines(c, top)); continue; }

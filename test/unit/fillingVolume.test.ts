@@ -10,6 +10,7 @@ import * as path from 'path';
 import { fillingVolumes, freesNothingOn, leadWithFilling } from '../../src/core/fillingVolume';
 import type { Category, ScanModel } from '../../src/core/model';
 import { scan } from '../../src/core/scan/scan';
+import { toText } from '../../src/core/report';
 import { buildNodeIndex, type ItemNode } from '../../src/host/tree/nodes';
 import { readScannedDisks } from '../../src/host/statusBar/scannedDisks';
 import { volumeChartData } from '../../src/host/webview/chartData';
@@ -108,6 +109,18 @@ describe('the disk that is filling leads (two real file systems)', function () {
     assert.ok(detailLine(node('pip')).includes(`frees nothing on ${mnt}`), detailLine(node('pip')));
     assert.strictEqual(node('workspace').otherDisk, undefined);
     assert.strictEqual(volumeChartData(model).root.children!.find((c) => c.id === 'category:pip')!.otherDisk, undefined);
+  });
+
+  it('the CLI\'s text report leads with the same categories and marks the cache the same way', () => {
+    const lines = toText(model, 5).split('\n');
+    const fill = lines.findIndex((l) => l.startsWith(`Filling: ${mnt} (`));
+    assert.ok(fill >= 0, lines.join('\n'));
+    const rows = lines.filter((l) => /^ {0,8}[\d.]+ [kMGT]?B  \S/.test(l)); // category lines (items are indented further)
+    // Both categories with something on the filling disk lead (largest first), the larger cache after.
+    assert.deepStrictEqual(rows.slice(0, 2).map((l) => l.trim().replace(/^[\d.]+ [kMGT]?B {2}/, '')), ['Large workspace items', 'Checkpoints']);
+    const pip = rows.find((l) => /B {2}pip/.test(l));
+    assert.strictEqual(rows.indexOf(pip!), 2, rows.join('\n'));
+    assert.ok(pip?.endsWith(`(on another disk — frees nothing on ${mnt})`), rows.join('\n'));
   });
 
   it('the status bar lists both disks and shows the fullest, naming it', async () => {
