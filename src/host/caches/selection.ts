@@ -1,6 +1,6 @@
 // Which cache items a command acts on: the rows it was invoked on in the tree (multi-select),
 // item ids passed by a caller, or, from the command palette, a quick pick over the last scan.
-import { badgeWords } from '../badgeWords';
+import { badgeWords } from '../../core/badgeWords';
 import * as vscode from 'vscode';
 import { formatBytes, formatCount } from '../../core/format';
 import type { Category, Item, ScanModel } from '../../core/model';

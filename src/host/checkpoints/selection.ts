@@ -1,7 +1,7 @@
 // Which checkpoint items a command acts on: the rows it was invoked on (multi-select; a run stands
 // for its checkpoints, the category row for every run), item ids passed by a caller, or, from the
 // palette, a quick pick over the last scan's checkpoints.
-import { badgeWords } from '../badgeWords';
+import { badgeWords } from '../../core/badgeWords';
 import * as vscode from 'vscode';
 import { CHECKPOINTS_CATEGORY_ID } from '../../core/categories/checkpoints';
 import { formatBytes, formatCount } from '../../core/format';

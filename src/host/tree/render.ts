@@ -1,6 +1,6 @@
 // How a node looks in the tree: label, "1.2 GB · …" description, a tooltip that names which
 // size is which, an icon, and a contextValue that menus match on.
-import { badgeWords } from '../badgeWords';
+import { badgeWords } from '../../core/badgeWords';
 import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../../core/format';
 import type { Category, Item } from '../../core/model';
@@ -190,7 +190,8 @@ export function itemTooltip(item: Item, category: Category, now = Date.now(), fr
  * with them, e.g. "… · best" or "in progress"): the row shows the badges right after the size.
  */
 function descriptionWithoutBadges(item: Item): string {
-  const badges = new Set(item.badges ?? []);
+  // The description may carry a badge as its token or in the UI language's words.
+  const badges = new Set((item.badges ?? []).flatMap((b) => [b, badgeWords(b)]));
   if (!item.description || !badges.size) return item.description ?? '';
   return item.description
     .split(' · ')

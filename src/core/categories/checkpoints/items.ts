@@ -10,6 +10,7 @@ import { BADGE_IN_PROGRESS, describeMetric, retentionRuleText } from './retentio
 import type { Checkpoint, CheckpointScan, Forecast, LooseWeight, Run, TrainerStateSummary } from './types';
 import { t } from '../../l10n';
 import { timeSlicer } from '../../timeSlice';
+import { badgeWords } from '../../badgeWords';
 
 export const LOOSE_GROUP_ITEM_ID = 'checkpoints:loose';
 export const CHECKPOINTS_CATEGORY_LABEL = 'Checkpoints';
@@ -29,7 +30,7 @@ function checkpointItem(run: Run, c: Checkpoint, keep: boolean, reason: string, 
   // The target relative to the run (its file name when it lies beside the link).
   if (c.type === 'symlink') bits.push(c.linkTarget ? `→ ${path.relative(run.path, c.linkTarget) || c.linkTarget}` : t('dangling link'));
   if (c.modifiedMs) bits.push(formatAge(c.modifiedMs, now));
-  if (badges.length) bits.push(badges.join(', '));
+  if (badges.length) bits.push(badges.map(badgeWords).join(', '));
   return {
     id: checkpointItemId(c.path),
     label: c.name,
