@@ -5,6 +5,7 @@ import { displayLines } from './displayText';
 import { formatBytes } from './format';
 import { categoryById } from './categories';
 import { percentUsed } from './volume';
+import { isShownRow } from './shownRows';
 import { categoryVolumes, DEFAULT_VOLUME_THRESHOLDS, fillingVolumes, freesNothingOn, leadWithFilling } from './fillingVolume';
 import { describeBinding } from './headroom/describe';
 import { growthJson, growthLines } from './headroom/growthText';
@@ -93,7 +94,7 @@ export function toText(model: ScanModel, top: number): string {
     if (ownLines) { lines.push(...ownLines(c, top)); continue; }
     // One level below the category (workspace folders are flattened to their largest items).
     const items = c.items.length === 1 && c.items[0].children?.length ? c.items[0].children : c.items;
-    for (const item of [...items].sort((a, b) => b.bytes - a.bytes).slice(0, top)) {
+    for (const item of items.filter((i) => isShownRow(i, c)).sort((a, b) => b.bytes - a.bytes).slice(0, top)) {
       const where = item.path ?? item.label;
       const note = item.description ? `  ${item.description}` : '';
       lines.push(`${pad(formatBytes(item.bytes), 20)}  ${where}${note}`);

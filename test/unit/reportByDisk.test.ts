@@ -38,6 +38,18 @@ describe('CLI text report: the disk that is filling first', () => {
     assert.match(lines[1], /Hugging Face {2}\(on another disk — frees nothing on \/data\)$/);
   });
 
+  it('a workspace folder left with nothing (its run counted under Checkpoints) is not listed, as in the tree', () => {
+    const m = model(50);
+    const folder = (name: string, bytes: number) => ({ id: `workspace:/data/ws/${name}`, label: name, kind: 'folder', path: `/data/ws/${name}`, bytes, apparentBytes: bytes, volume: '/data' });
+    m.categories.push({
+      id: 'workspace', label: 'Large workspace items', bytes: 3e6, apparentBytes: 3e6, volume: '/data',
+      items: [{ ...folder('', 3e6), id: 'workspace:root:/data/ws', kind: 'workspace-folder', path: '/data/ws', children: [folder('data', 3e6), folder('run', 0)] }],
+    });
+    const text = toText(m, 5);
+    assert.match(text, /\/data\/ws\/data$/m);
+    assert.doesNotMatch(text, /\/data\/ws\/run/);
+  });
+
   it('nothing filling: largest first, no disk named', () => {
     const text = toText(model(50), 5);
     assert.doesNotMatch(text, /Filling:|another disk/);

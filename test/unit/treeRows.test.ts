@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import type { Category, Item } from '../../src/core/model';
 import { humanFacts, nameOf } from '../../src/host/tree/facts';
-import { isShownRow } from '../../src/host/tree/shownRows';
+import { isShownRow } from '../../src/core/shownRows';
 import { formatAge, formatBytes } from '../../src/core/format';
 import { writeFile } from '../support/deletionFixtures';
 import { scanCaches } from '../support/cacheScan';

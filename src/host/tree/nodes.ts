@@ -4,7 +4,7 @@
 import { categoryVolumes, fillingVolumes, freesNothingOn, leadWithFilling, type VolumeThresholds } from '../../core/fillingVolume';
 import type { Category, Item, ScanModel } from '../../core/model';
 import type { SortBy } from '../configRead';
-import { isShownRow } from './shownRows';
+import { isShownRow } from '../../core/shownRows';
 import { keepsOwnOrder, sortForTree } from './sort';
 
 export interface CategoryNode {

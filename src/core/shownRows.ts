@@ -1,10 +1,10 @@
-// Rows the tree leaves out because they tell the user nothing: empty group rows ("Build cache
-// 0 B") and the caches' own housekeeping files (CACHEDIR.TAG, pip's selfcheck/, lock files). Their
-// bytes still count in the category's total; the CLI's JSON keeps every item. Workspace and
+// Rows the tree and the CLI's text report leave out because they tell the user nothing: empty group
+// rows ("Build cache 0 B") and the caches' own housekeeping files (CACHEDIR.TAG, pip's selfcheck/,
+// lock files). Their bytes still count in the category's total; the CLI's JSON keeps every item. Workspace and
 // checkpoint rows are the user's own files: shown, except a workspace subfolder left with nothing
 // (its files are counted in another category, e.g. a run folder under Checkpoints, or it is empty):
 // "run 0 B · 0 files" says nothing. No vscode here (unit-tested).
-import type { Category, Item } from '../../core/model';
+import type { Category, Item } from './model';
 
 /** Housekeeping names inside the tools' caches (the tools recreate them; nothing to decide about). */
 const NOISE_NAMES = new Set(['CACHEDIR.TAG', 'selfcheck', '.lock', '.locks', '.gitignore', 'version.txt']);
