@@ -16,6 +16,10 @@ const WORDS: Record<string, () => string> = {
   shared: () => t('shared'),
   active: () => t('active'),
   softlinked: () => t('softlinked'),
+  unused: () => t('unused'),
+  detached: () => t('detached'),
+  'has detached': () => t('has detached'),
+  corrupted: () => t('corrupted'),
 };
 
 /** The words for a badge; one without words of its own (a conda env's "base" is a name) as it is. */

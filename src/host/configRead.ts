@@ -2,6 +2,7 @@
 // interface (no `vscode` import, unit-tested). In an untrusted workspace, settings that add scan
 // roots or change the Docker host are taken from the user's own settings only: a cloned repo
 // must not be able to point the scanner (or a later delete) at folders of its choosing.
+import { DEFAULT_VOLUME_THRESHOLDS } from '../core/fillingVolume';
 import type { CheckpointSettings } from '../core/categories/checkpoints';
 import { DEFAULT_GREATER_IS_BETTER } from '../core/categories/checkpoints/names';
 import { defaultSettings, type ScanSettings } from '../core/settings';
@@ -81,8 +82,8 @@ export function readHostConfig(source: ConfigSource): HostConfig {
     // Added to the built-in names (accuracy, f1, bleu, …), never replacing them.
     ...(greaterIsBetter.length ? { greaterIsBetter: [...DEFAULT_GREATER_IS_BETTER, ...greaterIsBetter] } : {}),
   };
-  const warn = num(source.get('warnAtPercentUsed'), 90, 0, 100);
-  const critical = num(source.get('criticalAtPercentUsed'), 98, 0, 100);
+  const warn = num(source.get('warnAtPercentUsed'), DEFAULT_VOLUME_THRESHOLDS.warnAtPercentUsed, 0, 100);
+  const critical = num(source.get('criticalAtPercentUsed'), DEFAULT_VOLUME_THRESHOLDS.criticalAtPercentUsed, 0, 100);
   const sortBy = source.get<string>('sortBy');
   return {
     scan,

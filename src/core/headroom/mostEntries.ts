@@ -4,6 +4,7 @@
 // the most specific folder that still holds the bulk ("dataset/shards holds 1.2 M files"), not the
 // workspace root. The walker keeps each folder's largest children by bytes, so a folder of many
 // tiny files can be folded into "smaller items"; then the answer is its nearest kept parent.
+import { DEFAULT_VOLUME_THRESHOLDS } from '../fillingVolume';
 import { t } from '../l10n';
 import { formatCount } from '../format';
 import type { Item, ScanModel, VolumeInfo } from '../model';
@@ -57,7 +58,7 @@ export function inodesArePressing(v: VolumeInfo | undefined, warnAtPercentUsed: 
 }
 
 /** "Most files: /data/shards (1,204,311 files, in Large workspace items)" — only when inodes are pressing. */
-export function inodeSummaryLine(model: ScanModel, warnAtPercentUsed = 90): string | undefined {
+export function inodeSummaryLine(model: ScanModel, warnAtPercentUsed = DEFAULT_VOLUME_THRESHOLDS.warnAtPercentUsed): string | undefined {
   if (!inodesArePressing(model.volume, warnAtPercentUsed)) return undefined;
   const most = folderWithMostEntries(model);
   if (!most) return undefined;

@@ -190,8 +190,8 @@ export function itemTooltip(item: Item, category: Category, now = Date.now(), fr
  * with them, e.g. "… · best" or "in progress"): the row shows the badges right after the size.
  */
 function descriptionWithoutBadges(item: Item): string {
-  // The description may carry a badge as its token or in the UI language's words.
-  const badges = new Set((item.badges ?? []).flatMap((b) => [b, badgeWords(b)]));
+  // Descriptions carry badges in the UI language's words, as the row shows them.
+  const badges = new Set((item.badges ?? []).map(badgeWords));
   if (!item.description || !badges.size) return item.description ?? '';
   return item.description
     .split(' · ')

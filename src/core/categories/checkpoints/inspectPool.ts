@@ -96,7 +96,6 @@ export class CheckpointInspector {
       ? this.pool.run({ dirs, files })
       : this.limit(() => runInspectJob(asyncInspectOps, { dirs, files }));
     // A job added early may be for a path nobody asks for in the end: its failure is not unhandled.
-    job.catch(() => undefined);
     dirs.forEach((dir, i) => this.folders.set(dir, quiet(job.then((r) => r.folders[i]))));
     files.forEach((file, i) => this.files.set(file, quiet(job.then((r) => r.files[i]))));
   }

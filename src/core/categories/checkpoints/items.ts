@@ -61,7 +61,7 @@ function checkpointItem(run: Run, c: Checkpoint, keep: boolean, reason: string, 
 function runDescription(run: Run, keepBest: number, now: number): string {
   const real = run.checkpoints.filter((c) => c.type !== 'symlink');
   const bits = [formatCount(real.length, 'checkpoint')];
-  if (run.inProgress) bits.push(BADGE_IN_PROGRESS);
+  if (run.inProgress) bits.push(badgeWords(BADGE_IN_PROGRESS));
   const incomplete = real.filter((c) => c.incomplete).length;
   if (incomplete) bits.push(t('{0} incomplete', incomplete));
   if (!run.metricName) bits.push(retentionRuleText(run, keepBest));
