@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parseLightningName, parseTrainerState, planRetention, readTrainerState, scanCheckpointPaths, metricDirection, MAX_TRAINER_STATE_BYTES } from '../../src/core/categories/checkpoints';
+import { isTrainingStateName, isWeightName } from '../../src/core/categories/checkpoints/names';
 import { makeHfRun, trainerStateJson, setTreeTimes } from '../support/checkpointFixtures';
 import { makeSandbox, type Sandbox } from '../support/deletionFixtures';
 
@@ -187,6 +188,23 @@ describe('malformed and missing trainer_state.json in real runs', function () {
     const r = scan.runs[0];
     assert.deepStrictEqual([r.metricName, r.metricDirection], ['eval_accuracy', 'max']);
     assert.deepStrictEqual(r.checkpoints.map((c) => c.metric?.value), [0.61, 0.83, 0.79]);
+  });
+});
+
+describe('weight and training-state file names', function () {
+  // The walker marks folders with the weight expression alone, so it must never take training state for weights.
+  it('weights load on their own; no training-state name, nor training_args.bin, is a weight name', () => {
+    const weights = ['model.safetensors', 'model-00001-of-00008.safetensors', 'adapter_model.safetensors', 'pytorch_model.bin',
+      'pytorch_model-00002-of-00003.bin', 'model.pt', 'adapter_model.bin', 'diffusion_pytorch_model.bin', 'tf_model.h5', 'flax_model.msgpack', 'pytorch_model_fsdp_0'];
+    const state = ['optimizer.pt', 'optimizer.bin', 'optimizer_0', 'optimizer_1.bin', 'scheduler.pt', 'scheduler.bin', 'scaler.pt', 'rng_state.pth',
+      'rng_state_3.pth', 'random_states_0.pkl'];
+    const neither = ['training_args.bin', 'zero_pp_rank_0_mp_rank_00_optim_states.pt', 'mp_rank_00_model_states.pt', 'model.safetensors.index.json', 'trainer_state.json'];
+    for (const n of weights) assert.ok(isWeightName(n) && !isTrainingStateName(n), n);
+    for (const n of state) assert.ok(isTrainingStateName(n) && !isWeightName(n), n);
+    for (const n of neither) assert.ok(!isWeightName(n) && !isTrainingStateName(n), n);
+    // Every name that would be training state, generated: never a weight.
+    fc.assert(fc.property(fc.constantFrom('optimizer', 'scheduler', 'scaler', 'rng_state', 'random_states'), fc.constantFrom('', '_0', '_12'),
+      fc.constantFrom('', '.pt', '.bin', '.pth', '.pkl', '.safetensors'), (stem, n, ext) => !(isTrainingStateName(stem + n + ext) && isWeightName(stem + n + ext))));
   });
 });
 

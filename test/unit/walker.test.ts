@@ -652,6 +652,56 @@ describe('walker', function () {
         assert.strictEqual(nested.roots[0].bytes, duDisk(root)[0]);
       }
     });
+    it('markers: a folder node says which names its own regular files have (not links, folders or files deeper down), walk-wide or inside collected folders only', async () => {
+      const root = path.join(sandbox(), 'root');
+      const ck = path.join(root, 'run', 'checkpoint-1');
+      file(path.join(ck, 'model-00001-of-00002.safetensors'), 4000);
+      file(path.join(ck, 'global_step1', 'bf16_zero_pp_rank_0_mp_rank_00_optim_states.pt'), 3000);
+      file(path.join(ck, 'unet', 'deeper', 'diffusion_pytorch_model.safetensors'), 3000); // below unet: not unet's own
+      fs.symlinkSync('model-00001-of-00002.safetensors', path.join(ck, 'global_step1', 'alias.safetensors'));
+      fs.mkdirSync(path.join(ck, 'global_step1', 'folder.safetensors'));
+      file(path.join(root, 'export', 'model.safetensors'), 5000); // outside any collected folder
+      const markers = [/\.safetensors$/, /optim_states\.pt$/];
+      // What find(1) says a folder holds directly, as bits.
+      const expected = (dir: string) => markers.reduce((bits, re, i) =>
+        (bits | (fs.readdirSync(dir).some((n) => re.test(n) && fs.lstatSync(path.join(dir, n)).isFile()) ? 1 << i : 0)), 0);
+      for (const workers of [1, 3]) {
+        const collect = { names: ['checkpoint-*'], nested: false, topN: 10, detailDepth: 1, markers };
+        const inside = await walk([root], { workers, topN: 10, detailDepth: 2, collect });
+        const c = inside.collected!.find((n) => n.path === ck)!;
+        assert.strictEqual(c.markers, expected(ck) || undefined, 'the checkpoint folder itself: a .safetensors file');
+        assert.strictEqual(c.markers, 1);
+        for (const k of c.children!) if (k.type === 'dir') assert.strictEqual(k.markers ?? 0, expected(k.path), k.path);
+        assert.strictEqual(c.children!.find((k) => k.name === 'global_step1')!.markers, 2, 'a shard; the link and the folder named .safetensors are not files');
+        assert.strictEqual(c.children!.find((k) => k.name === 'unet')!.markers, undefined, 'the weight file is a level below: not marked');
+        assert.strictEqual(findNode(inside, path.join(root, 'export')).markers, undefined, 'collect markers stay inside collected folders');
+        const everywhere = await walk([root], { workers, topN: 10, detailDepth: 2, markers });
+        assert.strictEqual(findNode(everywhere, path.join(root, 'export')).markers, 1);
+        assert.strictEqual(findNode(everywhere, path.join(root, 'run')).markers, undefined);
+        // Markers change no total.
+        assert.deepStrictEqual(shape(everywhere.roots[0]), shape((await walk([root], { workers, topN: 10, detailDepth: 2 })).roots[0]));
+      }
+    });
+
+    it('a collected folder keeps the collect option\'s detail alone, and the walk\'s detail in the walked tree (which equals a walk without collect)', async () => {
+      const root = path.join(sandbox(), 'root');
+      for (const ck of [path.join(root, 'checkpoint-0'), path.join(root, 'a', 'run', 'checkpoint-1')]) {
+        file(path.join(ck, 'model.safetensors'), 4000);
+        file(path.join(ck, 'global_step1', 'x_optim_states.pt'), 3000);
+        file(path.join(ck, 'sub', 'deeper', 'still', 'w.bin'), 2000);
+      }
+      for (let i = 0; i < 40; i++) file(path.join(root, 'a', `f${i}.txt`), 100 * i);
+      for (const workers of [1, 4]) {
+        const options = { workers, topN: 50, detailDepth: 3 };
+        const plain = await walk([root], options);
+        const withCollect = await walk([root], { ...options, collect: { names: ['checkpoint-*'], nested: false, topN: 50, detailDepth: 4 }, onCollected: () => undefined });
+        assert.deepStrictEqual(shape(withCollect.roots[0]), shape(plain.roots[0]), `workers=${workers}`);
+        const deep = withCollect.collected!.find((n) => n.name === 'checkpoint-1')!;
+        assert.strictEqual(depthOf(deep), 4, 'alone: four levels of children (sub/deeper/still/w.bin)');
+        assert.strictEqual(findNode(withCollect, deep.path).children, undefined, 'in the tree at depth 3: none');
+        assert.strictEqual(depthOf(findNode(withCollect, path.join(root, 'checkpoint-0'))), 2);
+      }
+    });
   });
 
   describe('one walk for two categories: collect, then remove the collected subtrees', () => {

@@ -21,7 +21,9 @@ export interface WalkSettings {
   oneFileSystem: boolean;
   /** Minimum ms between a worker's progress messages. */
   progressIntervalMs: number;
-  collect?: { names: string[]; dirNames: string[]; fileNames: string[]; nested: boolean; topN: number; detailDepth: number };
+  /** WalkOptions.markers (a RegExp survives the structured clone). */
+  markers?: RegExp[];
+  collect?: { names: string[]; dirNames: string[]; fileNames: string[]; nested: boolean; topN: number; detailDepth: number; markers?: RegExp[] };
 }
 
 /** Join walk `generation`: take units from the queue until the walk is complete or cancelled. */

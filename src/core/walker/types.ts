@@ -32,6 +32,11 @@ export interface WalkNode {
   children?: WalkNode[];
   /** Children not kept in `children`. */
   omitted?: { count: number; bytes: number; apparentBytes: number };
+  /**
+   * With `markers` (WalkOptions or CollectOption): bit i is set when a regular file directly in
+   * this folder has a name matching markers[i]. Absent when no bit is set.
+   */
+  markers?: number;
 }
 
 export interface WalkError {
@@ -58,6 +63,12 @@ export interface WalkOptions {
   topN?: number;
   /** Levels below each root whose nodes keep children (default 3; 0 keeps only the root's totals). */
   detailDepth?: number;
+  /**
+   * Name tests (no `g` flag; at most 31) for the regular files directly in each folder the walk
+   * returns a node for: their answers go in the node's `markers` bits. A folder's children need not
+   * be kept to know whether one of its files is, say, a weight file.
+   */
+  markers?: RegExp[];
   /** Entry names skipped wherever they occur (e.g. '.git' is NOT skipped by default). */
   excludeNames?: string[];
   /** Absolute paths skipped (e.g. folders another category already counts). */
@@ -89,6 +100,8 @@ export interface CollectOption {
   nested?: boolean;
   topN?: number;
   detailDepth?: number;
+  /** WalkOptions.markers for the folder nodes inside a collected folder (itself included). */
+  markers?: RegExp[];
 }
 
 export interface WalkResult {

@@ -27,6 +27,8 @@ export interface UnitSettings {
   resolveRoot?: boolean;
   /** Entries whose names match are returned apart, folders with their own totals and detail. */
   collect?: CollectSettings;
+  /** WalkOptions.markers: tests for the names of the files directly in each folder node. */
+  markers?: RegExp[];
 }
 
 export interface CollectSettings {
@@ -40,6 +42,8 @@ export interface CollectSettings {
   topN: number;
   /** Levels below a collected folder that keep children. */
   detailDepth: number;
+  /** Markers for the folder nodes inside a collected folder (WalkOptions.markers win). */
+  markers?: RegExp[];
 }
 
 export interface UnitHooks {
@@ -53,9 +57,11 @@ export interface UnitHooks {
   delegate(path: FsPath, depth: number, rootDev: number): number;
   /**
    * Takes each collected entry as it is finished (complete: nothing below a collected folder is
-   * given away); without it they are returned in the unit's result.
+   * given away); without it they are returned in the unit's result. `treeLevels`: the levels of
+   * children the same node needs where it also sits in the unit's tree (the walk's detail depth
+   * there, not the collect option's).
    */
-  onCollected?(node: RawNode): void;
+  onCollected?(node: RawNode, treeLevels: number): void;
 }
 
 /** A node as a unit returns it: `placeholder` = a child given to unit N; `holes` = units whose totals belong here. */
@@ -110,6 +116,8 @@ interface Frame {
   collected: boolean;
   /** Inside a collected folder: nothing below is given away, so its node is complete when it finishes. */
   sealed: boolean;
+  /** Marker tests for the files read here (only where this folder has its own node). */
+  marks: RegExp[] | undefined;
 }
 
 const asString = (p: FsPath): string => (typeof p === 'string' ? p : p.toString('utf8'));
@@ -221,6 +229,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     bytesSeen += node.bytes;
     return { node, kids: d < limit ? [] : undefined, floor: 0, topN: keep, holes: undefined };
   };
+  const marksFor = (sealed: boolean) => settings.markers ?? (sealed ? collect?.markers : undefined);
   const isCollected = (p: FsPath, parent?: Frame) => collect !== undefined && (collect.nested || !parent?.sealed) && collect.dir.test(nameOf(asString(p)));
 
   /** Enters subfolder `p` of `parent`: a node of its own within the detail depth, else its totals go to the parent's owner. */
@@ -229,10 +238,10 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     dirs++;
     if (isCollected(p, parent)) {
       const limit = Math.max(parent.limit, d + collect!.detailDepth);
-      return { acc: makeAcc(p, st, d, limit, collect!.topN), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit, collected: true, sealed: true };
+      return { acc: makeAcc(p, st, d, limit, collect!.topN), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit, collected: true, sealed: true, marks: marksFor(true) };
     }
     if (parent.acc.kids !== undefined) {
-      return { acc: makeAcc(p, st, d, parent.limit, parent.acc.topN), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit: parent.limit, collected: false, sealed: parent.sealed };
+      return { acc: makeAcc(p, st, d, parent.limit, parent.acc.topN), own: true, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit: parent.limit, collected: false, sealed: parent.sealed, marks: marksFor(parent.sealed) };
     }
     const owner = parent.acc.node;
     const disk = st.blocks * 512;
@@ -242,7 +251,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     bytesSeen += disk;
     if (st.mtimeMs > owner.mtimeMs) owner.mtimeMs = st.mtimeMs;
     if (st.atimeMs > owner.atimeMs) owner.atimeMs = st.atimeMs;
-    return { acc: parent.acc, own: false, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit: parent.limit, collected: false, sealed: parent.sealed };
+    return { acc: parent.acc, own: false, path: p, depth: d, subPaths: [], subStats: [], given: 0, limit: parent.limit, collected: false, sealed: parent.sealed, marks: undefined };
   };
 
   /** Reads one folder: sizes its files, queues its subfolders on the frame. */
@@ -270,6 +279,8 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const kids = acc.kids;
     const keep = acc.topN;
     const collectHere = collect !== undefined && (collect.nested || !frame.sealed);
+    const marks = frame.marks;
+    let marked = 0;
     const count = raw ? raw.length : names.length;
     let lFiles = 0, lBytes = 0, lApparent = 0, lShared = 0, lHard = 0;
     let lMtime = node.mtimeMs, lAtime = node.atimeMs;
@@ -326,6 +337,9 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
       const atimeMs = lstat.atimeMs(a);
       if (mtimeMs > lMtime) lMtime = mtimeMs;
       if (atimeMs > lAtime) lAtime = atimeMs;
+      if (marks !== undefined && (mode & S_IFMT) === S_IFREG) {
+        for (let m = 0; m < marks.length; m++) if ((marked & (1 << m)) === 0 && marks[m].test(name)) marked |= 1 << m;
+      }
       const wanted = collectHere && ((mode & S_IFMT) === S_IFREG ? collect!.file : collect!.any).test(name);
       if (kids !== undefined || wanted) {
         const bytes = counted ? disk : 0;
@@ -334,7 +348,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
           leaf.files = 1;
           if (counted) { leaf.bytes = disk; leaf.apparentBytes = size; } else leaf.sharedBytes = disk;
           if (nlink > 1) leaf.hardLinkedFiles = 1;
-          if (wanted) addCollected(leaf);
+          if (wanted) addCollected(leaf, 0);
           if (kids !== undefined) {
             kids.push(leaf);
             if (kids.length >= keep * 4) trim(acc);
@@ -353,6 +367,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     node.hardLinkedFiles += lHard;
     node.mtimeMs = lMtime;
     node.atimeMs = lAtime;
+    if (marked !== 0) node.markers = (node.markers ?? 0) | marked;
     files += lFiles;
     bytesSeen += lBytes;
   };
@@ -389,6 +404,8 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   };
 
   const stack: Frame[] = [];
+  /** For a collected frame just taken off the stack: levels of children its parent's detail gives it. */
+  const treeLevels = (frame: Frame) => Math.max(0, (stack.length !== 0 ? stack[stack.length - 1].limit : detailDepth) - frame.depth);
 
   /** Idle workers exist: give away the shallowest pending subfolders (likely the largest subtrees). */
   const giveAway = (wanted: number) => {
@@ -423,7 +440,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
   const rootLimit = rootCollected ? Math.max(detailDepth, depth + collect!.detailDepth) : detailDepth;
   const rootFrame: Frame = {
     acc: makeAcc(rootPath, rootStat, depth, rootLimit, rootCollected ? collect!.topN : topN), own: true, path: rootPath, depth,
-    subPaths: [], subStats: [], given: 0, limit: rootLimit, collected: rootCollected, sealed: rootCollected,
+    subPaths: [], subStats: [], given: 0, limit: rootLimit, collected: rootCollected, sealed: rootCollected, marks: marksFor(rootCollected),
   };
   readFolder(rootFrame);
   stack.push(rootFrame);
@@ -441,7 +458,7 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     stack.pop();
     if (!top.own) continue;
     const done = finish(top.acc);
-    if (top.collected) addCollected(done);
+    if (top.collected) addCollected(done, treeLevels(top));
     if (stack.length === 0) return result(done);
     addInto(stack[stack.length - 1].acc, done);
   }
@@ -450,10 +467,10 @@ export function walkUnit(rootPath: FsPath, depth: number, settings: UnitSettings
     const frame = stack.pop()!;
     if (!frame.own) continue;
     const done = finish(frame.acc);
-    if (frame.collected) addCollected(done);
+    if (frame.collected) addCollected(done, treeLevels(frame));
     addInto(stack[stack.length - 1].acc, done);
   }
   const done = finish(stack[0].acc);
-  if (stack[0].collected) addCollected(done);
+  if (stack[0].collected) addCollected(done, treeLevels(stack[0]));
   return result(done);
 }

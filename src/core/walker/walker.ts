@@ -159,9 +159,11 @@ export class Walker {
       oneFileSystem: options.oneFileSystem ?? true,
       // Workers report at most every 100 ms (cheap: one message per worker), more often if asked.
       progressIntervalMs: Math.min(WORKER_PROGRESS_MS, options.progressIntervalMs ?? 200),
+      markers: markersOf(options.markers),
       collect: options.collect && {
         names: options.collect.names, dirNames: options.collect.dirNames ?? [], fileNames: options.collect.fileNames ?? [],
         nested: options.collect.nested ?? true, topN: options.collect.topN ?? topN, detailDepth: options.collect.detailDepth ?? 1,
+        markers: markersOf(options.collect.markers),
       },
     };
     if (this.pool.length === 0) this.startPool(); // released
@@ -361,3 +363,10 @@ export async function walk(roots: string[], options: WalkOptions & WalkerOptions
   }
 }
 
+
+/** Marker tests as the worker applies them: a `g` or `y` flag would make `test` remember where it stopped. */
+function markersOf(markers: RegExp[] | undefined): RegExp[] | undefined {
+  if (!markers?.length) return undefined;
+  if (markers.length > 31) throw new RangeError('at most 31 markers');
+  return markers.map((m) => (m.global || m.sticky ? new RegExp(m.source, m.flags.replace(/[gy]/g, '')) : m));
+}

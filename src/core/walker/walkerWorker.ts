@@ -3,7 +3,7 @@
 // and progress go to the main side by message; no scheduling decision waits for the main thread.
 import { parentPort, workerData } from 'worker_threads';
 import { lowerThisThreadPriority } from '../threadPriority';
-import { dropDescendantPaths, restoreDescendantPaths } from './collectedPaths';
+import { dropDescendantPaths, keepLevels, restoreDescendantPaths } from './collectedPaths';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WorkerInit } from './protocol';
 import { namesToRegExp } from './nameGlob';
@@ -42,11 +42,12 @@ function runWalk(message: WalkMessage): void {
     excludeNames: new Set(s.excludeNames),
     excludePaths: new Set(s.excludePaths),
     oneFileSystem: s.oneFileSystem,
+    markers: s.markers,
     collect: s.collect && {
       any: namesToRegExp(s.collect.names),
       dir: namesToRegExp([...s.collect.names, ...s.collect.dirNames]),
       file: namesToRegExp([...s.collect.names, ...s.collect.fileNames]),
-      nested: s.collect.nested, topN: s.collect.topN, detailDepth: s.collect.detailDepth,
+      nested: s.collect.nested, topN: s.collect.topN, detailDepth: s.collect.detailDepth, markers: s.collect.markers,
     },
   };
   // Cumulative counts of this worker in this walk (progress).
@@ -54,21 +55,28 @@ function runWalk(message: WalkMessage): void {
   let lastPost = 0;
   let idle = false;
   let batch: RawNode[] = [];
+  let batchLevels: number[] = [];
   let batchNodes = 0;
   let batchSince = 0;
   const flushCollected = () => {
     if (batch.length === 0) return;
     // Cloned without the descendants' paths, which the main side rebuilds; put back at once here,
-    // for these nodes are also in the unit's own tree.
+    // for these nodes are also in the unit's own tree, which the unit's message (always posted
+    // after this) clones with the tree's detail only.
     for (const node of batch) dropDescendantPaths(node);
     post({ type: 'collected', generation, nodes: batch });
-    for (const node of batch) restoreDescendantPaths(node);
+    for (let i = 0; i < batch.length; i++) {
+      keepLevels(batch[i], batchLevels[i]);
+      restoreDescendantPaths(batch[i]);
+    }
     batch = [];
+    batchLevels = [];
     batchNodes = 0;
   };
-  const onCollected = (node: RawNode) => {
+  const onCollected = (node: RawNode, treeLevels: number) => {
     if (batch.length === 0) batchSince = Date.now();
     batch.push(node);
+    batchLevels.push(treeLevels);
     batchNodes += nodeCount(node);
     if (batch.length >= COLLECTED_BATCH || batchNodes >= COLLECTED_BATCH_NODES || Date.now() - batchSince >= COLLECTED_MAX_WAIT_MS) flushCollected();
   };

@@ -18,7 +18,7 @@ import { newestActivity } from './activity';
 import { analyseRun, compareCheckpoints } from './analyse';
 import { isCheckedFile, isCheckedName } from './incomplete';
 import { CheckpointInspector, type Inspections } from './inspectPool';
-import { checkpointContents } from './contents';
+import { CHECKPOINT_DETAIL_DEPTH, CHECKPOINT_MARKERS, checkpointContents } from './contents';
 import { CHECKPOINT_TOP_N, findCandidates, type FoundEntry } from './find';
 import { forecastRun } from './forecast';
 import { DEFAULT_GREATER_IS_BETTER, deepspeedStep, hfStep, isLooseWeightName, LOOSE_WEIGHT_EXTENSIONS, parseLightningName } from './names';
@@ -236,7 +236,7 @@ async function sizeCandidates(candidates: Candidate[], options: DiscoverOptions,
   if (unsized.length) {
     options.progress?.(t('Checkpoints: sizing {0} checkpoints and weight files', unsized.length));
     const walk = await options.walker.walk(unsized.map((c) => c.path), {
-      signal: options.signal, topN: CHECKPOINT_TOP_N, detailDepth: 2,
+      signal: options.signal, topN: CHECKPOINT_TOP_N, detailDepth: CHECKPOINT_DETAIL_DEPTH, markers: CHECKPOINT_MARKERS,
       onProgress: (p) => options.progress?.(t('Checkpoints: sizing'), p),
     });
     reportWalkErrors({ warn }, walk, CHECKPOINTS_CATEGORY_ID);

@@ -10,6 +10,7 @@ import type { ScanSettings } from '../../settings';
 import { DEFAULT_CHECKPOINT_GLOBS } from '../../settings';
 import { namesToRegExp } from '../../walker/nameGlob';
 import type { CollectOption, WalkNode, WalkResult } from '../../walker/types';
+import { CHECKPOINT_DETAIL_DEPTH, CHECKPOINT_MARKERS } from './contents';
 import { globRoot, ignoreBelow, type GlobEntry } from './glob';
 import { deepspeedStep, hfStep } from './names';
 import { t } from '../../l10n';
@@ -54,7 +55,7 @@ function namePatterns(settings: ScanSettings): NamePatterns | undefined {
     // weight files): nothing there is collected, so it costs no more than any other folder.
     collect: {
       names: any, dirNames: dirOnly, fileNames: looseEnabled(settings) ? [LOOSE_WEIGHT_NAME] : [], nested: false,
-      topN: CHECKPOINT_TOP_N, detailDepth: 2,
+      topN: CHECKPOINT_TOP_N, detailDepth: CHECKPOINT_DETAIL_DEPTH, markers: CHECKPOINT_MARKERS,
     },
   };
 }

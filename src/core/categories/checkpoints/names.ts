@@ -103,20 +103,21 @@ export function isTrainingStateName(name: string): boolean {
 }
 
 /** DeepSpeed optimizer shards (ZeRO): `zero_pp_rank_0_mp_rank_00_optim_states.pt`, `bf16_zero_pp_rank_…_optim_states.pt`. */
+export const DEEPSPEED_OPTIMIZER_SHARD_RE = /optim_states\.pt$/;
+
 export function isDeepspeedOptimizerShard(name: string): boolean {
-  return /optim_states\.pt$/.test(name);
+  return DEEPSPEED_OPTIMIZER_SHARD_RE.test(name);
 }
 
-/** Weights that load on their own (not DeepSpeed shards): model.safetensors, sharded files, adapters, FSDP weight folders. */
+/**
+ * Weights that load on their own (not DeepSpeed shards): model.safetensors, sharded files, adapters,
+ * FSDP weight folders. One expression, so the walker can test names with it (a folder's `markers`).
+ * No training-state name (isTrainingStateName) nor training_args.bin matches it: a test says so.
+ */
+export const WEIGHT_NAME_RE = /\.safetensors$|^(pytorch_model|model|adapter_model|diffusion_pytorch_model)(-\d+-of-\d+)?\.(bin|pt|pth)$|^(tf_model\.h5|flax_model\.msgpack)$|^pytorch_model_fsdp_\d+$/;
+
 export function isWeightName(name: string): boolean {
-  if (name === 'training_args.bin') return false;
-  if (isTrainingStateName(name)) return false;
-  return (
-    /\.safetensors$/.test(name) ||
-    /^(pytorch_model|model|adapter_model|diffusion_pytorch_model)(-\d+-of-\d+)?\.(bin|pt|pth)$/.test(name) ||
-    /^(tf_model\.h5|flax_model\.msgpack)$/.test(name) ||
-    /^pytorch_model_fsdp_\d+$/.test(name)
-  );
+  return WEIGHT_NAME_RE.test(name);
 }
 
 /** File types listed as loose weights when they belong to no run. */
