@@ -3,7 +3,7 @@
 // others did not claim.
 import * as os from 'os';
 import * as path from 'path';
-import type { Category, ScanModel, ScanWarning } from '../model';
+import type { Category, ScanModel, ScanWarning, VolumeInfo } from '../model';
 import { CATEGORIES } from '../categories';
 import type { CategoryDescriptor } from '../categories/descriptor';
 import { reportWalkErrors } from './walkHelpers';
@@ -60,14 +60,21 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   // and weight files by name on the way, the workspace category shows what is left. What the
   // categories before it claimed (caches inside a workspace folder) is not walked at all.
   let workspaceWalk: Promise<WorkspaceWalk> | undefined;
+  // The first root's volume (free space, quotas: a `quota` process) is read while the walker
+  // threads work, not after them, when everything else waits for it.
+  type VolumeReading = { volume?: VolumeInfo; error?: unknown };
+  let volumeReading: Promise<VolumeReading> | undefined;
+  const readVolume = () => (volumeReading ??= volumeWithQuotas(roots[0]).then((volume): VolumeReading => ({ volume }), (error: unknown): VolumeReading => ({ error })));
   const walkWorkspace = async (onCollected?: (nodes: WalkNode[]) => void): Promise<WorkspaceWalk> => {
     const excludedPaths = claimed.filter((p) => roots.some((r) => isStrictlyInside(p, r)));
     ctx.progress(t('Workspace folders and checkpoints'));
-    const result = await walker.walk(roots, {
+    const walking = walker.walk(roots, {
       signal, topN: settings.topN, detailDepth: WORKSPACE_DETAIL_DEPTH, excludePaths: excludedPaths,
       collect: checkpointCollectOption(settings), onCollected,
       onProgress: (p) => ctx.progress(t('Workspace folders and checkpoints'), p),
     });
+    if (roots[0]) readVolume();
+    const result = await walking;
     // Usually the scan's last walk: the threads' memory is not held while the results are worked on.
     void walker.release();
     // Reported here, once, whichever categories this scan shows.
@@ -97,13 +104,11 @@ export async function scan(request: ScanRequest): Promise<ScanModel> {
   }
   // Which disk each category is on: the views lead with what is on a disk that is filling.
   const volumes = await placeOnVolumes(categories, roots);
-  let volume;
+  let volume: VolumeInfo | undefined;
   if (roots[0]) {
-    try {
-      volume = await volumeWithQuotas(roots[0]);
-    } catch (err) {
-      warnings.push({ message: t('cannot read free space of {0}: {1}', roots[0], (err as Error).message), path: roots[0] });
-    }
+    const reading = await readVolume();
+    volume = reading.volume;
+    if (reading.error) warnings.push({ message: t('cannot read free space of {0}: {1}', roots[0], (reading.error as Error).message), path: roots[0] });
   }
   return {
     scannedAt: Date.now(),
