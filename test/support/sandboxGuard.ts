@@ -26,4 +26,18 @@ export const mochaHooks = {
         'Run them with `npm run test:unit` (bash test/sandbox/run-sandboxed.sh node_modules/.bin/mocha ...), never plain mocha.');
     }
   },
+  // Mocha does not force an exit: a handle a test left open (a server, a child, a watcher) keeps
+  // the process alive and CI waits until its own limit. Once every test has ended, a timer that
+  // does not itself hold the process names what does and ends the run as a failure.
+  afterAll(): void {
+    const lingerLimitMs = 60_000;
+    setTimeout(() => {
+      const holders = process.getActiveResourcesInfo().filter((kind) => kind !== 'Timeout');
+      process.stderr.write(`the suite ended ${lingerLimitMs / 1000} s ago but these keep the process alive: ${holders.join(', ') || '(unknown)'}\n`);
+      // Mocha's own 'exit' listener sets the exit code to the failure count (0 here): this one, added
+      // after it, runs last.
+      process.on('exit', () => { process.exitCode = 1; });
+      process.exit(1);
+    }, lingerLimitMs).unref();
+  },
 };

@@ -19,6 +19,22 @@ function subtractTotals(into: WalkNode, from: WalkNode): void {
  * removed subtree stay "shared" in the copy: they are counted once, where the subtree goes.
  */
 export function withoutSubtrees(root: WalkNode, removed: readonly WalkNode[]): WalkNode {
+  const subtraction = subtract(root, removed);
+  for (const node of subtraction.outermost) subtraction.remove(node);
+  return subtraction.result();
+}
+
+/** withoutSubtrees, calling `slice` after each removal and awaiting what it returns (timeSlice.ts): thousands of removals do not hold the thread. */
+export async function withoutSubtreesSliced(root: WalkNode, removed: readonly WalkNode[], slice: () => Promise<void> | undefined): Promise<WalkNode> {
+  const subtraction = subtract(root, removed);
+  for (const node of subtraction.outermost) {
+    subtraction.remove(node);
+    await slice();
+  }
+  return subtraction.result();
+}
+
+function subtract(root: WalkNode, removed: readonly WalkNode[]) {
   const paths = new Set(removed.map((n) => n.path));
   const outermost = removed.filter((n) => {
     for (let p = parentOf(n.path); p && p.length >= root.path.length; p = parentOf(p)) if (paths.has(p)) return false;
@@ -35,9 +51,14 @@ export function withoutSubtrees(root: WalkNode, removed: readonly WalkNode[]): W
     return c;
   };
   const top = copy(root);
-  for (const node of outermost) removeOne(top, node, copy, copies);
-  for (const c of copies) c.children?.sort(bySizeThenName);
-  return top;
+  return {
+    outermost,
+    remove: (node: WalkNode) => removeOne(top, node, copy, copies),
+    result: () => {
+      for (const c of copies) c.children?.sort(bySizeThenName);
+      return top;
+    },
+  };
 }
 
 function removeOne(root: WalkNode, node: WalkNode, copy: (n: WalkNode) => WalkNode, copies: Set<WalkNode>): void {

@@ -102,7 +102,9 @@ async function discover(options: DiscoverOptions, roots: string[], result: Check
   const found = await findAll(options, roots, early, warn);
   if (!found) return undefined;
   options.progress?.(t('Checkpoints: sorting {0} candidates into runs', found.length));
-  const candidates = outermost(classified(found));
+  // Thousands of candidates on a big tree: sorted in slices, for this runs on the editor's thread.
+  const slice = timeSlicer();
+  const candidates = await outermost(await classified(found, slice), slice);
   const { runDirs, checkpointCandidates } = groupIntoRuns(candidates);
   const loose = await looseWeights(candidates, runDirs, settings, signal);
   if (!loose) return undefined;
@@ -164,9 +166,10 @@ async function findAll(options: DiscoverOptions, roots: string[], early: EarlyWo
 }
 
 /** Each path once, with what it is; entries of no format of ours dropped. */
-function classified(entries: FoundEntry[]): Candidate[] {
+async function classified(entries: FoundEntry[], slice: () => Promise<void> | undefined): Promise<Candidate[]> {
   const seen = new Map<string, Candidate>();
   for (const e of entries) {
+    await slice();
     if (seen.has(e.path)) continue;
     const format = classify(e);
     if (format !== 'skip') seen.set(e.path, { ...e, format });
@@ -175,9 +178,14 @@ function classified(entries: FoundEntry[]): Candidate[] {
 }
 
 // Checkpoint folders own everything below them (DeepSpeed global_step* folders inside checkpoint-N/ …).
-function outermost(candidates: Candidate[]): Candidate[] {
+async function outermost(candidates: Candidate[], slice: () => Promise<void> | undefined): Promise<Candidate[]> {
   const checkpointDirs = new Set(candidates.filter((c) => c.kind === 'dir').map((c) => c.path));
-  return candidates.filter((c) => !ancestorIn(c.path, checkpointDirs, c.root));
+  const kept: Candidate[] = [];
+  for (const c of candidates) {
+    await slice();
+    if (!ancestorIn(c.path, checkpointDirs, c.root)) kept.push(c);
+  }
+  return kept;
 }
 
 /** Checkpoints group by folder into runs; one nameless .ckpt file alone in a folder is a loose weight file. */

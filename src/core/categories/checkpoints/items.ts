@@ -5,8 +5,8 @@ import * as path from 'path';
 import type { Category, Item } from '../../model';
 import { formatAge, formatCount } from '../../format';
 import { CHECKPOINTS_CATEGORY_ID } from './discover';
-import { checkpointItemId, looseItemId, planRetentionForRuns, runItemId } from './plans';
-import { BADGE_IN_PROGRESS, describeMetric, retentionRuleText } from './retention';
+import { checkpointItemId, looseItemId, runItemId } from './plans';
+import { BADGE_IN_PROGRESS, decideRetention, describeMetric, retentionRuleText } from './retention';
 import type { Checkpoint, CheckpointScan, Forecast, LooseWeight, Run, TrainerStateSummary } from './types';
 import { t } from '../../l10n';
 import { timeSlicer } from '../../timeSlice';
@@ -74,11 +74,20 @@ function runDescription(run: Run, keepBest: number, now: number): string {
 
 /** The category's rows; on the editor's thread in short tasks (a big scan has thousands of checkpoints). */
 export async function checkpointCategory(scan: CheckpointScan, options: CategoryOptions): Promise<Category> {
-  const plan = planRetentionForRuns(scan.runs, { keepBest: options.keepBest, scannedAt: options.scannedAt, now: options.now });
   const items: Item[] = [];
+  /** What retention would delete (the plan's bytes): checkpoints not kept. */
+  let reclaimableBytes = 0;
+  // Run by run and checkpoint by checkpoint, yielding on the way: one run may hold thousands.
   const slice = timeSlicer();
-  for (const { run, decisions } of plan.runs) {
+  for (const run of scan.runs) {
     await slice();
+    const decisions = decideRetention(run, { keepBest: options.keepBest, now: options.now });
+    const children: Item[] = [];
+    for (const d of decisions) {
+      await slice();
+      if (!d.keep) reclaimableBytes += d.checkpoint.bytes;
+      children.push(checkpointItem(run, d.checkpoint, d.keep, d.reasons.join('; '), d.badges, options.now));
+    }
     const best = run.checkpoints.find((c) => c.best);
     const last = [...run.checkpoints].reverse().find((c) => c.last && c.type !== 'symlink');
     items.push({
@@ -104,7 +113,7 @@ export async function checkpointCategory(scan: CheckpointScan, options: Category
         root: run.root, dev: run.dev, ino: run.ino, type: 'dir',
         newestMs: run.newestMs, oldestMs: run.oldestMs,
       },
-      children: decisions.map((d) => checkpointItem(run, d.checkpoint, d.keep, d.reasons.join('; '), d.badges, options.now)),
+      children,
     });
   }
   if (scan.loose.length) {
@@ -136,7 +145,7 @@ export async function checkpointCategory(scan: CheckpointScan, options: Category
     label: t(CHECKPOINTS_CATEGORY_LABEL),
     bytes: items.reduce((s, i) => s + i.bytes, 0),
     apparentBytes: items.reduce((s, i) => s + i.apparentBytes, 0),
-    reclaimableBytes: plan.bytes,
+    reclaimableBytes,
     items,
     fields: {
       sizes: t('disk usage (st_blocks x 512); apparentBytes = st_size'),

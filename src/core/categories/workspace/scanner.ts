@@ -3,7 +3,8 @@
 import type { Category } from '../../model';
 import { isStrictlyInside } from '../../safety/pathGuards';
 import type { ScanContext } from '../../scan/types';
-import { withoutSubtrees } from '../../walker/subtract';
+import { timeSlicer } from '../../timeSlice';
+import { withoutSubtreesSliced } from '../../walker/subtract';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
 import { t } from '../../l10n';
@@ -29,7 +30,10 @@ export async function scanWorkspace(ctx: ScanContext): Promise<Category> {
     // Discovery claims only what the walk collected: this is a bug, said rather than hidden.
     else ctx.warn({ message: t('{0} is counted in its category and in the workspace total too', p), path: p, code: 'double-counted', category: WORKSPACE_CATEGORY_ID });
   }
-  const roots = nodes.length ? walk.roots.map((root) => withoutSubtrees(root, nodes)) : walk.roots;
+  // Thousands of checkpoint folders come out of the tree: in slices, for this runs on the editor's thread.
+  const slice = timeSlicer();
+  const roots: WalkNode[] = [];
+  for (const root of walk.roots) roots.push(nodes.length ? await withoutSubtreesSliced(root, nodes, slice) : root);
   const excludePaths = claimedPaths.filter(inside);
   const items = roots.map((node) => {
     const item = nodeToItem(node, WORKSPACE_CATEGORY_ID);
