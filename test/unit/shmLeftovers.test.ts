@@ -34,6 +34,14 @@ function liveSegment(dir: string, name: string, size: number, mode: 'map' | 'fd'
   });
 }
 
+function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
 const duBytes = (p: string) => Number(execFileSync('du', ['-B1', p], { encoding: 'utf8' }).split('\t')[0]);
 const usedBytes = (p: string) => { const s = fs.statfsSync(p); return (s.blocks - s.bfree) * s.bsize; };
 const cli = (env: NodeJS.ProcessEnv, ...args: string[]) => {
@@ -69,10 +77,15 @@ describe('headroom: /dev/shm leftovers (a tmpfs stands in for /dev/shm)', functi
     for (const p of [...leftovers, mapper.path, holder.path]) fs.utimesSync(p, TEN_MIN_AGO, TEN_MIN_AGO);
   });
 
-  after(function () {
-    for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
-    if (shm) spawnSync('umount', [shm]);
+  after(async function () {
+    // The segment processes hold files of the tmpfs open or mapped until they are gone, not just
+    // signalled: unmounting before they have exited fails with EBUSY (seen on a loaded CI machine).
+    await Promise.all(children.map(killAndWait));
+    const umount = shm ? spawnSync('umount', [shm], { encoding: 'utf8' }) : undefined;
+    // Never leave the mount behind, whatever held it; then say so.
+    if (umount && umount.status !== 0) spawnSync('umount', ['-l', shm]);
     if (base) fs.rmSync(base, { recursive: true, force: true });
+    if (umount && umount.status !== 0) throw new Error(`umount ${shm} failed once every segment process had exited: ${umount.stderr.trim()}`);
   });
 
   it('memory --json: leftovers of exited processes are reclaimable, the mapped and the open segment name their pids', () => {
