@@ -82,7 +82,7 @@ describe('checkpoints: Lightning best from its own ModelCheckpoint state (real t
     assert.match(result.plan.title, /no metric found: keeping the newest 2/);
     assert.doesNotMatch(result.plan.title, /best/);
     assert.strictEqual(result.plan.targets.length, 2);
-    const category = await checkpointCategory({ runs: result.runs, loose: [], claimedPaths: [], cancelled: false }, { keepBest: 1, now: Date.now(), scannedAt: Date.now() });
+    const category = await checkpointCategory({ runs: result.runs, loose: [], claimedPaths: [], cancelled: false }, { keepBest: 1, now: Date.now() });
     const row = category.items[0];
     assert.match(row.description ?? '', /no metric found: keeping the newest 2/);
     for (const child of row.children ?? []) assert.ok(!(child.badges ?? []).includes('best'), `${child.label}: ${child.badges}`);
@@ -174,7 +174,7 @@ describe('checkpoints: half-written checkpoints', function () {
     assert.match(named(run, 'checkpoint-120').incomplete ?? '', /missing .*model\.safetensors|missing/);
     assert.deepStrictEqual(run.checkpoints.filter((c) => c.last).map((c) => c.name), ['checkpoint-112']);
     assert.strictEqual(run.forecast!.checkpointBytes, diskBytes(path.join(runPath, 'checkpoint-112')));
-    const category = await checkpointCategory(scan, { keepBest: 0, now: Date.now(), scannedAt: Date.now() });
+    const category = await checkpointCategory(scan, { keepBest: 0, now: Date.now() });
     const stubRow = category.items[0].children!.find((c) => c.label === 'checkpoint-120')!;
     assert.ok(stubRow.badges!.includes('incomplete') && !stubRow.badges!.includes('last'));
 
@@ -388,8 +388,8 @@ describe('checkpoints: readable run rows in the tree', function () {
       makeHfRun(runPath, { steps: [10, 20, 30], saveSteps: 10, maxSteps: 100, evals: new Map(), newestMs: old() });
       fs.writeFileSync(path.join(runPath, 'checkpoint-20', 'extra.bin'), Buffer.alloc(1024 * 1024, 1)); // the middle one is now the largest
       setTreeTimes(runPath, old());
-      const { scan, scannedAt } = await scanCheckpointPaths([box.root], { env: {} });
-      const category = await checkpointCategory(scan, { keepBest: 0, now: Date.now(), scannedAt });
+      const { scan } = await scanCheckpointPaths([box.root], { env: {} });
+      const category = await checkpointCategory(scan, { keepBest: 0, now: Date.now() });
       const model = { categories: [category] } as unknown as ScanModel;
       for (const sortBy of ['size', 'name', 'age'] as const) {
         const index = buildNodeIndex(model, sortBy);

@@ -724,7 +724,7 @@ describe('walker', function () {
       const folders = once.collected!.filter((n) => n.type === 'dir');
       assert.strictEqual(folders.filter((n) => n.name.startsWith('checkpoint-')).length, 16);
       const before = JSON.stringify(once.roots[0]);
-      const workspace = withoutSubtrees(once.roots[0], folders);
+      const workspace = await withoutSubtrees(once.roots[0], folders);
       const excluded = await walk([root], { ...options, excludePaths: folders.filter((n) => n.name.startsWith('checkpoint-')).map((n) => n.path) });
       const du = duLines(['-sxB1', '--exclude=checkpoint-*', root]).sizes[0];
       assert.strictEqual(workspace.bytes, du);

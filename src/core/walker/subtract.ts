@@ -2,6 +2,7 @@
 // the workspace once with `collect` (checkpoint folders found and sized on the way), give the
 // collected folders to their category, and show the workspace without them — instead of walking
 // the same files again with excludePaths.
+import type { TimeSlice } from '../timeSlice';
 import type { WalkNode } from './types';
 import { bySizeThenName } from './walkUnit';
 
@@ -17,24 +18,10 @@ function subtractTotals(into: WalkNode, from: WalkNode): void {
  * or `omitted` if it had not been kept. Nested removals count once (the outermost one).
  * Newest mtime/atime of ancestors are left as they were. Bytes of hard links shared with a
  * removed subtree stay "shared" in the copy: they are counted once, where the subtree goes.
+ * `slice` is called after each removal and what it returns awaited (timeSlice.ts): on the editor's
+ * thread thousands of removals do not hold it.
  */
-export function withoutSubtrees(root: WalkNode, removed: readonly WalkNode[]): WalkNode {
-  const subtraction = subtract(root, removed);
-  for (const node of subtraction.outermost) subtraction.remove(node);
-  return subtraction.result();
-}
-
-/** withoutSubtrees, calling `slice` after each removal and awaiting what it returns (timeSlice.ts): thousands of removals do not hold the thread. */
-export async function withoutSubtreesSliced(root: WalkNode, removed: readonly WalkNode[], slice: () => Promise<void> | undefined): Promise<WalkNode> {
-  const subtraction = subtract(root, removed);
-  for (const node of subtraction.outermost) {
-    subtraction.remove(node);
-    await slice();
-  }
-  return subtraction.result();
-}
-
-function subtract(root: WalkNode, removed: readonly WalkNode[]) {
+export async function withoutSubtrees(root: WalkNode, removed: readonly WalkNode[], slice: TimeSlice = () => undefined): Promise<WalkNode> {
   const paths = new Set(removed.map((n) => n.path));
   const outermost = removed.filter((n) => {
     for (let p = parentOf(n.path); p && p.length >= root.path.length; p = parentOf(p)) if (paths.has(p)) return false;
@@ -51,14 +38,12 @@ function subtract(root: WalkNode, removed: readonly WalkNode[]) {
     return c;
   };
   const top = copy(root);
-  return {
-    outermost,
-    remove: (node: WalkNode) => removeOne(top, node, copy, copies),
-    result: () => {
-      for (const c of copies) c.children?.sort(bySizeThenName);
-      return top;
-    },
-  };
+  for (const node of outermost) {
+    removeOne(top, node, copy, copies);
+    await slice();
+  }
+  for (const c of copies) c.children?.sort(bySizeThenName);
+  return top;
 }
 
 function removeOne(root: WalkNode, node: WalkNode, copy: (n: WalkNode) => WalkNode, copies: Set<WalkNode>): void {

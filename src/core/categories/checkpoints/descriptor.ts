@@ -26,7 +26,7 @@ export const checkpointsCategory: CategoryDescriptor = {
       sharedWalk: async (onCollected) => (await ctx.workspaceWalk(onCollected)).result,
     });
     if (!scan.runs.length && !scan.loose.length) return undefined;
-    const category = await checkpointCategory(scan, { keepBest: settings.keepBest, now: ctx.now, scannedAt: ctx.now });
+    const category = await checkpointCategory(scan, { keepBest: settings.keepBest, now: ctx.now });
     return { category, claimedPaths: scan.claimedPaths };
   },
   async planFor(ids, model, ctx) {

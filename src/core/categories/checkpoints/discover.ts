@@ -10,7 +10,7 @@ import { t } from '../../l10n';
 import type { ScanWarning } from '../../model';
 import type { ScanSettings } from '../../settings';
 import { createLimiter } from '../../limit';
-import { timeSlicer } from '../../timeSlice';
+import { timeSlicer, type TimeSlice } from '../../timeSlice';
 import { volumeOf } from '../../volume';
 import type { Walker } from '../../walker/walker';
 import type { CollectOption, WalkNode, WalkProgress, WalkResult } from '../../walker/types';
@@ -166,7 +166,7 @@ async function findAll(options: DiscoverOptions, roots: string[], early: EarlyWo
 }
 
 /** Each path once, with what it is; entries of no format of ours dropped. */
-async function classified(entries: FoundEntry[], slice: () => Promise<void> | undefined): Promise<Candidate[]> {
+async function classified(entries: FoundEntry[], slice: TimeSlice): Promise<Candidate[]> {
   const seen = new Map<string, Candidate>();
   for (const e of entries) {
     await slice();
@@ -178,7 +178,7 @@ async function classified(entries: FoundEntry[], slice: () => Promise<void> | un
 }
 
 // Checkpoint folders own everything below them (DeepSpeed global_step* folders inside checkpoint-N/ …).
-async function outermost(candidates: Candidate[], slice: () => Promise<void> | undefined): Promise<Candidate[]> {
+async function outermost(candidates: Candidate[], slice: TimeSlice): Promise<Candidate[]> {
   const checkpointDirs = new Set(candidates.filter((c) => c.kind === 'dir').map((c) => c.path));
   const kept: Candidate[] = [];
   for (const c of candidates) {

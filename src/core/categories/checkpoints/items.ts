@@ -18,7 +18,6 @@ export const CHECKPOINTS_CATEGORY_LABEL = 'Checkpoints';
 export interface CategoryOptions {
   keepBest: number;
   now: number;
-  scannedAt: number;
 }
 
 function checkpointItem(run: Run, c: Checkpoint, keep: boolean, reason: string, badges: string[], now: number): Item {

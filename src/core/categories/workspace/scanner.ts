@@ -4,7 +4,7 @@ import type { Category } from '../../model';
 import { isStrictlyInside } from '../../safety/pathGuards';
 import type { ScanContext } from '../../scan/types';
 import { timeSlicer } from '../../timeSlice';
-import { withoutSubtreesSliced } from '../../walker/subtract';
+import { withoutSubtrees } from '../../walker/subtract';
 import { nodeToItem } from '../../walker/toItems';
 import type { WalkNode } from '../../walker/types';
 import { t } from '../../l10n';
@@ -33,7 +33,7 @@ export async function scanWorkspace(ctx: ScanContext): Promise<Category> {
   // Thousands of checkpoint folders come out of the tree: in slices, for this runs on the editor's thread.
   const slice = timeSlicer();
   const roots: WalkNode[] = [];
-  for (const root of walk.roots) roots.push(nodes.length ? await withoutSubtreesSliced(root, nodes, slice) : root);
+  for (const root of walk.roots) roots.push(nodes.length ? await withoutSubtrees(root, nodes, slice) : root);
   const excludePaths = claimedPaths.filter(inside);
   const items = roots.map((node) => {
     const item = nodeToItem(node, WORKSPACE_CATEGORY_ID);
