@@ -27,6 +27,11 @@ export function workerScript(dir: string, names: readonly string[]): string | un
   return undefined;
 }
 
+/** The cores this process may use. */
+export function coreCount(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
 /**
  * Worker threads that take jobs as they come (`run`), a job at a time per worker: started on the
  * first jobs, up to `workers` (default 4, at most one per core); close() ends them. When the signal
@@ -43,8 +48,7 @@ export class JobPool<Job, Result> {
   private readonly onAbort = () => this.fail(Object.assign(new Error(this.options.cancelledMessage), { name: 'AbortError' }));
 
   constructor(private readonly script: string, private readonly options: WorkerPoolOptions) {
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    this.max = Math.max(1, Math.min(options.workers ?? 4, cores));
+    this.max = Math.max(1, Math.min(options.workers ?? 4, coreCount()));
     if (options.signal?.aborted) this.onAbort();
     else options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }

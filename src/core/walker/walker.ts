@@ -2,10 +2,10 @@
 // thread (the extension host, the CLI) only queues the roots, collects unit results and stitches
 // them: no filesystem syscalls happen on it, and no scheduling waits for it, so the editor stays
 // responsive during a scan and a busy main thread does not slow the walk.
-import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { backgroundThreadNice } from '../threadPriority';
+import { coreCount } from '../workerPool';
 import { restoreDescendantPaths } from './collectedPaths';
 import { SharedInodeSet } from './inodeSet';
 import type { FromWorker, WalkMessage, WalkSettings, WorkerInit } from './protocol';
@@ -51,8 +51,7 @@ interface WalkListener {
  * slower); the `workers` setting / `--workers` raises it.
  */
 export function defaultWorkerCount(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.min(cores, 16);
+  return Math.min(coreCount(), 16);
 }
 
 /**
